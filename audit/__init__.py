@@ -1,0 +1,1 @@
+"""Independent verification of an exported record. Imports only ``tally``."""

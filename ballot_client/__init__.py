@@ -1,0 +1,1 @@
+"""Voter and committee clients: the browser core (``js/``) and the Python client and CLI."""

@@ -1,0 +1,1 @@
+"""The meeting server of Phiếu Kín and the ``phieukin`` command line."""

@@ -1,0 +1,157 @@
+"""Encrypted ballots: make, verify, tracker (PROTOCOL.md §7–8).
+
+A ballot has one ElGamal ciphertext per option of every question, a range proof that each is 0
+or 1, and a sum proof per question that the selections add up to an allowed number. Every proof
+is bound to the election fingerprint and to the ballot's token hash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tally.canonical import canonical_json, check_header, require_keys
+from tally.crypto.elgamal import Ciphertext, add_ciphertexts, encrypt
+from tally.crypto.hashing import hash32
+from tally.crypto.nonces import NonceSource
+from tally.crypto.proofs import ProofBinding, RangeProof, make_range_proof, verify_range_proof
+from tally.errors import FormatError, InvalidBallot
+from tally.manifest import ElectionContext
+from tally.token import base32_encode
+
+BALLOT_KIND = "phieukin/ballot"
+SELECTION_VALUES = (0, 1)
+_BALLOT_KEYS = frozenset({"version", "kind", "election", "token_hash", "answers"})
+_ANSWER_KEYS = frozenset({"question", "selections", "sum_proof"})
+_SELECTION_KEYS = frozenset({"alpha", "beta", "proof"})
+_PROOF_KEYS = frozenset({"challenges", "responses"})
+
+
+@dataclass(frozen=True)
+class VerifiedBallot:
+    """A ballot whose every proof has been checked, with its parsed ciphertexts."""
+
+    tracker: bytes
+    token_hash: bytes
+    ciphertexts: tuple[tuple[Ciphertext, ...], ...]  # per question, per option
+    data: dict[str, Any]
+
+
+def selection_label(question_id: str, option: int) -> str:
+    return f"{question_id}/{option}"
+
+
+def sum_label(question_id: str) -> str:
+    return f"{question_id}/sum"
+
+
+def make_ballot(
+    context: ElectionContext,
+    token_hash: bytes,
+    choices: Sequence[int | None],
+    nonces: NonceSource,
+) -> dict[str, Any]:
+    """Encrypt ``choices`` (per question: the chosen option index, or None for blank)."""
+    group, key, election = context.group, context.joint_key, context.fingerprint
+    questions = context.manifest.questions
+    if len(choices) != len(questions):
+        raise ValueError(f"expected {len(questions)} choices, got {len(choices)}")
+    answers = []
+    for question, choice in zip(questions, choices, strict=True):
+        if choice is None and question.min_selections > 0:
+            raise ValueError(f"question {question.id} needs an answer")
+        if choice is not None and not 0 <= choice < len(question.options):
+            raise ValueError(f"question {question.id} has no option {choice}")
+        selections, ciphertexts, total_nonce = [], [], 0
+        for option in range(len(question.options)):
+            message = int(option == choice)
+            nonce = nonces()
+            ciphertext = encrypt(group, key, message, nonce)
+            binding = ProofBinding(election, token_hash, selection_label(question.id, option))
+            proof = make_range_proof(
+                group, key, ciphertext, nonce, message, SELECTION_VALUES, binding, nonces
+            )
+            selections.append({**ciphertext.to_json(), "proof": proof.to_json()})
+            ciphertexts.append(ciphertext)
+            total_nonce = (total_nonce + nonce) % group.order
+        total = add_ciphertexts(group, ciphertexts)
+        sum_proof = make_range_proof(
+            group, key, total, total_nonce, int(choice is not None), question.allowed_sums,
+            ProofBinding(election, token_hash, sum_label(question.id)), nonces,
+        )
+        answers.append(
+            {"question": question.id, "selections": selections, "sum_proof": sum_proof.to_json()}
+        )
+    return {
+        "version": 1,
+        "kind": BALLOT_KIND,
+        "election": election.hex(),
+        "token_hash": token_hash.hex(),
+        "answers": answers,
+    }
+
+
+def tracker(ballot: dict[str, Any]) -> bytes:
+    """H32("tracker", canonical(ballot))."""
+    return hash32("tracker", canonical_json(ballot))
+
+
+def tracker_code(tracker_value: bytes) -> str:
+    """The human form of a tracker: its first 10 bytes as 16 base-32 characters, in fours."""
+    text = base32_encode(tracker_value[:10])
+    return "-".join(text[i : i + 4] for i in range(0, 16, 4))
+
+
+def verify_ballot(context: ElectionContext, ballot: object) -> VerifiedBallot:
+    """Check a received ballot completely; raise ``FormatError``, ``InvalidBallot`` or
+    ``InvalidProof`` (naming the question and option) on the first failure."""
+    data = require_keys(check_header(ballot, BALLOT_KIND, "ballot"), _BALLOT_KEYS, "ballot")
+    group, key = context.group, context.joint_key
+    election = context.fingerprint
+    if data.get("election") != election.hex():
+        raise InvalidBallot("election", "ballot", "bound to another election")
+    raw_token = data.get("token_hash")
+    if not isinstance(raw_token, str) or len(raw_token) != 64:
+        raise FormatError("expected 32 bytes of hex", field="ballot.token_hash")
+    try:
+        token_hash = bytes.fromhex(raw_token)
+    except ValueError:
+        raise FormatError("not hex", field="ballot.token_hash") from None
+    if token_hash.hex() != raw_token:
+        raise FormatError("hex must be lowercase", field="ballot.token_hash")
+    answers = data.get("answers")
+    questions = context.manifest.questions
+    if not isinstance(answers, list) or len(answers) != len(questions):
+        raise InvalidBallot("shape", "ballot", f"expected {len(questions)} answers")
+    parsed = []
+    for question, answer in zip(questions, answers, strict=True):
+        subject = f"ballot answer {question.id}"
+        require_keys(answer, _ANSWER_KEYS, subject)
+        if answer.get("question") != question.id:
+            raise InvalidBallot("shape", subject, "answers must follow the manifest order")
+        selections = answer.get("selections")
+        if not isinstance(selections, list) or len(selections) != len(question.options):
+            raise InvalidBallot("shape", subject, f"expected {len(question.options)} selections")
+        ciphertexts = []
+        for option, selection in enumerate(selections):
+            label = selection_label(question.id, option)
+            require_keys(selection, _SELECTION_KEYS, label)
+            require_keys(selection["proof"], _PROOF_KEYS, f"{label}.proof")
+            ciphertext = Ciphertext.from_json(group, selection, label)
+            proof = RangeProof.from_json(group, selection.get("proof"), 2, f"{label}.proof")
+            verify_range_proof(
+                group, key, ciphertext, SELECTION_VALUES, proof,
+                ProofBinding(election, token_hash, label), label,
+            )
+            ciphertexts.append(ciphertext)
+        label = sum_label(question.id)
+        allowed = question.allowed_sums
+        require_keys(answer["sum_proof"], _PROOF_KEYS, label)
+        sum_proof = RangeProof.from_json(group, answer.get("sum_proof"), len(allowed), label)
+        verify_range_proof(
+            group, key, add_ciphertexts(group, ciphertexts), allowed, sum_proof,
+            ProofBinding(election, token_hash, label), label,
+        )
+        parsed.append(tuple(ciphertexts))
+    return VerifiedBallot(tracker(data), token_hash, tuple(parsed), data)

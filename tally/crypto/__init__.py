@@ -1,0 +1,1 @@
+"""Cryptographic building blocks over ristretto255: group, hashing, ElGamal, proofs, keys."""

@@ -1,0 +1,248 @@
+"""The committee's t-of-n key ceremony (PROTOCOL.md §5).
+
+Each trustee i draws a polynomial Pᵢ of degree t−1, publishes commitments A_{i,k} = a_{i,k}G with
+Schnorr proofs, and sends Pᵢ(j) to every other trustee j encrypted under j's share-encryption key.
+Trustee j checks each received share against the sender's commitments and keeps
+sⱼ = Σᵢ Pᵢ(j). The joint key is K = Σᵢ A_{i,0}; its secret is never assembled anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+from tally.canonical import check_header
+from tally.crypto.group import Ristretto255
+from tally.crypto.hashing import encode_parts, hash32
+from tally.crypto.nonces import NonceSource
+from tally.crypto.proofs import ChallengeResponse, make_schnorr_proof, verify_schnorr_proof
+from tally.errors import FormatError, InvalidShare
+
+ANNOUNCEMENT_KIND = "phieukin/trustee-announcement"
+SHARE_KIND = "phieukin/trustee-share"
+_ZERO_NONCE = bytes(12)
+
+
+@dataclass(frozen=True)
+class TrusteeSecrets:
+    """What a trustee keeps private: polynomial coefficients and the share-encryption secret."""
+
+    index: int
+    coefficients: tuple[int, ...]
+    encryption_secret: int
+
+    def __repr__(self) -> str:  # never print secrets
+        return f"TrusteeSecrets(index={self.index}, …)"
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """A trustee's public ceremony message: commitments, proofs and share-encryption key."""
+
+    index: int
+    commitments: tuple[bytes, ...]
+    coefficient_proofs: tuple[ChallengeResponse, ...]
+    encryption_key: bytes
+    encryption_key_proof: ChallengeResponse
+
+    def to_json(self) -> dict:
+        return {
+            "version": 1,
+            "kind": ANNOUNCEMENT_KIND,
+            "index": self.index,
+            "commitments": [c.hex() for c in self.commitments],
+            "coefficient_proofs": [p.to_json() for p in self.coefficient_proofs],
+            "encryption_key": self.encryption_key.hex(),
+            "encryption_key_proof": self.encryption_key_proof.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, group: Ristretto255, data: object, threshold: int) -> Announcement:
+        """Load and validate the shape, versions and every group element."""
+        data = check_header(data, ANNOUNCEMENT_KIND, "announcement")
+        index = data.get("index")
+        subject = f"announcement {index}"
+        if not isinstance(index, int) or isinstance(index, bool) or index < 1:
+            raise FormatError("index must be a positive integer", field="announcement.index")
+        commitments, proofs = data.get("commitments"), data.get("coefficient_proofs")
+        if not isinstance(commitments, list) or len(commitments) != threshold:
+            raise FormatError(f"expected {threshold} commitments", field=subject)
+        if not isinstance(proofs, list) or len(proofs) != threshold:
+            raise FormatError(f"expected {threshold} coefficient proofs", field=subject)
+        return cls(
+            index,
+            tuple(group.point_from_hex(c, f"{subject}.commitments") for c in commitments),
+            tuple(ChallengeResponse.from_json(group, p, subject) for p in proofs),
+            group.point_from_hex(data.get("encryption_key"), f"{subject}.encryption_key"),
+            ChallengeResponse.from_json(group, data.get("encryption_key_proof"), subject),
+        )
+
+
+@dataclass(frozen=True)
+class EncryptedShare:
+    """Pᵢ(j) sent from trustee ``sender`` to trustee ``recipient``, encrypted to the recipient."""
+
+    sender: int
+    recipient: int
+    ephemeral: bytes
+    ciphertext: bytes
+
+    def to_json(self) -> dict:
+        return {
+            "version": 1,
+            "kind": SHARE_KIND,
+            "sender": self.sender,
+            "recipient": self.recipient,
+            "ephemeral": self.ephemeral.hex(),
+            "ciphertext": self.ciphertext.hex(),
+        }
+
+    @classmethod
+    def from_json(cls, group: Ristretto255, data: object) -> EncryptedShare:
+        data = check_header(data, SHARE_KIND, "share")
+        sender, recipient, ciphertext = (
+            data.get("sender"),
+            data.get("recipient"),
+            data.get("ciphertext"),
+        )
+        for name, value in (("sender", sender), ("recipient", recipient)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise FormatError("must be a positive integer", field=f"share.{name}")
+        if not isinstance(ciphertext, str) or len(ciphertext) != 96:
+            raise FormatError("expected 48 bytes of hex", field="share.ciphertext")
+        try:
+            raw = bytes.fromhex(ciphertext)
+        except ValueError:
+            raise FormatError("not hex", field="share.ciphertext") from None
+        ephemeral = group.point_from_hex(data.get("ephemeral"), "share.ephemeral")
+        return cls(sender, recipient, ephemeral, raw)  # type: ignore[arg-type]
+
+
+def evaluate_polynomial(group: Ristretto255, coefficients: Sequence[int], x: int) -> int:
+    """P(x) = Σₖ aₖ xᵏ mod ℓ (Horner)."""
+    value = 0
+    for coefficient in reversed(coefficients):
+        value = (value * x + coefficient) % group.order
+    return value
+
+
+def make_trustee(
+    group: Ristretto255, manifest_hash: bytes, index: int, threshold: int, nonces: NonceSource
+) -> tuple[TrusteeSecrets, Announcement]:
+    """Draw trustee ``index``'s polynomial and encryption key and build its announcement."""
+    coefficients = tuple(nonces() for _ in range(threshold))
+    commitments = tuple(group.base_mul(a) for a in coefficients)
+    proofs = tuple(
+        make_schnorr_proof(
+            group, "coefficient-proof", (manifest_hash, index, k, commitments[k]), a, nonces
+        )
+        for k, a in enumerate(coefficients)
+    )
+    encryption_secret = nonces()
+    encryption_key = group.base_mul(encryption_secret)
+    key_proof = make_schnorr_proof(
+        group, "encryption-key-proof", (manifest_hash, index, encryption_key),
+        encryption_secret, nonces,
+    )
+    secrets = TrusteeSecrets(index, coefficients, encryption_secret)
+    return secrets, Announcement(index, commitments, proofs, encryption_key, key_proof)
+
+
+def verify_announcement(
+    group: Ristretto255, manifest_hash: bytes, announcement: Announcement, threshold: int
+) -> None:
+    """Check every coefficient proof and the encryption-key proof; raise ``InvalidProof``."""
+    i = announcement.index
+    if len(announcement.commitments) != threshold:
+        raise FormatError(f"expected {threshold} commitments", field=f"announcement {i}")
+    for k, (commitment, proof) in enumerate(
+        zip(announcement.commitments, announcement.coefficient_proofs, strict=True)
+    ):
+        verify_schnorr_proof(
+            group, "coefficient-proof", (manifest_hash, i, k, commitment), commitment, proof,
+            f"trustee {i}, coefficient {k}",
+        )
+    verify_schnorr_proof(
+        group, "encryption-key-proof", (manifest_hash, i, announcement.encryption_key),
+        announcement.encryption_key, announcement.encryption_key_proof,
+        f"trustee {i}, encryption key",
+    )
+
+
+def _share_cipher(
+    manifest_hash: bytes, sender: int, recipient: int, ephemeral: bytes, shared: bytes
+) -> tuple[ChaCha20Poly1305, bytes]:
+    key = hash32("share-key", manifest_hash, sender, recipient, ephemeral, shared)
+    return ChaCha20Poly1305(key), encode_parts(manifest_hash, sender, recipient)
+
+
+def make_encrypted_share(
+    group: Ristretto255,
+    manifest_hash: bytes,
+    sender: TrusteeSecrets,
+    recipient: Announcement,
+    nonces: NonceSource,
+) -> EncryptedShare:
+    """Encrypt Pᵢ(j) to the recipient's share-encryption key (hashed ECDH + ChaCha20-Poly1305)."""
+    value = evaluate_polynomial(group, sender.coefficients, recipient.index)
+    y = nonces()
+    ephemeral = group.base_mul(y)
+    shared = group.mul(y, recipient.encryption_key)
+    cipher, aad = _share_cipher(manifest_hash, sender.index, recipient.index, ephemeral, shared)
+    ciphertext = cipher.encrypt(_ZERO_NONCE, group.scalar_bytes(value), aad)
+    return EncryptedShare(sender.index, recipient.index, ephemeral, ciphertext)
+
+
+def expected_share_point(group: Ristretto255, commitments: Sequence[bytes], x: int) -> bytes:
+    """Σₖ xᵏ·A_k: the public image Pᵢ(x)·G of a share, computed from commitments alone."""
+    return group.linear_combination(
+        (pow(x, k, group.order), commitment) for k, commitment in enumerate(commitments)
+    )
+
+
+def open_share(
+    group: Ristretto255,
+    manifest_hash: bytes,
+    recipient: TrusteeSecrets,
+    share: EncryptedShare,
+    sender: Announcement,
+) -> int:
+    """Decrypt a received share and check it against the sender's commitments.
+
+    Raises ``InvalidShare`` naming the sender if it fails to decrypt or does not match.
+    """
+    subject = f"share from trustee {share.sender} to trustee {share.recipient}"
+    if share.recipient != recipient.index or share.sender != sender.index:
+        raise InvalidShare("addressing", subject)
+    shared = group.mul(recipient.encryption_secret, share.ephemeral)
+    cipher, aad = _share_cipher(
+        manifest_hash, share.sender, share.recipient, share.ephemeral, shared
+    )
+    try:
+        plaintext = cipher.decrypt(_ZERO_NONCE, share.ciphertext, aad)
+    except InvalidTag:
+        raise InvalidShare("decryption", subject) from None
+    value = int.from_bytes(plaintext, "little")
+    if value >= group.order:
+        raise InvalidShare("scalar", subject)
+    if group.base_mul(value) != expected_share_point(group, sender.commitments, recipient.index):
+        raise InvalidShare("commitments", subject)
+    return value
+
+
+def combine_secret_share(group: Ristretto255, received: Mapping[int, int]) -> int:
+    """sⱼ = Σᵢ Pᵢ(j): trustee j's share of the election secret (including its own Pⱼ(j))."""
+    return sum(received.values()) % group.order
+
+
+def public_share(group: Ristretto255, announcements: Sequence[Announcement], index: int) -> bytes:
+    """Kⱼ = Σᵢ Σₖ jᵏ A_{i,k} = sⱼG, computable by anyone from the announcements."""
+    return group.sum(expected_share_point(group, a.commitments, index) for a in announcements)
+
+
+def joint_key(group: Ristretto255, announcements: Sequence[Announcement]) -> bytes:
+    """K = Σᵢ A_{i,0}."""
+    return group.sum(a.commitments[0] for a in announcements)

@@ -1,0 +1,177 @@
+"""The manifest of a voting round and the election that fixes its keys (PROTOCOL.md §4).
+
+``Manifest`` says what is asked; ``Election`` adds the joint key and every trustee's commitments
+once the ceremony is done; ``ElectionContext`` is what ballots and decryptions are checked
+against, with the fingerprint hₑ that binds every proof to this election.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from tally.canonical import canonical_json, check_header
+from tally.crypto.ceremony import Announcement, expected_share_point, joint_key
+from tally.crypto.group import Ristretto255
+from tally.crypto.hashing import hash32
+from tally.errors import FormatError
+
+MANIFEST_KIND = "phieukin/manifest"
+ELECTION_KIND = "phieukin/election"
+RATING_OPTIONS = ("XS", "TOT", "HT", "KHT")
+_QUESTION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _int(data: dict, key: str, subject: str, low: int, high: int) -> int:
+    value = data.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise FormatError(f"must be an integer in {low}..{high}", field=f"{subject}.{key}")
+    return value
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: a member being rated, with the levels as options."""
+
+    id: str
+    title: str
+    options: tuple[str, ...]
+    min_selections: int = 1
+    max_selections: int = 1
+
+    @property
+    def allowed_sums(self) -> tuple[int, ...]:
+        """The values the question's sum proof allows: min_selections … max_selections."""
+        return tuple(range(self.min_selections, self.max_selections + 1))
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What one round of one meeting asks, and who holds the keys. Its JSON is hashed as is."""
+
+    data: dict[str, Any] = field(repr=False)
+    questions: tuple[Question, ...]
+    threshold: int
+    committee_size: int
+
+    @classmethod
+    def from_json(cls, data: object) -> Manifest:
+        """Validate a manifest object (PROTOCOL.md §4)."""
+        manifest = check_header(data, MANIFEST_KIND, "manifest")
+        raw_questions = manifest.get("questions")
+        if not isinstance(raw_questions, list) or not 1 <= len(raw_questions) <= 500:
+            raise FormatError("expected 1 to 500 questions", field="manifest.questions")
+        questions, seen = [], set()
+        for position, raw in enumerate(raw_questions):
+            subject = f"manifest.questions[{position}]"
+            if not isinstance(raw, dict):
+                raise FormatError("expected an object", field=subject)
+            qid = raw.get("id")
+            if not isinstance(qid, str) or not _QUESTION_ID.fullmatch(qid) or qid in seen:
+                raise FormatError("id must be unique and match [A-Za-z0-9_-]{1,64}", field=subject)
+            seen.add(qid)
+            options = raw.get("options")
+            if (
+                not isinstance(options, list)
+                or not 2 <= len(options) <= 16
+                or not all(isinstance(o, str) and o for o in options)
+            ):
+                raise FormatError("expected 2 to 16 option names", field=f"{subject}.options")
+            low = _int(raw, "min_selections", subject, 0, 1)
+            high = _int(raw, "max_selections", subject, low, 1)
+            title = raw.get("title", "")
+            if not isinstance(title, str):
+                raise FormatError("must be a string", field=f"{subject}.title")
+            questions.append(Question(qid, title, tuple(options), low, high))
+        committee = manifest.get("committee")
+        if not isinstance(committee, dict):
+            raise FormatError("expected an object", field="manifest.committee")
+        members = committee.get("members")
+        if not isinstance(members, list) or not 1 <= len(members) <= 15:
+            raise FormatError("expected 1 to 15 members", field="manifest.committee.members")
+        for position, member in enumerate(members, start=1):
+            if not isinstance(member, dict) or member.get("index") != position:
+                raise FormatError(
+                    "members must be numbered 1..n in order", field="manifest.committee.members"
+                )
+        threshold = _int(committee, "threshold", "manifest.committee", 1, len(members))
+        canonical_json(manifest)  # has a canonical form
+        return cls(manifest, tuple(questions), threshold, len(members))
+
+    @cached_property
+    def hash(self) -> bytes:
+        """manifest_hash = H32("manifest", canonical(manifest))."""
+        return hash32("manifest", canonical_json(self.data))
+
+    def to_json(self) -> dict[str, Any]:
+        return self.data
+
+
+@dataclass(frozen=True)
+class ElectionContext:
+    """A manifest with its keys: everything needed to encrypt, verify and decrypt a round."""
+
+    group: Ristretto255
+    manifest: Manifest
+    joint_key: bytes
+    commitments: tuple[tuple[bytes, ...], ...]  # per trustee 1..n, t commitments each
+    data: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_announcements(
+        cls, group: Ristretto255, manifest: Manifest, announcements: Sequence[Announcement]
+    ) -> ElectionContext:
+        """Build the election from the (already verified) ceremony announcements."""
+        ordered = sorted(announcements, key=lambda a: a.index)
+        if [a.index for a in ordered] != list(range(1, manifest.committee_size + 1)):
+            raise FormatError("need one announcement per committee member", field="trustees")
+        key = joint_key(group, ordered)
+        data = {
+            "version": 1,
+            "kind": ELECTION_KIND,
+            "manifest_hash": manifest.hash.hex(),
+            "joint_key": key.hex(),
+            "trustees": [
+                {"index": a.index, "commitments": [c.hex() for c in a.commitments]}
+                for a in ordered
+            ],
+        }
+        return cls(group, manifest, key, tuple(a.commitments for a in ordered), data)
+
+    @classmethod
+    def from_json(cls, group: Ristretto255, manifest: Manifest, data: object) -> ElectionContext:
+        """Load an election object and check it against its manifest."""
+        election = check_header(data, ELECTION_KIND, "election")
+        if election.get("manifest_hash") != manifest.hash.hex():
+            raise FormatError("does not match the manifest", field="election.manifest_hash")
+        trustees = election.get("trustees")
+        if not isinstance(trustees, list) or len(trustees) != manifest.committee_size:
+            raise FormatError("one entry per committee member", field="election.trustees")
+        commitments = []
+        for position, trustee in enumerate(trustees, start=1):
+            subject = f"election.trustees[{position - 1}]"
+            if not isinstance(trustee, dict) or trustee.get("index") != position:
+                raise FormatError("trustees must be numbered 1..n in order", field=subject)
+            raw = trustee.get("commitments")
+            if not isinstance(raw, list) or len(raw) != manifest.threshold:
+                raise FormatError(f"expected {manifest.threshold} commitments", field=subject)
+            commitments.append(tuple(group.point_from_hex(c, subject) for c in raw))
+        key = group.point_from_hex(election.get("joint_key"), "election.joint_key")
+        if key != group.sum(c[0] for c in commitments):
+            raise FormatError("is not the sum of the trustees' commitments", field="joint_key")
+        return cls(group, manifest, key, tuple(commitments), election)
+
+    @cached_property
+    def fingerprint(self) -> bytes:
+        """hₑ = H32("election", canonical(election))."""
+        return hash32("election", canonical_json(self.data))
+
+    def public_share(self, index: int) -> bytes:
+        """Kⱼ, trustee ``index``'s public share, from every trustee's commitments."""
+        return self.group.sum(expected_share_point(self.group, c, index) for c in self.commitments)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.data

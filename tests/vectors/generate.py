@@ -1,0 +1,352 @@
+"""Generate the shared test vectors in ``tests/vectors/*.json`` from the Python core.
+
+Run ``python -m tests.vectors.generate`` (``--check`` compares instead of writing). Every nonce
+comes from the deterministic stream of PROTOCOL.md §12, so the output is reproducible byte for
+byte, and the JavaScript core must reproduce the same ballots, announcements and shares from the
+same seeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tally.aggregate import aggregate_ballots
+from tally.ballot import make_ballot, tracker, tracker_code, verify_ballot
+from tally.canonical import canonical_json
+from tally.crypto import ceremony
+from tally.crypto.group import ORDER, RISTRETTO255
+from tally.crypto.hashing import hash32, hash_full, hash_to_scalar
+from tally.crypto.nonces import TestNonces
+from tally.decryption import (
+    combine_decryption_shares,
+    make_decryption_share,
+    verify_decryption_share,
+)
+from tally.manifest import ElectionContext, Manifest
+from tally.token import base32_encode, normalize_token, token_hash
+
+HERE = Path(__file__).parent
+GROUP = RISTRETTO255
+
+
+def provenance(name: str) -> dict[str, str]:
+    return {
+        "file": name,
+        "generator": "python -m tests.vectors.generate (Python core, tally/)",
+        "protocol": "docs/PROTOCOL.md, version 1",
+        "nonces": "Hs('test-rng', seed, i) for i = 0, 1, … (PROTOCOL.md §12)",
+    }
+
+
+def _part_json(part: bytes | str | int) -> dict[str, Any]:
+    if isinstance(part, bytes):
+        return {"bytes": part.hex()}
+    if isinstance(part, str):
+        return {"str": part}
+    return {"int": part}
+
+
+def hashing_vectors() -> dict[str, Any]:
+    cases = [
+        ("manifest", []),
+        ("token", ["0123456789ABCDEFGHJKMNPQRS"]),
+        ("range-proof", [bytes(range(32)), "q01/0", 2, 0, 1]),
+        ("election", ["Chi bộ Phòng Tổ chức — Đảng ủy", 2**64 - 1, b""]),
+        ("test-rng", ["vector", 7]),
+    ]
+    return {
+        "provenance": provenance("hashing.json"),
+        "cases": [
+            {
+                "tag": tag,
+                "parts": [_part_json(p) for p in parts],
+                "H": hash_full(tag, *parts).hex(),
+                "H32": hash32(tag, *parts).hex(),
+                "Hs": GROUP.scalar_to_hex(hash_to_scalar(tag, *parts)),
+            }
+            for tag, parts in cases
+        ],
+    }
+
+
+def canonical_vectors() -> dict[str, Any]:
+    values = [
+        {"b": 1, "a": [True, False, None], "c": {"z": "", "y": -5}},
+        {"name": "Nguyễn Thị Ánh Tuyết", "level": "XS", "n": 9007199254740991},
+        {"escapes": "quote \" backslash \\ newline \n tab \t nul \u0000 del \u007f"},
+        {"kind": "phieukin/manifest", "version": 1, "list": [{"k": 2}, {"k": 1}]},
+        {"uni": "Đảng Cộng sản Việt Nam ✓ 𝔸", "\u0001key": 1},
+    ]
+    invalid_texts = [
+        ('{"a": 1.5}', "float"),
+        ('{"a": 1e3}', "float (exponent)"),
+        ('{"a": 1, "a": 2}', "duplicate key"),
+        ('{"a": 9007199254740992}', "unsafe integer"),
+        ('{"a": NaN}', "NaN"),
+        ('{"a": "\\ud800"}', "lone surrogate"),
+    ]
+    return {
+        "provenance": provenance("canonical.json"),
+        "cases": [
+            {"value": v, "canonical": canonical_json(v).decode("utf-8")} for v in values
+        ],
+        "invalid": [{"text": t, "reason": r} for t, r in invalid_texts],
+    }
+
+
+def group_vectors() -> dict[str, Any]:
+    nonces = TestNonces("group")
+    scalars = [1, 2, ORDER - 1] + [nonces() for _ in range(3)]
+    points = [GROUP.base_mul(s) for s in scalars]
+    p_plus_1 = (2**255 - 19 + 1).to_bytes(32, "little").hex()
+    torsion = "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"
+    return {
+        "provenance": provenance("group.json"),
+        "order": str(ORDER),
+        "generator": GROUP.generator.hex(),
+        "multiples": [
+            {"scalar": GROUP.scalar_to_hex(s), "point": p.hex()}
+            for s, p in zip(scalars, points, strict=True)
+        ],
+        "products": [
+            {
+                "scalar": GROUP.scalar_to_hex(s),
+                "point": p.hex(),
+                "result": GROUP.mul(s, p).hex(),
+            }
+            for s, p in zip(scalars[3:], points[:3], strict=True)
+        ],
+        "sums": [
+            {"left": a.hex(), "right": b.hex(), "sum": GROUP.add(a, b).hex()}
+            for a, b in zip(points[:3], points[3:], strict=True)
+        ],
+        "invalid_points": [
+            {"hex": "00" * 32, "reason": "identity"},
+            {"hex": p_plus_1, "reason": "non-canonical field element (p + 1)"},
+            {"hex": "ff" * 32, "reason": "not a field element"},
+            {"hex": torsion, "reason": "Ed25519 torsion point, not a ristretto255 encoding"},
+            {"hex": "26948d35ca62e643e26a83177332e6b6afeb9d08e4268b650f1f5bbd8d81d371",
+             "reason": "decodes to no point (RFC 9496 bad encoding)"},
+            {"hex": "0100000000000000000000000000000000000000000000000000000000000000",
+             "reason": "negative (odd) s"},
+            {"hex": GROUP.generator.hex().upper(), "reason": "uppercase hex"},
+            {"hex": GROUP.generator.hex()[:62], "reason": "wrong length"},
+            {"hex": "zz" + GROUP.generator.hex()[2:], "reason": "not hex"},
+        ],
+        "invalid_scalars": [
+            {"hex": GROUP.scalar_to_hex(0)[:-2] + "zz", "reason": "not hex"},
+            {"hex": ORDER.to_bytes(32, "little").hex(), "reason": "equal to the order"},
+            {"hex": "ff" * 32, "reason": "above the order"},
+        ],
+    }
+
+
+def token_vectors() -> dict[str, Any]:
+    raw = [bytes(16), bytes(range(16)), bytes([255] * 16), hash32("token", "vector")[:16]]
+    tokens = [base32_encode(b) for b in raw]
+    inputs = [*tokens, tokens[1].lower()]
+    spaced = " ".join(tokens[3][i : i + 4] for i in range(0, 26, 4))
+    aliased = tokens[1].replace("1", "l").replace("0", "O")
+    inputs += [spaced, aliased, "-".join(tokens[2][i : i + 5] for i in range(0, 26, 5))]
+    return {
+        "provenance": provenance("tokens.json"),
+        "base32": [{"bytes": b.hex(), "text": t} for b, t in zip(raw, tokens, strict=True)],
+        "cases": [
+            {"input": text, "normalized": normalize_token(text), "token_hash": token_hash(text).hex()}
+            for text in inputs
+        ],
+        "invalid": [
+            {"input": tokens[1][:-1], "reason": "too short"},
+            {"input": tokens[1] + "0", "reason": "too long"},
+            {"input": tokens[1][:-1] + "U", "reason": "U is not in the alphabet"},
+            {"input": tokens[1][:-1] + "1", "reason": "padding bits set"},
+        ],
+    }
+
+
+def vector_manifest() -> Manifest:
+    return Manifest.from_json(
+        {
+            "version": 1,
+            "kind": "phieukin/manifest",
+            "meeting": {
+                "id": "vector-meeting",
+                "title": "Hội nghị kiểm điểm, đánh giá, xếp loại đảng viên năm 2026",
+                "cell": "Chi bộ Phòng Tổ chức",
+                "date": "2026-12-15",
+                "place": "Hội trường tầng 2",
+            },
+            "round": 1,
+            "questions": [
+                {"id": "q01", "title": "Nguyễn Văn An", "options": ["XS", "TOT", "HT", "KHT"],
+                 "min_selections": 1, "max_selections": 1},
+                {"id": "q02", "title": "Trần Thị Bình", "options": ["XS", "TOT", "HT", "KHT"],
+                 "min_selections": 1, "max_selections": 1},
+                {"id": "q03", "title": "Lê Đức Cường", "options": ["XS", "TOT", "HT", "KHT"],
+                 "min_selections": 0, "max_selections": 1},
+            ],
+            "committee": {
+                "threshold": 2,
+                "members": [
+                    {"index": 1, "name": "Phạm Minh Châu"},
+                    {"index": 2, "name": "Hoàng Văn Dũng"},
+                    {"index": 3, "name": "Vũ Thị Hà"},
+                ],
+            },
+        }
+    )
+
+
+def ceremony_vectors(manifest: Manifest) -> tuple[dict[str, Any], ElectionContext, dict[int, int]]:
+    manifest_hash = manifest.hash
+    t, n = manifest.threshold, manifest.committee_size
+    streams = {i: TestNonces(f"trustee-{i}") for i in range(1, n + 1)}
+    made = {i: ceremony.make_trustee(GROUP, manifest_hash, i, t, streams[i]) for i in streams}
+    sent: dict[int, list[ceremony.EncryptedShare]] = {}
+    for i, (secrets, _) in made.items():
+        sent[i] = [
+            ceremony.make_encrypted_share(GROUP, manifest_hash, secrets, made[j][1], streams[i])
+            for j in sorted(made)
+            if j != i
+        ]
+    secret_shares = {}
+    for j, (secrets, _) in made.items():
+        received = {j: ceremony.evaluate_polynomial(GROUP, secrets.coefficients, j)}
+        for i in made:
+            if i != j:
+                share = next(s for s in sent[i] if s.recipient == j)
+                received[i] = ceremony.open_share(GROUP, manifest_hash, secrets, share, made[i][1])
+        secret_shares[j] = ceremony.combine_secret_share(GROUP, received)
+    announcements = [made[i][1] for i in sorted(made)]
+    context = ElectionContext.from_announcements(GROUP, manifest, announcements)
+    data = {
+        "provenance": provenance("ceremony.json"),
+        "manifest": manifest.to_json(),
+        "manifest_hash": manifest_hash.hex(),
+        "trustees": [
+            {
+                "index": i,
+                "seed": f"trustee-{i}",
+                "announcement": made[i][1].to_json(),
+                "shares_sent": [s.to_json() for s in sent[i]],
+                "secret_share": GROUP.scalar_to_hex(secret_shares[i]),
+                "public_share": context.public_share(i).hex(),
+            }
+            for i in sorted(made)
+        ],
+        "election": context.to_json(),
+        "joint_key": context.joint_key.hex(),
+        "fingerprint": context.fingerprint.hex(),
+    }
+    return data, context, secret_shares
+
+
+def ballot_vectors(context: ElectionContext) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    specs = [
+        ("ballot-1", "0000000000000000000000000C", [0, 1, 2]),
+        ("ballot-2", "7RZ3W8G2KQ4M9XN5BV6C1TJHP0", [3, 0, None]),
+        ("ballot-3", "ZZZZZZZZZZZZZZZZZZZZZZZZZW", [1, 1, 3]),
+    ]
+    cases, ballots = [], []
+    for seed, token, choices in specs:
+        binding = token_hash(token)
+        ballot = make_ballot(context, binding, choices, TestNonces(seed))
+        verify_ballot(context, ballot)
+        ballots.append(ballot)
+        cases.append(
+            {
+                "seed": seed,
+                "token": token,
+                "token_hash": binding.hex(),
+                "choices": choices,
+                "ballot": ballot,
+                "tracker": tracker(ballot).hex(),
+                "tracker_code": tracker_code(tracker(ballot)),
+            }
+        )
+    return {
+        "provenance": provenance("ballot.json"),
+        "manifest": context.manifest.to_json(),
+        "election": context.to_json(),
+        "fingerprint": context.fingerprint.hex(),
+        "ballots": cases,
+    }, ballots
+
+
+def decryption_vectors(
+    context: ElectionContext, ballots: list[dict[str, Any]], secret_shares: dict[int, int]
+) -> dict[str, Any]:
+    verified = [verify_ballot(context, b) for b in ballots]
+    aggregate = aggregate_ballots(context, [v.ciphertexts for v in verified])
+    shares = {}
+    for j, secret in secret_shares.items():
+        share = make_decryption_share(context, j, secret, aggregate, TestNonces(f"decrypt-{j}"))
+        verify_decryption_share(context, share, aggregate)
+        shares[j] = share
+    combinations = []
+    for subset in ([1, 2], [1, 3], [2, 3], [1, 2, 3]):
+        counts = combine_decryption_shares(context, aggregate, [shares[j] for j in subset])
+        combinations.append({"trustees": subset, "counts": [list(row) for row in counts]})
+    return {
+        "provenance": provenance("decryption.json"),
+        "manifest": context.manifest.to_json(),
+        "election": context.to_json(),
+        "aggregate": aggregate.to_json(context),
+        "decryption_shares": [
+            {
+                "trustee": j,
+                "seed": f"decrypt-{j}",
+                "secret_share": GROUP.scalar_to_hex(secret_shares[j]),
+                "share": shares[j].to_json(context),
+            }
+            for j in sorted(shares)
+        ],
+        "combinations": combinations,
+    }
+
+
+def all_vectors() -> dict[str, dict[str, Any]]:
+    """Every vector file's content, by file name."""
+    manifest = vector_manifest()
+    ceremony_data, context, secret_shares = ceremony_vectors(manifest)
+    ballot_data, ballots = ballot_vectors(context)
+    return {
+        "hashing.json": hashing_vectors(),
+        "canonical.json": canonical_vectors(),
+        "group.json": group_vectors(),
+        "tokens.json": token_vectors(),
+        "ceremony.json": ceremony_data,
+        "ballot.json": ballot_data,
+        "decryption.json": decryption_vectors(context, ballots, secret_shares),
+    }
+
+
+def render(content: dict[str, Any]) -> str:
+    return json.dumps(content, ensure_ascii=False, indent=1) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    args = parser.parse_args(argv)
+    stale = []
+    for name, content in all_vectors().items():
+        path = HERE / name
+        text = render(content)
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(name)
+        else:
+            path.write_text(text, encoding="utf-8")
+    if stale:
+        print("stale vectors: " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
