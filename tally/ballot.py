@@ -77,8 +77,14 @@ def make_ballot(
             total_nonce = (total_nonce + nonce) % group.order
         total = add_ciphertexts(group, ciphertexts)
         sum_proof = make_range_proof(
-            group, key, total, total_nonce, int(choice is not None), question.allowed_sums,
-            ProofBinding(election, token_hash, sum_label(question.id)), nonces,
+            group,
+            key,
+            total,
+            total_nonce,
+            int(choice is not None),
+            question.allowed_sums,
+            ProofBinding(election, token_hash, sum_label(question.id)),
+            nonces,
         )
         answers.append(
             {"question": question.id, "selections": selections, "sum_proof": sum_proof.to_json()}
@@ -141,8 +147,13 @@ def verify_ballot(context: ElectionContext, ballot: object) -> VerifiedBallot:
             ciphertext = Ciphertext.from_json(group, selection, label)
             proof = RangeProof.from_json(group, selection.get("proof"), 2, f"{label}.proof")
             verify_range_proof(
-                group, key, ciphertext, SELECTION_VALUES, proof,
-                ProofBinding(election, token_hash, label), label,
+                group,
+                key,
+                ciphertext,
+                SELECTION_VALUES,
+                proof,
+                ProofBinding(election, token_hash, label),
+                label,
             )
             ciphertexts.append(ciphertext)
         label = sum_label(question.id)
@@ -150,8 +161,13 @@ def verify_ballot(context: ElectionContext, ballot: object) -> VerifiedBallot:
         require_keys(answer["sum_proof"], _PROOF_KEYS, label)
         sum_proof = RangeProof.from_json(group, answer.get("sum_proof"), len(allowed), label)
         verify_range_proof(
-            group, key, add_ciphertexts(group, ciphertexts), allowed, sum_proof,
-            ProofBinding(election, token_hash, label), label,
+            group,
+            key,
+            add_ciphertexts(group, ciphertexts),
+            allowed,
+            sum_proof,
+            ProofBinding(election, token_hash, label),
+            label,
         )
         parsed.append(tuple(ciphertexts))
     return VerifiedBallot(tracker(data), token_hash, tuple(parsed), data)

@@ -81,7 +81,7 @@ def check_header(data: object, kind: str, subject: str) -> dict:
     """Require a JSON object with ``"version": 1`` and the given ``kind``."""
     if not isinstance(data, dict):
         raise FormatError("expected a JSON object", field=subject)
-    if data.get("version") != 1:
+    if data.get("version") != 1 or isinstance(data.get("version"), bool):
         raise FormatError(f"unknown version {data.get('version')!r}", field=f"{subject}.version")
     if data.get("kind") != kind:
         raise FormatError(f"expected kind {kind!r}", field=f"{subject}.kind")

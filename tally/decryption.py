@@ -76,7 +76,10 @@ class DecryptionShare:
                 option,
             ):
                 raise FormatError("shares must follow the manifest order", field=subject)
-            points.append(group.point_from_hex(entry.get("share"), subject))
+            raw = entry.get("share")
+            # Dⱼ = sⱼA is the identity for an empty tally (A is); the proof checks Dⱼ = sⱼA.
+            identity = raw == group.identity.hex()
+            points.append(group.identity if identity else group.point_from_hex(raw, subject))
             proofs.append(ChallengeResponse.from_json(group, entry.get("proof"), subject))
         return cls(trustee, _by_question(questions, points), _by_question(questions, proofs))
 
@@ -137,14 +140,23 @@ def verify_decryption_share(
     group = context.group
     public = context.public_share(share.trustee)
     for question, row, points, proofs in zip(
-        context.manifest.questions, aggregate.ciphertexts, share.shares, share.proofs,
+        context.manifest.questions,
+        aggregate.ciphertexts,
+        share.shares,
+        share.proofs,
         strict=True,
     ):
         for option, (ciphertext, point, proof) in enumerate(zip(row, points, proofs, strict=True)):
             label = f"{question.id}/{option}"
             statement = _statement(context, share.trustee, label, public, ciphertext, point)
             verify_equality_proof(
-                group, PROOF_TAG, statement, ciphertext.alpha, public, point, proof,
+                group,
+                PROOF_TAG,
+                statement,
+                ciphertext.alpha,
+                public,
+                point,
+                proof,
                 f"decryption share of trustee {share.trustee}, {label}",
             )
 

@@ -135,8 +135,7 @@ class ElectionContext:
             "manifest_hash": manifest.hash.hex(),
             "joint_key": key.hex(),
             "trustees": [
-                {"index": a.index, "commitments": [c.hex() for c in a.commitments]}
-                for a in ordered
+                {"index": a.index, "commitments": [c.hex() for c in a.commitments]} for a in ordered
             ],
         }
         return cls(group, manifest, key, tuple(a.commitments for a in ordered), data)

@@ -144,8 +144,11 @@ def make_trustee(
     encryption_secret = nonces()
     encryption_key = group.base_mul(encryption_secret)
     key_proof = make_schnorr_proof(
-        group, "encryption-key-proof", (manifest_hash, index, encryption_key),
-        encryption_secret, nonces,
+        group,
+        "encryption-key-proof",
+        (manifest_hash, index, encryption_key),
+        encryption_secret,
+        nonces,
     )
     secrets = TrusteeSecrets(index, coefficients, encryption_secret)
     return secrets, Announcement(index, commitments, proofs, encryption_key, key_proof)
@@ -162,12 +165,19 @@ def verify_announcement(
         zip(announcement.commitments, announcement.coefficient_proofs, strict=True)
     ):
         verify_schnorr_proof(
-            group, "coefficient-proof", (manifest_hash, i, k, commitment), commitment, proof,
+            group,
+            "coefficient-proof",
+            (manifest_hash, i, k, commitment),
+            commitment,
+            proof,
             f"trustee {i}, coefficient {k}",
         )
     verify_schnorr_proof(
-        group, "encryption-key-proof", (manifest_hash, i, announcement.encryption_key),
-        announcement.encryption_key, announcement.encryption_key_proof,
+        group,
+        "encryption-key-proof",
+        (manifest_hash, i, announcement.encryption_key),
+        announcement.encryption_key,
+        announcement.encryption_key_proof,
         f"trustee {i}, encryption key",
     )
 

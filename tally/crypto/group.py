@@ -11,7 +11,6 @@ election context) instead of reaching for a module global.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -47,7 +46,9 @@ class Ristretto255:
         encoding = bytes.fromhex(text)  # type: ignore[arg-type]
         if encoding == IDENTITY:
             raise InvalidPoint("the identity element is not accepted", field=subject)
-        if not rbcl.crypto_core_ristretto255_is_valid_point(encoding):
+        # The bundled libsodium ignores bit 255 when decoding (RFC 9496 requires s < p), so
+        # without this check 00…80 would pass as a second encoding of the identity.
+        if encoding[31] & 0x80 or not rbcl.crypto_core_ristretto255_is_valid_point(encoding):
             raise InvalidPoint("not a canonical ristretto255 encoding", field=subject)
         return encoding
 
@@ -87,8 +88,8 @@ class Ristretto255:
     def base_mul(self, scalar: int) -> bytes:
         """``scalar · G`` with libsodium's fixed-base tables."""
         scalar %= self.order
-        if scalar == 0:
-            return IDENTITY
+        if scalar <= 1:
+            return self.generator if scalar else IDENTITY
         return rbcl.crypto_scalarmult_ristretto255_base(scalar.to_bytes(32, "little"))
 
     @staticmethod
@@ -112,10 +113,6 @@ class Ristretto255:
     def linear_combination(self, terms: Iterable[tuple[int, bytes]]) -> bytes:
         """``Σ sᵢ·Pᵢ`` for (scalar, point) pairs."""
         return self.sum(self.mul(scalar, point) for scalar, point in terms)
-
-    def random_scalar(self) -> int:
-        """A uniformly random scalar from the operating system (64 bytes reduced)."""
-        return int.from_bytes(secrets.token_bytes(64), "little") % self.order
 
 
 RISTRETTO255 = Ristretto255()

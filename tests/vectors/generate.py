@@ -77,7 +77,7 @@ def canonical_vectors() -> dict[str, Any]:
     values = [
         {"b": 1, "a": [True, False, None], "c": {"z": "", "y": -5}},
         {"name": "Nguyễn Thị Ánh Tuyết", "level": "XS", "n": 9007199254740991},
-        {"escapes": "quote \" backslash \\ newline \n tab \t nul \u0000 del \u007f"},
+        {"escapes": 'quote " backslash \\ newline \n tab \t nul \u0000 del \u007f'},
         {"kind": "phieukin/manifest", "version": 1, "list": [{"k": 2}, {"k": 1}]},
         {"uni": "Đảng Cộng sản Việt Nam ✓ 𝔸", "\u0001key": 1},
     ]
@@ -91,9 +91,7 @@ def canonical_vectors() -> dict[str, Any]:
     ]
     return {
         "provenance": provenance("canonical.json"),
-        "cases": [
-            {"value": v, "canonical": canonical_json(v).decode("utf-8")} for v in values
-        ],
+        "cases": [{"value": v, "canonical": canonical_json(v).decode("utf-8")} for v in values],
         "invalid": [{"text": t, "reason": r} for t, r in invalid_texts],
     }
 
@@ -129,10 +127,14 @@ def group_vectors() -> dict[str, Any]:
             {"hex": p_plus_1, "reason": "non-canonical field element (p + 1)"},
             {"hex": "ff" * 32, "reason": "not a field element"},
             {"hex": torsion, "reason": "Ed25519 torsion point, not a ristretto255 encoding"},
-            {"hex": "26948d35ca62e643e26a83177332e6b6afeb9d08e4268b650f1f5bbd8d81d371",
-             "reason": "decodes to no point (RFC 9496 bad encoding)"},
-            {"hex": "0100000000000000000000000000000000000000000000000000000000000000",
-             "reason": "negative (odd) s"},
+            {
+                "hex": "26948d35ca62e643e26a83177332e6b6afeb9d08e4268b650f1f5bbd8d81d371",
+                "reason": "decodes to no point (RFC 9496 bad encoding)",
+            },
+            {
+                "hex": "0100000000000000000000000000000000000000000000000000000000000000",
+                "reason": "negative (odd) s",
+            },
             {"hex": GROUP.generator.hex().upper(), "reason": "uppercase hex"},
             {"hex": GROUP.generator.hex()[:62], "reason": "wrong length"},
             {"hex": "zz" + GROUP.generator.hex()[2:], "reason": "not hex"},
@@ -156,7 +158,11 @@ def token_vectors() -> dict[str, Any]:
         "provenance": provenance("tokens.json"),
         "base32": [{"bytes": b.hex(), "text": t} for b, t in zip(raw, tokens, strict=True)],
         "cases": [
-            {"input": text, "normalized": normalize_token(text), "token_hash": token_hash(text).hex()}
+            {
+                "input": text,
+                "normalized": normalize_token(text),
+                "token_hash": token_hash(text).hex(),
+            }
             for text in inputs
         ],
         "invalid": [
@@ -182,12 +188,27 @@ def vector_manifest() -> Manifest:
             },
             "round": 1,
             "questions": [
-                {"id": "q01", "title": "Nguyễn Văn An", "options": ["XS", "TOT", "HT", "KHT"],
-                 "min_selections": 1, "max_selections": 1},
-                {"id": "q02", "title": "Trần Thị Bình", "options": ["XS", "TOT", "HT", "KHT"],
-                 "min_selections": 1, "max_selections": 1},
-                {"id": "q03", "title": "Lê Đức Cường", "options": ["XS", "TOT", "HT", "KHT"],
-                 "min_selections": 0, "max_selections": 1},
+                {
+                    "id": "q01",
+                    "title": "Nguyễn Văn An",
+                    "options": ["XS", "TOT", "HT", "KHT"],
+                    "min_selections": 1,
+                    "max_selections": 1,
+                },
+                {
+                    "id": "q02",
+                    "title": "Trần Thị Bình",
+                    "options": ["XS", "TOT", "HT", "KHT"],
+                    "min_selections": 1,
+                    "max_selections": 1,
+                },
+                {
+                    "id": "q03",
+                    "title": "Lê Đức Cường",
+                    "options": ["XS", "TOT", "HT", "KHT"],
+                    "min_selections": 0,
+                    "max_selections": 1,
+                },
             ],
             "committee": {
                 "threshold": 2,

@@ -1,0 +1,49 @@
+# The two commands of the README: `make demo` and `make test`. Each first runs `make setup`,
+# which creates .venv and installs the pinned Python and npm dependencies (quick when done).
+
+PYTHON_BASE ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup demo test lint vectors bench lock clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(PY):
+	@$(PYTHON_BASE) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	$(PYTHON_BASE) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+demo: setup
+	$(VENV)/bin/phieukin demo
+
+test: setup
+	$(PY) -m tests.vectors.generate --check
+	$(PY) -m ruff check .
+	node --test tests/js/
+	$(PY) -m pytest
+
+lint: setup
+	$(PY) -m ruff check .
+
+vectors: setup
+	$(PY) -m tests.vectors.generate
+
+bench: setup
+	$(PY) bench/run.py --quick
+
+lock: $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	(echo "# Pinned Python dependencies of Phiếu Kín (runtime and test). Regenerate with: make lock"; \
+	 $(PY) -m pip freeze --all --exclude-editable | grep -v -E '^(phieukin|pip)==') > requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,188 @@
+"""Benchmarks of Phiếu Kín: one command, one JSON object of medians.
+
+    .venv/bin/python bench/run.py --quick --json
+
+Metrics (medians over repeated runs; R = rated members × 4 levels, N = ballots):
+
+- ``encrypt_ms_py_r30``: make one ballot (encrypt + proofs) in Python, R=30;
+- ``encrypt_ms_js_r30``: the same in the browser core under Node (``bench/encrypt_js.mjs``);
+- ``verify_ballot_ms_r30``, ``verify_ballot_ms_r50``: check every proof of one ballot, one core;
+- ``decrypt_combine_s_n30_r30``: aggregate 30 ballots, two trustees' decryption shares with
+  proofs, verify both shares, combine (2 of 3) and recover the counts;
+- ``scaling``: the same operations at several R (and N), to show how each grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ballot_client.trustee import Trustee, run_ceremony  # noqa: E402
+from tally.aggregate import aggregate_ballots  # noqa: E402
+from tally.ballot import make_ballot, verify_ballot  # noqa: E402
+from tally.crypto.group import RISTRETTO255  # noqa: E402
+from tally.crypto.nonces import system_nonce  # noqa: E402
+from tally.decryption import combine_decryption_shares, verify_decryption_share  # noqa: E402
+from tally.manifest import RATING_OPTIONS, ElectionContext, Manifest  # noqa: E402
+from tally.token import generate_token, token_hash  # noqa: E402
+
+GROUP = RISTRETTO255
+
+
+def manifest_for(rated: int) -> Manifest:
+    """A rating manifest with ``rated`` questions of 4 levels and a 2-of-3 committee."""
+    return Manifest.from_json(
+        {
+            "version": 1,
+            "kind": "phieukin/manifest",
+            "meeting": {"id": f"bench-r{rated}"},
+            "round": 1,
+            "questions": [
+                {
+                    "id": f"m{i:03d}",
+                    "title": f"Đảng viên {i}",
+                    "options": list(RATING_OPTIONS),
+                    "min_selections": 1,
+                    "max_selections": 1,
+                }
+                for i in range(rated)
+            ],
+            "committee": {
+                "threshold": 2,
+                "members": [{"index": i, "name": f"Thành viên {i}"} for i in (1, 2, 3)],
+            },
+        }
+    )
+
+
+def median_ms(function: Callable[[], object], runs: int) -> float:
+    function()  # warm-up
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+class Shape:
+    """An election of R questions with its committee, and a supply of ballots."""
+
+    def __init__(self, rated: int) -> None:
+        self.rated = rated
+        self.trustees, self.context = run_ceremony(GROUP, manifest_for(rated))
+        self.rng = random.Random(rated)
+
+    def ballot(self) -> dict:
+        choices = [self.rng.randrange(4) for _ in range(self.rated)]
+        return make_ballot(self.context, token_hash(generate_token()), choices, system_nonce)
+
+
+def decrypt_combine(context: ElectionContext, trustees: list[Trustee], ballots: list) -> float:
+    """Seconds for: aggregate, two decryption shares with proofs, verify both, combine."""
+    verified = [verify_ballot(context, b).ciphertexts for b in ballots]
+    started = time.perf_counter()
+    aggregate = aggregate_ballots(context, verified)
+    shares = [trustees[0].decrypt(context, aggregate), trustees[2].decrypt(context, aggregate)]
+    for share in shares:
+        verify_decryption_share(context, share, aggregate)
+    combine_decryption_shares(context, aggregate, shares)
+    return time.perf_counter() - started
+
+
+def js_encrypt() -> dict:
+    """Run the browser core's benchmark under Node; its last line is a JSON object."""
+    script = ROOT / "bench" / "encrypt_js.mjs"
+    result = subprocess.run(
+        ["node", str(script)], cwd=ROOT, capture_output=True, text=True, timeout=300, check=True
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def machine() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    return {
+        "cpu": model or platform.processor(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "node": node,
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+def run(quick: bool, progress: Callable[[str], None]) -> dict:
+    runs = 5 if quick else 15
+    results: dict = {"mode": "quick" if quick else "full", "machine": machine()}
+    scaling: dict = {"encrypt_ms_py": {}, "verify_ballot_ms": {}, "decrypt_combine_s_r30": {}}
+    for rated in (1, 10, 30, 50):
+        progress(f"R={rated}: key ceremony, encrypt, verify")
+        shape = Shape(rated)
+        scaling["encrypt_ms_py"][str(rated)] = round(median_ms(shape.ballot, runs), 2)
+        ballots = [shape.ballot() for _ in range(runs)]
+        samples = iter(ballots)
+        verify = median_ms(lambda s=shape, it=samples: verify_ballot(s.context, next(it)), runs - 1)
+        scaling["verify_ballot_ms"][str(rated)] = round(verify, 2)
+        if rated == 30:
+            ns = (10, 30) if quick else (10, 30, 100)
+            for n in ns:
+                progress(f"R=30, N={n}: aggregate and 2-of-3 decryption")
+                pile = [shape.ballot() for _ in range(n)]
+                times = [decrypt_combine(shape.context, shape.trustees, pile) for _ in range(3)]
+                scaling["decrypt_combine_s_r30"][str(n)] = round(statistics.median(times), 3)
+    results["encrypt_ms_py_r30"] = scaling["encrypt_ms_py"]["30"]
+    results["verify_ballot_ms_r30"] = scaling["verify_ballot_ms"]["30"]
+    results["verify_ballot_ms_r50"] = scaling["verify_ballot_ms"]["50"]
+    results["decrypt_combine_s_n30_r30"] = scaling["decrypt_combine_s_r30"]["30"]
+    progress("browser core under Node: encrypt")
+    try:
+        js = js_encrypt()
+        results["encrypt_ms_js_r30"] = js["encrypt_ms_js_r30"]
+        scaling["encrypt_ms_js"] = js.get("by_r", {})
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError) as error:
+        results["encrypt_ms_js_r30"] = None
+        results["errors"] = [f"encrypt_js: {error}"]
+    results["scaling"] = scaling
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Phiếu Kín benchmarks (medians).")
+    parser.add_argument("--quick", action="store_true", help="fewer runs, small shapes")
+    parser.add_argument("--full", action="store_true", help="more runs, large shapes")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+
+    def progress(message: str) -> None:
+        print(f"… {message}", file=sys.stderr, flush=True)
+
+    results = run(quick=not args.full, progress=progress)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False))
+    else:
+        for key, value in results.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
