@@ -1,0 +1,58 @@
+"""Exact threshold arithmetic: every comparison is done on integers, never on floats.
+
+"More than half" of a base ``b`` means ``2·n > b``; "two thirds" means *at least* two thirds,
+``3·n ≥ 2·b``. ``required`` gives the smallest count that meets a threshold, so the trace can say
+how many votes were needed. Percentages are for display only and are rounded half up to one
+decimal with integer arithmetic.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Threshold(StrEnum):
+    """How many of the base a count must reach."""
+
+    MORE_THAN_HALF = "more_than_half"
+    TWO_THIRDS = "2/3"
+
+
+def meets(count: int, base: int, threshold: Threshold) -> bool:
+    """Whether ``count`` reaches ``threshold`` of ``base`` (exact, by cross-multiplication).
+
+    A base of zero is never met: with no valid ballot nothing can be decided.
+    """
+    if base <= 0:
+        return False
+    if threshold is Threshold.MORE_THAN_HALF:
+        return 2 * count > base
+    return 3 * count >= 2 * base
+
+
+def required(base: int, threshold: Threshold) -> int:
+    """The smallest count that meets ``threshold`` of ``base`` (at least 1)."""
+    if threshold is Threshold.MORE_THAN_HALF:
+        return base // 2 + 1
+    return max(1, -(-2 * base // 3))
+
+
+def percent_text(count: int, base: int) -> str:
+    """``count/base`` as a Vietnamese percentage with one decimal: ``12, 20`` → ``"60,0%"``."""
+    if base <= 0:
+        return "—"
+    tenths = (count * 2000 + base) // (2 * base)
+    return f"{tenths // 10},{tenths % 10}%"
+
+
+def threshold_text(threshold: Threshold) -> str:
+    """The threshold as it is written in the trace: ``"> 1/2"`` or ``"≥ 2/3"``."""
+    return "> 1/2" if threshold is Threshold.MORE_THAN_HALF else "≥ 2/3"
+
+
+def comparison_text(count: int, base: int, threshold: Threshold) -> str:
+    """``"> 1/2"`` / ``"≥ 2/3"`` when met, ``"không > 1/2"`` / ``"< 2/3"`` when not."""
+    met = meets(count, base, threshold)
+    if threshold is Threshold.MORE_THAN_HALF:
+        return "> 1/2" if met else "không > 1/2"
+    return "≥ 2/3" if met else "< 2/3"

@@ -1,0 +1,106 @@
+"""The ``phieukin`` command: every --help works, the demo runs, and the README does not drift."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ballot_server.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def subcommand_paths() -> list[list[str]]:
+    """Every command path of the parser, e.g. ["demo"], ["rules", "decide"]."""
+    paths: list[list[str]] = []
+
+    def walk(parser, prefix: list[str]) -> None:
+        for action in parser._actions:
+            if action.__class__.__name__ == "_SubParsersAction":
+                for name, child in action.choices.items():
+                    paths.append([*prefix, name])
+                    walk(child, [*prefix, name])
+
+    walk(build_parser(), [])
+    return paths
+
+
+@pytest.mark.parametrize("path", [[], *subcommand_paths()], ids=lambda p: " ".join(p) or "top")
+def test_every_help_exits_zero(path: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([*path, "--help"])
+    assert exit_info.value.code == 0
+    assert "usage: phieukin" in capsys.readouterr().out
+
+
+def test_readme_documents_every_top_level_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in subcommand_paths():
+        assert f"phieukin {' '.join(path)}" in readme, f"README lacks `phieukin {' '.join(path)}`"
+
+
+def test_readme_names_the_two_commands_and_make_has_them() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for command in ("demo", "test"):
+        assert f"make {command}" in readme
+        assert re.search(rf"^{command}: setup$", makefile, re.MULTILINE)
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_demo_runs_and_counts_match(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ballot_server.cli",
+            "demo",
+            "--voters",
+            "4",
+            "--rated",
+            "3",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "✓" in result.stdout
+    counts = json.loads((tmp_path / "counts.json").read_text(encoding="utf-8"))
+    assert len(counts) == 3 and all(sum(row) == 4 for row in counts.values())
+    ballots = json.loads((tmp_path / "ballots.json").read_text(encoding="utf-8"))
+    assert len(ballots) == 4
+
+
+def test_demo_refuses_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--voters", "0"]) == 2
+    assert "--voters" in capsys.readouterr().out
+
+
+def test_benchmark_prints_every_core_metric() -> None:
+    result = subprocess.run(
+        [sys.executable, "bench/run.py", "--quick", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout)
+    for key in (
+        "encrypt_ms_py_r30",
+        "encrypt_ms_js_r30",
+        "verify_ballot_ms_r30",
+        "verify_ballot_ms_r50",
+        "decrypt_combine_s_n30_r30",
+    ):
+        assert isinstance(metrics[key], (int, float)) and metrics[key] > 0, key
+    assert set(metrics["scaling"]["verify_ballot_ms"]) == {"1", "10", "30", "50"}
