@@ -1,0 +1,44 @@
+/**
+ * The public API of the browser cryptographic core of Phiếu Kín (PROTOCOL.md).
+ *
+ * Everything a page needs — tokens, ballot encryption and receipt, trustee ceremony, decryption
+ * shares — and the matching verifiers, re-exported from one place. The modules import only
+ * `@noble/curves`, `@noble/hashes` and `@noble/ciphers` (through the page's import map) and use
+ * no WebCrypto `subtle`, so they run on a plain-HTTP LAN page and under Node.
+ */
+
+export * from './errors.mjs';
+export { ORDER, GENERATOR_HEX, VERSION } from './constants.mjs';
+export {
+  bytesToHex, hexToBytes, encodeParts, canonicalJson, canonicalBytes, parseJson,
+} from './encoding.mjs';
+export { H, H32, Hs, PREFIX } from './hashing.mjs';
+export {
+  Point, G, IDENTITY, pointFromHex, pointToHex, scalarFromHex, scalarToHex, scalarBytes,
+  mul, baseMul, mulPublic, mod, fixedBase,
+} from './group.mjs';
+export { osRandomScalar, randomBytes, testRng } from './rng.mjs';
+export {
+  ALPHABET, base32Encode, generateToken, normalizeToken, tokenHash, tokenHashBytes,
+} from './token.mjs';
+export {
+  MANIFEST_KIND, ELECTION_KIND, loadManifest, loadElection, makeElection, publicShare,
+  expectedSharePoint,
+} from './election.mjs';
+export {
+  makeRangeProof, verifyRangeProof, makeSchnorrProof, verifySchnorrProof, makeEqualityProof,
+  verifyEqualityProof,
+} from './proofs.mjs';
+export {
+  BALLOT_KIND, encryptBallot, verifyBallot, tracker, trackerCode, aggregateCiphertexts,
+  selectionLabel, sumLabel,
+} from './ballot.mjs';
+export {
+  ANNOUNCEMENT_KIND, SHARE_KIND, makeTrustee, loadAnnouncement, verifyAnnouncement,
+  makeEncryptedShare, makeEncryptedShares, loadShare, openShare, combineSecretShare,
+  evaluatePolynomial, publicShareFromAnnouncements,
+} from './trustee.mjs';
+export {
+  AGGREGATE_KIND, DECRYPTION_SHARE_KIND, aggregateToJson, loadAggregate, makeDecryptionShare,
+  verifyDecryptionShare, lagrangeCoefficient, smallDiscreteLog, combineDecryptionShares,
+} from './decryption.mjs';
