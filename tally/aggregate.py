@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tally.canonical import check_header
+from tally.canonical import check_header, is_integer
 from tally.crypto.elgamal import Ciphertext, add_ciphertexts
 from tally.errors import FormatError
 from tally.manifest import ElectionContext
@@ -44,7 +44,7 @@ class Aggregate:
         if aggregate.get("election") != context.fingerprint.hex():
             raise FormatError("bound to another election", field="aggregate.election")
         count = aggregate.get("ballot_count")
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        if not is_integer(count) or count < 0:
             raise FormatError("must be a non-negative integer", field="aggregate.ballot_count")
         rows = aggregate.get("questions")
         questions = context.manifest.questions

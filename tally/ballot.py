@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tally.canonical import canonical_json, check_header, require_keys
+from tally.canonical import canonical_json, check_header, require_keys, strict_hex
 from tally.crypto.elgamal import Ciphertext, add_ciphertexts, encrypt
 from tally.crypto.hashing import hash32
 from tally.crypto.nonces import NonceSource
 from tally.crypto.proofs import ProofBinding, RangeProof, make_range_proof, verify_range_proof
-from tally.errors import FormatError, InvalidBallot
+from tally.errors import InvalidBallot
 from tally.manifest import ElectionContext
 from tally.token import base32_encode
 
@@ -117,15 +117,7 @@ def verify_ballot(context: ElectionContext, ballot: object) -> VerifiedBallot:
     election = context.fingerprint
     if data.get("election") != election.hex():
         raise InvalidBallot("election", "ballot", "bound to another election")
-    raw_token = data.get("token_hash")
-    if not isinstance(raw_token, str) or len(raw_token) != 64:
-        raise FormatError("expected 32 bytes of hex", field="ballot.token_hash")
-    try:
-        token_hash = bytes.fromhex(raw_token)
-    except ValueError:
-        raise FormatError("not hex", field="ballot.token_hash") from None
-    if token_hash.hex() != raw_token:
-        raise FormatError("hex must be lowercase", field="ballot.token_hash")
+    token_hash = strict_hex(data.get("token_hash"), 32, "ballot.token_hash")
     answers = data.get("answers")
     questions = context.manifest.questions
     if not isinstance(answers, list) or len(answers) != len(questions):

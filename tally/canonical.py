@@ -77,6 +77,22 @@ def parse_json(data: bytes | str) -> Any:
     return value
 
 
+def is_integer(value: object) -> bool:
+    """True for a JSON integer; False for booleans, which Python counts as integers."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def strict_hex(value: object, length: int, field: str) -> bytes:
+    """Decode exactly ``length`` bytes of lowercase hex, or raise ``FormatError``."""
+    if (
+        not isinstance(value, str)
+        or len(value) != 2 * length
+        or any(ch not in "0123456789abcdef" for ch in value)
+    ):
+        raise FormatError(f"expected {length} bytes of lowercase hex", field=field)
+    return bytes.fromhex(value)
+
+
 def check_header(data: object, kind: str, subject: str) -> dict:
     """Require a JSON object with ``"version": 1`` and the given ``kind``."""
     if not isinstance(data, dict):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tally.aggregate import Aggregate
-from tally.canonical import check_header
+from tally.canonical import check_header, is_integer
 from tally.crypto.elgamal import Ciphertext
 from tally.crypto.nonces import NonceSource
 from tally.crypto.proofs import ChallengeResponse, make_equality_proof, verify_equality_proof
@@ -58,7 +58,7 @@ class DecryptionShare:
         """Load a decryption share and validate its shape and every group element."""
         share = check_header(data, SHARE_KIND, "decryption share")
         trustee = share.get("trustee")
-        if not isinstance(trustee, int) or isinstance(trustee, bool):
+        if not is_integer(trustee):
             raise FormatError("must be an integer", field="decryption share.trustee")
         if share.get("election") != context.fingerprint.hex():
             raise FormatError("bound to another election", field="decryption share.election")
@@ -71,9 +71,10 @@ class DecryptionShare:
         points, proofs = [], []
         for (qid, option), entry in zip(expected, entries, strict=True):
             subject = f"trustee {trustee}, {qid}/{option}"
-            if not isinstance(entry, dict) or (entry.get("question"), entry.get("option")) != (
-                qid,
-                option,
+            if (
+                not isinstance(entry, dict)
+                or not is_integer(entry.get("option"))
+                or (entry.get("question"), entry.get("option")) != (qid, option)
             ):
                 raise FormatError("shares must follow the manifest order", field=subject)
             raw = entry.get("share")
@@ -148,6 +149,8 @@ def verify_decryption_share(
     ):
         for option, (ciphertext, point, proof) in enumerate(zip(row, points, proofs, strict=True)):
             label = f"{question.id}/{option}"
+            if point == group.identity and ciphertext.alpha != group.identity:
+                raise InvalidDecryption("identity", f"trustee {share.trustee}, {label}")
             statement = _statement(context, share.trustee, label, public, ciphertext, point)
             verify_equality_proof(
                 group,

@@ -14,7 +14,7 @@ from typing import Any
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
-from tally.canonical import canonical_json, check_header
+from tally.canonical import canonical_json, check_header, is_integer
 from tally.crypto.hashing import encode_parts, hash32
 from tally.errors import InvalidLog
 
@@ -81,7 +81,7 @@ def verify_log(entries: Sequence[object], server_key: VerifyKey) -> list[Invalid
         except Exception as error:  # a malformed event is a finding, not a crash
             findings.append(InvalidLog("format", subject, str(error)))
             continue
-        if event.get("seq") != position:
+        if not is_integer(event.get("seq")) or event["seq"] != position:
             findings.append(InvalidLog("sequence", subject, f"seq is {event.get('seq')!r}"))
         if event.get("prev") != previous.hex():
             findings.append(InvalidLog("chain", subject, "prev is not the previous event's hash"))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from tally.canonical import canonical_json, check_header
+from tally.canonical import canonical_json, check_header, is_integer
 from tally.crypto.ceremony import Announcement, expected_share_point, joint_key
 from tally.crypto.group import Ristretto255
 from tally.crypto.hashing import hash32
@@ -27,7 +27,7 @@ _QUESTION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 def _int(data: dict, key: str, subject: str, low: int, high: int) -> int:
     value = data.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+    if not is_integer(value) or not low <= value <= high:
         raise FormatError(f"must be an integer in {low}..{high}", field=f"{subject}.{key}")
     return value
 
@@ -93,7 +93,11 @@ class Manifest:
         if not isinstance(members, list) or not 1 <= len(members) <= 15:
             raise FormatError("expected 1 to 15 members", field="manifest.committee.members")
         for position, member in enumerate(members, start=1):
-            if not isinstance(member, dict) or member.get("index") != position:
+            if (
+                not isinstance(member, dict)
+                or not is_integer(member.get("index"))
+                or member["index"] != position
+            ):
                 raise FormatError(
                     "members must be numbered 1..n in order", field="manifest.committee.members"
                 )
@@ -152,7 +156,11 @@ class ElectionContext:
         commitments = []
         for position, trustee in enumerate(trustees, start=1):
             subject = f"election.trustees[{position - 1}]"
-            if not isinstance(trustee, dict) or trustee.get("index") != position:
+            if (
+                not isinstance(trustee, dict)
+                or not is_integer(trustee.get("index"))
+                or trustee["index"] != position
+            ):
                 raise FormatError("trustees must be numbered 1..n in order", field=subject)
             raw = trustee.get("commitments")
             if not isinstance(raw, list) or len(raw) != manifest.threshold:

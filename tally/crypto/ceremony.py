@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
-from tally.canonical import check_header
+from tally.canonical import check_header, is_integer, strict_hex
 from tally.crypto.group import Ristretto255
 from tally.crypto.hashing import encode_parts, hash32
 from tally.crypto.nonces import NonceSource
@@ -65,7 +65,7 @@ class Announcement:
         data = check_header(data, ANNOUNCEMENT_KIND, "announcement")
         index = data.get("index")
         subject = f"announcement {index}"
-        if not isinstance(index, int) or isinstance(index, bool) or index < 1:
+        if not is_integer(index) or index < 1:
             raise FormatError("index must be a positive integer", field="announcement.index")
         commitments, proofs = data.get("commitments"), data.get("coefficient_proofs")
         if not isinstance(commitments, list) or len(commitments) != threshold:
@@ -109,14 +109,9 @@ class EncryptedShare:
             data.get("ciphertext"),
         )
         for name, value in (("sender", sender), ("recipient", recipient)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            if not is_integer(value) or value < 1:
                 raise FormatError("must be a positive integer", field=f"share.{name}")
-        if not isinstance(ciphertext, str) or len(ciphertext) != 96:
-            raise FormatError("expected 48 bytes of hex", field="share.ciphertext")
-        try:
-            raw = bytes.fromhex(ciphertext)
-        except ValueError:
-            raise FormatError("not hex", field="share.ciphertext") from None
+        raw = strict_hex(ciphertext, 48, "share.ciphertext")
         ephemeral = group.point_from_hex(data.get("ephemeral"), "share.ephemeral")
         return cls(sender, recipient, ephemeral, raw)  # type: ignore[arg-type]
 

@@ -47,7 +47,7 @@ def _part_json(part: bytes | str | int) -> dict[str, Any]:
         return {"bytes": part.hex()}
     if isinstance(part, str):
         return {"str": part}
-    return {"int": part}
+    return {"int": str(part)}  # decimal text: JSON numbers stop at 2^53
 
 
 def hashing_vectors() -> dict[str, Any]:
