@@ -24,7 +24,7 @@ from tally.decryption import (
     combine_decryption_shares,
     verify_decryption_share,
 )
-from tally.manifest import RATING_OPTIONS, ElectionContext, Manifest
+from tally.manifest import ElectionContext, Manifest, rating_manifest_json
 from tally.token import generate_token, token_hash
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
@@ -76,38 +76,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def demo_manifest(rated: int, rng: random.Random) -> Manifest:
     """A rating manifest with ``rated`` Vietnamese names and a 2-of-3 committee."""
     names = [f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}" for _ in range(rated)]
-    return Manifest.from_json(
-        {
-            "version": 1,
-            "kind": "phieukin/manifest",
-            "meeting": {
-                "id": "demo",
-                "title": "Hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên năm 2026",
-                "cell": "Chi bộ Phòng Hành chính – Tổng hợp",
-                "date": "2026-12-15",
-                "place": "Phòng họp tầng 3",
-            },
-            "round": 1,
-            "questions": [
-                {
-                    "id": f"m{i:02d}",
-                    "title": name,
-                    "options": list(RATING_OPTIONS),
-                    "min_selections": 1,
-                    "max_selections": 1,
-                }
-                for i, name in enumerate(names, start=1)
-            ],
-            "committee": {
-                "threshold": 2,
-                "members": [
-                    {"index": 1, "name": "Trưởng ban kiểm phiếu"},
-                    {"index": 2, "name": "Ủy viên thứ nhất"},
-                    {"index": 3, "name": "Ủy viên thứ hai"},
-                ],
-            },
-        }
-    )
+    meeting = {
+        "id": "demo",
+        "title": "Hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên năm 2026",
+        "cell": "Chi bộ Phòng Hành chính – Tổng hợp",
+        "date": "2026-12-15",
+        "place": "Phòng họp tầng 3",
+    }
+    committee = ["Trưởng ban kiểm phiếu", "Ủy viên thứ nhất", "Ủy viên thứ hai"]
+    rated_members = [(f"m{i:02d}", name) for i, name in enumerate(names, start=1)]
+    return Manifest.from_json(rating_manifest_json(meeting, rated_members, committee, threshold=2))
 
 
 def run(args: argparse.Namespace) -> int:

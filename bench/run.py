@@ -35,7 +35,7 @@ from tally.ballot import make_ballot, verify_ballot  # noqa: E402
 from tally.crypto.group import RISTRETTO255  # noqa: E402
 from tally.crypto.nonces import system_nonce  # noqa: E402
 from tally.decryption import combine_decryption_shares, verify_decryption_share  # noqa: E402
-from tally.manifest import RATING_OPTIONS, ElectionContext, Manifest  # noqa: E402
+from tally.manifest import ElectionContext, Manifest, rating_manifest_json  # noqa: E402
 from tally.token import generate_token, token_hash  # noqa: E402
 
 GROUP = RISTRETTO255
@@ -43,27 +43,10 @@ GROUP = RISTRETTO255
 
 def manifest_for(rated: int) -> Manifest:
     """A rating manifest with ``rated`` questions of 4 levels and a 2-of-3 committee."""
+    members = [(f"m{i:03d}", f"Đảng viên {i}") for i in range(rated)]
+    committee = [f"Thành viên {i}" for i in (1, 2, 3)]
     return Manifest.from_json(
-        {
-            "version": 1,
-            "kind": "phieukin/manifest",
-            "meeting": {"id": f"bench-r{rated}"},
-            "round": 1,
-            "questions": [
-                {
-                    "id": f"m{i:03d}",
-                    "title": f"Đảng viên {i}",
-                    "options": list(RATING_OPTIONS),
-                    "min_selections": 1,
-                    "max_selections": 1,
-                }
-                for i in range(rated)
-            ],
-            "committee": {
-                "threshold": 2,
-                "members": [{"index": i, "name": f"Thành viên {i}"} for i in (1, 2, 3)],
-            },
-        }
+        rating_manifest_json({"id": f"bench-r{rated}"}, members, committee, threshold=2)
     )
 
 

@@ -32,6 +32,44 @@ def _int(data: dict, key: str, subject: str, low: int, high: int) -> int:
     return value
 
 
+def rating_manifest_json(
+    meeting: dict[str, Any],
+    rated: Sequence[tuple[str, str]],
+    committee: Sequence[str],
+    *,
+    threshold: int,
+    round_number: int = 1,
+    blank_allowed: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The manifest of a rating vote: one question per (id, name) rated, with the four levels.
+
+    Questions whose id is in ``blank_allowed`` accept a blank answer (at most one level);
+    every other question needs exactly one.
+    """
+    return {
+        "version": 1,
+        "kind": MANIFEST_KIND,
+        "meeting": meeting,
+        "round": round_number,
+        "questions": [
+            {
+                "id": qid,
+                "title": name,
+                "options": list(RATING_OPTIONS),
+                "min_selections": 0 if qid in blank_allowed else 1,
+                "max_selections": 1,
+            }
+            for qid, name in rated
+        ],
+        "committee": {
+            "threshold": threshold,
+            "members": [
+                {"index": index, "name": name} for index, name in enumerate(committee, start=1)
+            ],
+        },
+    }
+
+
 @dataclass(frozen=True)
 class Question:
     """One question: a member being rated, with the levels as options."""

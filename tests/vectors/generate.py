@@ -26,7 +26,7 @@ from tally.decryption import (
     make_decryption_share,
     verify_decryption_share,
 )
-from tally.manifest import ElectionContext, Manifest
+from tally.manifest import ElectionContext, Manifest, rating_manifest_json
 from tally.token import base32_encode, normalize_token, token_hash
 
 HERE = Path(__file__).parent
@@ -175,50 +175,17 @@ def token_vectors() -> dict[str, Any]:
 
 
 def vector_manifest() -> Manifest:
+    meeting = {
+        "id": "vector-meeting",
+        "title": "Hội nghị kiểm điểm, đánh giá, xếp loại đảng viên năm 2026",
+        "cell": "Chi bộ Phòng Tổ chức",
+        "date": "2026-12-15",
+        "place": "Hội trường tầng 2",
+    }
+    rated = [("q01", "Nguyễn Văn An"), ("q02", "Trần Thị Bình"), ("q03", "Lê Đức Cường")]
+    committee = ["Phạm Minh Châu", "Hoàng Văn Dũng", "Vũ Thị Hà"]
     return Manifest.from_json(
-        {
-            "version": 1,
-            "kind": "phieukin/manifest",
-            "meeting": {
-                "id": "vector-meeting",
-                "title": "Hội nghị kiểm điểm, đánh giá, xếp loại đảng viên năm 2026",
-                "cell": "Chi bộ Phòng Tổ chức",
-                "date": "2026-12-15",
-                "place": "Hội trường tầng 2",
-            },
-            "round": 1,
-            "questions": [
-                {
-                    "id": "q01",
-                    "title": "Nguyễn Văn An",
-                    "options": ["XS", "TOT", "HT", "KHT"],
-                    "min_selections": 1,
-                    "max_selections": 1,
-                },
-                {
-                    "id": "q02",
-                    "title": "Trần Thị Bình",
-                    "options": ["XS", "TOT", "HT", "KHT"],
-                    "min_selections": 1,
-                    "max_selections": 1,
-                },
-                {
-                    "id": "q03",
-                    "title": "Lê Đức Cường",
-                    "options": ["XS", "TOT", "HT", "KHT"],
-                    "min_selections": 0,
-                    "max_selections": 1,
-                },
-            ],
-            "committee": {
-                "threshold": 2,
-                "members": [
-                    {"index": 1, "name": "Phạm Minh Châu"},
-                    {"index": 2, "name": "Hoàng Văn Dũng"},
-                    {"index": 3, "name": "Vũ Thị Hà"},
-                ],
-            },
-        }
+        rating_manifest_json(meeting, rated, committee, threshold=2, blank_allowed=("q03",))
     )
 
 
