@@ -15,7 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     """Build the full ``phieukin`` parser with every package's subcommands."""
     from audit import cli as audit_cli
     from ballot_client import cli as client_cli
-    from ballot_server import demo
+    from ballot_server import demo, serve
 
     parser = argparse.ArgumentParser(
         prog="phieukin",
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(verifiable secret ballots for a Party cell meeting).",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve.register(subparsers)
     demo.register(subparsers)
     client_cli.register(subparsers)
     audit_cli.register(subparsers)

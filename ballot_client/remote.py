@@ -1,0 +1,120 @@
+"""Python clients of the meeting server's HTTP API: a voter, and a simulated committee.
+
+They speak exactly the API the phone page and the committee page speak, so the demo, the tests
+and the load tests exercise the same paths as real phones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import aiohttp
+
+from ballot_client.trustee import Trustee
+from tally.ballot import make_ballot
+from tally.crypto import ceremony
+from tally.crypto.group import RISTRETTO255
+from tally.crypto.nonces import system_nonce
+from tally.manifest import ElectionContext, Manifest
+from tally.token import token_hash
+
+CREDENTIAL_HEADER = "X-Committee-Credential"
+
+
+class ServerError(Exception):
+    """The server answered with an error; carries its status, code and message."""
+
+    def __init__(self, status: int, body: Mapping[str, Any]) -> None:
+        self.status = status
+        self.code = str(body.get("error", ""))
+        self.message = str(body.get("message_en") or body.get("message") or "")
+        super().__init__(f"{status} {self.code}: {self.message}")
+
+
+async def _json(response: aiohttp.ClientResponse) -> Any:
+    body = await response.json(content_type=None)
+    if response.status >= 400:
+        raise ServerError(response.status, body if isinstance(body, dict) else {})
+    return body
+
+
+class MeetingClient:
+    """A thin async client over one server's API."""
+
+    def __init__(self, session: aiohttp.ClientSession, base_url: str) -> None:
+        self.session = session
+        self.base = base_url.rstrip("/")
+
+    async def get(self, path: str, **kwargs: Any) -> Any:
+        async with self.session.get(self.base + path, **kwargs) as response:
+            return await _json(response)
+
+    async def post(self, path: str, payload: Any, **kwargs: Any) -> Any:
+        async with self.session.post(self.base + path, json=payload, **kwargs) as response:
+            return await _json(response)
+
+    async def status(self) -> dict[str, Any]:
+        return await self.get("/api/status")
+
+    async def election(self, number: int) -> ElectionContext:
+        data = await self.get(f"/api/rounds/{number}/election")
+        manifest = Manifest.from_json(data["manifest"])
+        return ElectionContext.from_json(RISTRETTO255, manifest, data["election"])
+
+    async def submit(self, number: int, token: str, ballot: dict[str, Any]) -> dict[str, Any]:
+        return await self.post(f"/api/rounds/{number}/ballots", {"token": token, "ballot": ballot})
+
+    async def vote(
+        self, number: int, token: str, choices: Sequence[int | None], retries: int = 3
+    ) -> dict[str, Any]:
+        """Encrypt ``choices`` and submit; on a lost connection, resend the same ballot."""
+        context = await self.election(number)
+        ballot = make_ballot(context, token_hash(token), choices, system_nonce)
+        for attempt in range(retries + 1):
+            try:
+                return await self.submit(number, token, ballot)
+            except (TimeoutError, aiohttp.ClientConnectionError):
+                if attempt == retries:
+                    raise
+        raise AssertionError("unreachable")
+
+
+async def run_committee(
+    client: MeetingClient, number: int, credentials: Mapping[int, str]
+) -> tuple[list[Trustee], ElectionContext]:
+    """Simulated committee members running the key ceremony through the server, each checking
+    what the others sent exactly as the committee page does."""
+    data = await client.get(f"/api/rounds/{number}/ceremony")
+    manifest = Manifest.from_json(data["manifest"])
+    trustees = {i: Trustee(RISTRETTO255, manifest, i) for i in credentials}
+
+    def headers(index: int) -> dict[str, str]:
+        return {CREDENTIAL_HEADER: credentials[index]}
+
+    for index, trustee in trustees.items():
+        await client.post(
+            f"/api/rounds/{number}/ceremony/announcement",
+            trustee.announcement.to_json(),
+            headers=headers(index),
+        )
+    state = await client.get(f"/api/rounds/{number}/ceremony")
+    announcements = [
+        ceremony.Announcement.from_json(RISTRETTO255, t["announcement"], manifest.threshold)
+        for t in state["trustees"]
+    ]
+    by_index = {a.index: a for a in announcements}
+    for index, trustee in trustees.items():
+        shares = trustee.shares_for(announcements)
+        await client.post(
+            f"/api/rounds/{number}/ceremony/shares",
+            [s.to_json() for s in shares],
+            headers=headers(index),
+        )
+    for index, trustee in trustees.items():
+        received = await client.get(f"/api/rounds/{number}/ceremony/shares", headers=headers(index))
+        trustee.receive(
+            [ceremony.EncryptedShare.from_json(RISTRETTO255, s) for s in received], by_index
+        )
+        await client.post(f"/api/rounds/{number}/ceremony/confirm", {}, headers=headers(index))
+    return list(trustees.values()), await client.election(number)

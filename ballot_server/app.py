@@ -1,0 +1,103 @@
+"""The aiohttp application: one ``create_app(config)`` factory, typed keys, two middlewares.
+
+Resources (the database, the proof-checking processes) are opened and closed in one cleanup
+context; domain errors become JSON responses in one middleware; every response carries a strict
+Content-Security-Policy (no inline script, no third-party origin).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+from aiohttp import web
+
+from ballot_server import keys
+from ballot_server.config import ServerConfig
+from ballot_server.errors import ApiError, PayloadTooLarge
+from ballot_server.live import Live
+from ballot_server.ratelimit import RateLimiter
+from ballot_server.rounds import Rounds
+from ballot_server.routes import setup_routes
+from ballot_server.store import Store
+from ballot_server.verifier import BallotVerifier
+from tally.errors import TallyError
+
+log = logging.getLogger("phieukin.server")
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Turn domain errors into JSON with a Vietnamese message and a reference; never a trace."""
+    try:
+        return await handler(request)
+    except ApiError as error:
+        return web.json_response(error.to_json(), status=error.status)
+    except TallyError as error:
+        wrapped = ApiError("Dữ liệu không hợp lệ.", str(error), code="invalid")
+        return web.json_response(wrapped.to_json(), status=400)
+    except web.HTTPRequestEntityTooLarge:
+        error = PayloadTooLarge("Dữ liệu gửi lên quá lớn.", "The request body is too large.")
+        return web.json_response(error.to_json(), status=413)
+    except web.HTTPException:
+        raise
+    except Exception:
+        reference = secrets.token_hex(4)
+        log.exception("unexpected error, reference %s", reference)
+        return web.json_response(
+            {
+                "error": "internal",
+                "message": f"Lỗi máy chủ. Mã tham chiếu: {reference}.",
+                "message_en": f"Server error. Reference: {reference}.",
+                "reference": reference,
+            },
+            status=500,
+        )
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def create_app(config: ServerConfig) -> web.Application:
+    """Build the application for the meeting in ``config.folder``."""
+    app = web.Application(
+        middlewares=[security_headers, error_middleware], client_max_size=config.max_body_bytes
+    )
+    app[keys.CONFIG] = config
+    app[keys.LIVE] = Live()
+    app[keys.TOKEN_LIMITER] = RateLimiter(limit=30, window_seconds=60.0)
+
+    async def resources(app: web.Application) -> AsyncIterator[None]:
+        store = Store(Path(config.folder))
+        store.server_key()
+        verifier = BallotVerifier(config.verify_workers)
+        app[keys.STORE] = store
+        app[keys.ROUNDS] = Rounds(store)
+        app[keys.VERIFIER] = verifier
+        try:
+            yield
+        finally:
+            await app[keys.LIVE].close()
+            verifier.close()
+            store.close()
+
+    app.cleanup_ctx.append(resources)
+    setup_routes(app)
+    return app

@@ -1,0 +1,19 @@
+"""Typed application keys: every shared object of the running server, named once."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ballot_server.config import ServerConfig
+from ballot_server.live import Live
+from ballot_server.ratelimit import RateLimiter
+from ballot_server.rounds import Rounds
+from ballot_server.store import Store
+from ballot_server.verifier import BallotVerifier
+
+CONFIG = web.AppKey("config", ServerConfig)
+STORE = web.AppKey("store", Store)
+ROUNDS = web.AppKey("rounds", Rounds)
+VERIFIER = web.AppKey("verifier", BallotVerifier)
+LIVE = web.AppKey("live", Live)
+TOKEN_LIMITER = web.AppKey("token_limiter", RateLimiter)

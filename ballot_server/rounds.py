@@ -1,0 +1,504 @@
+"""Voting rounds: the manifest, the committee's key ceremony, tokens, voting, and the tally.
+
+A round moves through phases, each change one transaction with its signed event:
+
+    ceremony → ready → open → closed
+
+``ceremony``: the manifest is fixed and the committee members make the election key on their
+devices; the server relays announcements and encrypted shares but never holds a key that
+decrypts. ``ready``: the election (joint key) is published; tokens can be issued and cancelled.
+``open``: the set of token hashes is committed and ballots are accepted. ``closed``: no more
+ballots; the homomorphic aggregate is computed and logged for the committee to decrypt.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ballot_server.errors import BadRequest, Conflict, Forbidden, NotFound
+from ballot_server.store import Store
+from tally.aggregate import Aggregate, aggregate_ballots
+from tally.ballot import tracker_code
+from tally.canonical import canonical_json
+from tally.crypto import ceremony
+from tally.crypto.elgamal import Ciphertext
+from tally.crypto.group import RISTRETTO255
+from tally.crypto.hashing import hash32
+from tally.errors import TallyError
+from tally.manifest import ElectionContext, Manifest
+from tally.token import generate_token, token_hash
+
+GROUP = RISTRETTO255
+PHASES = ("ceremony", "ready", "open", "closed")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a voter gets back: the tracker and its short code."""
+
+    tracker: str
+    code: str
+    duplicate: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tracker": self.tracker, "code": self.code}
+
+
+def credential_hash(credential: str) -> str:
+    """Committee credentials are stored like tokens: only their hash."""
+    return token_hash(credential).hex()
+
+
+class Rounds:
+    """Operations on the rounds of the meeting in ``store``."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._contexts: dict[int, ElectionContext] = {}
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def row(self, number: int) -> dict[str, Any]:
+        row = self.store.db.execute(
+            "SELECT number, phase, manifest, election, subjects FROM rounds WHERE number = ?",
+            [number],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"Không có vòng bỏ phiếu {number}.", f"There is no round {number}.")
+        return {
+            "number": row[0],
+            "phase": row[1],
+            "manifest": json.loads(row[2]),
+            "election": None if row[3] is None else json.loads(row[3]),
+            "subjects": json.loads(row[4]),
+        }
+
+    def current(self) -> int | None:
+        row = self.store.db.execute("SELECT MAX(number) FROM rounds").fetchone()
+        return row[0]
+
+    def manifest(self, number: int) -> Manifest:
+        return Manifest.from_json(self.row(number)["manifest"])
+
+    def context(self, number: int) -> ElectionContext:
+        """The election of a round whose ceremony is finished (cached)."""
+        if number not in self._contexts:
+            row = self.row(number)
+            if row["election"] is None:
+                raise Conflict(
+                    "Ban kiểm phiếu chưa tạo xong khóa.", "The committee's key is not ready yet."
+                )
+            manifest = Manifest.from_json(row["manifest"])
+            self._contexts[number] = ElectionContext.from_json(GROUP, manifest, row["election"])
+        return self._contexts[number]
+
+    def phase(self, number: int) -> str:
+        return self.row(number)["phase"]
+
+    def _require_phase(self, number: int, *allowed: str) -> None:
+        phase = self.phase(number)
+        if phase not in allowed:
+            raise Conflict(
+                f"Không thể làm việc này ở giai đoạn «{phase}».",
+                f"Not possible in phase {phase!r} (needs {' or '.join(allowed)}).",
+                code=f"phase_{phase}",
+            )
+
+    def _set_phase(self, number: int, phase: str) -> None:
+        self.store.db.execute("UPDATE rounds SET phase = ? WHERE number = ?", [phase, number])
+
+    # --- the round and its ceremony ------------------------------------------------------------
+
+    def start(self, manifest_json: dict[str, Any], subjects: dict[str, int]) -> dict[int, str]:
+        """Fix a round's manifest and open its key ceremony.
+
+        ``subjects`` maps each question id to the roster member it rates. Returns one fresh
+        committee credential per trustee index (shown to that member as a QR code, stored only
+        as a hash).
+        """
+        try:
+            manifest = Manifest.from_json(manifest_json)
+        except TallyError as error:
+            raise BadRequest("Bản kê phiếu không hợp lệ.", f"Invalid manifest: {error}") from None
+        number = manifest_json.get("round")
+        if number != (self.current() or 0) + 1:
+            raise Conflict("Số vòng không đúng thứ tự.", "Rounds are numbered 1, 2, … in order.")
+        if set(subjects) != {q.id for q in manifest.questions}:
+            raise BadRequest("Danh sách người được đánh giá không khớp.", "Subjects mismatch.")
+        credentials = {i: generate_token() for i in range(1, manifest.committee_size + 1)}
+        with self.store.transaction() as store:
+            store.db.execute(
+                "INSERT INTO rounds (number, phase, manifest, election, subjects) "
+                "VALUES (?, 'ceremony', ?, NULL, ?)",
+                [number, json.dumps(manifest_json, ensure_ascii=False), json.dumps(subjects)],
+            )
+            for index, credential in credentials.items():
+                store.db.execute(
+                    "INSERT INTO committee (round, trustee, credential_hash) VALUES (?, ?, ?)",
+                    [number, index, credential_hash(credential)],
+                )
+            store.append_event(
+                "round-started",
+                {"round": number, "manifest": manifest_json, "manifest_hash": manifest.hash.hex()},
+            )
+        return credentials
+
+    def trustee_for(self, number: int, credential: str) -> int:
+        """The trustee index a committee credential belongs to, or ``Forbidden``."""
+        try:
+            digest = credential_hash(credential)
+        except TallyError:
+            digest = ""
+        row = self.store.db.execute(
+            "SELECT trustee FROM committee WHERE round = ? AND credential_hash = ?",
+            [number, digest],
+        ).fetchone()
+        if row is None:
+            raise Forbidden(
+                "Mã thành viên ban kiểm phiếu không đúng.", "Unknown committee credential."
+            )
+        return row[0]
+
+    def ceremony_state(self, number: int) -> dict[str, Any]:
+        """Everything public about the ceremony: announcements, who has sent and confirmed."""
+        rows = self.store.db.execute(
+            "SELECT trustee, announcement, confirmed FROM committee "
+            "WHERE round = ? ORDER BY trustee",
+            [number],
+        ).fetchall()
+        sent = {
+            r[0]
+            for r in self.store.db.execute(
+                "SELECT DISTINCT sender FROM trustee_shares WHERE round = ?", [number]
+            )
+        }
+        row = self.row(number)
+        return {
+            "round": number,
+            "phase": row["phase"],
+            "manifest": row["manifest"],
+            "election": row["election"],
+            "trustees": [
+                {
+                    "index": r[0],
+                    "announcement": None if r[1] is None else json.loads(r[1]),
+                    "shares_sent": r[0] in sent,
+                    "confirmed": bool(r[2]),
+                }
+                for r in rows
+            ],
+        }
+
+    def announce(self, number: int, trustee: int, announcement_json: object) -> None:
+        """Record a trustee's announcement after checking every proof in it."""
+        self._require_phase(number, "ceremony")
+        manifest = self.manifest(number)
+        try:
+            announcement = ceremony.Announcement.from_json(
+                GROUP, announcement_json, manifest.threshold
+            )
+            if announcement.index != trustee:
+                raise BadRequest("Sai số thứ tự thành viên.", "Announcement index mismatch.")
+            ceremony.verify_announcement(GROUP, manifest.hash, announcement, manifest.threshold)
+        except TallyError as error:
+            raise BadRequest(
+                f"Thông báo khóa của thành viên {trustee} không hợp lệ.",
+                f"Announcement of trustee {trustee} rejected: {error}",
+                code="invalid_announcement",
+            ) from None
+        existing = self.store.db.execute(
+            "SELECT announcement FROM committee WHERE round = ? AND trustee = ?", [number, trustee]
+        ).fetchone()[0]
+        canonical = canonical_json(announcement.to_json()).decode("utf-8")
+        if existing is not None:
+            if existing == canonical:
+                return
+            raise Conflict("Thành viên này đã gửi khóa.", "This trustee has already announced.")
+        with self.store.transaction() as store:
+            store.db.execute(
+                "UPDATE committee SET announcement = ? WHERE round = ? AND trustee = ?",
+                [canonical, number, trustee],
+            )
+            store.append_event(
+                "trustee-announced",
+                {"round": number, "trustee": trustee, "announcement": announcement.to_json()},
+            )
+
+    def announcements(self, number: int) -> list[ceremony.Announcement]:
+        manifest = self.manifest(number)
+        rows = self.store.db.execute(
+            "SELECT announcement FROM committee WHERE round = ? ORDER BY trustee", [number]
+        ).fetchall()
+        return [
+            ceremony.Announcement.from_json(GROUP, json.loads(r[0]), manifest.threshold)
+            for r in rows
+            if r[0] is not None
+        ]
+
+    def send_shares(self, number: int, trustee: int, shares_json: object) -> None:
+        """Relay a trustee's encrypted shares, one to each other member, once all announced."""
+        self._require_phase(number, "ceremony")
+        manifest = self.manifest(number)
+        if len(self.announcements(number)) != manifest.committee_size:
+            raise Conflict("Chưa đủ thông báo khóa.", "Not every trustee has announced yet.")
+        if not isinstance(shares_json, list):
+            raise BadRequest("Cần một danh sách.", "Expected a list of shares.")
+        try:
+            shares = [ceremony.EncryptedShare.from_json(GROUP, s) for s in shares_json]
+        except TallyError as error:
+            raise BadRequest("Phần khóa không hợp lệ.", f"Invalid share: {error}") from None
+        expected = {i for i in range(1, manifest.committee_size + 1) if i != trustee}
+        if {s.sender for s in shares} != {trustee} or sorted(s.recipient for s in shares) != sorted(
+            expected
+        ):
+            raise BadRequest(
+                "Cần đúng một phần khóa cho mỗi thành viên khác.",
+                "Exactly one share for each other trustee is needed.",
+            )
+        with self.store.transaction() as store:
+            for share in shares:
+                store.db.execute(
+                    "INSERT OR IGNORE INTO trustee_shares (round, sender, recipient, share) "
+                    "VALUES (?, ?, ?, ?)",
+                    [number, trustee, share.recipient, json.dumps(share.to_json())],
+                )
+            store.append_event(
+                "trustee-shares",
+                {"round": number, "trustee": trustee, "shares": [s.to_json() for s in shares]},
+            )
+
+    def shares_for(self, number: int, recipient: int) -> list[dict[str, Any]]:
+        rows = self.store.db.execute(
+            "SELECT share FROM trustee_shares WHERE round = ? AND recipient = ? ORDER BY sender",
+            [number, recipient],
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def confirm(self, number: int, trustee: int) -> bool:
+        """A trustee confirms every share it received checked out. Returns True when, with this
+        confirmation, the election is published."""
+        self._require_phase(number, "ceremony")
+        manifest = self.manifest(number)
+        if len(self.shares_for(number, trustee)) != manifest.committee_size - 1:
+            raise Conflict("Chưa nhận đủ phần khóa.", "Not every share has arrived yet.")
+        with self.store.transaction() as store:
+            store.db.execute(
+                "UPDATE committee SET confirmed = 1 WHERE round = ? AND trustee = ?",
+                [number, trustee],
+            )
+            store.append_event("trustee-confirmed", {"round": number, "trustee": trustee})
+            confirmed = store.db.execute(
+                "SELECT COUNT(*) FROM committee WHERE round = ? AND confirmed = 1", [number]
+            ).fetchone()[0]
+            if confirmed < manifest.committee_size:
+                return False
+            context = ElectionContext.from_announcements(
+                GROUP, manifest, self.announcements(number)
+            )
+            store.db.execute(
+                "UPDATE rounds SET election = ?, phase = 'ready' WHERE number = ?",
+                [json.dumps(context.to_json()), number],
+            )
+            store.append_event(
+                "election-published",
+                {
+                    "round": number,
+                    "election": context.to_json(),
+                    "fingerprint": context.fingerprint.hex(),
+                },
+            )
+        return True
+
+    def complain(self, number: int, trustee: int, accused: int, check: str) -> None:
+        """Record that ``trustee`` found ``accused``'s share bad; the ceremony cannot finish."""
+        self._require_phase(number, "ceremony")
+        with self.store.transaction() as store:
+            store.append_event(
+                "trustee-complaint",
+                {"round": number, "trustee": trustee, "accused": accused, "check": check},
+            )
+
+    # --- tokens and voting -----------------------------------------------------------------------
+
+    def issue_tokens(self, number: int, count: int) -> list[str]:
+        """Make ``count`` fresh tokens; only their hashes are stored. Returns the tokens."""
+        self._require_phase(number, "ready")
+        if not 0 < count <= 2000:
+            raise BadRequest("Số phiếu không hợp lệ.", "Token count must be 1..2000.")
+        tokens = [generate_token() for _ in range(count)]
+        with self.store.transaction() as store:
+            for token in tokens:
+                store.db.execute(
+                    "INSERT INTO tokens (round, token_hash, state) VALUES (?, ?, 'issued')",
+                    [number, token_hash(token).hex()],
+                )
+            store.append_event("tokens-issued", {"round": number, "count": count})
+        return tokens
+
+    def token_counts(self, number: int) -> dict[str, int]:
+        rows = self.store.db.execute(
+            "SELECT state, COUNT(*) FROM tokens WHERE round = ? GROUP BY state", [number]
+        ).fetchall()
+        counts = {"issued": 0, "spent": 0, "cancelled": 0}
+        counts.update({state: n for state, n in rows})
+        return counts
+
+    def cancel_token(self, number: int, digest: str) -> None:
+        """Void an unused token (a spare card); logged."""
+        self._require_phase(number, "ready", "open")
+        with self.store.transaction() as store:
+            changed = store.db.execute(
+                "UPDATE tokens SET state = 'cancelled' WHERE round = ? AND token_hash = ? "
+                "AND state = 'issued'",
+                [number, digest],
+            ).rowcount
+            if changed != 1:
+                raise NotFound("Không có phiếu chưa dùng này.", "No such unused token.")
+            store.append_event("token-cancelled", {"round": number, "token_hash": digest})
+
+    def open_voting(self, number: int) -> None:
+        """Commit the set of token hashes and start accepting ballots."""
+        self._require_phase(number, "ready")
+        with self.store.transaction() as store:
+            hashes = [
+                r[0]
+                for r in store.db.execute(
+                    "SELECT token_hash FROM tokens WHERE round = ? AND state = 'issued' "
+                    "ORDER BY token_hash",
+                    [number],
+                )
+            ]
+            if not hashes:
+                raise Conflict("Chưa phát phiếu nào.", "No tokens have been issued.")
+            self._set_phase(number, "open")
+            store.append_event(
+                "voting-opened",
+                {
+                    "round": number,
+                    "token_hashes": hashes,
+                    "token_commitment": hash32("token-set", *map(bytes.fromhex, hashes)).hex(),
+                },
+            )
+
+    def token_state(self, number: int, token: str) -> str:
+        """``issued``, ``spent``, ``cancelled`` or ``unknown`` (a bad token is ``unknown``)."""
+        try:
+            digest = token_hash(token).hex()
+        except TallyError:
+            return "unknown"
+        row = self.store.db.execute(
+            "SELECT state FROM tokens WHERE round = ? AND token_hash = ?", [number, digest]
+        ).fetchone()
+        return "unknown" if row is None else row[0]
+
+    def accept_ballot(self, number: int, digest: str, tracker: str, ballot: dict) -> Receipt:
+        """Store a verified ballot and spend its token in one durable step.
+
+        The same ballot sent again with its token returns the same receipt (a phone that lost
+        the answer may resend); any other ballot on a spent token is refused.
+        """
+        receipt = Receipt(tracker, tracker_code(bytes.fromhex(tracker)))
+        with self.store.transaction() as store:
+            phase = self.phase(number)
+            row = store.db.execute(
+                "SELECT state FROM tokens WHERE round = ? AND token_hash = ?", [number, digest]
+            ).fetchone()
+            if row is None:
+                raise Forbidden("Mã phiếu không hợp lệ.", "Unknown token.", code="token_unknown")
+            if row[0] == "spent":
+                same = store.db.execute(
+                    "SELECT 1 FROM ballots WHERE round = ? AND token_hash = ? AND tracker = ?",
+                    [number, digest, tracker],
+                ).fetchone()
+                if same:
+                    return Receipt(receipt.tracker, receipt.code, duplicate=True)
+                raise Conflict(
+                    "Mã phiếu này đã được dùng để bỏ phiếu.",
+                    "This token has already been used.",
+                    code="token_used",
+                )
+            if row[0] == "cancelled":
+                raise Forbidden(
+                    "Mã phiếu này đã bị hủy.", "This token was cancelled.", code="token_cancelled"
+                )
+            if phase != "open":
+                code = "voting_closed" if phase == "closed" else "voting_not_open"
+                raise Conflict(
+                    "Chưa mở bỏ phiếu." if phase != "closed" else "Đã kết thúc bỏ phiếu.",
+                    "Voting is not open." if phase != "closed" else "Voting is closed.",
+                    code=code,
+                )
+            store.db.execute(
+                "INSERT INTO ballots (round, tracker, token_hash, ballot) VALUES (?, ?, ?, ?)",
+                [number, tracker, digest, canonical_json(ballot).decode("utf-8")],
+            )
+            store.db.execute(
+                "UPDATE tokens SET state = 'spent' WHERE round = ? AND token_hash = ?",
+                [number, digest],
+            )
+            store.append_event(
+                "ballot-accepted", {"round": number, "tracker": tracker, "token_hash": digest}
+            )
+        return receipt
+
+    def ballot_count(self, number: int) -> int:
+        return self.store.db.execute(
+            "SELECT COUNT(*) FROM ballots WHERE round = ?", [number]
+        ).fetchone()[0]
+
+    def ballots(self, number: int) -> list[dict[str, Any]]:
+        """The accepted ballots in tracker order (never arrival order)."""
+        rows = self.store.db.execute(
+            "SELECT ballot FROM ballots WHERE round = ? ORDER BY tracker", [number]
+        )
+        return [json.loads(r[0]) for r in rows]
+
+    def find_tracker(self, number: int, prefix: str) -> str | None:
+        """The full tracker whose short code is ``prefix`` (as typed by a voter), if any."""
+        rows = self.store.db.execute("SELECT tracker FROM ballots WHERE round = ?", [number])
+        wanted = prefix.replace("-", "").upper()
+        for (tracker,) in rows:
+            if tracker_code(bytes.fromhex(tracker)).replace("-", "") == wanted:
+                return tracker
+        return None
+
+    def close_voting(self, number: int) -> Aggregate:
+        """Stop accepting ballots and log the homomorphic aggregate of the accepted ones."""
+        self._require_phase(number, "open")
+        context = self.context(number)
+        with self.store.transaction() as store:
+            self._set_phase(number, "closed")
+            ballots = self.ballots(number)
+            ciphertexts = [_ciphertexts(context, b) for b in ballots]
+            aggregate = aggregate_ballots(context, ciphertexts)
+            store.append_event(
+                "voting-closed",
+                {
+                    "round": number,
+                    "ballot_count": len(ballots),
+                    "unused_tokens": self.token_counts(number)["issued"],
+                },
+            )
+            store.append_event(
+                "aggregate", {"round": number, "aggregate": aggregate.to_json(context)}
+            )
+            store.db.execute(
+                "INSERT INTO results (round, kind, key, data) VALUES (?, 'aggregate', '', ?)",
+                [number, json.dumps(aggregate.to_json(context))],
+            )
+        return aggregate
+
+
+def _ciphertexts(
+    context: ElectionContext, ballot: dict[str, Any]
+) -> tuple[tuple[Ciphertext, ...], ...]:
+    """The ciphertexts of a stored (already verified) ballot, per question and option."""
+    return tuple(
+        tuple(
+            Ciphertext(bytes.fromhex(s["alpha"]), bytes.fromhex(s["beta"]))
+            for s in answer["selections"]
+        )
+        for answer in ballot["answers"]
+    )

@@ -1,0 +1,37 @@
+"""Every route of the server, in one table."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ballot_server.views import assets, committee, public
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_routes(
+        [
+            # pages
+            web.get("/", assets.page("index.html")),
+            web.get("/v", assets.page("vote.html")),
+            web.get("/projector", assets.page("projector.html")),
+            web.get("/committee", assets.page("committee.html")),
+            web.get("/static/{path:.+}", assets.static),
+            web.get("/js/{path:[A-Za-z0-9_]+\\.mjs}", assets.core),
+            web.get("/vendor/{package}/{path:.+\\.js}", assets.vendor),
+            # voters and projector
+            web.get("/api/status", public.get_status),
+            web.get("/api/stream", public.stream),
+            web.get("/api/rounds/{round}/election", public.get_election),
+            web.post("/api/rounds/{round}/token-status", public.token_status),
+            web.post("/api/rounds/{round}/ballots", public.submit_ballot),
+            web.get("/api/rounds/{round}/trackers/{code}", public.find_tracker),
+            # committee
+            web.get("/api/rounds/{round}/ceremony", committee.ceremony_state),
+            web.get("/api/rounds/{round}/ceremony/me", committee.whoami),
+            web.post("/api/rounds/{round}/ceremony/announcement", committee.announce),
+            web.post("/api/rounds/{round}/ceremony/shares", committee.send_shares),
+            web.get("/api/rounds/{round}/ceremony/shares", committee.my_shares),
+            web.post("/api/rounds/{round}/ceremony/confirm", committee.confirm),
+            web.post("/api/rounds/{round}/ceremony/complaint", committee.complain),
+        ]
+    )

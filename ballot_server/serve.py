@@ -1,0 +1,86 @@
+"""``phieukin serve``: run the meeting server for one meeting folder."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import socket
+from pathlib import Path
+
+import qrcode
+from aiohttp import web
+
+from ballot_server.app import create_app
+from ballot_server.config import ServerConfig
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="chạy máy chủ hội nghị (run the meeting server)",
+        description="Chạy máy chủ bỏ phiếu cho một thư mục hội nghị trên mạng Wi-Fi phòng họp.",
+    )
+    parser.add_argument("--dir", type=Path, required=True, help="thư mục hội nghị (meeting folder)")
+    parser.add_argument("--host", default="0.0.0.0", help="địa chỉ lắng nghe (default 0.0.0.0)")
+    parser.add_argument("--port", type=int, default=8080, help="cổng (default 8080)")
+    parser.add_argument(
+        "--passphrase", help="mật khẩu chủ tọa thay cho mã ngẫu nhiên (chair passphrase)"
+    )
+    parser.add_argument("--public-url", help="địa chỉ in trên mã QR (default: LAN address)")
+    parser.add_argument("--workers", type=int, default=2, help="số tiến trình kiểm tra phiếu")
+    parser.set_defaults(func=run)
+
+
+def lan_address() -> str:
+    """The machine's address on the local network (no packet is sent)."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("10.255.255.255", 1))
+        return probe.getsockname()[0]
+    except OSError:
+        return "127.0.0.1"
+    finally:
+        probe.close()
+
+
+def terminal_qr(text: str) -> str:
+    code = qrcode.QRCode(border=1)
+    code.add_data(text)
+    code.make(fit=True)
+    rows = code.get_matrix()
+    lines = []
+    for top, bottom in zip(rows[0::2], [*rows[1::2], [False] * len(rows[0])], strict=False):
+        lines.append(
+            "".join(
+                "█" if a and b else "▀" if a else "▄" if b else " "
+                for a, b in zip(top, bottom, strict=True)
+            )
+        )
+    return "\n".join(lines)
+
+
+def build_config(args: argparse.Namespace) -> ServerConfig:
+    host = args.host
+    address = lan_address() if host in ("0.0.0.0", "") else host
+    public_url = args.public_url or f"http://{address}:{args.port}"
+    secret = args.passphrase or secrets.token_urlsafe(12)
+    return ServerConfig(
+        folder=args.dir,
+        host=host,
+        port=args.port,
+        chair_secret=secret,
+        public_url=public_url.rstrip("/"),
+        verify_workers=args.workers,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    config = build_config(args)
+    print("Phiếu Kín — máy chủ hội nghị")
+    print(f"  Chủ tọa (chair):        {config.public_url}/chair")
+    print(f"  Màn chiếu (projector):  {config.public_url}/projector")
+    print(f"  Mã chủ tọa (chair secret): {config.chair_secret}")
+    print(terminal_qr(config.public_url))
+    print(f"Thư mục hội nghị: {config.folder}", flush=True)
+    web.run_app(create_app(config), host=config.host, port=config.port, print=None)
+    return 0

@@ -1,0 +1,63 @@
+"""Helpers shared by the views: strict JSON bodies, round numbers, the status message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ballot_server import keys
+from ballot_server.errors import BadRequest
+from tally.canonical import parse_json
+from tally.errors import EncodingError
+
+
+async def read_json(request: web.Request) -> Any:
+    """The request body as strict JSON (no floats, no duplicate keys), or ``BadRequest``."""
+    body = await request.read()
+    try:
+        return parse_json(body)
+    except (EncodingError, UnicodeDecodeError) as error:
+        raise BadRequest(
+            "Dữ liệu gửi lên không phải JSON hợp lệ.", f"Invalid JSON: {error}"
+        ) from None
+
+
+def field(data: Any, name: str, kind: type) -> Any:
+    """``data[name]`` if ``data`` is an object and the value has type ``kind``."""
+    if not isinstance(data, dict) or name not in data:
+        raise BadRequest(f"Thiếu trường «{name}».", f"Missing field {name!r}.")
+    value = data[name]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise BadRequest(f"Trường «{name}» sai kiểu.", f"Field {name!r} has the wrong type.")
+    return value
+
+
+def round_number(request: web.Request) -> int:
+    text = request.match_info["round"]
+    if not text.isdigit() or len(text) > 4:
+        raise BadRequest("Số vòng không hợp lệ.", "Invalid round number.")
+    return int(text)
+
+
+def status(app: web.Application) -> dict[str, Any]:
+    """The public status of the meeting: phase and turnout of the current round, no result."""
+    store, rounds = app[keys.STORE], app[keys.ROUNDS]
+    current = rounds.current()
+    message: dict[str, Any] = {"meeting": store.setting("meeting", {}), "round": current}
+    if current is None:
+        message.update(phase="setup", turnout={"ballots": 0, "tokens": 0})
+        return message
+    counts = rounds.token_counts(current)
+    message.update(
+        phase=rounds.phase(current),
+        turnout={
+            "ballots": rounds.ballot_count(current),
+            "tokens": counts["issued"] + counts["spent"],
+        },
+    )
+    return message
+
+
+def publish_status(app: web.Application) -> None:
+    app[keys.LIVE].publish(status(app))

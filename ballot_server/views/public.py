@@ -1,0 +1,133 @@
+"""What voters and the projector use: status, the election, ballots, trackers, live updates."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from aiohttp import web
+
+from ballot_server import keys
+from ballot_server.errors import BadRequest, Forbidden, NotFound, TooManyRequests
+from ballot_server.live import sse_frame
+from ballot_server.views.common import field, publish_status, read_json, round_number, status
+from tally.errors import TallyError
+from tally.token import token_hash
+
+
+async def get_status(request: web.Request) -> web.Response:
+    return web.json_response(status(request.app))
+
+
+async def get_election(request: web.Request) -> web.Response:
+    """The manifest and election of a round: everything a phone needs to encrypt."""
+    rounds = request.app[keys.ROUNDS]
+    row = rounds.row(round_number(request))
+    return web.json_response(
+        {
+            "round": row["number"],
+            "phase": row["phase"],
+            "manifest": row["manifest"],
+            "election": row["election"],
+        }
+    )
+
+
+def _client(request: web.Request) -> str:
+    return request.remote or "unknown"
+
+
+async def token_status(request: web.Request) -> web.Response:
+    """Whether a token can still vote: ``issued``, ``spent``, ``cancelled`` or ``unknown``."""
+    limiter = request.app[keys.TOKEN_LIMITER]
+    if limiter.blocked(_client(request)):
+        raise TooManyRequests("Thử quá nhiều lần. Vui lòng đợi một phút.", "Too many attempts.")
+    token = field(await read_json(request), "token", str)
+    state = request.app[keys.ROUNDS].token_state(round_number(request), token)
+    if state == "unknown":
+        limiter.record_failure(_client(request))
+    return web.json_response({"state": state})
+
+
+async def submit_ballot(request: web.Request) -> web.Response:
+    """Check a ballot's every proof (off the event loop), then store it and spend its token."""
+    app = request.app
+    limiter = app[keys.TOKEN_LIMITER]
+    if limiter.blocked(_client(request)):
+        raise TooManyRequests("Thử quá nhiều lần. Vui lòng đợi một phút.", "Too many attempts.")
+    number = round_number(request)
+    body = await read_json(request)
+    token = field(body, "token", str)
+    ballot = field(body, "ballot", dict)
+    rounds = app[keys.ROUNDS]
+    try:
+        digest = token_hash(token).hex()
+    except TallyError:
+        limiter.record_failure(_client(request))
+        raise Forbidden(
+            "Mã phiếu không hợp lệ.", "Malformed token.", code="token_unknown"
+        ) from None
+    state = rounds.token_state(number, token)
+    if state == "unknown":
+        limiter.record_failure(_client(request))
+        raise Forbidden("Mã phiếu không hợp lệ.", "Unknown token.", code="token_unknown")
+    if ballot.get("token_hash") != digest:
+        raise BadRequest(
+            "Phiếu không gắn với mã phiếu này.",
+            "Ballot bound to another token.",
+            code="token_mismatch",
+        )
+    row = rounds.row(number)
+    if row["election"] is None:
+        raise NotFound("Chưa có khóa bầu cử.", "The election key is not ready.")
+    verdict = await app[keys.VERIFIER].check(row["manifest"], row["election"], ballot)
+    if not verdict.ok:
+        raise BadRequest(
+            "Phiếu không hợp lệ nên không được nhận.",
+            f"Ballot rejected: {verdict.error} ({verdict.check})",
+            code="invalid_ballot",
+        )
+    receipt = rounds.accept_ballot(number, digest, verdict.tracker, ballot)
+    if not receipt.duplicate:
+        publish_status(app)
+    return web.json_response(receipt.to_json(), status=200 if receipt.duplicate else 201)
+
+
+async def find_tracker(request: web.Request) -> web.Response:
+    """Whether a ballot with this tracker code is in the round (and so will be counted)."""
+    number = round_number(request)
+    code = request.match_info["code"]
+    if len(code) > 80:
+        raise BadRequest("Mã theo dõi quá dài.", "Tracker code too long.")
+    tracker = request.app[keys.ROUNDS].find_tracker(number, code)
+    if tracker is None:
+        raise NotFound("Không tìm thấy phiếu có mã này.", "No ballot with this tracker.")
+    return web.json_response({"found": True, "tracker": tracker})
+
+
+async def stream(request: web.Request) -> web.StreamResponse:
+    """Server-sent events: the status now, then again after every change."""
+    response = web.StreamResponse(
+        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"}
+    )
+    await response.prepare(request)
+    live = request.app[keys.LIVE]
+    queue = live.subscribe()
+    try:
+        await response.write(sse_frame(status(request.app)))
+        while True:
+            try:
+                message = await asyncio.wait_for(queue.get(), timeout=15)
+            except TimeoutError:
+                await response.write(b": keep-alive\n\n")
+                continue
+            if message is None:
+                break
+            await response.write(sse_frame(message))
+    except (ConnectionResetError, asyncio.CancelledError):
+        pass
+    finally:
+        live.unsubscribe(queue)
+        with contextlib.suppress(Exception):
+            await response.write_eof()
+    return response

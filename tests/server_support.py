@@ -1,0 +1,52 @@
+"""Shared setup for server tests: a real app on a real SQLite file, with a simulated committee."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ballot_client.remote import MeetingClient, run_committee
+from ballot_server import keys
+from ballot_server.app import create_app
+from ballot_server.config import ServerConfig
+from tally.manifest import rating_manifest_json
+
+CHAIR_SECRET = "test-chair-secret"
+
+
+def make_app(folder: Path, workers: int = 1):
+    return create_app(
+        ServerConfig(
+            folder=folder,
+            host="127.0.0.1",
+            port=0,
+            chair_secret=CHAIR_SECRET,
+            public_url="http://127.0.0.1",
+            verify_workers=workers,
+        )
+    )
+
+
+def rating_manifest(rated: int = 3, number: int = 1) -> dict:
+    return rating_manifest_json(
+        {"id": "test-meeting", "title": "Họp chi bộ"},
+        [(f"m{i:02d}", f"Đảng viên {i}") for i in range(1, rated + 1)],
+        ["Trưởng ban", "Ủy viên 1", "Ủy viên 2"],
+        threshold=2,
+        round_number=number,
+    )
+
+
+async def open_round(client, rated: int = 3, tokens: int = 5):
+    """Start round 1, run the ceremony over HTTP, issue tokens, open voting.
+
+    Returns (meeting client, trustees, election context, tokens)."""
+    app = client.server.app
+    rounds = app[keys.ROUNDS]
+    manifest = rating_manifest(rated)
+    subjects = {q["id"]: i for i, q in enumerate(manifest["questions"], start=1)}
+    credentials = rounds.start(manifest, subjects)
+    meeting = MeetingClient(client.session, str(client.make_url("")))
+    trustees, context = await run_committee(meeting, 1, credentials)
+    issued = rounds.issue_tokens(1, tokens)
+    rounds.open_voting(1)
+    return meeting, trustees, context, issued
