@@ -5,9 +5,12 @@ PYTHON_BASE ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test lint vectors bench lock clean
+.PHONY: setup system demo test lint vectors bench lock clean
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed system
+
+system:
+	@bash scripts/setup-system.sh
 
 $(PY):
 	@$(PYTHON_BASE) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'

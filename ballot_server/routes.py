@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ballot_server.views import assets, committee, public
+from ballot_server.views import assets, chair, committee, public
 
 
 def setup_routes(app: web.Application) -> None:
@@ -33,5 +33,7 @@ def setup_routes(app: web.Application) -> None:
             web.get("/api/rounds/{round}/ceremony/shares", committee.my_shares),
             web.post("/api/rounds/{round}/ceremony/confirm", committee.confirm),
             web.post("/api/rounds/{round}/ceremony/complaint", committee.complain),
+            # chair
+            *chair.routes(),
         ]
     )
