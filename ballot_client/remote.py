@@ -29,6 +29,7 @@ class ServerError(Exception):
         self.status = status
         self.code = str(body.get("error", ""))
         self.message = str(body.get("message_en") or body.get("message") or "")
+        self.message_vi = str(body.get("message") or self.message)
         super().__init__(f"{status} {self.code}: {self.message}")
 
 

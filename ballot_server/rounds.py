@@ -464,6 +464,15 @@ class Rounds:
                 return tracker
         return None
 
+    def aggregate(self, number: int) -> dict[str, Any]:
+        """The logged aggregate of a closed round (JSON), or ``Conflict`` while voting is open."""
+        row = self.store.db.execute(
+            "SELECT data FROM results WHERE round = ? AND kind = 'aggregate'", [number]
+        ).fetchone()
+        if row is None:
+            raise Conflict("Chưa kết thúc bỏ phiếu.", "Voting is not closed yet.")
+        return json.loads(row[0])
+
     def close_voting(self, number: int) -> Aggregate:
         """Stop accepting ballots and log the homomorphic aggregate of the accepted ones."""
         self._require_phase(number, "open")

@@ -25,6 +25,7 @@ def setup_routes(app: web.Application) -> None:
             web.post("/api/rounds/{round}/token-status", public.token_status),
             web.post("/api/rounds/{round}/ballots", public.submit_ballot),
             web.get("/api/rounds/{round}/trackers/{code}", public.find_tracker),
+            web.get("/api/rounds/{round}/aggregate", public.get_aggregate),
             # committee
             web.get("/api/rounds/{round}/ceremony", committee.ceremony_state),
             web.get("/api/rounds/{round}/ceremony/me", committee.whoami),

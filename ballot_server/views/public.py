@@ -93,6 +93,11 @@ async def submit_ballot(request: web.Request) -> web.Response:
     return web.json_response(receipt.to_json(), status=200 if receipt.duplicate else 201)
 
 
+async def get_aggregate(request: web.Request) -> web.Response:
+    """The homomorphic aggregate, once voting is closed (the committee decrypts it)."""
+    return web.json_response(request.app[keys.ROUNDS].aggregate(round_number(request)))
+
+
 async def find_tracker(request: web.Request) -> web.Response:
     """Whether a ballot with this tracker code is in the round (and so will be counted)."""
     number = round_number(request)
