@@ -78,6 +78,9 @@ async def _vote(args: argparse.Namespace) -> int:
         options = [q.options for q in context.manifest.questions]
         try:
             choices = parse_choices(args.choices, options, args.seed)
+            for question, choice in zip(context.manifest.questions, choices, strict=True):
+                if choice is None and question.min_selections > 0:
+                    raise ValueError(f"«{question.title}» cần một lựa chọn, không được bỏ trống")
         except ValueError as error:
             print(f"Lỗi: {error}")
             return 2
