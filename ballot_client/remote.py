@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 
 from ballot_client.trustee import Trustee
+from tally.aggregate import Aggregate
 from tally.ballot import make_ballot
 from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
@@ -79,6 +80,25 @@ class MeetingClient:
                 if attempt == retries:
                     raise
         raise AssertionError("unreachable")
+
+
+async def decrypt_round(
+    client: MeetingClient, number: int, trustees: Sequence[Trustee], credentials: Mapping[int, str]
+) -> dict[str, list[int]] | None:
+    """The given committee members each decrypt the closed round's aggregate and send their
+    share; returns the counts once the server has combined t of them."""
+    context = await client.election(number)
+    aggregate = Aggregate.from_json(context, await client.get(f"/api/rounds/{number}/aggregate"))
+    for trustee in trustees:
+        share = trustee.decrypt(context, aggregate)
+        answer = await client.post(
+            f"/api/rounds/{number}/decryption",
+            share.to_json(context),
+            headers={CREDENTIAL_HEADER: credentials[trustee.index]},
+        )
+        if answer["counted"]:
+            return (await client.get(f"/api/rounds/{number}/counts"))["counts"]
+    return None
 
 
 async def run_committee(

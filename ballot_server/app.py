@@ -16,6 +16,7 @@ from aiohttp import web
 
 from ballot_server import keys
 from ballot_server.config import ServerConfig
+from ballot_server.counting import Counting
 from ballot_server.errors import ApiError, PayloadTooLarge
 from ballot_server.live import Live
 from ballot_server.ratelimit import RateLimiter
@@ -90,6 +91,7 @@ def create_app(config: ServerConfig) -> web.Application:
         verifier = BallotVerifier(config.verify_workers)
         app[keys.STORE] = store
         app[keys.ROUNDS] = Rounds(store)
+        app[keys.COUNTING] = Counting(store, app[keys.ROUNDS])
         app[keys.VERIFIER] = verifier
         try:
             yield

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ballot_server.config import ServerConfig
+from ballot_server.counting import Counting
 from ballot_server.live import Live
 from ballot_server.ratelimit import RateLimiter
 from ballot_server.rounds import Rounds
@@ -14,6 +15,7 @@ from ballot_server.verifier import BallotVerifier
 CONFIG = web.AppKey("config", ServerConfig)
 STORE = web.AppKey("store", Store)
 ROUNDS = web.AppKey("rounds", Rounds)
+COUNTING = web.AppKey("counting", Counting)
 VERIFIER = web.AppKey("verifier", BallotVerifier)
 LIVE = web.AppKey("live", Live)
 TOKEN_LIMITER = web.AppKey("token_limiter", RateLimiter)

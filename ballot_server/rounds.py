@@ -2,13 +2,14 @@
 
 A round moves through phases, each change one transaction with its signed event:
 
-    ceremony → ready → open → closed
+    ceremony → ready → open → closed → counted
 
 ``ceremony``: the manifest is fixed and the committee members make the election key on their
 devices; the server relays announcements and encrypted shares but never holds a key that
 decrypts. ``ready``: the election (joint key) is published; tokens can be issued and cancelled.
 ``open``: the set of token hashes is committed and ballots are accepted. ``closed``: no more
 ballots; the homomorphic aggregate is computed and logged for the committee to decrypt.
+``counted``: t committee members' decryption shares gave the counts (``counting.py``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from tally.manifest import ElectionContext, Manifest
 from tally.token import generate_token, token_hash
 
 GROUP = RISTRETTO255
-PHASES = ("ceremony", "ready", "open", "closed")
+PHASES = ("ceremony", "ready", "open", "closed", "counted")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ def setup_routes(app: web.Application) -> None:
             web.get("/v", assets.page("vote.html")),
             web.get("/projector", assets.page("projector.html")),
             web.get("/committee", assets.page("committee.html")),
+            web.get("/selftest", assets.page("selftest.html")),  # browser tests only
             web.get("/static/{path:.+}", assets.static),
             web.get("/js/{path:[A-Za-z0-9_]+\\.mjs}", assets.core),
             web.get("/vendor/{package}/{path:.+\\.js}", assets.vendor),
@@ -26,6 +27,7 @@ def setup_routes(app: web.Application) -> None:
             web.post("/api/rounds/{round}/ballots", public.submit_ballot),
             web.get("/api/rounds/{round}/trackers/{code}", public.find_tracker),
             web.get("/api/rounds/{round}/aggregate", public.get_aggregate),
+            web.get("/api/rounds/{round}/counts", public.get_counts),
             # committee
             web.get("/api/rounds/{round}/ceremony", committee.ceremony_state),
             web.get("/api/rounds/{round}/ceremony/me", committee.whoami),
@@ -34,6 +36,7 @@ def setup_routes(app: web.Application) -> None:
             web.get("/api/rounds/{round}/ceremony/shares", committee.my_shares),
             web.post("/api/rounds/{round}/ceremony/confirm", committee.confirm),
             web.post("/api/rounds/{round}/ceremony/complaint", committee.complain),
+            web.post("/api/rounds/{round}/decryption", committee.decrypt),
             # chair
             *chair.routes(),
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ballot_client.remote import MeetingClient, run_committee
@@ -36,10 +37,27 @@ def rating_manifest(rated: int = 3, number: int = 1) -> dict:
     )
 
 
+@dataclass
+class RoundSetup:
+    """An open round: the API client, simulated trustees, election, tokens, credentials."""
+
+    meeting: MeetingClient
+    trustees: list
+    context: object
+    tokens: list[str]
+    credentials: dict[int, str]
+
+
 async def open_round(client, rated: int = 3, tokens: int = 5):
     """Start round 1, run the ceremony over HTTP, issue tokens, open voting.
 
     Returns (meeting client, trustees, election context, tokens)."""
+    setup = await setup_round(client, rated, tokens)
+    return setup.meeting, setup.trustees, setup.context, setup.tokens
+
+
+async def setup_round(client, rated: int = 3, tokens: int = 5) -> RoundSetup:
+    """Like ``open_round``, keeping the committee credentials as well."""
     app = client.server.app
     rounds = app[keys.ROUNDS]
     manifest = rating_manifest(rated)
@@ -49,4 +67,4 @@ async def open_round(client, rated: int = 3, tokens: int = 5):
     trustees, context = await run_committee(meeting, 1, credentials)
     issued = rounds.issue_tokens(1, tokens)
     rounds.open_voting(1)
-    return meeting, trustees, context, issued
+    return RoundSetup(meeting, trustees, context, issued, credentials)

@@ -60,6 +60,16 @@ async def confirm(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "published": published})
 
 
+async def decrypt(request: web.Request) -> web.Response:
+    """A committee member's decryption share of the closed round's aggregate."""
+    number = round_number(request)
+    trustee = _trustee(request, number)
+    done = request.app[keys.COUNTING].add_share(number, trustee, await read_json(request))
+    if done:
+        publish_status(request.app)
+    return web.json_response({"ok": True, "counted": done})
+
+
 async def complain(request: web.Request) -> web.Response:
     number = round_number(request)
     trustee = _trustee(request, number)

@@ -98,6 +98,14 @@ async def get_aggregate(request: web.Request) -> web.Response:
     return web.json_response(request.app[keys.ROUNDS].aggregate(round_number(request)))
 
 
+async def get_counts(request: web.Request) -> web.Response:
+    """The counts per question and option, once the committee has decrypted the tally."""
+    counts = request.app[keys.COUNTING].counts(round_number(request))
+    if counts is None:
+        raise NotFound("Chưa có kết quả kiểm phiếu.", "The count is not complete.")
+    return web.json_response({"counts": counts})
+
+
 async def find_tracker(request: web.Request) -> web.Response:
     """Whether a ballot with this tracker code is in the round (and so will be counted)."""
     number = round_number(request)

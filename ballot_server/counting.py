@@ -1,0 +1,102 @@
+"""The count: committee members' decryption shares of the aggregate, combined once t are valid.
+
+The server only relays and checks: each share's Chaum–Pedersen proofs are verified before it is
+kept (a bad share is refused and named); when t valid shares are in, they are combined into the
+counts, which are logged. The server never holds a key that decrypts, and no ballot is ever
+decrypted on its own.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ballot_server.errors import BadRequest, Conflict
+from ballot_server.rounds import Rounds
+from ballot_server.store import Store
+from tally.aggregate import Aggregate
+from tally.decryption import (
+    DecryptionShare,
+    combine_decryption_shares,
+    verify_decryption_share,
+)
+from tally.errors import TallyError
+
+
+class Counting:
+    """Decryption shares and counts of the rounds in ``store``."""
+
+    def __init__(self, store: Store, rounds: Rounds) -> None:
+        self.store = store
+        self.rounds = rounds
+
+    def _aggregate(self, number: int) -> Aggregate:
+        return Aggregate.from_json(self.rounds.context(number), self.rounds.aggregate(number))
+
+    def shares(self, number: int) -> dict[int, dict[str, Any]]:
+        rows = self.store.db.execute(
+            "SELECT key, data FROM results WHERE round = ? AND kind = 'decryption-share'",
+            [number],
+        ).fetchall()
+        return {int(key): json.loads(data) for key, data in rows}
+
+    def counts(self, number: int) -> dict[str, list[int]] | None:
+        """Per question id, the votes per option, once the count is complete."""
+        row = self.store.db.execute(
+            "SELECT data FROM results WHERE round = ? AND kind = 'counts'", [number]
+        ).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def add_share(self, number: int, trustee: int, share_json: object) -> bool:
+        """Check and keep a trustee's decryption share; returns True once the count is done."""
+        if self.counts(number) is not None:
+            raise Conflict("Đã kiểm phiếu xong.", "The count is already complete.", code="counted")
+        if self.rounds.phase(number) != "closed":
+            raise Conflict("Chưa kết thúc bỏ phiếu.", "Voting is not closed.", code="not_closed")
+        context = self.rounds.context(number)
+        aggregate = self._aggregate(number)
+        try:
+            share = DecryptionShare.from_json(context, share_json)
+            if share.trustee != trustee:
+                raise BadRequest("Sai thành viên.", "Share of another trustee.")
+            verify_decryption_share(context, share, aggregate)
+        except TallyError as error:
+            with self.store.transaction() as store:
+                store.append_event(
+                    "decryption-share-rejected",
+                    {"round": number, "trustee": trustee, "check": getattr(error, "check", "")},
+                )
+            raise BadRequest(
+                f"Phần giải mã của thành viên {trustee} không hợp lệ.",
+                f"Decryption share of trustee {trustee} rejected: {error}",
+                code="invalid_share",
+            ) from None
+        existing = self.shares(number)
+        if trustee in existing:
+            raise Conflict("Thành viên này đã gửi phần giải mã.", "Share already received.")
+        with self.store.transaction() as store:
+            store.db.execute(
+                "INSERT INTO results (round, kind, key, data) VALUES (?, 'decryption-share', ?, ?)",
+                [number, str(trustee), json.dumps(share_json)],
+            )
+            store.append_event(
+                "decryption-share", {"round": number, "trustee": trustee, "share": share_json}
+            )
+            existing[trustee] = share_json  # type: ignore[assignment]
+            if len(existing) < context.manifest.threshold:
+                return False
+            shares = [DecryptionShare.from_json(context, s) for s in existing.values()]
+            table = combine_decryption_shares(context, aggregate, shares)
+            counts = {
+                q.id: list(row) for q, row in zip(context.manifest.questions, table, strict=True)
+            }
+            store.db.execute(
+                "INSERT INTO results (round, kind, key, data) VALUES (?, 'counts', '', ?)",
+                [number, json.dumps(counts)],
+            )
+            store.db.execute("UPDATE rounds SET phase = 'counted' WHERE number = ?", [number])
+            store.append_event(
+                "counts",
+                {"round": number, "trustees": sorted(existing), "counts": counts},
+            )
+        return True

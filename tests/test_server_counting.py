@@ -1,0 +1,75 @@
+"""Integration: close, then the committee decrypts the tally through the server (2 of 3)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from ballot_client.remote import CREDENTIAL_HEADER, ServerError, decrypt_round
+from ballot_server import keys
+from tally.aggregate import Aggregate
+from tests.server_support import make_app, open_round, setup_round
+
+
+@pytest.fixture
+async def closed(aiohttp_client, tmp_path):
+    """A closed round with 4 ballots whose choices are known."""
+    client = await aiohttp_client(make_app(tmp_path))
+    setup = await setup_round(client, rated=3, tokens=5)
+    meeting, trustees, context, tokens = setup.meeting, setup.trustees, setup.context, setup.tokens
+    rng = random.Random(3)
+    choices = [[rng.randrange(4) for _ in range(3)] for _ in range(4)]
+    for token, choice in zip(tokens, choices, strict=False):
+        await meeting.vote(1, token, choice)
+    client.server.app[keys.ROUNDS].close_voting(1)
+    expected = {
+        f"m{q + 1:02d}": [sum(1 for c in choices if c[q] == o) for o in range(4)] for q in range(3)
+    }
+    return client, meeting, trustees, context, setup.credentials, expected
+
+
+async def test_two_of_three_decrypt_to_the_simulated_counts(closed) -> None:
+    _, meeting, trustees, _, credentials, expected = closed
+    counts = await decrypt_round(meeting, 1, [trustees[0], trustees[2]], credentials)
+    assert counts == expected
+    assert (await meeting.status())["phase"] == "counted"
+    with pytest.raises(ServerError) as late:
+        await decrypt_round(meeting, 1, [trustees[1]], credentials)
+    assert late.value.code == "counted"
+
+
+async def test_forged_share_is_refused_and_named_and_one_share_is_not_enough(closed) -> None:
+    client, meeting, trustees, context, credentials, _ = closed
+    aggregate = Aggregate.from_json(context, await meeting.get("/api/rounds/1/aggregate"))
+    forged = trustees[1].decrypt(context, aggregate).to_json(context)
+    forged["shares"][0]["share"] = forged["shares"][1]["share"]
+    with pytest.raises(ServerError) as refused:
+        await meeting.post(
+            "/api/rounds/1/decryption", forged, headers={CREDENTIAL_HEADER: credentials[2]}
+        )
+    assert (refused.value.status, refused.value.code) == (400, "invalid_share")
+    assert "trustee 2" in refused.value.message
+    # a share sent with another member's credential is refused too
+    honest = trustees[1].decrypt(context, aggregate).to_json(context)
+    with pytest.raises(ServerError):
+        await meeting.post(
+            "/api/rounds/1/decryption", honest, headers={CREDENTIAL_HEADER: credentials[1]}
+        )
+    assert await decrypt_round(meeting, 1, [trustees[1]], credentials) is None  # t − 1 = 1
+    with pytest.raises(ServerError) as missing:
+        await meeting.get("/api/rounds/1/counts")
+    assert missing.value.status == 404
+    store = client.server.app[keys.STORE]
+    types = [e["event"]["type"] for e in store.events()]
+    assert types.count("decryption-share-rejected") == 1 and "counts" not in types
+
+
+async def test_aggregate_and_counts_are_refused_while_voting_is_open(aiohttp_client, tmp_path):
+    client = await aiohttp_client(make_app(tmp_path))
+    meeting, _, _, tokens = await open_round(client)
+    await meeting.vote(1, tokens[0], [0, 0, 0])
+    for path in ("/api/rounds/1/aggregate", "/api/rounds/1/counts"):
+        with pytest.raises(ServerError) as refused:
+            await meeting.get(path)
+        assert refused.value.status in (404, 409)
