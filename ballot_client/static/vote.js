@@ -1,0 +1,719 @@
+/**
+ * The phone ballot (`/v#t=TOKEN&r=ROUND`).
+ *
+ * The token lives only in the URL fragment (never in a request URL, so never in a server log);
+ * it is sent in the body of `token-status` and of the ballot submission, as docs/API.md says.
+ * Steps: load the round's manifest and election and the token's state → one screen of members
+ * with the four levels → review → encrypt in the browser, question by question, yielding to the
+ * UI so the progress bar moves → submit → receipt with the tracker code.
+ *
+ * The choices are kept in memory only (never stored: a phone passed to a neighbour must not show
+ * them). The encrypted ballot is kept in memory after encryption so that a lost connection can
+ * be answered with "Gửi lại", which resends the SAME ballot: the server answers the same ballot
+ * on the same token with 200 and the same receipt, so resending is idempotent.
+ */
+
+import {
+  encryptBallot, loadElection, normalizeToken, tokenHash, trackerCode,
+} from '/js/index.mjs';
+import {
+  applyI18n, getLang, initI18n, mountLanguageSwitch, onLangChange, optionWords, t,
+} from '/static/i18n.js';
+
+const $ = (id) => document.getElementById(id);
+const VIEWS = ['loading', 'entry', 'state', 'ballot', 'review', 'working', 'receipt'];
+const BARS = { ballot: 'bar-ballot', review: 'bar-review' };
+const RECEIPT_KEY = 'phieukin.receipt.';
+const SUBMIT_TIMEOUT_MS = 45000;
+const SLICE_MS = 40; // encrypt for about this long, then let the page repaint
+
+/** Everything the page knows; the choices never leave memory. */
+const state = {
+  token: null,        // normalized token
+  tokenHash: null,    // 64 hex
+  round: null,
+  manifest: null,
+  election: null,
+  context: null,      // loaded election (validated)
+  meeting: {},
+  choices: [],        // per question: option index, 'blank', or undefined
+  ballot: null,       // the encrypted ballot, kept for "Gửi lại"
+  localCode: null,    // tracker code computed on this phone
+  view: 'loading',
+  stateKey: null,     // which blocking message is shown
+  stream: null,
+  busy: false,
+  rerender: [],       // functions re-filling dynamic text after a language switch
+};
+
+// ---- small helpers ------------------------------------------------------------------------
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === 'class') node.className = value;
+    else if (name === 'text') node.textContent = value;
+    else if (name === 'testid') node.dataset.testid = value;
+    else node.setAttribute(name, value === true ? '' : value);
+  }
+  node.append(...children.filter((c) => c !== undefined && c !== null));
+  return node;
+}
+
+function show(view) {
+  state.view = view;
+  for (const name of VIEWS) $(`view-${name}`).hidden = name !== view;
+  for (const [name, id] of Object.entries(BARS)) $(id).hidden = name !== view;
+  document.body.dataset.view = view; // a hook for tests and for the layout
+}
+
+function focusTop(element) {
+  window.scrollTo(0, 0);
+  (element ?? $('main')).focus({ preventScroll: true });
+}
+
+function parseFragment() {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+  return { token: params.get('t'), round: params.get('r') };
+}
+
+function setFragment() {
+  const params = new URLSearchParams();
+  if (state.token) params.set('t', state.token);
+  if (state.round) params.set('r', String(state.round));
+  // replaceState: no history entry, no hashchange, nothing sent to the server.
+  history.replaceState(null, '', `${location.pathname}#${params.toString()}`);
+}
+
+const nextFrame = () => new Promise((resolve) => { setTimeout(resolve, 0); });
+
+// ---- errors ------------------------------------------------------------------------------
+
+/**
+ * Show an error (or a clear() with no argument). `actions`: [{label, testid, run}].
+ */
+function showError(error) {
+  const region = $('error-region');
+  region.replaceChildren();
+  if (!error) return;
+  const box = el('div', { class: 'notice error', testid: 'error', 'data-code': error.code ?? 'error' },
+    el('strong', { class: 'notice-title', text: error.message }));
+  if (error.detail) box.append(el('p', { text: error.detail }));
+  if (error.reference) {
+    box.append(el('p', { class: 'reference', testid: 'error-reference', text: t('vote.reference', { ref: error.reference }) }));
+  }
+  if (error.actions?.length) {
+    const actions = el('div', { class: 'actions' });
+    for (const action of error.actions) {
+      const button = el('button', { class: 'button', type: 'button', testid: action.testid, text: action.label });
+      button.addEventListener('click', action.run);
+      actions.append(button);
+    }
+    box.append(actions);
+  }
+  region.append(box);
+  region.scrollIntoView?.({ block: 'nearest' });
+}
+
+class HttpError extends Error {
+  constructor(status, body) {
+    super(body?.message_en || `HTTP ${status}`);
+    this.status = status;
+    this.body = body ?? {};
+    this.code = this.body.error ?? (status >= 500 ? 'server' : 'http');
+    this.reference = this.body.reference;
+  }
+
+  /** The message in the current language: ours for known codes, else the server's. */
+  text() {
+    const key = `error.${this.code}`;
+    const ours = t(key);
+    if (ours !== key) return ours;
+    if (this.status >= 500) return t('error.server');
+    return (getLang() === 'en' ? this.body.message_en : this.body.message) || this.body.message || t('error.server');
+  }
+}
+
+class NetworkError extends Error {
+  constructor(cause) {
+    super('network');
+    this.cause = cause;
+    this.code = 'network';
+  }
+}
+
+async function api(path, { method = 'GET', body, timeout = 20000 } = {}) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeout);
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? { Accept: 'application/json' }
+        : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+      credentials: 'omit',
+      signal: controller.signal,
+    });
+  } catch (error) {
+    throw new NetworkError(error);
+  } finally {
+    clearTimeout(timer);
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) throw new HttpError(response.status, data);
+  return { status: response.status, data };
+}
+
+// ---- start: token, round, election, token state --------------------------------------------
+
+async function start() {
+  showError(null);
+  stopWaiting();
+  const fragment = parseFragment();
+  if (!state.token && fragment.token) {
+    try {
+      state.token = normalizeToken(fragment.token);
+    } catch {
+      showEntry(fragment.token, t('entry.invalid'));
+      return;
+    }
+  }
+  if (!state.token) {
+    showEntry('');
+    return;
+  }
+  state.tokenHash = tokenHash(state.token);
+  if (!state.round && /^\d{1,4}$/.test(fragment.round ?? '')) state.round = Number(fragment.round);
+  show('loading');
+  try {
+    if (!state.round) {
+      const { data } = await api('/api/status');
+      state.meeting = data.meeting ?? {};
+      if (!data.round) {
+        showState('noRound');
+        waitForOpen();
+        return;
+      }
+      state.round = data.round;
+    }
+    setFragment();
+    const [election, token] = await Promise.all([
+      api(`/api/rounds/${state.round}/election`),
+      api(`/api/rounds/${state.round}/token-status`, { method: 'POST', body: { token: state.token } }),
+    ]);
+    state.manifest = election.data.manifest;
+    state.election = election.data.election;
+    state.meeting = { ...state.meeting, ...(state.manifest?.meeting ?? {}) };
+    decide(election.data.phase, token.data.state);
+  } catch (error) {
+    failLoad(error);
+  }
+}
+
+function decide(phase, tokenState) {
+  if (tokenState === 'spent') {
+    const code = rememberedReceipt();
+    if (code) {
+      showReceipt(code, true);
+      return;
+    }
+    showState('spent');
+    return;
+  }
+  if (tokenState === 'cancelled') return showState('cancelled');
+  if (tokenState === 'unknown') return showState('unknown');
+  if (phase === 'ceremony' || phase === 'ready' || !state.election) {
+    showState('notOpen');
+    waitForOpen();
+    return;
+  }
+  if (phase !== 'open') return showState('closed');
+  try {
+    state.context = loadElection(state.manifest, state.election);
+  } catch (error) {
+    showState(null);
+    showError({ code: 'bad_election', message: t('error.badElection'), detail: String(error?.message ?? error) });
+    return;
+  }
+  renderBallot();
+}
+
+function failLoad(error) {
+  if (error instanceof HttpError && error.status === 429) {
+    showState('unknown');
+    showError({ code: error.code, message: error.text(), reference: error.reference });
+    return;
+  }
+  if (error instanceof HttpError && error.status === 404) {
+    showState('noRound');
+    return;
+  }
+  show('state');
+  showState(null);
+  showError({
+    code: error.code ?? 'load',
+    message: error instanceof NetworkError ? t('error.network') : t('error.load'),
+    detail: error instanceof HttpError ? error.text() : undefined,
+    reference: error.reference,
+    actions: [{ label: t('vote.reload'), testid: 'reload-error', run: () => start() }],
+  });
+}
+
+// ---- blocking states ----------------------------------------------------------------------
+
+const STATE_STYLE = {
+  notOpen: 'wait', closed: 'error', spent: 'error', cancelled: 'error', unknown: 'error', noRound: 'wait',
+};
+
+function showState(key) {
+  state.stateKey = key;
+  show('state');
+  const box = $('state-box');
+  box.hidden = key === null;
+  if (key === null) return;
+  box.className = `notice ${STATE_STYLE[key] ?? ''}`;
+  box.dataset.state = key;
+  $('view-state').dataset.state = key;
+  $('state-title').textContent = t(`state.${key}.title`);
+  $('state-body').textContent = t(`state.${key}.body`);
+  $('state-reload').hidden = !['notOpen', 'noRound'].includes(key);
+  $('state-other').hidden = !['spent', 'cancelled', 'unknown'].includes(key);
+  focusTop($('state-title'));
+}
+
+/** While voting is not open, listen to the live status and start again when it opens. */
+function waitForOpen() {
+  if (!('EventSource' in window)) return;
+  stopWaiting();
+  const source = new EventSource('/api/stream');
+  source.onmessage = (event) => {
+    let message;
+    try {
+      message = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    if (message.phase === 'open' && (!state.round || message.round === state.round)) {
+      stopWaiting();
+      start();
+    }
+  };
+  state.stream = source;
+}
+
+function stopWaiting() {
+  state.stream?.close();
+  state.stream = null;
+}
+
+// ---- token entry --------------------------------------------------------------------------
+
+function showEntry(value, problem) {
+  show('entry');
+  const input = $('entry-token');
+  input.value = value ?? '';
+  setEntryProblem(problem);
+  input.focus();
+}
+
+function setEntryProblem(problem) {
+  const input = $('entry-token');
+  const message = $('entry-error');
+  message.hidden = !problem;
+  message.textContent = problem ? `⚠ ${problem}` : '';
+  if (problem) input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
+}
+
+$('entry-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  let token;
+  try {
+    token = normalizeToken($('entry-token').value);
+  } catch {
+    setEntryProblem(t('entry.invalid'));
+    $('entry-token').focus();
+    return;
+  }
+  state.token = token;
+  start();
+});
+
+$('state-reload').addEventListener('click', () => start());
+$('state-other').addEventListener('click', () => {
+  state.token = null;
+  state.tokenHash = null;
+  history.replaceState(null, '', `${location.pathname}${state.round ? `#r=${state.round}` : ''}`);
+  showEntry('');
+});
+
+// ---- the ballot ---------------------------------------------------------------------------
+
+function questions() {
+  return state.manifest.questions;
+}
+
+function choiceText(question, choice) {
+  if (choice === 'blank') return t('level.blank.long');
+  const option = question.options[choice];
+  return optionWords(option) === option ? option : `${option} — ${optionWords(option)}`;
+}
+
+function answeredCount() {
+  return state.choices.filter((c) => c !== undefined).length;
+}
+
+function renderBallot() {
+  const list = questions();
+  if (state.choices.length !== list.length) state.choices = list.map(() => undefined);
+  const container = $('questions');
+  container.replaceChildren();
+  list.forEach((question, q) => {
+    const id = question.id;
+    const legend = el('legend', {},
+      el('span', { class: 'qnum', 'data-qnum': String(q + 1) }),
+      el('span', { class: 'qname', text: question.title || id }));
+    const options = el('div', { class: 'options' });
+    const values = question.options.map((option, index) => ({ option, value: String(index) }));
+    if (question.min_selections === 0) values.push({ option: 'blank', value: 'blank' });
+    for (const { option, value } of values) {
+      const input = el('input', {
+        type: 'radio', name: `q-${id}`, value, testid: `radio-${id}-${option}`,
+      });
+      input.checked = value === String(state.choices[q]);
+      input.addEventListener('change', () => choose(q, value === 'blank' ? 'blank' : Number(value)));
+      const label = el('label', {
+        class: `option${option === 'blank' ? ' blank' : ''}`, testid: `option-${id}-${option}`, 'data-option': option,
+      },
+      input,
+      el('span', { class: 'option-text' },
+        el('span', { class: 'code', text: option === 'blank' ? '—' : option }),
+        el('span', { class: 'words', 'data-option': option })),
+      el('span', { class: 'tick', 'aria-hidden': 'true' }));
+      options.append(label);
+    }
+    const status = el('p', { class: 'qstatus', id: `status-${id}`, testid: `status-${id}` });
+    const fieldset = el('fieldset', {
+      class: 'question', id: `q-${id}`, testid: `question-${id}`, 'aria-describedby': `status-${id}`,
+    }, legend, options, status);
+    container.append(fieldset);
+  });
+  relabelBallot();
+  show('ballot');
+  focusTop($('ballot-title'));
+}
+
+/** Fill every language-dependent text of the ballot (also after a language switch). */
+function relabelBallot() {
+  if (!state.manifest) return;
+  const list = questions();
+  const meeting = [state.meeting.title, state.meeting.cell].filter(Boolean).join(' · ');
+  $('ballot-meeting').textContent = [meeting, t('vote.round', { r: state.round })].filter(Boolean).join(' — ');
+  for (const span of document.querySelectorAll('#questions .qnum')) {
+    span.textContent = t('vote.question.number', { i: span.dataset.qnum, total: list.length });
+  }
+  for (const span of document.querySelectorAll('#questions .words')) {
+    const { option } = span.dataset;
+    span.textContent = option === 'blank' ? t('level.blank.long') : optionWords(option);
+    if (optionWords(option) === option) span.hidden = true; // an unknown option name: shown once, as the code
+  }
+  for (const tick of document.querySelectorAll('#questions .tick')) tick.textContent = `✓ ${t('vote.selected')}`;
+  list.forEach((question, q) => updateQuestion(question, q));
+  updateProgress();
+}
+
+function updateQuestion(question, q) {
+  const fieldset = $(`q-${question.id}`);
+  if (!fieldset) return;
+  const choice = state.choices[q];
+  const answered = choice !== undefined;
+  fieldset.classList.toggle('answered', answered);
+  fieldset.classList.remove('missing');
+  fieldset.dataset.answered = String(answered);
+  for (const label of fieldset.querySelectorAll('label.option')) {
+    const { checked } = label.querySelector('input');
+    label.classList.toggle('is-selected', checked);
+  }
+  const status = $(`status-${question.id}`);
+  status.textContent = answered ? `✓ ${t('vote.question.chosen', { choice: choiceText(question, choice) })}` : t('vote.question.none');
+}
+
+function updateProgress() {
+  const total = questions().length;
+  const n = answeredCount();
+  $('progress').textContent = t('vote.progress', { n, total });
+  $('progress-meter').style.width = `${total ? (100 * n) / total : 0}%`;
+}
+
+function choose(q, choice) {
+  state.choices[q] = choice;
+  updateQuestion(questions()[q], q);
+  updateProgress();
+  if (answeredCount() === questions().length) showError(null);
+}
+
+$('to-review').addEventListener('click', () => {
+  const missing = questions().map((question, q) => (state.choices[q] === undefined ? q : -1)).filter((q) => q >= 0);
+  if (missing.length) {
+    for (const q of missing) $(`q-${questions()[q].id}`).classList.add('missing');
+    showError({ code: 'incomplete', message: t('vote.missing', { n: missing.length }) });
+    const first = $(`q-${questions()[missing[0]].id}`);
+    first.scrollIntoView({ block: 'start' });
+    first.querySelector('input').focus({ preventScroll: true });
+    return;
+  }
+  showError(null);
+  renderReview();
+});
+
+// ---- review -------------------------------------------------------------------------------
+
+function renderReview() {
+  const list = $('review-list');
+  list.replaceChildren();
+  questions().forEach((question, q) => {
+    const name = question.title || question.id;
+    const edit = el('button', {
+      class: 'button secondary small', type: 'button', testid: `review-edit-${question.id}`,
+      'aria-label': t('vote.review.editFor', { name }), text: t('vote.review.edit'),
+    });
+    edit.addEventListener('click', () => {
+      show('ballot');
+      const fieldset = $(`q-${question.id}`);
+      fieldset.scrollIntoView({ block: 'start' });
+      (fieldset.querySelector('input:checked') ?? fieldset.querySelector('input')).focus({ preventScroll: true });
+    });
+    list.append(el('li', { class: 'review-row', testid: `review-${question.id}` },
+      el('span', { class: 'review-name', text: name }),
+      el('span', { class: 'review-choice', 'data-choice': String(state.choices[q]), text: choiceText(question, state.choices[q]) }),
+      edit));
+  });
+  show('review');
+  focusTop($('view-review'));
+}
+
+$('back').addEventListener('click', () => {
+  show('ballot');
+  focusTop($('ballot-title'));
+});
+
+$('submit').addEventListener('click', () => encryptAndSend());
+
+// ---- encryption and submission ------------------------------------------------------------
+
+function setWorking(fraction, text) {
+  $('working-status').textContent = text;
+  const meter = $('working-meter');
+  meter.setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
+  meter.querySelector('span').style.width = `${fraction * 100}%`;
+}
+
+/**
+ * Encrypt question by question (each answer is exactly what `encryptBallot` makes for it: the
+ * proofs bind the election, the token hash and the question's label, not its position), giving
+ * the page a chance to repaint every SLICE_MS.
+ */
+async function encrypt() {
+  const { context } = state;
+  const list = context.manifest.questions;
+  const choices = state.choices.map((c) => (c === 'blank' ? null : c));
+  const answers = [];
+  let header = null;
+  let sliceStart = performance.now();
+  for (let q = 0; q < list.length; q++) {
+    const single = { ...context, manifest: { ...context.manifest, questions: [list[q]] } };
+    const part = encryptBallot({ context: single, tokenHash: state.tokenHash, choices: [choices[q]] });
+    answers.push(part.answers[0]);
+    header ??= part;
+    if (performance.now() - sliceStart > SLICE_MS || q === list.length - 1) {
+      setWorking((q + 1) / list.length * 0.9, t('vote.encrypting', { n: q + 1, total: list.length }));
+      await nextFrame();
+      sliceStart = performance.now();
+    }
+  }
+  return {
+    version: header.version, kind: header.kind, election: header.election, token_hash: header.token_hash, answers,
+  };
+}
+
+async function encryptAndSend() {
+  if (state.busy) return;
+  state.busy = true;
+  showError(null);
+  show('working');
+  setWorking(0, t('vote.encrypting', { n: 0, total: questions().length }));
+  focusTop($('working-title'));
+  await nextFrame();
+  try {
+    const started = performance.now();
+    state.ballot = await encrypt();
+    state.localCode = trackerCode(state.ballot);
+    document.body.dataset.encryptMs = String(Math.round(performance.now() - started));
+  } catch (error) {
+    state.busy = false;
+    state.ballot = null;
+    showError({
+      code: 'crypto', message: t('error.crypto', { detail: String(error?.message ?? error) }),
+      actions: [{ label: t('vote.restart'), testid: 'restart', run: () => encryptAndSend() }],
+    });
+    return;
+  }
+  await send();
+}
+
+/** POST the ballot in memory; safe to repeat (the same ballot gets the same receipt). */
+async function send() {
+  state.busy = true;
+  showError(null);
+  show('working');
+  setWorking(0.95, t('vote.sending'));
+  try {
+    const { status, data } = await api(`/api/rounds/${state.round}/ballots`, {
+      method: 'POST', body: { token: state.token, ballot: state.ballot }, timeout: SUBMIT_TIMEOUT_MS,
+    });
+    setWorking(1, t('vote.sending'));
+    if (data?.code !== state.localCode) {
+      // The receipt must be the tracker of exactly the ballot this phone made.
+      showError({
+        code: 'receipt_mismatch', message: t('error.invalid_ballot'),
+        detail: `${state.localCode} ≠ ${data?.code ?? '?'}`,
+      });
+      return;
+    }
+    remember(state.localCode);
+    showReceipt(state.localCode, status === 200);
+  } catch (error) {
+    handleSendError(error);
+  } finally {
+    state.busy = false;
+  }
+}
+
+function handleSendError(error) {
+  const retry = { label: t('vote.retry'), testid: 'retry', run: () => send() };
+  const restart = {
+    label: t('vote.restart'), testid: 'restart', run: () => { state.ballot = null; encryptAndSend(); },
+  };
+  if (error instanceof NetworkError) {
+    showError({ code: 'network', message: t('error.network'), detail: t('vote.retry.help'), actions: [retry] });
+    return;
+  }
+  const { code } = error;
+  if (code === 'token_used' || code === 'token_cancelled' || code === 'token_unknown' || code === 'voting_closed') {
+    const key = { token_used: 'spent', token_cancelled: 'cancelled', token_unknown: 'unknown', voting_closed: 'closed' }[code];
+    state.ballot = null;
+    showState(key);
+    showError({ code, message: error.text(), reference: error.reference });
+    return;
+  }
+  if (code === 'invalid_ballot' || code === 'token_mismatch') {
+    showError({ code, message: error.text(), reference: error.reference, actions: [restart] });
+    return;
+  }
+  // voting_not_open, rate limited, server errors, anything else: the same ballot can be resent.
+  showError({
+    code, message: error.text(), reference: error.reference,
+    detail: t('vote.retry.help'), actions: [retry],
+  });
+}
+
+// ---- receipt ------------------------------------------------------------------------------
+
+function remember(code) {
+  try {
+    sessionStorage.setItem(RECEIPT_KEY + state.tokenHash, code);
+  } catch {
+    /* private mode: the receipt is still on screen */
+  }
+}
+
+function rememberedReceipt() {
+  try {
+    return sessionStorage.getItem(RECEIPT_KEY + state.tokenHash);
+  } catch {
+    return null;
+  }
+}
+
+function showReceipt(code, again) {
+  state.choices = state.choices.map(() => undefined); // nothing of the vote stays in the page
+  $('questions').replaceChildren();
+  $('review-list').replaceChildren();
+  $('receipt-code').textContent = code;
+  $('receipt-again').hidden = !again;
+  $('receipt-check').href = `/t#r=${state.round}&c=${encodeURIComponent(code)}`;
+  $('receipt-copy').hidden = !canCopy();
+  show('receipt');
+  focusTop($('view-receipt'));
+}
+
+function canCopy() {
+  return Boolean(navigator.clipboard?.writeText) || document.queryCommandSupported?.('copy');
+}
+
+$('receipt-copy').addEventListener('click', async () => {
+  const code = $('receipt-code').textContent;
+  let done = false;
+  try {
+    if (navigator.clipboard?.writeText) {
+      await navigator.clipboard.writeText(code);
+      done = true;
+    }
+  } catch {
+    done = false;
+  }
+  if (!done) {
+    // Plain HTTP has no async clipboard; the old copy command still works there.
+    const area = el('textarea', { readonly: true, class: 'visually-hidden' });
+    area.value = code;
+    document.body.append(area);
+    area.select();
+    try {
+      done = document.execCommand('copy');
+    } catch {
+      done = false;
+    }
+    area.remove();
+  }
+  $('receipt-copied').textContent = done ? t('vote.receipt.copied') : '';
+});
+
+// ---- language -----------------------------------------------------------------------------
+
+onLangChange(() => {
+  applyI18n();
+  document.title = `${t('app.name')} — ${t('vote.title')}`;
+  if (state.view === 'ballot' || state.view === 'review') relabelBallot();
+  if (state.view === 'review') renderReview();
+  if (state.view === 'state' && state.stateKey) {
+    $('state-title').textContent = t(`state.${state.stateKey}.title`);
+    $('state-body').textContent = t(`state.${state.stateKey}.body`);
+  }
+  if (state.view === 'entry' && !$('entry-error').hidden) setEntryProblem(t('entry.invalid'));
+  if (state.view === 'ballot' || state.view === 'review' || state.view === 'working') {
+    // keep the progress and bar texts in the chosen language; errors are re-shown on next action
+  }
+});
+
+window.addEventListener('hashchange', () => {
+  const fragment = parseFragment();
+  if (fragment.token && fragment.token !== state.token && !state.busy) {
+    state.token = null;
+    state.round = null;
+    state.ballot = null;
+    start();
+  }
+});
+
+initI18n();
+document.title = `${t('app.name')} — ${t('vote.title')}`;
+mountLanguageSwitch($('lang'));
+start();
