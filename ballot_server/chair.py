@@ -1,0 +1,527 @@
+"""The chair's service: the meeting, the roster, attendance, who is rated, the committee, rounds.
+
+Every change is one ``store.transaction()`` together with the signed event that records it
+(round changes go through ``Rounds``, which does the same). Events carry only what the minute
+shows about a member — name, official or probationary, the reason of an exclusion from the base
+or of not being rated, attendance — never sick leave, discipline or civil-service ratings.
+
+Plaintext tokens exist only in this process's memory (``ChairMemory``), for the print sheet and
+the one-at-a-time screen; the database holds their hashes. A restart forgets them: spare cards
+are then cancelled and new ones issued.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ballot_server.config import ServerConfig
+from ballot_server.errors import BadRequest, Conflict, NotFound
+from ballot_server.roster_import import parse_roster
+from ballot_server.rounds import Rounds
+from ballot_server.store import Store
+from tally.errors import TallyError
+from tally.manifest import rating_manifest_json
+from tally.roster import Attendance, Member, Roll, compute_roll
+from tally.rules.profiles import DEFAULT_PROFILE, PROFILES, Profile
+from tally.token import token_hash
+
+MEETING_FIELDS = (
+    "title",
+    "cell",
+    "committee_above",
+    "date",
+    "place",
+    "chair",
+    "secretary",
+    "purpose",
+)
+REQUIRED_MEETING_FIELDS = ("title", "cell", "date")
+MAX_FIELD_CHARS = 300
+MAX_COMMITTEE = 15
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass
+class ChairMemory:
+    """What the server keeps in memory only: plaintext tokens and committee links per round."""
+
+    tokens: dict[int, dict[str, str]] = field(default_factory=dict)
+    """round → token hash → token, in issue order."""
+    committee: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    """round → [{"index", "name", "url"}] while the key ceremony runs."""
+
+
+def question_id(member_id: int) -> str:
+    """The manifest question id of a member being rated."""
+    return f"m{member_id:03d}"
+
+
+def voter_url(base_url: str, token: str, number: int) -> str:
+    return f"{base_url.rstrip('/')}/v#t={token}&r={number}"
+
+
+def committee_url(base_url: str, credential: str, number: int) -> str:
+    return f"{base_url.rstrip('/')}/committee#c={credential}&r={number}"
+
+
+def _roll_summary(roll: Roll) -> dict[str, Any]:
+    """The roll as the minute shows it (and as the event log records it)."""
+    return {
+        "official": roll.official,
+        "probationary": roll.probationary,
+        "excluded": [{"id": i, "reason": r.value} for i, r in roll.excluded],
+        "base": roll.base,
+        "quorum": roll.options.quorum.value,
+        "quorum_required": roll.quorum_required,
+        "quorum_met": roll.quorum_met,
+        "present": len(roll.present),
+        "voters": len(roll.voters),
+        "not_rated": [{"id": i, "reason": r.value} for i, r in roll.not_rated],
+    }
+
+
+class Chair:
+    """The chair's actions over the meeting's ``Store`` and its ``Rounds``."""
+
+    def __init__(
+        self, store: Store, rounds: Rounds, config: ServerConfig, memory: ChairMemory
+    ) -> None:
+        self.store = store
+        self.rounds = rounds
+        self.config = config
+        self.memory = memory
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def meeting(self) -> dict[str, Any] | None:
+        return self.store.setting("meeting")
+
+    def profile(self) -> Profile:
+        meeting = self.meeting() or {}
+        return PROFILES.get(meeting.get("profile", ""), DEFAULT_PROFILE)
+
+    def meeting_date(self) -> date:
+        meeting = self.meeting()
+        return date.today() if meeting is None else date.fromisoformat(meeting["date"])
+
+    def members(self) -> list[Member]:
+        rows = self.store.db.execute("SELECT data FROM members ORDER BY id").fetchall()
+        return [Member.from_json(json.loads(r[0])) for r in rows]
+
+    def attendance(self) -> dict[int, Attendance]:
+        rows = self.store.db.execute("SELECT id, attendance FROM members").fetchall()
+        return {r[0]: Attendance(r[1]) for r in rows}
+
+    def roll(self) -> Roll:
+        profile = self.profile()
+        return compute_roll(
+            self.members(),
+            self.attendance(),
+            self.meeting_date(),
+            profile.options,
+            min_months_since_admission=profile.min_months_since_admission,
+        )
+
+    def rated(self, roll: Roll | None = None) -> list[int]:
+        """The members on the ballot: the chair's choice, or everyone rated under the rules."""
+        chosen = self.store.setting("rated")
+        roll = roll or self.roll()
+        if chosen is None:
+            return list(roll.rated)
+        allowed = set(roll.rated)
+        return [i for i in chosen if i in allowed]
+
+    def committee(self) -> dict[str, Any] | None:
+        return self.store.setting("committee")
+
+    def _rounds(self) -> list[int]:
+        return [r[0] for r in self.store.db.execute("SELECT number FROM rounds ORDER BY number")]
+
+    def _active_round(self) -> int | None:
+        """The round whose ceremony or voting is under way (not yet closed), if any."""
+        for number in self._rounds():
+            if self.rounds.phase(number) != "closed":
+                return number
+        return None
+
+    def state(self, base_url: str) -> dict[str, Any]:
+        """Everything the chair's page shows."""
+        roll = self.roll()
+        attendance = self.attendance()
+        rounds = []
+        for number in self._rounds():
+            counts = self.rounds.token_counts(number)
+            info: dict[str, Any] = {
+                "round": number,
+                "phase": self.rounds.phase(number),
+                "tokens": counts,
+                "ballots": self.rounds.ballot_count(number),
+                "tokens_in_memory": len(self.memory.tokens.get(number, {})),
+            }
+            if info["phase"] == "ceremony":
+                ceremony = self.rounds.ceremony_state(number)["trustees"]
+                links = {c["index"]: c for c in self.memory.committee.get(number, [])}
+                info["committee"] = [
+                    {
+                        "index": t["index"],
+                        "name": links.get(t["index"], {}).get("name"),
+                        "url": links.get(t["index"], {}).get("url"),
+                        "announced": t["announcement"] is not None,
+                        "confirmed": t["confirmed"],
+                    }
+                    for t in ceremony
+                ]
+            rounds.append(info)
+        return {
+            "meeting": self.meeting(),
+            "profiles": [
+                {"name": p.name, "version": p.version, "title": p.title} for p in PROFILES.values()
+            ],
+            "default_profile": DEFAULT_PROFILE.name,
+            "roster": [
+                m.to_json() | {"attendance": attendance.get(m.id, Attendance.UNKNOWN).value}
+                for m in self.members()
+            ],
+            "roll": roll.to_json(),
+            "rated": self.rated(roll),
+            "committee": self.committee(),
+            "rounds": rounds,
+            "public_url": base_url,
+        }
+
+    # --- setup ---------------------------------------------------------------------------------
+
+    def _no_round_yet(self, what_vi: str, what_en: str) -> None:
+        if self._rounds():
+            raise Conflict(
+                f"Đã bắt đầu vòng bỏ phiếu; không thể {what_vi}.",
+                f"A round has started; cannot {what_en}.",
+                code="round_started",
+            )
+
+    def _no_active_round(self, what_vi: str, what_en: str) -> None:
+        if self._active_round() is not None:
+            raise Conflict(
+                f"Vòng bỏ phiếu đang diễn ra; không thể {what_vi}.",
+                f"A round is under way; cannot {what_en}.",
+                code="round_active",
+            )
+
+    def set_meeting(self, data: object) -> dict[str, Any]:
+        """Create or edit the meeting (before the first round)."""
+        if not isinstance(data, dict):
+            raise BadRequest("Cần một đối tượng JSON.", "Expected a JSON object.")
+        unknown = set(data) - set(MEETING_FIELDS) - {"profile"}
+        if unknown:
+            raise BadRequest(
+                f"Trường lạ: {', '.join(sorted(unknown))}.", f"Unknown fields: {sorted(unknown)}."
+            )
+        meeting: dict[str, Any] = {}
+        for name in MEETING_FIELDS:
+            value = data.get(name, "")
+            if not isinstance(value, str) or len(value) > MAX_FIELD_CHARS:
+                raise BadRequest(f"Trường «{name}» không hợp lệ.", f"Invalid field {name!r}.")
+            meeting[name] = " ".join(value.split())
+            if name in REQUIRED_MEETING_FIELDS and not meeting[name]:
+                raise BadRequest(f"Thiếu trường «{name}».", f"Missing field {name!r}.")
+        try:
+            date.fromisoformat(meeting["date"])
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", meeting["date"]):
+                raise ValueError
+        except ValueError:
+            raise BadRequest(
+                "Ngày họp không hợp lệ (cần dạng YYYY-MM-DD).", "Invalid date (YYYY-MM-DD)."
+            ) from None
+        profile = data.get("profile", DEFAULT_PROFILE.name)
+        if profile not in PROFILES:
+            raise BadRequest(
+                "Không có bộ quy tắc này.",
+                f"Unknown profile; known: {', '.join(sorted(PROFILES))}.",
+            )
+        meeting["profile"] = profile
+        self._no_round_yet("sửa thông tin cuộc họp", "edit the meeting")
+        previous = self.meeting()
+        meeting["id"] = previous["id"] if previous else f"hop-{secrets.token_hex(4)}"
+        with self.store.transaction() as store:
+            store.set_setting("meeting", meeting)
+            store.append_event("meeting-set", {"meeting": meeting})
+        return meeting
+
+    def import_roster(self, data: bytes, kind: str) -> int:
+        """Replace the roster with the file's members (before the first round); resets
+        attendance, the rated choice and the committee. ``RosterInvalid`` if any row is bad."""
+        self._no_round_yet("nhập lại danh sách", "replace the roster")
+        meeting = self.meeting()
+        members = parse_roster(data, kind, None if meeting is None else self.meeting_date())
+        official = sum(1 for m in members if m.official)
+        with self.store.transaction() as store:
+            store.db.execute("DELETE FROM members")
+            for member in members:
+                store.db.execute(
+                    "INSERT INTO members (id, data, attendance) VALUES (?, ?, 'unknown')",
+                    [member.id, json.dumps(member.to_json(), ensure_ascii=False)],
+                )
+            store.set_setting("rated", None)
+            store.set_setting("committee", None)
+            store.append_event(
+                "roster-imported",
+                {
+                    "members": [
+                        {"id": m.id, "name": m.name, "membership": m.membership.value}
+                        for m in members
+                    ],
+                    "official": official,
+                    "probationary": len(members) - official,
+                },
+            )
+        return len(members)
+
+    def _member_ids(self, raw: object, name: str) -> list[int]:
+        if not isinstance(raw, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in raw
+        ):
+            raise BadRequest(f"«{name}» phải là danh sách số.", f"{name!r} must be integers.")
+        if len(set(raw)) != len(raw):
+            raise BadRequest("Danh sách bị trùng.", f"{name!r} has duplicates.")
+        known = {m.id for m in self.members()}
+        missing = [i for i in raw if i not in known]
+        if missing:
+            raise NotFound(
+                f"Không có đảng viên số {missing[0]}.", f"No member with id {missing[0]}."
+            )
+        return raw
+
+    def set_attendance(self, marks: object) -> Roll:
+        """Mark who is present; refused once tokens are issued (unless all were cancelled)."""
+        if not isinstance(marks, dict) or not marks:
+            raise BadRequest("Cần danh sách điểm danh.", "Expected an attendance object.")
+        changes: dict[int, Attendance] = {}
+        allowed = (Attendance.PRESENT, Attendance.ABSENT_EXCUSED, Attendance.ABSENT)
+        for key, value in marks.items():
+            if not isinstance(key, str) or not key.isdecimal() or len(key) > 6:
+                raise BadRequest("Mã đảng viên không hợp lệ.", f"Invalid member id {key!r}.")
+            if value not in [a.value for a in allowed]:
+                raise BadRequest(
+                    "Trạng thái điểm danh không hợp lệ.",
+                    "Attendance must be present, absent_excused or absent.",
+                )
+            changes[int(key)] = Attendance(value)
+        self._member_ids(list(changes), "attendance")
+        for number in self._rounds():
+            counts = self.rounds.token_counts(number)
+            if counts["issued"] + counts["spent"]:
+                raise Conflict(
+                    "Đã phát phiếu; muốn sửa điểm danh phải hủy các phiếu chưa dùng trước.",
+                    "Tokens have been issued; cancel them before changing attendance.",
+                    code="tokens_issued",
+                )
+        with self.store.transaction() as store:
+            for member_id, mark in changes.items():
+                store.db.execute(
+                    "UPDATE members SET attendance = ? WHERE id = ?", [mark.value, member_id]
+                )
+            roll = self.roll()
+            store.append_event(
+                "attendance",
+                {
+                    "attendance": {str(i): m.value for i, m in sorted(changes.items())},
+                    "roll": _roll_summary(roll),
+                },
+            )
+        return roll
+
+    def set_rated(self, raw: object) -> list[int]:
+        """Choose who is on the ballot, among those rated under the rules."""
+        ids = self._member_ids(raw, "member_ids")
+        if not ids:
+            raise BadRequest("Cần ít nhất một người được đánh giá.", "Nobody would be rated.")
+        self._no_active_round("đổi danh sách được đánh giá", "change who is rated")
+        roll = self.roll()
+        reasons = dict(roll.not_rated)
+        for member_id in ids:
+            if member_id in reasons:
+                raise BadRequest(
+                    f"Đảng viên số {member_id} không thuộc diện đánh giá "
+                    f"({reasons[member_id].value}).",
+                    f"Member {member_id} is not rated: {reasons[member_id].value}.",
+                    code="not_rated",
+                )
+        ordered = [i for i in roll.rated if i in set(ids)]
+        with self.store.transaction() as store:
+            store.set_setting("rated", ordered)
+            store.append_event("rated-set", {"rated": ordered})
+        return ordered
+
+    def set_committee(self, raw_ids: object, threshold: object) -> dict[str, Any]:
+        """Name the counting committee (official members, not suspended) and its threshold."""
+        ids = self._member_ids(raw_ids, "member_ids")
+        if not 1 <= len(ids) <= MAX_COMMITTEE:
+            raise BadRequest(
+                f"Ban kiểm phiếu cần từ 1 đến {MAX_COMMITTEE} người.",
+                f"The committee needs 1 to {MAX_COMMITTEE} members.",
+            )
+        if isinstance(threshold, bool) or not isinstance(threshold, int):
+            raise BadRequest("Ngưỡng phải là số nguyên.", "Threshold must be an integer.")
+        if not 1 <= threshold <= len(ids):
+            raise BadRequest(
+                f"Ngưỡng phải từ 1 đến {len(ids)}.", f"Threshold must be 1..{len(ids)}."
+            )
+        self._no_active_round("đổi ban kiểm phiếu", "change the committee")
+        by_id = {m.id: m for m in self.members()}
+        for member_id in ids:
+            member = by_id[member_id]
+            if not member.official or member.suspended.value == "party":
+                raise BadRequest(
+                    f"{member.name} không thể vào ban kiểm phiếu (cần đảng viên chính thức).",
+                    f"Member {member_id} cannot serve (must be official, not suspended).",
+                )
+        committee = {"member_ids": ids, "threshold": threshold}
+        with self.store.transaction() as store:
+            store.set_setting("committee", committee)
+            store.append_event(
+                "committee-set",
+                {
+                    "members": [{"id": i, "name": by_id[i].name} for i in ids],
+                    "threshold": threshold,
+                },
+            )
+        return committee
+
+    # --- rounds ------------------------------------------------------------------------------
+
+    def start_round(self, base_url: str) -> dict[str, Any]:
+        """Fix the manifest from the meeting and the rated members; start the key ceremony."""
+        meeting = self.meeting()
+        if meeting is None:
+            raise Conflict("Chưa tạo cuộc họp.", "Create the meeting first.", code="no_meeting")
+        committee = self.committee()
+        if committee is None:
+            raise Conflict(
+                "Chưa chọn ban kiểm phiếu.", "Name the committee first.", code="no_committee"
+            )
+        self._no_active_round("bắt đầu vòng mới", "start another round")
+        roll = self.roll()
+        rated = self.rated(roll)
+        if not rated:
+            raise Conflict("Không có ai được đánh giá.", "Nobody is rated.", code="nobody_rated")
+        by_id = {m.id: m for m in self.members()}
+        number = (self.rounds.current() or 0) + 1
+        manifest = rating_manifest_json(
+            {
+                "id": meeting["id"],
+                "title": meeting["title"],
+                "cell": meeting["cell"],
+                "date": meeting["date"],
+                "place": meeting["place"],
+                "profile": self.profile().label,
+            },
+            [(question_id(i), by_id[i].name) for i in rated],
+            [by_id[i].name for i in committee["member_ids"]],
+            threshold=committee["threshold"],
+            round_number=number,
+        )
+        subjects = {question_id(i): i for i in rated}
+        credentials = self.rounds.start(manifest, subjects)
+        with self.store.transaction() as store:
+            store.append_event(
+                "round-roll",
+                {"round": number, "subjects": subjects, "roll": _roll_summary(roll)},
+            )
+        links = [
+            {
+                "index": index,
+                "name": by_id[committee["member_ids"][index - 1]].name,
+                "url": committee_url(base_url, credential, number),
+            }
+            for index, credential in sorted(credentials.items())
+        ]
+        self.memory.committee[number] = links
+        return {"round": number, "committee": links}
+
+    def issue_tokens(self, number: int, count: object, base_url: str) -> dict[str, Any]:
+        """Issue tokens; by default as many as official members present entitled to vote who
+        have none yet. The plaintext stays in memory only."""
+        voters = len(self.roll().voters)
+        counts = self.rounds.token_counts(number)
+        if count is None:
+            count = voters - counts["issued"] - counts["spent"]
+            if count <= 0:
+                raise Conflict(
+                    f"Đã phát đủ {voters} phiếu cho người được bỏ phiếu.",
+                    f"All {voters} voters already have a token.",
+                    code="enough_tokens",
+                )
+        elif isinstance(count, bool) or not isinstance(count, int):
+            raise BadRequest("Số phiếu phải là số nguyên.", "count must be an integer.")
+        tokens = self.rounds.issue_tokens(number, count)
+        memory = self.memory.tokens.setdefault(number, {})
+        for token in tokens:
+            memory[token_hash(token).hex()] = token
+        return {"tokens": tokens, "urls": [voter_url(base_url, t, number) for t in tokens]}
+
+    def cancel_token(self, number: int, body: object) -> str:
+        """Void an unused token given as ``{"token"}`` or ``{"token_hash"}``; logged."""
+        if not isinstance(body, dict):
+            raise BadRequest("Cần một đối tượng JSON.", "Expected a JSON object.")
+        if isinstance(body.get("token"), str):
+            try:
+                digest = token_hash(body["token"]).hex()
+            except TallyError:
+                raise BadRequest("Mã phiếu không hợp lệ.", "Malformed token.") from None
+        elif isinstance(body.get("token_hash"), str) and _HASH.fullmatch(body["token_hash"]):
+            digest = body["token_hash"]
+        else:
+            raise BadRequest("Cần «token» hoặc «token_hash».", "Give token or token_hash.")
+        self.rounds.cancel_token(number, digest)
+        self.memory.tokens.get(number, {}).pop(digest, None)
+        return digest
+
+    def open_voting(self, number: int) -> None:
+        """Open voting: quorum met and no more unused tokens than voters."""
+        roll = self.roll()
+        if not roll.quorum_met:
+            raise Conflict(
+                f"Không đủ túc số: có mặt {len(roll.voters)}, cần ít nhất "
+                f"{roll.quorum_required} trên cơ sở {roll.base}.",
+                f"No quorum: {len(roll.voters)} present, {roll.quorum_required} needed.",
+                code="no_quorum",
+            )
+        issued = self.rounds.token_counts(number)["issued"]
+        if issued > len(roll.voters):
+            raise Conflict(
+                f"Đã phát {issued} phiếu, nhiều hơn {len(roll.voters)} người được bỏ phiếu; "
+                "hãy hủy các phiếu dư.",
+                f"{issued} tokens for {len(roll.voters)} voters; cancel the spare ones.",
+                code="too_many_tokens",
+            )
+        self.rounds.open_voting(number)
+        self.memory.committee.pop(number, None)
+
+    def close_voting(self, number: int, confirm: object) -> dict[str, Any]:
+        """Close voting (the chair must confirm); the plaintext tokens are forgotten."""
+        if confirm is not True:
+            raise BadRequest(
+                "Cần xác nhận để kết thúc bỏ phiếu.",
+                'Closing needs {"confirm": true}.',
+                code="confirm_required",
+            )
+        aggregate = self.rounds.close_voting(number)
+        self.memory.tokens.pop(number, None)
+        return {"round": number, "ballots": aggregate.ballot_count}
+
+    def tokens_in_memory(self, number: int) -> list[str]:
+        """The unused tokens of a round still in memory (for printing or showing)."""
+        self.rounds.row(number)
+        memory = self.memory.tokens.get(number, {})
+        issued = {
+            r[0]
+            for r in self.store.db.execute(
+                "SELECT token_hash FROM tokens WHERE round = ? AND state = 'issued'", [number]
+            )
+        }
+        return [token for digest, token in memory.items() if digest in issued]
