@@ -30,7 +30,7 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 from tests.server_support import make_app, open_round
 
@@ -48,6 +48,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 TIMEOUT_MS = 20_000  # any single wait; each test stays well under ~30 s
+expect.set_options(timeout=TIMEOUT_MS)
 PHONE = {"width": 360, "height": 740}
 PROJECTOR = {"width": 1920, "height": 1080}
 
@@ -76,9 +77,7 @@ def record_timing(line: str) -> None:
     """Print a measurement (not asserted) and keep it for the terminal summary."""
     print(line)
     TIMINGS.append(line)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with open(ARTIFACTS / "timings.txt", "a", encoding="utf-8") as out:
-        out.write(line + "\n")
+    artifact("timings.txt").write_text("\n".join(TIMINGS) + "\n", encoding="utf-8")
 
 
 def artifact(name: str) -> Path:
@@ -123,6 +122,11 @@ class Meeting:
     def app(self) -> web.Application:
         return self.client.server.app
 
+    @property
+    def direct_url(self) -> str:
+        """http://127.0.0.1:<port>, for requests made outside Chromium."""
+        return f"http://127.0.0.1:{self.client.server.port}"
+
     def at(self, path: str) -> str:
         return self.url + path
 
@@ -131,6 +135,12 @@ class Meeting:
         fresh = next(t for t in self.tokens if t not in self.used)
         self.used.add(fresh)
         return fresh
+
+    async def status(self) -> dict[str, Any]:
+        """``GET /api/status`` (meeting, round, phase, turnout)."""
+        code, answer = await self.get("/api/status")
+        assert code == 200, answer
+        return answer
 
     async def get(self, path: str) -> tuple[int, Any]:
         async with self.client.session.get(self.client.make_url(path)) as response:

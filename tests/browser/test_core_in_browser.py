@@ -38,7 +38,7 @@ async def test_core_encrypts_on_plain_http_and_server_accepts(
     assert result["server"] == result["local"]
     status, found = await meeting.get(f"/api/rounds/1/trackers/{result['local']['code']}")
     assert (status, found) == (200, {"found": True, "tracker": result["local"]["tracker"]})
-    status, live = await meeting.get("/api/status")
+    live = await meeting.status()
     assert live["turnout"]["ballots"] == 1
     record_timing(
         f"selftest: encrypting a {result['questions']}-question ballot in Chromium took "
