@@ -32,6 +32,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
+from ballot_client.remote import MeetingClient
+from ballot_server import keys
 from tests.server_support import make_app, open_round
 
 CHROMIUM = os.environ.get("PHIEUKIN_CHROMIUM", "/usr/bin/chromium")
@@ -51,6 +53,19 @@ TIMEOUT_MS = 20_000  # any single wait; each test stays well under ~30 s
 expect.set_options(timeout=TIMEOUT_MS)
 PHONE = {"width": 360, "height": 740}
 PROJECTOR = {"width": 1920, "height": 1080}
+
+MEETING_INFO = {
+    "id": "hop-browser",
+    "title": "Hội nghị đánh giá, xếp loại đảng viên năm 2026",
+    "cell": "Chi bộ Phòng Kế hoạch",
+    "committee_above": "Đảng bộ Sở Tài chính",
+    "date": "2026-12-15",
+    "place": "Phòng họp tầng 3",
+    "chair": "Nguyễn Văn An",
+    "secretary": "Trần Thị Bình",
+    "purpose": "Đánh giá, xếp loại chất lượng đảng viên năm 2026",
+    "profile": "default",
+}
 
 # Every browser test module: ``pytestmark = BROWSER``.
 BROWSER = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
@@ -116,6 +131,7 @@ class Meeting:
     tokens: list[str]
     rated: int
     client: TestClient  # the Python side, straight to 127.0.0.1
+    voter: MeetingClient  # the Python voter client over the same HTTP API
     used: set[str] = field(default_factory=set)
 
     @property
@@ -155,12 +171,15 @@ async def meeting(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
     client = TestClient(TestServer(make_app(tmp_path), host="127.0.0.1"))
     await client.start_server()
     try:
-        _, _, _, tokens = await open_round(client, **options)
+        # What the chair's meeting form stores (shown by the projector).
+        client.server.app[keys.STORE].set_setting("meeting", MEETING_INFO)
+        voter, _, _, tokens = await open_round(client, **options)
         yield Meeting(
             url=f"http://{HOST}:{client.server.port}",
             tokens=list(tokens),
             rated=options["rated"],
             client=client,
+            voter=voter,
         )
     finally:
         await client.close()
