@@ -24,6 +24,7 @@ from ballot_server.errors import BadRequest, Conflict, NotFound
 from ballot_server.roster_import import parse_roster
 from ballot_server.rounds import Rounds
 from ballot_server.store import Store
+from ballot_server.tokens_print import qr_svg
 from tally.errors import TallyError
 from tally.manifest import rating_manifest_json
 from tally.roster import Attendance, Member, Roll, compute_roll
@@ -171,6 +172,11 @@ class Chair:
                         "index": t["index"],
                         "name": links.get(t["index"], {}).get("name"),
                         "url": links.get(t["index"], {}).get("url"),
+                        "qr": (
+                            qr_svg(links[t["index"]]["url"], f"Mã QR thành viên {t['index']}")
+                            if t["index"] in links and not t["confirmed"]
+                            else None
+                        ),
                         "announced": t["announcement"] is not None,
                         "confirmed": t["confirmed"],
                     }

@@ -52,6 +52,7 @@ def _page(title: str, body_class: str, content: str) -> str:
         "<!doctype html>\n"
         '<html lang="vi"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="icon" href="data:,">'
         f"<title>{escape(title)}</title>"
         '<link rel="stylesheet" href="/static/chair.css">'
         '<script type="module" src="/static/chair.js"></script>'

@@ -1,0 +1,493 @@
+// The chair's page (and the buttons of the token print sheet and screen mode).
+// No inline script or style (strict CSP): the page is built with DOM calls and textContent only.
+
+const TEXT = {
+  vi: {
+    phase_setup: 'Chuẩn bị', phase_ceremony: 'Tạo khóa', phase_ready: 'Sẵn sàng',
+    phase_open: 'Đang bỏ phiếu', phase_closed: 'Đã kết thúc',
+    official: 'Chính thức', probationary: 'Dự bị',
+    present: 'Có mặt', absent_excused: 'Vắng có lý do', absent: 'Vắng không lý do',
+    unknown: 'Chưa điểm danh',
+    exempted: 'miễn sinh hoạt', suspended_party: 'đình chỉ sinh hoạt',
+    suspended_committee: 'đình chỉ sinh hoạt cấp ủy', temporary: 'sinh hoạt tạm thời nơi khác',
+    sick: (n) => `nghỉ ốm ${n} tháng`, disciplined: 'bị kỷ luật', heads: (c) => `đứng đầu ${c}`,
+    roll_line: (r) => `Đảng viên chính thức: ${r.official}; dự bị: ${r.probationary}. ` +
+      `Cơ sở tính: ${r.base} (trừ ${r.excluded.length}). Có mặt được bỏ phiếu: ${r.voters.length}. ` +
+      `Túc số cần: ${r.quorum_required} — ${r.quorum_met ? 'ĐỦ' : 'KHÔNG ĐỦ'}.`,
+    excluded_title: 'Không tính vào cơ sở:',
+    logged_in: 'Đã đăng nhập.', saved: 'Đã lưu.',
+    imported: (n) => `Đã nhập ${n} đảng viên.`,
+    members: (n) => `Danh sách có ${n} đảng viên.`,
+    issued: (n) => `Đã phát ${n} phiếu.`,
+    tokens_info: (t) => `Chưa dùng: ${t.issued} · đã dùng: ${t.spent} · đã hủy: ${t.cancelled}`,
+    cancelled: 'Đã hủy phiếu.', opened: 'Đã mở bỏ phiếu.', closed: 'Đã kết thúc bỏ phiếu.',
+    started: (n) => `Đã bắt đầu vòng ${n}. Mời ban kiểm phiếu quét mã.`,
+    trustee: (c) => `${c.index}. ${c.name || ''} — ${c.confirmed ? 'đã xác nhận khóa' : c.announced ? 'đã gửi khóa' : 'chờ quét mã'}`,
+    no_round: 'Chưa có vòng bỏ phiếu.',
+    network: 'Mất kết nối với máy chủ.',
+    head: 'Trưởng ban',
+  },
+  en: {
+    phase_setup: 'Setup', phase_ceremony: 'Key ceremony', phase_ready: 'Ready',
+    phase_open: 'Voting open', phase_closed: 'Closed',
+    official: 'Official', probationary: 'Probationary',
+    present: 'Present', absent_excused: 'Absent, excused', absent: 'Absent, no reason',
+    unknown: 'Not marked',
+    exempted: 'exempted', suspended_party: 'suspended',
+    suspended_committee: 'suspended from committee only', temporary: 'temporary activity elsewhere',
+    sick: (n) => `sick leave ${n} months`, disciplined: 'disciplined', heads: (c) => `heads ${c}`,
+    roll_line: (r) => `Official members: ${r.official}; probationary: ${r.probationary}. ` +
+      `Base: ${r.base} (${r.excluded.length} excluded). Present voters: ${r.voters.length}. ` +
+      `Quorum needed: ${r.quorum_required} — ${r.quorum_met ? 'MET' : 'NOT MET'}.`,
+    excluded_title: 'Not counted in the base:',
+    logged_in: 'Logged in.', saved: 'Saved.',
+    imported: (n) => `Imported ${n} members.`,
+    members: (n) => `The roster has ${n} members.`,
+    issued: (n) => `Issued ${n} tokens.`,
+    tokens_info: (t) => `Unused: ${t.issued} · used: ${t.spent} · cancelled: ${t.cancelled}`,
+    cancelled: 'Token cancelled.', opened: 'Voting is open.', closed: 'Voting is closed.',
+    started: (n) => `Round ${n} started. Committee members, scan your code.`,
+    trustee: (c) => `${c.index}. ${c.name || ''} — ${c.confirmed ? 'key confirmed' : c.announced ? 'key sent' : 'waiting for scan'}`,
+    no_round: 'No round yet.',
+    network: 'Lost connection to the server.',
+    head: 'Head',
+  },
+};
+
+// Static labels in English (the Vietnamese is in the HTML).
+const LABELS_EN = {
+  app_title: 'Phiếu Kín — Chair', logout: 'Log out', login_title: 'Chair login',
+  secret_label: 'Chair secret (printed when the server starts)', login: 'Log in',
+  nav_meeting: '1. Meeting', nav_roster: '2. Roster', nav_attendance: '3. Attendance',
+  nav_rated: '4. Rated', nav_committee: '5. Committee', nav_round: '6. Round',
+  nav_tokens: '7. Tokens', nav_voting: '8. Open / close',
+  status_phase: 'Phase:', status_turnout: 'Received / issued:',
+  meeting_title: '1. Meeting', f_title: 'Title', f_cell: 'Party cell',
+  f_committee_above: 'Party committee above', f_date: 'Date', f_place: 'Place', f_chair: 'Chair',
+  f_secretary: 'Secretary', f_purpose: 'Purpose', f_profile: 'Rule profile', save: 'Save',
+  roster_title: '2. Roster', template: 'Download the template:',
+  roster_file: 'Roster file (CSV UTF-8 or XLSX)', import: 'Import roster',
+  roster_errors: 'The file has errors — nothing was imported. Fix these rows and import again:',
+  attendance_title: '3. Attendance', col_name: 'Name', col_type: 'Type', col_notes: 'Notes',
+  col_attendance: 'Attendance', all_present: 'Everyone present', save_attendance: 'Save attendance',
+  rated_title: '4. Who is rated', rated_legend: 'On the ballot (default: everyone rated under the rules)',
+  not_rated_title: 'Not rated (and why)', committee_title: '5. Counting committee',
+  committee_legend: 'Choose the members (official members; the first is the head)',
+  threshold: 'Members needed to decrypt the result', round_title: '6. Round and key ceremony',
+  round_help: 'Starting the round fixes the ballot. Each committee member scans their QR code with their phone to make the key.',
+  start_round: 'Start the round', tokens_title: '7. Tokens (QR codes)',
+  token_count: 'Number of tokens (empty: one per voter present)', issue: 'Issue tokens',
+  print: 'Print cards (A4)', screen: 'Show one code at a time', cancel_label: 'Cancel a spare or spoiled token (type its code)',
+  cancel: 'Cancel token', voting_title: '8. Open and close voting', open: 'Open voting',
+  close: 'Close voting…', close_confirm_text: 'After closing nobody can vote any more. Close voting?',
+  close_yes: 'Yes, close voting', close_no: 'Back',
+};
+
+let lang = localStorage.getItem('phieukin-lang') === 'en' ? 'en' : 'vi';
+const t = (key, ...args) => {
+  const value = TEXT[lang][key] ?? TEXT.vi[key] ?? key;
+  return typeof value === 'function' ? value(...args) : value;
+};
+const $ = (id) => document.getElementById(id);
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function svgNode(markup) {
+  const doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
+  return document.importNode(doc.documentElement, true);
+}
+
+// --- print sheet and screen mode -----------------------------------------------------------------
+
+function setupPrintSheet() {
+  document.querySelector('[data-action="print"]')?.addEventListener('click', () => window.print());
+}
+
+function setupScreenMode() {
+  const cards = [...document.querySelectorAll('.screen-card')];
+  const counter = document.querySelector('.screen-count');
+  let index = 0;
+  const show = (next) => {
+    if (!cards.length) return;
+    index = Math.max(0, Math.min(cards.length - 1, next));
+    cards.forEach((card, i) => { card.hidden = i !== index; });
+    counter.textContent = `${index + 1} / ${cards.length}`;
+  };
+  document.querySelector('[data-action="next"]').addEventListener('click', () => show(index + 1));
+  document.querySelector('[data-action="prev"]').addEventListener('click', () => show(index - 1));
+  document.querySelector('[data-action="fullscreen"]').addEventListener('click', () => {
+    document.documentElement.requestFullscreen?.();
+  });
+  document.addEventListener('keydown', (event) => {
+    if (['ArrowRight', ' ', 'Enter', 'PageDown'].includes(event.key)) show(index + 1);
+    if (['ArrowLeft', 'PageUp'].includes(event.key)) show(index - 1);
+  });
+}
+
+// --- the chair's page -------------------------------------------------------------------------------
+
+let csrf = sessionStorage.getItem('phieukin-csrf') || '';
+let state = null;
+
+class ApiFailure extends Error {
+  constructor(status, body) {
+    super((lang === 'en' ? body.message_en : body.message) || `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+async function api(method, path, body, contentType = 'application/json') {
+  const headers = {};
+  if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
+  let payload;
+  if (body !== undefined) {
+    headers['Content-Type'] = contentType;
+    payload = contentType === 'application/json' ? JSON.stringify(body) : body;
+  }
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+  } catch {
+    throw new ApiFailure(0, { message: TEXT.vi.network, message_en: TEXT.en.network });
+  }
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    if (response.status === 401) showLogin();
+    throw new ApiFailure(response.status, data);
+  }
+  return data;
+}
+
+function flash(message, isError = false) {
+  const box = $('flash');
+  box.textContent = message;
+  box.classList.toggle('error', isError);
+  box.hidden = false;
+}
+
+async function run(action) {
+  try {
+    await action();
+  } catch (error) {
+    flash(error.message, true);
+  }
+}
+
+function showLogin() {
+  $('login-section').hidden = false;
+  $('app').hidden = true;
+  $('logout').hidden = true;
+}
+
+function translateStatic() {
+  document.documentElement.lang = lang;
+  for (const node of document.querySelectorAll('[data-i18n]')) {
+    if (!node.dataset.vi) node.dataset.vi = node.textContent;
+    node.textContent = lang === 'en' ? (LABELS_EN[node.dataset.i18n] ?? node.dataset.vi) : node.dataset.vi;
+  }
+  const button = $('lang');
+  button.textContent = lang === 'en' ? 'Tiếng Việt' : 'English';
+  button.lang = lang === 'en' ? 'vi' : 'en';
+}
+
+function memberNotes(member) {
+  const notes = [];
+  if (member.exempted) notes.push(t('exempted'));
+  if (member.suspended === 'party') notes.push(t('suspended_party'));
+  if (member.suspended === 'committee') notes.push(t('suspended_committee'));
+  if (member.temporary_elsewhere) notes.push(t('temporary'));
+  if (member.sick_leave_months) notes.push(t('sick', member.sick_leave_months));
+  if (member.disciplined) notes.push(t('disciplined'));
+  if (member.heads) notes.push(t('heads', member.heads));
+  return notes.join('; ');
+}
+
+function currentRound() {
+  return state && state.rounds.length ? state.rounds[state.rounds.length - 1] : null;
+}
+
+function renderMeeting() {
+  const select = $('m-profile');
+  if (!select.options.length) {
+    for (const profile of state.profiles) {
+      const option = el('option', `${profile.title} (${profile.name} v${profile.version})`);
+      option.value = profile.name;
+      select.append(option);
+    }
+    select.value = state.default_profile;
+  }
+  if (state.meeting) {
+    for (const name of ['title', 'cell', 'committee_above', 'date', 'place', 'chair', 'secretary', 'purpose', 'profile']) {
+      const input = $(`m-${name}`);
+      if (document.activeElement !== input) input.value = state.meeting[name] ?? '';
+    }
+  }
+}
+
+function renderRoster() {
+  const names = new Map(state.roster.map((m) => [m.id, m.name]));
+  $('roster-count').textContent = t('members', state.roster.length);
+  const body = $('attendance-body');
+  body.replaceChildren();
+  for (const member of state.roster) {
+    const row = el('tr');
+    row.append(el('td', String(member.id)), el('th', member.name), el('td', t(member.membership)),
+      el('td', memberNotes(member)));
+    const cell = el('td');
+    const select = el('select');
+    select.name = String(member.id);
+    select.setAttribute('aria-label', `${member.name}`);
+    for (const value of ['unknown', 'present', 'absent_excused', 'absent']) {
+      const option = el('option', t(value));
+      option.value = value;
+      if (value === 'unknown') option.disabled = true;
+      select.append(option);
+    }
+    select.value = member.attendance;
+    cell.append(select);
+    row.append(cell);
+    body.append(row);
+  }
+  // the roll
+  const roll = state.roll;
+  const box = $('roll');
+  box.replaceChildren(el('p', t('roll_line', roll), roll.quorum_met ? 'ok' : 'warn'));
+  if (roll.excluded.length) {
+    box.append(el('p', t('excluded_title')));
+    const list = el('ul');
+    for (const entry of roll.excluded) list.append(el('li', `${names.get(entry.id)} — ${entry.text}`));
+    box.append(list);
+  }
+  // rated and not rated
+  const rated = $('rated-list');
+  rated.replaceChildren();
+  const chosen = new Set(state.rated);
+  for (const id of roll.rated) {
+    const label = el('label');
+    const box2 = el('input');
+    box2.type = 'checkbox';
+    box2.value = String(id);
+    box2.checked = chosen.has(id);
+    label.append(box2, document.createTextNode(` ${names.get(id)}`));
+    rated.append(label);
+  }
+  const notRated = $('not-rated-list');
+  notRated.replaceChildren(...roll.not_rated.map((e) => el('li', `${names.get(e.id)} — ${e.text}`)));
+  // committee
+  const committee = $('committee-list');
+  committee.replaceChildren();
+  const members = new Set(state.committee ? state.committee.member_ids : []);
+  for (const member of state.roster) {
+    if (member.membership !== 'official' || member.suspended === 'party') continue;
+    const label = el('label');
+    const box3 = el('input');
+    box3.type = 'checkbox';
+    box3.value = String(member.id);
+    box3.checked = members.has(member.id);
+    label.append(box3, document.createTextNode(` ${member.name}`));
+    committee.append(label);
+  }
+  if (state.committee) $('threshold').value = state.committee.threshold;
+}
+
+function renderRound() {
+  const round = currentRound();
+  $('status-phase').textContent = round ? `${t(`phase_${round.phase}`)} (${lang === 'en' ? 'round' : 'vòng'} ${round.round})` : t('phase_setup');
+  $('status-turnout').textContent = round
+    ? `${round.ballots} / ${round.tokens.issued + round.tokens.spent}` : '0 / 0';
+  const qrs = $('committee-qrs');
+  qrs.replaceChildren();
+  if (round && round.committee) {
+    for (const member of round.committee) {
+      const card = el('figure', null, 'qr-card');
+      if (member.qr) card.append(svgNode(member.qr));
+      card.append(el('figcaption', t('trustee', member)));
+      qrs.append(card);
+    }
+  }
+  $('tokens-info').textContent = round ? t('tokens_info', round.tokens) : t('no_round');
+  const print = $('print-link');
+  const screen = $('screen-link');
+  if (round) {
+    print.href = `/chair/rounds/${round.round}/tokens/print`;
+    screen.href = `/chair/rounds/${round.round}/tokens/print?mode=screen`;
+  }
+  const phase = round ? round.phase : 'setup';
+  $('start-round').disabled = !(phase === 'setup' || phase === 'closed');
+  $('tokens-form').querySelector('button').disabled = phase !== 'ready';
+  $('open-voting').disabled = phase !== 'ready';
+  $('close-voting').disabled = phase !== 'open';
+  print.classList.toggle('disabled', !round || round.tokens_in_memory === 0);
+  screen.classList.toggle('disabled', !round || round.tokens_in_memory === 0);
+}
+
+async function refresh() {
+  state = await api('GET', '/api/chair/state');
+  $('login-section').hidden = true;
+  $('app').hidden = false;
+  $('logout').hidden = false;
+  renderMeeting();
+  renderRoster();
+  renderRound();
+}
+
+function checkedIds(container) {
+  return [...container.querySelectorAll('input[type=checkbox]:checked')].map((b) => Number(b.value));
+}
+
+function showRosterErrors(errors) {
+  const list = $('roster-error-list');
+  list.replaceChildren(...errors.map((e) => el('li', e.message)));
+  $('roster-errors').hidden = errors.length === 0;
+}
+
+function setupChair() {
+  translateStatic();
+  $('lang').addEventListener('click', () => {
+    lang = lang === 'en' ? 'vi' : 'en';
+    localStorage.setItem('phieukin-lang', lang);
+    translateStatic();
+    if (state) { renderRoster(); renderRound(); }
+  });
+  $('login-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    run(async () => {
+      const answer = await api('POST', '/api/chair/login', { secret: $('secret').value });
+      csrf = answer.csrf;
+      sessionStorage.setItem('phieukin-csrf', csrf);
+      $('secret').value = '';
+      flash(t('logged_in'));
+      await refresh();
+    });
+  });
+  $('logout').addEventListener('click', () => run(async () => {
+    await api('POST', '/api/chair/logout', {});
+    sessionStorage.removeItem('phieukin-csrf');
+    csrf = '';
+    showLogin();
+  }));
+  $('meeting-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    run(async () => {
+      const data = Object.fromEntries(new FormData(event.target).entries());
+      await api('POST', '/api/chair/meeting', data);
+      flash(t('saved'));
+      await refresh();
+    });
+  });
+  $('roster-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    run(async () => {
+      const file = $('roster-file').files[0];
+      if (!file) return;
+      const xlsx = file.name.toLowerCase().endsWith('.xlsx');
+      const type = xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
+      try {
+        const answer = await api('POST', '/api/chair/roster', await file.arrayBuffer(), type);
+        showRosterErrors([]);
+        flash(t('imported', answer.members));
+      } catch (error) {
+        if (error.body && error.body.errors) showRosterErrors(error.body.errors);
+        throw error;
+      }
+      await refresh();
+    });
+  });
+  $('all-present').addEventListener('click', () => {
+    for (const select of $('attendance-body').querySelectorAll('select')) select.value = 'present';
+  });
+  $('attendance-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    run(async () => {
+      const attendance = {};
+      for (const select of $('attendance-body').querySelectorAll('select')) {
+        if (select.value !== 'unknown') attendance[select.name] = select.value;
+      }
+      await api('POST', '/api/chair/attendance', { attendance });
+      flash(t('saved'));
+      await refresh();
+    });
+  });
+  $('rated-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    run(async () => {
+      await api('POST', '/api/chair/rated', { member_ids: checkedIds($('rated-list')) });
+      flash(t('saved'));
+      await refresh();
+    });
+  });
+  $('committee-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    run(async () => {
+      await api('POST', '/api/chair/committee', {
+        member_ids: checkedIds($('committee-list')), threshold: Number($('threshold').value),
+      });
+      flash(t('saved'));
+      await refresh();
+    });
+  });
+  $('start-round').addEventListener('click', () => run(async () => {
+    const answer = await api('POST', '/api/chair/rounds', {});
+    flash(t('started', answer.round));
+    await refresh();
+  }));
+  $('tokens-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    run(async () => {
+      const round = currentRound();
+      const count = $('token-count').value;
+      const body = count ? { count: Number(count) } : {};
+      const answer = await api('POST', `/api/chair/rounds/${round.round}/tokens`, body);
+      flash(t('issued', answer.tokens.length));
+      $('token-count').value = '';
+      await refresh();
+    });
+  });
+  $('cancel-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    run(async () => {
+      const round = currentRound();
+      await api('POST', `/api/chair/rounds/${round.round}/tokens/cancel`, { token: $('cancel-token').value });
+      $('cancel-token').value = '';
+      flash(t('cancelled'));
+      await refresh();
+    });
+  });
+  $('open-voting').addEventListener('click', () => run(async () => {
+    await api('POST', `/api/chair/rounds/${currentRound().round}/open`, {});
+    flash(t('opened'));
+    await refresh();
+  }));
+  $('close-voting').addEventListener('click', () => {
+    $('close-confirm').hidden = false;
+    $('close-yes').focus();
+  });
+  $('close-no').addEventListener('click', () => { $('close-confirm').hidden = true; });
+  $('close-yes').addEventListener('click', () => run(async () => {
+    await api('POST', `/api/chair/rounds/${currentRound().round}/close`, { confirm: true });
+    $('close-confirm').hidden = true;
+    flash(t('closed'));
+    await refresh();
+  }));
+  // live: refresh the round's numbers whenever the server reports a change
+  if (window.EventSource) {
+    const source = new EventSource('/api/stream');
+    source.onmessage = () => { if (state) run(refresh); };
+  }
+  refresh().catch(() => showLogin());
+  // while the committee makes the key, follow its progress
+  setInterval(() => {
+    const round = currentRound();
+    if (round && round.phase === 'ceremony' && !$('app').hidden) run(refresh);
+  }, 3000);
+}
+
+if (document.body.classList.contains('print-sheet')) setupPrintSheet();
+else if (document.body.classList.contains('token-screen')) setupScreenMode();
+else setupChair();
