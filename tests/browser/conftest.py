@@ -11,7 +11,7 @@ origin is *not* a secure context, exactly as a phone on the meeting-room LAN see
 WebCrypto ``subtle``.)
 
 Everything runs in one session-scoped event loop, since Playwright objects belong to the loop
-that created them: test modules set ``pytestmark = BROWSER`` below.
+that created them: every test module runs in the session loop (see ``pytestmark`` below).
 
 Screenshots go to ``tests/artifacts/`` (ignored by git); a failing test also leaves a
 screenshot of each of its pages under ``tests/artifacts/failures/``.
@@ -34,6 +34,7 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from ballot_client.remote import MeetingClient
 from ballot_server import keys
+from tally.rules.profiles import DEFAULT_PROFILE
 from tests.server_support import make_app, open_round
 
 CHROMIUM = os.environ.get("PHIEUKIN_CHROMIUM", "/usr/bin/chromium")
@@ -64,11 +65,12 @@ MEETING_INFO = {
     "chair": "Nguyễn Văn An",
     "secretary": "Trần Thị Bình",
     "purpose": "Đánh giá, xếp loại chất lượng đảng viên năm 2026",
-    "profile": "default",
+    "profile": DEFAULT_PROFILE.name,
 }
 
-# Every browser test module: ``pytestmark = BROWSER``.
-BROWSER = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
+# Every browser test module says
+#     pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
+# (not a constant here: the marker is registered only once this file has been imported).
 
 # Measurements printed in the terminal summary (and written to tests/artifacts/timings.txt).
 TIMINGS: list[str] = []
@@ -77,7 +79,9 @@ TIMINGS: list[str] = []
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: runs in real headless Chromium")
     config.addinivalue_line(
-        "markers", "meeting(rated=3, tokens=5): the size of the meeting fixture's round 1"
+        "markers",
+        "meeting(rated=3, tokens=5, voting=True): the meeting fixture's round 1 "
+        "(voting=False: no round at all)",
     )
 
 
@@ -167,13 +171,17 @@ class Meeting:
 async def meeting(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Meeting]:
     """The real server on a real SQLite file, round 1 open (size from ``@pytest.mark.meeting``)."""
     marker = request.node.get_closest_marker("meeting")
-    options = {"rated": 3, "tokens": 5, **(marker.kwargs if marker else {})}
+    options = {"rated": 3, "tokens": 5, "voting": True, **(marker.kwargs if marker else {})}
+    voting = options.pop("voting")
     client = TestClient(TestServer(make_app(tmp_path), host="127.0.0.1"))
     await client.start_server()
     try:
         # What the chair's meeting form stores (shown by the projector).
         client.server.app[keys.STORE].set_setting("meeting", MEETING_INFO)
-        voter, _, _, tokens = await open_round(client, **options)
+        if voting:
+            voter, _, _, tokens = await open_round(client, **options)
+        else:
+            voter, tokens = MeetingClient(client.session, str(client.make_url("/"))), []
         yield Meeting(
             url=f"http://{HOST}:{client.server.port}",
             tokens=list(tokens),

@@ -9,9 +9,11 @@ full proof check shows that the core needs only ``crypto.getRandomValues``.
 
 from __future__ import annotations
 
-from tests.browser.conftest import BROWSER, Meeting, OpenPage, record_timing
+import pytest
 
-pytestmark = BROWSER
+from tests.browser.conftest import Meeting, OpenPage, record_timing
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 
 async def test_core_encrypts_on_plain_http_and_server_accepts(

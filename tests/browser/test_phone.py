@@ -9,7 +9,6 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import (
-    BROWSER,
     PHONE,
     TIMEOUT_MS,
     Meeting,
@@ -18,7 +17,7 @@ from tests.browser.conftest import (
     record_timing,
 )
 
-pytestmark = BROWSER
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 LEVELS = ["XS", "TOT", "HT", "KHT"]
 RECEIPT_CODE = re.compile(r"^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$")

@@ -1,0 +1,79 @@
+"""The chair page (``/chair``) in Chromium: log in, import a roster with a bad row, fix it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.async_api import expect
+
+from ballot_server.roster_import import HEADERS
+from tests.browser.conftest import Meeting, OpenPage, artifact
+from tests.server_support import CHAIR_SECRET
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
+
+LAPTOP = {"width": 1366, "height": 768}
+
+
+def roster_csv(rows: list[list[str]]) -> bytes:
+    lines = [",".join(HEADERS)] + [",".join(row) for row in rows]
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def member(name: str, kind: str, admitted: str) -> list[str]:
+    """A row in the template's column order: name, type, admission date, then defaults."""
+    return [name, kind, admitted] + [""] * (len(HEADERS) - 3)
+
+
+GOOD = [
+    member("Nguyễn Văn An", "Chính thức", "19/05/2010"),
+    member("Trần Thị Bình", "Chính thức", "02/09/2015"),
+    member("Lê Minh Cường", "Dự bị", "26/03/2025"),
+]
+
+
+@pytest.mark.meeting(voting=False)
+async def test_chair_imports_a_roster_with_a_bad_row_and_sees_the_row_message(
+    meeting: Meeting, open_page: OpenPage
+) -> None:
+    tab = await open_page(meeting.at("/chair"), viewport=LAPTOP, phone=False)
+    page = tab.page
+    assert await page.evaluate("window.isSecureContext") is False
+    await page.locator("#secret").fill(CHAIR_SECRET)
+    await page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    await expect(page.locator("#app")).to_be_visible()
+
+    # Spreadsheet row 3 (row 1 is the header) has an impossible admission date.
+    bad = [GOOD[0], member("Trần Thị Bình", "Chính thức", "31/02/2015"), GOOD[2]]
+    upload = page.locator("#roster-file")
+    await upload.set_input_files(
+        {"name": "danh-sach.csv", "mimeType": "text/csv", "buffer": roster_csv(bad)}
+    )
+    await page.get_by_role("button", name="Nhập danh sách").click()
+    errors = page.get_by_test_id("roster-errors")
+    await expect(errors).to_be_visible()
+    await expect(errors.locator("li")).to_have_count(1)
+    await expect(errors.locator("li")).to_have_text(re.compile(r"^Dòng 3: ngày kết nạp"))
+    await page.locator("#roster-section").screenshot(path=artifact("chair-roster-error.png"))
+    state = await chair_state(meeting)
+    assert state["roster"] == []  # nothing imported from a file with a bad row
+
+    # The fixed file goes in whole and the message goes away.
+    await upload.set_input_files(
+        {"name": "danh-sach.csv", "mimeType": "text/csv", "buffer": roster_csv(GOOD)}
+    )
+    await page.get_by_role("button", name="Nhập danh sách").click()
+    await expect(page.locator("#roster-count")).to_have_text("Danh sách có 3 đảng viên.")
+    await expect(page.locator("#roster-errors")).to_be_hidden()
+    state = await chair_state(meeting)
+    assert [m["name"] for m in state["roster"]] == [row[0] for row in GOOD]
+    tab.assert_no_errors()
+
+
+async def chair_state(meeting: Meeting) -> dict:
+    headers = {"Authorization": f"Bearer {CHAIR_SECRET}"}
+    url = meeting.client.make_url("/api/chair/state")
+    async with meeting.client.session.get(url, headers=headers) as response:
+        assert response.status == 200
+        return await response.json()
