@@ -14,6 +14,7 @@ def setup_routes(app: web.Application) -> None:
             web.get("/", assets.page("index.html")),
             web.get("/v", assets.page("vote.html")),
             web.get("/projector", assets.page("projector.html")),
+            web.get("/t", assets.page("tracker.html")),
             web.get("/committee", assets.page("committee.html")),
             web.get("/selftest", assets.page("selftest.html")),  # browser tests only
             web.get("/static/{path:.+}", assets.static),

@@ -598,6 +598,7 @@ async function send() {
 }
 
 function handleSendError(error) {
+  setWorking(0.95, t('vote.notSent'));
   const retry = { label: t('vote.retry'), testid: 'retry', run: () => send() };
   const restart = {
     label: t('vote.restart'), testid: 'restart', run: () => { state.ballot = null; encryptAndSend(); },

@@ -1,0 +1,121 @@
+/**
+ * The projector (`/projector`, 1920×1080): the meeting, the phase, and live turnout
+ * (ballots received / tokens issued) from `/api/stream` (server-sent events).
+ *
+ * The server never sends a partial result while voting is open, and this page shows nothing
+ * but the phase and the two counts. EventSource reconnects by itself after a dropped
+ * connection; if the browser gives up (the server answered with an error), we start a new one.
+ */
+
+import {
+  applyI18n, initI18n, mountLanguageSwitch, onLangChange, t,
+} from '/static/i18n.js';
+
+const $ = (id) => document.getElementById(id);
+const RETRY_MS = 3000;
+const KNOWN_PHASES = ['setup', 'ceremony', 'ready', 'open', 'closed', 'counting', 'decrypted'];
+
+let last = null;
+let connection = 'connecting';
+let source = null;
+
+function formatDate(text) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text ?? '');
+  return match ? `${match[3]}/${match[2]}/${match[1]}` : text;
+}
+
+function phaseText(phase) {
+  return KNOWN_PHASES.includes(phase) ? t(`phase.${phase}`) : t('phase.unknown', { phase });
+}
+
+function joinUrl(status) {
+  // A server that knows its LAN address may send it; otherwise the address this page came from.
+  return status?.join_url || `${location.origin}/`;
+}
+
+function render() {
+  const status = last ?? { meeting: {}, phase: 'setup', turnout: { ballots: 0, tokens: 0 } };
+  const meeting = status.meeting ?? {};
+  $('pj-title').textContent = meeting.title || t('app.name');
+  $('pj-sub').textContent = [
+    meeting.cell, meeting.committee_above, formatDate(meeting.date), meeting.place,
+    status.round ? t('projector.round', { r: status.round }) : null,
+  ].filter(Boolean).join(' · ');
+  document.title = `${meeting.title || t('app.name')} — ${phaseText(status.phase)}`;
+
+  const phase = $('pj-phase');
+  phase.textContent = phaseText(status.phase);
+  phase.dataset.phase = status.phase ?? '';
+  document.body.dataset.phase = status.phase ?? '';
+
+  const ballots = Number(status.turnout?.ballots ?? 0);
+  const tokens = Number(status.turnout?.tokens ?? 0);
+  $('pj-ballots').textContent = String(ballots);
+  $('pj-tokens').textContent = String(tokens);
+  const turnout = $('pj-turnout');
+  turnout.dataset.ballots = String(ballots);
+  turnout.dataset.tokens = String(tokens);
+  turnout.setAttribute('aria-label', t('projector.turnoutAria', { ballots, tokens }));
+  const percent = tokens > 0 ? Math.min(100, (100 * ballots) / tokens) : 0;
+  $('pj-bar-fill').style.width = `${percent}%`;
+  $('pj-bar').setAttribute('aria-valuenow', String(Math.round(percent)));
+
+  const open = status.phase === 'open';
+  $('pj-join').hidden = !open;
+  $('pj-join-url').textContent = joinUrl(status);
+
+  const conn = $('pj-conn');
+  conn.dataset.state = connection;
+  conn.textContent = connection === 'live' ? `● ${t('projector.live')}` : `⚠ ${t('projector.reconnecting')}`;
+  conn.hidden = connection === 'connecting';
+}
+
+function update(message) {
+  if (!message || typeof message !== 'object') return;
+  last = message;
+  render();
+}
+
+function connect() {
+  source?.close();
+  source = new EventSource('/api/stream');
+  source.onopen = () => {
+    connection = 'live';
+    render();
+  };
+  source.onmessage = (event) => {
+    connection = 'live';
+    try {
+      update(JSON.parse(event.data));
+    } catch {
+      /* ignore a malformed frame; the next one replaces it */
+    }
+  };
+  source.onerror = () => {
+    connection = 'lost';
+    render();
+    if (source.readyState === EventSource.CLOSED) setTimeout(connect, RETRY_MS);
+  };
+}
+
+async function first() {
+  try {
+    const response = await fetch('/api/status', { cache: 'no-store', headers: { Accept: 'application/json' } });
+    if (response.ok && !last) update(await response.json());
+  } catch {
+    /* the stream will bring it */
+  }
+}
+
+onLangChange(() => {
+  applyI18n();
+  render();
+});
+
+initI18n();
+const langBox = $('lang');
+mountLanguageSwitch(langBox);
+langBox.classList.add('on-light');
+render();
+first();
+connect();
