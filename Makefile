@@ -26,7 +26,8 @@ node_modules/.installed: package-lock.json
 	@touch $@
 
 demo: setup
-	$(VENV)/bin/phieukin demo
+	rm -rf demo-meeting
+	$(VENV)/bin/phieukin demo --out demo-meeting --serve
 
 test: setup
 	$(PY) -m tests.vectors.generate --check

@@ -1,34 +1,42 @@
-"""``phieukin demo``: a scripted demonstration of one rating vote, end to end.
+"""``phieukin demo``: a whole, realistic meeting run against a real server process.
 
-Until the meeting server exists this runs the cryptographic core alone, the way the meeting will:
-a 2-of-3 committee key ceremony, voters encrypting and proving their ballots, the server-side
-check of every ballot, the homomorphic tally, and a decryption by two of the three committee
-members. The simulated choices are kept so the recovered counts can be compared with them.
+The demo starts ``phieukin serve`` on 127.0.0.1, then plays every part through the same HTTP API
+the phones and the chair's laptop use: the chair sets up the meeting, imports a roster (with
+probationary, exempted, sick-leave, disciplined and absent members), marks attendance, names the
+committee and starts the round; three simulated committee members make the election key on
+their "phones"; tokens are issued; simulated voters encrypt, prove and submit their ballots
+concurrently; the chair closes voting; two of the three committee members decrypt the tally.
+The recovered counts are compared with the simulated choices.
+
+With ``--serve`` the meeting is set up, a few tokens are kept for people with real phones, and
+the server keeps running on the LAN until interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import random
+import secrets
+import signal
+import socket
+import subprocess
+import sys
 import time
+from datetime import date
 from pathlib import Path
+from typing import Any
 
-from ballot_client.trustee import run_ceremony
-from tally.aggregate import Aggregate, aggregate_ballots
-from tally.ballot import make_ballot, tracker_code, verify_ballot
-from tally.crypto.group import RISTRETTO255
-from tally.crypto.nonces import system_nonce
-from tally.decryption import (
-    DecryptionShare,
-    combine_decryption_shares,
-    verify_decryption_share,
-)
-from tally.manifest import ElectionContext, Manifest, rating_manifest_json
-from tally.token import generate_token, token_hash
+import aiohttp
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
-MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quốc", "Ngọc", "Hữu", "Thanh", "Xuân"]
+from ballot_client.remote import MeetingClient, decrypt_round, run_committee
+from ballot_server.roster_import import CSV_TYPE, roster_csv
+from tally.roster import Member, Membership
+from tally.rules.levels import Level
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
+MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quốc", "Ngọc", "Hữu", "Thanh", "Xuân", "Hoài"]
 GIVEN = [
     "An",
     "Bình",
@@ -56,112 +64,276 @@ GIVEN = [
     "Tuấn",
     "Vân",
     "Yến",
+    "Hiếu",
+    "Oanh",
+    "Thắng",
+    "Lộc",
 ]
+MEETING_DATE = date(2026, 12, 15)
+LEVEL_WEIGHTS = (3, 10, 3, 1)  # XS, TOT, HT, KHT
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``phieukin demo``."""
     parser = subparsers.add_parser(
         "demo",
-        help="chạy một cuộc bỏ phiếu mẫu (run a demonstration vote)",
-        description="Chạy một cuộc bỏ phiếu đánh giá mẫu từ đầu đến cuối, không cần tương tác.",
+        help="chạy một hội nghị mẫu trên máy chủ thật (run a demonstration meeting)",
+        description="Chạy một hội nghị đánh giá mẫu từ đầu đến cuối trên một máy chủ thật.",
     )
-    parser.add_argument("--out", type=Path, help="thư mục lưu kết quả (output folder)")
+    parser.add_argument(
+        "--out", type=Path, default=Path("demo-meeting"), help="thư mục hội nghị (output folder)"
+    )
     parser.add_argument("--voters", type=int, default=25, help="số người bỏ phiếu (default 25)")
     parser.add_argument("--rated", type=int, default=30, help="số người được đánh giá (30)")
     parser.add_argument("--seed", type=int, default=2026, help="hạt giống ngẫu nhiên (seed)")
+    parser.add_argument(
+        "--serve", action="store_true", help="giữ máy chủ chạy để bỏ phiếu bằng điện thoại thật"
+    )
+    parser.add_argument("--port", type=int, default=0, help="cổng (default: any free port)")
     parser.set_defaults(func=run)
 
 
-def demo_manifest(rated: int, rng: random.Random) -> Manifest:
-    """A rating manifest with ``rated`` Vietnamese names and a 2-of-3 committee."""
-    names = [f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}" for _ in range(rated)]
-    meeting = {
-        "id": "demo",
-        "title": "Hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên năm 2026",
-        "cell": "Chi bộ Phòng Hành chính – Tổng hợp",
-        "date": "2026-12-15",
-        "place": "Phòng họp tầng 3",
-    }
-    committee = ["Trưởng ban kiểm phiếu", "Ủy viên thứ nhất", "Ủy viên thứ hai"]
-    rated_members = [(f"m{i:02d}", name) for i, name in enumerate(names, start=1)]
-    return Manifest.from_json(rating_manifest_json(meeting, rated_members, committee, threshold=2))
+def unique_names(count: int, rng: random.Random) -> list[str]:
+    names: list[str] = []
+    while len(names) < count:
+        name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+        if name not in names:
+            names.append(name)
+    return names
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the demonstration; exit code 0 when the decrypted counts match the choices."""
-    if not 1 <= args.voters <= 1000 or not 1 <= args.rated <= 200:
-        print("Lỗi: --voters phải trong 1..1000 và --rated trong 1..200.")
-        return 2
-    rng = random.Random(args.seed)
-    group = RISTRETTO255
-    manifest = demo_manifest(args.rated, rng)
-    print(f"1. Bản kê phiếu: {args.rated} đảng viên được đánh giá, {args.voters} người bỏ phiếu.")
+def build_roster(voters: int, rated: int, rng: random.Random) -> tuple[list[Member], dict]:
+    """A cell of ``voters`` official members present plus others, ``rated`` of them rated.
 
-    trustees, context = run_ceremony(group, manifest)
-    print(f"2. Ban kiểm phiếu tạo khóa (2 trên 3): khóa chung {context.joint_key.hex()[:16]}…")
-    print(f"   Dấu vân tay cuộc bầu: {context.fingerprint.hex()[:32]}…")
+    Returns the members and the attendance by name.
+    """
+    extra = max(rated - voters, 0)
+    names = iter(unique_names(voters + extra + 2, rng))
+    members: list[Member] = []
+    attendance: dict[str, str] = {}
 
-    started = time.perf_counter()
-    choices, ballots = [], []
-    for _ in range(args.voters):
-        choice = [rng.choices(range(4), weights=(3, 10, 3, 1))[0] for _ in range(args.rated)]
-        ballot = make_ballot(context, token_hash(generate_token()), choice, system_nonce)
-        choices.append(choice)
-        ballots.append(ballot)
-    encrypt_s = time.perf_counter() - started
-    print(f"3. {args.voters} phiếu đã được mã hóa và chứng minh ({encrypt_s:.1f} s).")
+    def add(member_kind: Membership, admitted: date, state: str, **facts: Any) -> None:
+        member = Member(len(members) + 1, next(names), member_kind, admitted, **facts)
+        members.append(member)
+        attendance[member.name] = state
 
-    started = time.perf_counter()
-    verified = [verify_ballot(context, ballot) for ballot in ballots]
-    elapsed = time.perf_counter() - started
-    print(f"4. Máy chủ kiểm tra mọi chứng minh: {len(verified)} phiếu hợp lệ ({elapsed:.1f} s).")
-    print(f"   Mã theo dõi của phiếu đầu tiên: {tracker_code(verified[0].tracker)}")
+    for i in range(voters):
+        facts: dict[str, Any] = {}
+        if i == 0:
+            facts["heads"] = "Phòng Hành chính – Tổng hợp"
+        if i == 1:
+            facts["sick_leave_months"] = 4
+        if i == 2:
+            facts["disciplined"] = True
+        if i == 3:
+            facts["civil_servant_rating"] = Level.TOT
+        add(Membership.OFFICIAL, date(1995 + i % 25, 1 + i % 12, 1 + i % 27), "present", **facts)
+    kinds = [
+        (Membership.PROBATIONARY, date(2026, 3, 2), "present"),
+        (Membership.OFFICIAL, date(2008, 6, 12), "absent_excused"),
+        (Membership.OFFICIAL, date(2012, 10, 3), "absent"),
+    ]
+    for i in range(extra):
+        kind, admitted, state = kinds[i % len(kinds)]
+        add(kind, admitted, state)
+    add(Membership.OFFICIAL, date(1990, 4, 30), "absent_excused", exempted=True)  # not rated
+    add(Membership.PROBATIONARY, date(2026, 9, 1), "present")  # admitted < 6 months: not rated
+    return members, attendance
 
-    aggregate = aggregate_ballots(context, [v.ciphertexts for v in verified])
-    shares = [trustees[0].decrypt(context, aggregate), trustees[2].decrypt(context, aggregate)]
-    for share in shares:
-        verify_decryption_share(context, share, aggregate)
-    counts = combine_decryption_shares(context, aggregate, shares)
-    print("5. Cộng phiếu đồng cấu; hai thành viên (1 và 3) giải mã tổng — không giải mã phiếu lẻ.")
 
-    expected = tuple(
-        tuple(sum(1 for c in choices if c[q] == o) for o in range(4)) for q in range(args.rated)
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(folder: Path, host: str, port: int, secret: str) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "ballot_server.cli",
+        "serve",
+        "--dir",
+        str(folder),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--passphrase",
+        secret,
+    ]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+async def wait_until_up(client: MeetingClient, server: subprocess.Popen, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(
+                f"the server stopped: {server.stdout.read() if server.stdout else ''}"
+            )
+        try:
+            await client.status()
+            return
+        except aiohttp.ClientError:
+            await asyncio.sleep(0.1)
+    raise RuntimeError("the server did not start in time")
+
+
+async def setup_meeting(chair: MeetingClient, voters: int, rated: int, rng: random.Random):
+    """The chair's part, up to voting being open. Returns (round, credentials, tokens, state)."""
+    await chair.post(
+        "/api/chair/meeting",
+        {
+            "title": "Hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên năm 2026",
+            "cell": "Chi bộ Phòng Hành chính – Tổng hợp",
+            "committee_above": "Đảng bộ Sở Kế hoạch và Đầu tư",
+            "date": MEETING_DATE.isoformat(),
+            "place": "Phòng họp tầng 3",
+            "chair": "Đồng chí Bí thư chi bộ",
+            "secretary": "Đồng chí Phó Bí thư chi bộ",
+            "purpose": "Bỏ phiếu kín đánh giá, xếp loại đảng viên",
+        },
     )
-    if counts != expected:
-        print("Lỗi: kết quả giải mã không khớp với phiếu mô phỏng.")
-        return 1
-    print("6. Kết quả (XS / TOT / HT / KHT):")
-    for question, row in zip(manifest.questions, counts, strict=True):
-        print(f"   {question.title:<28} " + " / ".join(f"{n:>2}" for n in row))
-    print("   Khớp với các lựa chọn mô phỏng. ✓")
+    members, attendance = build_roster(voters, rated, rng)
+    async with chair.session.post(
+        chair.base + "/api/chair/roster",
+        data=roster_csv(members),
+        headers={"Content-Type": CSV_TYPE},
+    ) as response:
+        answer = await response.json()
+        if response.status >= 300:
+            raise RuntimeError(f"roster refused: {answer}")
+    state = await chair.get("/api/chair/state")
+    ids = {m["name"]: m["id"] for m in state["roster"]}
+    await chair.post(
+        "/api/chair/attendance", {"attendance": {str(ids[n]): a for n, a in attendance.items()}}
+    )
+    state = await chair.get("/api/chair/state")
+    rated_ids = state["roll"]["rated"][:rated]
+    await chair.post("/api/chair/rated", {"member_ids": rated_ids})
+    voter_ids = state["roll"]["voters"]
+    await chair.post("/api/chair/committee", {"member_ids": voter_ids[-3:], "threshold": 2})
+    started = await chair.post("/api/chair/rounds", {})
+    number = started["round"]
+    credentials = {c["index"]: c["url"].split("#c=")[1].split("&")[0] for c in started["committee"]}
+    return number, credentials, state
 
-    if args.out:
-        write_outputs(args.out, manifest, context, ballots, aggregate, shares, counts)
-        print(f"Đã lưu vào {args.out}")
+
+async def play(args: argparse.Namespace, base: str, secret: str, server: subprocess.Popen) -> int:
+    rng = random.Random(args.seed)
+    headers = {"Authorization": f"Bearer {secret}"}
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with (
+        aiohttp.ClientSession(timeout=timeout) as session,
+        aiohttp.ClientSession(timeout=timeout, headers=headers) as chair_session,
+    ):
+        public = MeetingClient(session, base)
+        chair = MeetingClient(chair_session, base)
+        await wait_until_up(public, server, 30)
+        print(f"1. Máy chủ chạy tại {base} (thư mục {args.out}).")
+        number, credentials, state = await setup_meeting(chair, args.voters, args.rated, rng)
+        roll = state["roll"]
+        print(
+            f"2. Danh sách: {len(state['roster'])} đảng viên; cơ sở {roll['base']}, "
+            f"có mặt bỏ phiếu {len(roll['voters'])}, được đánh giá "
+            f"{min(len(roll['rated']), args.rated)}, không đánh giá {len(roll['not_rated'])}."
+        )
+        trustees, context = await run_committee(public, number, credentials)
+        print(
+            f"3. Ban kiểm phiếu (2 trên 3) tạo khóa trên «điện thoại»: "
+            f"{context.fingerprint.hex()[:24]}…"
+        )
+        issued = await chair.post(f"/api/chair/rounds/{number}/tokens", {})
+        tokens = issued["tokens"]
+        await chair.post(f"/api/chair/rounds/{number}/open", {})
+        print(f"4. Đã phát {len(tokens)} phiếu (mã QR) và mở bỏ phiếu.")
+        keep = min(5, len(tokens)) if args.serve else 0
+        questions = context.manifest.questions
+        choices = [
+            [rng.choices(range(4), weights=LEVEL_WEIGHTS)[0] for _ in questions]
+            for _ in tokens[keep:]
+        ]
+        started = time.perf_counter()
+        limit = asyncio.Semaphore(8)
+
+        async def vote(token: str, choice: list[int]) -> dict:
+            async with limit:
+                return await public.vote(number, token, choice)
+
+        receipts = await asyncio.gather(
+            *(vote(t, c) for t, c in zip(tokens[keep:], choices, strict=True))
+        )
+        print(
+            f"5. {len(receipts)} phiếu đã mã hóa, chứng minh và được nhận "
+            f"({time.perf_counter() - started:.1f} s). Ví dụ mã theo dõi: "
+            f"{receipts[0]['code'] if receipts else '—'}"
+        )
+        if args.serve:
+            return await serve_forever(base, tokens[:keep], number, secret, server)
+        await chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
+        counts = await decrypt_round(public, number, [trustees[0], trustees[2]], credentials)
+        print("6. Đã đóng bỏ phiếu; thành viên 1 và 3 giải mã tổng (không giải mã phiếu lẻ).")
+        expected = {
+            q.id: [sum(1 for c in choices if c[i] == o) for o in range(len(q.options))]
+            for i, q in enumerate(questions)
+        }
+        if counts != expected:
+            print("Lỗi: kết quả giải mã không khớp với phiếu mô phỏng.")
+            return 1
+        print("7. Kết quả (XS / TOT / HT / KHT):")
+        for question in questions:
+            row = counts[question.id]
+            print(f"   {question.title:<28} " + " / ".join(f"{n:>2}" for n in row))
+        print("   Khớp với các lựa chọn mô phỏng. ✓")
+        (args.out / "counts.json").write_text(
+            json.dumps({"round": number, "counts": counts}, ensure_ascii=False, indent=1) + "\n",
+            encoding="utf-8",
+        )
     return 0
 
 
-def write_outputs(
-    out: Path,
-    manifest: Manifest,
-    context: ElectionContext,
-    ballots: list[dict],
-    aggregate: Aggregate,
-    shares: list[DecryptionShare],
-    counts: tuple[tuple[int, ...], ...],
-) -> None:
-    """Leave the demonstration's public artifacts in ``out`` as JSON files."""
-    out.mkdir(parents=True, exist_ok=True)
+async def serve_forever(
+    base: str, tokens: list[str], number: int, secret: str, server: subprocess.Popen
+) -> int:
+    print()
+    print(f"Chủ tọa:   {base}/chair   (mã chủ tọa: {secret})")
+    print(f"Màn chiếu: {base}/projector")
+    print("Phiếu để bỏ bằng điện thoại:")
+    for token in tokens:
+        print(f"   {base}/v#t={token}&r={number}")
+    print("Nhấn Ctrl+C để dừng.", flush=True)
+    loop = asyncio.get_running_loop()
+    stop = loop.create_future()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set_result, None)
+    await stop
+    return 0
 
-    def dump(name: str, value: object) -> None:
-        (out / name).write_text(json.dumps(value, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
-    dump("manifest.json", manifest.to_json())
-    dump("election.json", context.to_json())
-    dump("ballots.json", ballots)
-    dump("aggregate.json", aggregate.to_json(context))
-    dump("decryption_shares.json", [s.to_json(context) for s in shares])
-    dump(
-        "counts.json", {q.id: list(row) for q, row in zip(manifest.questions, counts, strict=True)}
-    )
+def lan_base(port: int) -> tuple[str, str]:
+    from ballot_server.serve import lan_address
+
+    return "0.0.0.0", f"http://{lan_address()}:{port}"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the demonstration meeting; exit 0 when the decrypted counts match the choices."""
+    if not 1 <= args.voters <= 1000 or not 1 <= args.rated <= 200:
+        print("Lỗi: --voters phải trong 1..1000 và --rated trong 1..200.")
+        return 2
+    if args.out.exists() and any(args.out.iterdir()):
+        print(f"Lỗi: thư mục {args.out} đã có dữ liệu; hãy chọn thư mục khác (--out).")
+        return 2
+    port = args.port or free_port()
+    host, base = lan_base(port) if args.serve else ("127.0.0.1", f"http://127.0.0.1:{port}")
+    secret = secrets.token_urlsafe(12)
+    server = start_server(args.out, host, port, secret)
+    try:
+        return asyncio.run(play(args, base, secret, server))
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()

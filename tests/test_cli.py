@@ -53,7 +53,8 @@ def test_readme_names_the_two_commands_and_make_has_them() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
-def test_demo_runs_and_counts_match(tmp_path: Path) -> None:
+def test_demo_runs_a_real_meeting_and_counts_match(tmp_path: Path) -> None:
+    out = tmp_path / "meeting"
     result = subprocess.run(
         [
             sys.executable,
@@ -63,21 +64,28 @@ def test_demo_runs_and_counts_match(tmp_path: Path) -> None:
             "--voters",
             "4",
             "--rated",
-            "3",
+            "6",
             "--out",
-            str(tmp_path),
+            str(out),
         ],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "✓" in result.stdout
-    counts = json.loads((tmp_path / "counts.json").read_text(encoding="utf-8"))
-    assert len(counts) == 3 and all(sum(row) == 4 for row in counts.values())
-    ballots = json.loads((tmp_path / "ballots.json").read_text(encoding="utf-8"))
-    assert len(ballots) == 4
+    assert "Khớp với các lựa chọn mô phỏng. ✓" in result.stdout
+    counts = json.loads((out / "counts.json").read_text(encoding="utf-8"))["counts"]
+    assert len(counts) == 6 and all(sum(row) == 4 for row in counts.values())
+    assert (out / "meeting.db").is_file()
+    again = subprocess.run(
+        [sys.executable, "-m", "ballot_server.cli", "demo", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert again.returncode == 2 and "đã có dữ liệu" in again.stdout
 
 
 def test_demo_refuses_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
