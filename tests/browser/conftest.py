@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +120,7 @@ _FAILED = pytest.StashKey[bool]()
 async def browser() -> AsyncIterator[Browser]:
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"Chromium is not installed at {CHROMIUM} (make setup installs it)")
+    shutil.rmtree(ARTIFACTS / "failures", ignore_errors=True)  # only this run's failures
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=30_000
