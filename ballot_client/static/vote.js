@@ -176,7 +176,6 @@ async function api(path, { method = 'GET', body, timeout = 20000 } = {}) {
 
 async function start() {
   showError(null);
-  stopWaiting();
   const fragment = parseFragment();
   if (!state.token && fragment.token) {
     try {
@@ -244,6 +243,7 @@ function decide(phase, tokenState) {
     return;
   }
   renderBallot();
+  watchPhase();
 }
 
 function failLoad(error) {
@@ -273,8 +273,13 @@ const STATE_STYLE = {
   notOpen: 'wait', closed: 'error', spent: 'error', cancelled: 'error', unknown: 'error', noRound: 'wait',
 };
 
-function showState(key) {
+function showState(key, reference) {
   state.stateKey = key;
+  state.stateReference = reference;
+  if (!reference) delete $('view-state').dataset.error;
+  const ref = $('state-reference');
+  ref.hidden = !reference;
+  ref.textContent = reference ? t('vote.reference', { ref: reference }) : '';
   show('state');
   const box = $('state-box');
   box.hidden = key === null;
@@ -289,10 +294,13 @@ function showState(key) {
   focusTop($('state-title'));
 }
 
-/** While voting is not open, listen to the live status and start again when it opens. */
-function waitForOpen() {
-  if (!('EventSource' in window)) return;
-  stopWaiting();
+/**
+ * Follow the live status (one EventSource for the page): when voting opens while a "not open
+ * yet" message is shown, open the ballot; when it closes while the voter is still choosing,
+ * say so at once rather than at submission.
+ */
+function watchPhase() {
+  if (state.stream || !('EventSource' in window)) return;
   const source = new EventSource('/api/stream');
   source.onmessage = (event) => {
     let message;
@@ -301,12 +309,20 @@ function waitForOpen() {
     } catch {
       return;
     }
-    if (message.phase === 'open' && (!state.round || message.round === state.round)) {
-      stopWaiting();
+    if (state.round && message.round !== state.round) return;
+    if (message.phase === 'open' && state.view === 'state' && ['notOpen', 'noRound'].includes(state.stateKey)) {
       start();
+    } else if (message.phase !== 'open' && message.phase !== 'ready' && message.phase !== 'ceremony'
+        && (state.view === 'ballot' || state.view === 'review')) {
+      showError(null);
+      showState('closed');
     }
   };
   state.stream = source;
+}
+
+function waitForOpen() {
+  watchPhase();
 }
 
 function stopWaiting() {
@@ -611,8 +627,8 @@ function handleSendError(error) {
   if (code === 'token_used' || code === 'token_cancelled' || code === 'token_unknown' || code === 'voting_closed') {
     const key = { token_used: 'spent', token_cancelled: 'cancelled', token_unknown: 'unknown', voting_closed: 'closed' }[code];
     state.ballot = null;
-    showState(key);
-    showError({ code, message: error.text(), reference: error.reference });
+    $('view-state').dataset.error = code;
+    showState(key, error.reference);
     return;
   }
   if (code === 'invalid_ballot' || code === 'token_mismatch') {
@@ -645,6 +661,7 @@ function rememberedReceipt() {
 }
 
 function showReceipt(code, again) {
+  stopWaiting();
   state.choices = state.choices.map(() => undefined); // nothing of the vote stays in the page
   $('questions').replaceChildren();
   $('review-list').replaceChildren();
@@ -697,6 +714,7 @@ onLangChange(() => {
   if (state.view === 'state' && state.stateKey) {
     $('state-title').textContent = t(`state.${state.stateKey}.title`);
     $('state-body').textContent = t(`state.${state.stateKey}.body`);
+    if (state.stateReference) $('state-reference').textContent = t('vote.reference', { ref: state.stateReference });
   }
   if (state.view === 'entry' && !$('entry-error').hidden) setEntryProblem(t('entry.invalid'));
   if (state.view === 'ballot' || state.view === 'review' || state.view === 'working') {
