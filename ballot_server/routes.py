@@ -22,6 +22,7 @@ def setup_routes(app: web.Application) -> None:
             web.get("/vendor/{package}/{path:.+\\.js}", assets.vendor),
             # voters and projector
             web.get("/api/status", public.get_status),
+            web.get("/join-qr.svg", public.join_qr),
             web.get("/api/stream", public.stream),
             web.get("/api/rounds/{round}/election", public.get_election),
             web.post("/api/rounds/{round}/token-status", public.token_status),

@@ -21,7 +21,7 @@ def make_app(folder: Path, workers: int = 1):
             host="127.0.0.1",
             port=0,
             chair_secret=CHAIR_SECRET,
-            public_url="http://127.0.0.1",
+            public_url="",
             verify_workers=workers,
         )
     )

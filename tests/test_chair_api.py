@@ -242,7 +242,9 @@ async def test_full_setup_to_open_voting_and_close(client) -> None:
     ]
     credentials = {}
     for member in started["committee"]:
-        match = re.fullmatch(r"http://127\.0\.0\.1/committee#c=([0-9A-Z]{26})&r=1", member["url"])
+        match = re.fullmatch(
+            r"http://127\.0\.0\.1:\d+/committee#c=([0-9A-Z]{26})&r=1", member["url"]
+        )
         assert match, member["url"]
         credentials[member["index"]] = match[1]
     manifest = client.server.app[keys.ROUNDS].manifest(1)
@@ -266,7 +268,7 @@ async def test_full_setup_to_open_voting_and_close(client) -> None:
 
     status, issued = await call(client, "POST", "/api/chair/rounds/1/tokens", {})
     assert status == 201 and len(issued["tokens"]) == 4  # the official members present who vote
-    assert issued["urls"][0] == f"http://127.0.0.1/v#t={issued['tokens'][0]}&r=1"
+    assert issued["urls"][0] == str(client.make_url(f"/v#t={issued['tokens'][0]}&r=1"))
     # plaintext tokens are never in the database
     dump = "\n".join(client.server.app[keys.STORE].db.conn.iterdump())
     assert not any(token in dump for token in issued["tokens"])

@@ -135,3 +135,18 @@ async def test_closing_logs_the_aggregate_and_the_event_chain_verifies(client) -
     types = [e["event"]["type"] for e in entries]
     assert types.count("ballot-accepted") == 3 and types[-2:] == ["voting-closed", "aggregate"]
     assert verify_log(entries, VerifyKey(store.server_key().verify_key.encode())) == []
+
+
+async def test_join_qr_and_join_url_follow_the_configured_lan_address(aiohttp_client, tmp_path):
+    from ballot_server.app import create_app
+    from ballot_server.config import ServerConfig
+
+    app = create_app(
+        ServerConfig(folder=tmp_path, public_url="http://192.168.1.20:8080", verify_workers=0)
+    )
+    client = await aiohttp_client(app)
+    status = await (await client.get("/api/status")).json()
+    assert status["join_url"] == "http://192.168.1.20:8080/"
+    response = await client.get("/join-qr.svg")
+    assert response.status == 200 and response.content_type == "image/svg+xml"
+    assert (await response.text()).startswith("<svg")

@@ -23,7 +23,13 @@ from ballot_server.roster_import import (
 )
 from ballot_server.tokens_print import print_sheet, screen_mode
 from ballot_server.views import assets
-from ballot_server.views.common import field, publish_status, read_json, round_number
+from ballot_server.views.common import (
+    field,
+    public_base_url,
+    publish_status,
+    read_json,
+    round_number,
+)
 
 
 class RosterRejected(ApiError):
@@ -50,11 +56,6 @@ async def _body(request: web.Request) -> dict:
     if not isinstance(body, dict):
         raise BadRequest("Cần một đối tượng JSON.", "Expected a JSON object.")
     return body
-
-
-def _base_url(request: web.Request) -> str:
-    configured = request.app[keys.CONFIG].public_url
-    return configured.rstrip("/") if configured else f"{request.scheme}://{request.host}"
 
 
 class ChairViews:
@@ -94,7 +95,7 @@ class ChairViews:
     # --- setup ---------------------------------------------------------------------------------
 
     async def state(self, request: web.Request) -> web.Response:
-        return web.json_response(self.chair(request).state(_base_url(request)))
+        return web.json_response(self.chair(request).state(public_base_url(request)))
 
     async def meeting(self, request: web.Request) -> web.Response:
         chair = self.chair(request)
@@ -169,7 +170,7 @@ class ChairViews:
     async def start_round(self, request: web.Request) -> web.Response:
         chair = self.chair(request)
         await _body(request)
-        started = chair.start_round(_base_url(request))
+        started = chair.start_round(public_base_url(request))
         publish_status(request.app)
         return web.json_response(started, status=201)
 
@@ -177,7 +178,7 @@ class ChairViews:
         chair = self.chair(request)
         number = round_number(request)
         body = await _body(request)
-        issued = chair.issue_tokens(number, body.get("count"), _base_url(request))
+        issued = chair.issue_tokens(number, body.get("count"), public_base_url(request))
         publish_status(request.app)
         return web.json_response(issued, status=201)
 
@@ -207,7 +208,7 @@ class ChairViews:
         """The A4 sheet (or, with ``?mode=screen``, the one-at-a-time screen)."""
         chair = self.chair(request)
         number = round_number(request)
-        base = _base_url(request)
+        base = public_base_url(request)
         cards = [(voter_url(base, t, number), t) for t in chair.tokens_in_memory(number)]
         meeting = (chair.meeting() or {}).get("title", "")
         render = screen_mode if request.query.get("mode") == "screen" else print_sheet

@@ -33,6 +33,12 @@ def field(data: Any, name: str, kind: type) -> Any:
     return value
 
 
+def public_base_url(request: web.Request) -> str:
+    """The address phones use: the configured LAN URL, else the one this request came to."""
+    configured = request.app[keys.CONFIG].public_url
+    return configured.rstrip("/") if configured else f"{request.scheme}://{request.host}"
+
+
 def round_number(request: web.Request) -> int:
     text = request.match_info["round"]
     if not text.isdigit() or len(text) > 4:
@@ -45,6 +51,9 @@ def status(app: web.Application) -> dict[str, Any]:
     store, rounds = app[keys.STORE], app[keys.ROUNDS]
     current = rounds.current()
     message: dict[str, Any] = {"meeting": store.setting("meeting", {}), "round": current}
+    configured = app[keys.CONFIG].public_url
+    if configured:
+        message["join_url"] = configured.rstrip("/") + "/"
     if current is None:
         message.update(phase="setup", turnout={"ballots": 0, "tokens": 0})
         return message

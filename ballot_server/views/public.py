@@ -10,7 +10,15 @@ from aiohttp import web
 from ballot_server import keys
 from ballot_server.errors import BadRequest, Forbidden, NotFound, TooManyRequests
 from ballot_server.live import sse_frame
-from ballot_server.views.common import field, publish_status, read_json, round_number, status
+from ballot_server.tokens_print import qr_svg
+from ballot_server.views.common import (
+    field,
+    public_base_url,
+    publish_status,
+    read_json,
+    round_number,
+    status,
+)
 from tally.errors import TallyError
 from tally.token import token_hash
 
@@ -116,6 +124,12 @@ async def find_tracker(request: web.Request) -> web.Response:
     if tracker is None:
         raise NotFound("Không tìm thấy phiếu có mã này.", "No ballot with this tracker.")
     return web.json_response({"found": True, "tracker": tracker})
+
+
+async def join_qr(request: web.Request) -> web.Response:
+    """An SVG QR code of the page where voters open or type their token (for the projector)."""
+    svg = qr_svg(public_base_url(request) + "/", "Mã QR mở trang bỏ phiếu")
+    return web.Response(text=svg, content_type="image/svg+xml")
 
 
 async def stream(request: web.Request) -> web.StreamResponse:

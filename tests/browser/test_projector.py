@@ -40,6 +40,9 @@ async def test_turnout_follows_ballots_live_and_no_result_is_shown(
     await expect(page.get_by_test_id("meeting-cell")).to_contain_text("15/12/2026")
     await expect(page.get_by_test_id("join")).to_be_visible()
     await expect(page.get_by_test_id("join-url")).to_have_text(meeting.url + "/")
+    qr = page.get_by_test_id("join-qr")
+    await expect(qr).to_be_visible()
+    assert await qr.evaluate("image => image.complete && image.naturalWidth > 0")
     # The stream is connected before anyone votes, so the next change must come as a push.
     await expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "live")
 
