@@ -49,11 +49,7 @@ async def test_turnout_follows_ballots_live_and_no_result_is_shown(
     # A ballot from the Python voter client.
     await meeting.voter.vote(1, meeting.token(), [0, 1, 2])
     accepted = time.perf_counter()
-    await page.wait_for_function(
-        "document.querySelector('[data-testid=turnout-ballots]').textContent === '1'",
-        polling="raf",
-        timeout=PUSH_TIMEOUT_MS,
-    )
+    await expect(page.get_by_test_id("turnout-ballots")).to_have_text("1", timeout=PUSH_TIMEOUT_MS)
     pushed = time.perf_counter() - accepted
     await expect(page.get_by_test_id("turnout")).to_have_attribute("data-ballots", "1")
     await expect(page.get_by_test_id("turnout-bar")).to_have_attribute("aria-valuenow", "20")
