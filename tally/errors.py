@@ -63,6 +63,10 @@ class InvalidDecryption(VerificationError):
     """Decryption shares cannot be combined: too few, duplicated, unknown trustee, or no count."""
 
 
+class InvalidSignature(VerificationError):
+    """An Ed25519 signature does not verify under the key it claims."""
+
+
 class InvalidLog(VerificationError):
     """The event log's chain, order, hashes or signatures do not check out."""
 

@@ -11,21 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
 from tally.canonical import canonical_json, check_header, is_integer
-from tally.crypto.hashing import encode_parts, hash32
-from tally.errors import InvalidLog
+from tally.crypto.hashing import hash32
+from tally.crypto.signatures import sign, verify_signature
+from tally.errors import InvalidLog, InvalidSignature
 
 EVENT_KIND = "phieukin/event"
 GENESIS = bytes(32)
-SIGNATURE_PURPOSE = "phieukin.v1.sign.event"
-
-
-def signing_message(purpose: str, digest: bytes) -> bytes:
-    """What is signed: enc(purpose) ‖ enc(digest), so a signature serves one purpose only."""
-    return encode_parts(purpose, digest)
+SIGNATURE_PURPOSE = "event"
 
 
 def event_hash(event: dict[str, Any]) -> bytes:
@@ -58,7 +53,7 @@ def make_event(
         "body": body,
     }
     digest = event_hash(event)
-    signature = server_key.sign(signing_message(SIGNATURE_PURPOSE, digest)).signature
+    signature = sign(server_key, SIGNATURE_PURPOSE, digest)
     return LogEntry(event, digest, signature)
 
 
@@ -88,9 +83,8 @@ def verify_log(entries: Sequence[object], server_key: VerifyKey) -> list[Invalid
         if entry["hash"] != digest.hex():
             findings.append(InvalidLog("hash", subject, "hash does not match the event"))
         try:
-            signature = bytes.fromhex(entry["signature"])
-            server_key.verify(signing_message(SIGNATURE_PURPOSE, digest), signature)
-        except (BadSignatureError, ValueError, TypeError):
+            verify_signature(server_key, SIGNATURE_PURPOSE, digest, entry["signature"], subject)
+        except InvalidSignature:
             findings.append(InvalidLog("signature", subject, "server signature does not verify"))
         previous = digest
     return findings

@@ -17,6 +17,7 @@ from tally.canonical import canonical_json, check_header, is_integer
 from tally.crypto.ceremony import Announcement, expected_share_point, joint_key
 from tally.crypto.group import Ristretto255
 from tally.crypto.hashing import hash32
+from tally.crypto.signatures import verify_key_from_hex
 from tally.errors import FormatError
 
 MANIFEST_KIND = "phieukin/manifest"
@@ -160,6 +161,7 @@ class ElectionContext:
     manifest: Manifest
     joint_key: bytes
     commitments: tuple[tuple[bytes, ...], ...]  # per trustee 1..n, t commitments each
+    signing_keys: tuple[bytes, ...]  # per trustee 1..n, the Ed25519 key that signs the minute
     data: dict[str, Any] = field(repr=False)
 
     @classmethod
@@ -177,10 +179,22 @@ class ElectionContext:
             "manifest_hash": manifest.hash.hex(),
             "joint_key": key.hex(),
             "trustees": [
-                {"index": a.index, "commitments": [c.hex() for c in a.commitments]} for a in ordered
+                {
+                    "index": a.index,
+                    "commitments": [c.hex() for c in a.commitments],
+                    "signing_key": a.signing_key.hex(),
+                }
+                for a in ordered
             ],
         }
-        return cls(group, manifest, key, tuple(a.commitments for a in ordered), data)
+        return cls(
+            group,
+            manifest,
+            key,
+            tuple(a.commitments for a in ordered),
+            tuple(a.signing_key for a in ordered),
+            data,
+        )
 
     @classmethod
     def from_json(cls, group: Ristretto255, manifest: Manifest, data: object) -> ElectionContext:
@@ -191,7 +205,7 @@ class ElectionContext:
         trustees = election.get("trustees")
         if not isinstance(trustees, list) or len(trustees) != manifest.committee_size:
             raise FormatError("one entry per committee member", field="election.trustees")
-        commitments = []
+        commitments, signing_keys = [], []
         for position, trustee in enumerate(trustees, start=1):
             subject = f"election.trustees[{position - 1}]"
             if (
@@ -204,10 +218,13 @@ class ElectionContext:
             if not isinstance(raw, list) or len(raw) != manifest.threshold:
                 raise FormatError(f"expected {manifest.threshold} commitments", field=subject)
             commitments.append(tuple(group.point_from_hex(c, subject) for c in raw))
+            signing_keys.append(
+                verify_key_from_hex(trustee.get("signing_key"), f"{subject}.signing_key").encode()
+            )
         key = group.point_from_hex(election.get("joint_key"), "election.joint_key")
         if key != group.sum(c[0] for c in commitments):
             raise FormatError("is not the sum of the trustees' commitments", field="joint_key")
-        return cls(group, manifest, key, tuple(commitments), election)
+        return cls(group, manifest, key, tuple(commitments), tuple(signing_keys), election)
 
     @cached_property
     def fingerprint(self) -> bytes:

@@ -690,7 +690,8 @@ def test_log_with_an_edited_body_and_recomputed_hash():
 
 def test_log_with_a_forged_signature():
     """A signature on exactly the right message, by a key that is not the server's."""
-    from tally.eventlog import SIGNATURE_PURPOSE, signing_message
+    from tally.crypto.signatures import signing_message
+    from tally.eventlog import SIGNATURE_PURPOSE
 
     entries = _log()
     forger = SigningKey(bytes(32))

@@ -12,7 +12,8 @@ from nacl.signing import SigningKey
 
 from tally.canonical import canonical_json, parse_json
 from tally.crypto.hashing import encode_parts, hash32
-from tally.eventlog import GENESIS, LogEntry, event_hash, make_event, signing_message, verify_log
+from tally.crypto.signatures import signing_message
+from tally.eventlog import GENESIS, LogEntry, event_hash, make_event, verify_log
 
 SERVER_KEY = SigningKey(hash32("test-server-key", "events"))
 
@@ -53,7 +54,7 @@ def test_events_follow_the_spec():
         assert event["prev"] == previous.hex()
         assert entry.hash == event_hash(event) == hash32("event", canonical_json(event))
         message = encode_parts("phieukin.v1.sign.event", entry.hash)
-        assert signing_message("phieukin.v1.sign.event", entry.hash) == message
+        assert signing_message("event", entry.hash) == message
         SERVER_KEY.verify_key.verify(message, entry.signature)
         previous = entry.hash
     assert entries[0].event["prev"] == "00" * 32

@@ -12,6 +12,7 @@ import { bytesToHex, canonicalBytes } from './encoding.mjs';
 import { H32 } from './hashing.mjs';
 import { fixedBaseFromHex, mulPublic, pointFromHex, pointToHex, sum } from './group.mjs';
 import { checkHeader, isObject, requireInt } from './objects.mjs';
+import { signingKeyFromHex } from './signatures.mjs';
 
 export const MANIFEST_KIND = 'phieukin/manifest';
 export const ELECTION_KIND = 'phieukin/election';
@@ -132,6 +133,11 @@ export function loadElection(manifestData, electionData) {
     }
     return raw.map((c) => pointFromHex(c, subject));
   });
+  const signingKeys = trustees.map(
+    (trustee, position) => signingKeyFromHex(
+      trustee.signing_key, `election.trustees[${position}].signing_key`,
+    ),
+  );
   const jointKey = fixedBaseFromHex(election.joint_key, 'election.joint_key');
   if (!jointKey.equals(sum(commitments.map((c) => c[0])))) {
     throw new FormatError("is not the sum of the trustees' commitments", 'joint_key');
@@ -145,6 +151,7 @@ export function loadElection(manifestData, electionData) {
     jointKey,
     jointKeyBytes: jointKey.toBytes(),
     commitments,
+    signingKeys,
   };
   contextCache.set(election, context);
   return context;
@@ -197,6 +204,10 @@ export function makeElection(manifestData, announcements) {
     kind: ELECTION_KIND,
     manifest_hash: manifest.hashHex,
     joint_key: pointToHex(sum(ordered.map((a) => a.commitments[0]))),
-    trustees: ordered.map((a) => ({ index: a.index, commitments: a.commitments.map(pointToHex) })),
+    trustees: ordered.map((a) => ({
+      index: a.index,
+      commitments: a.commitments.map(pointToHex),
+      signing_key: bytesToHex(a.signingKey),
+    })),
   };
 }

@@ -77,3 +77,6 @@ export class InvalidShare extends VerificationError {}
 
 /** Decryption shares cannot be combined: too few, duplicated, unknown trustee, or no count. */
 export class InvalidDecryption extends VerificationError {}
+
+/** An Ed25519 signature does not verify under the key it claims. */
+export class InvalidSignature extends VerificationError {}

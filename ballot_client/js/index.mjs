@@ -39,6 +39,9 @@ export {
   evaluatePolynomial, publicShareFromAnnouncements,
 } from './trustee.mjs';
 export {
+  signingMessage, signingPublicKey, signingKeyFromHex, sign, verifySignature,
+} from './signatures.mjs';
+export {
   AGGREGATE_KIND, DECRYPTION_SHARE_KIND, aggregateToJson, loadAggregate, makeDecryptionShare,
   verifyDecryptionShare, lagrangeCoefficient, smallDiscreteLog, combineDecryptionShares,
 } from './decryption.mjs';

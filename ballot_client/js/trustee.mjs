@@ -22,6 +22,7 @@ import {
   makeSchnorrProof, proofFromJson, proofToJson, verifySchnorrProof,
 } from './proofs.mjs';
 import { checkHeader } from './objects.mjs';
+import { signingKeyFromHex, signingPublicKey } from './signatures.mjs';
 
 export const ANNOUNCEMENT_KIND = 'phieukin/trustee-announcement';
 export const SHARE_KIND = 'phieukin/trustee-share';
@@ -62,7 +63,8 @@ export function evaluatePolynomial(coefficients, x) {
 
 /**
  * Draw trustee `index`'s polynomial and encryption key and build its announcement.
- * Draw order (§12): a_{i,0} … a_{i,t−1}; each coefficient proof's u; eᵢ; the key proof's u.
+ * Draw order (§12): a_{i,0} … a_{i,t−1}; each coefficient proof's u; eᵢ; the key proof's u;
+ * the signing seed (the 32-byte encoding of the next scalar).
  * @param {object} args
  * @param {object} args.manifest - the manifest JSON (or a loaded manifest)
  * @param {number} args.index - i, in 1..n
@@ -84,8 +86,9 @@ export function makeTrustee({ manifest, index, rng = osRandomScalar }) {
   const keyProof = makeSchnorrProof(
     'encryption-key-proof', [loaded.hash, index, encryptionKey], encryptionSecret, rng,
   );
+  const signingSeed = scalarBytes(rng());
   return {
-    secrets: { index, coefficients, encryptionSecret },
+    secrets: { index, coefficients, encryptionSecret, signingSeed },
     announcement: {
       version: 1,
       kind: ANNOUNCEMENT_KIND,
@@ -94,6 +97,7 @@ export function makeTrustee({ manifest, index, rng = osRandomScalar }) {
       coefficient_proofs: proofs.map(proofToJson),
       encryption_key: bytesToHex(encryptionKey),
       encryption_key_proof: proofToJson(keyProof),
+      signing_key: bytesToHex(signingPublicKey(signingSeed)),
     },
   };
 }
@@ -124,6 +128,7 @@ export function loadAnnouncement(data, threshold) {
     coefficientProofs: proofs.map((p) => proofFromJson(p, subject)),
     encryptionKey: pointFromHex(data.encryption_key, `${subject}.encryption_key`),
     encryptionKeyProof: proofFromJson(data.encryption_key_proof, subject),
+    signingKey: signingKeyFromHex(data.signing_key, `${subject}.signing_key`),
     data,
   };
 }

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from nacl.signing import SigningKey
 
 from tally.canonical import check_header, is_integer, strict_hex
 from tally.crypto.group import Ristretto255
 from tally.crypto.hashing import encode_parts, hash32
 from tally.crypto.nonces import NonceSource
 from tally.crypto.proofs import ChallengeResponse, make_schnorr_proof, verify_schnorr_proof
+from tally.crypto.signatures import verify_key_from_hex
 from tally.errors import FormatError, InvalidShare
 
 ANNOUNCEMENT_KIND = "phieukin/trustee-announcement"
@@ -28,11 +30,13 @@ _ZERO_NONCE = bytes(12)
 
 @dataclass(frozen=True)
 class TrusteeSecrets:
-    """What a trustee keeps private: polynomial coefficients and the share-encryption secret."""
+    """What a trustee keeps private: polynomial coefficients, the share-encryption secret and
+    the seed of the Ed25519 key that co-signs the minute."""
 
     index: int
     coefficients: tuple[int, ...]
     encryption_secret: int
+    signing_seed: bytes
 
     def __repr__(self) -> str:  # never print secrets
         return f"TrusteeSecrets(index={self.index}, …)"
@@ -40,13 +44,15 @@ class TrusteeSecrets:
 
 @dataclass(frozen=True)
 class Announcement:
-    """A trustee's public ceremony message: commitments, proofs and share-encryption key."""
+    """A trustee's public ceremony message: commitments, proofs, share-encryption key, and the
+    Ed25519 public key with which this member co-signs the minute."""
 
     index: int
     commitments: tuple[bytes, ...]
     coefficient_proofs: tuple[ChallengeResponse, ...]
     encryption_key: bytes
     encryption_key_proof: ChallengeResponse
+    signing_key: bytes
 
     def to_json(self) -> dict:
         return {
@@ -57,6 +63,7 @@ class Announcement:
             "coefficient_proofs": [p.to_json() for p in self.coefficient_proofs],
             "encryption_key": self.encryption_key.hex(),
             "encryption_key_proof": self.encryption_key_proof.to_json(),
+            "signing_key": self.signing_key.hex(),
         }
 
     @classmethod
@@ -78,6 +85,7 @@ class Announcement:
             tuple(ChallengeResponse.from_json(group, p, subject) for p in proofs),
             group.point_from_hex(data.get("encryption_key"), f"{subject}.encryption_key"),
             ChallengeResponse.from_json(group, data.get("encryption_key_proof"), subject),
+            verify_key_from_hex(data.get("signing_key"), f"{subject}.signing_key").encode(),
         )
 
 
@@ -145,8 +153,11 @@ def make_trustee(
         encryption_secret,
         nonces,
     )
-    secrets = TrusteeSecrets(index, coefficients, encryption_secret)
-    return secrets, Announcement(index, commitments, proofs, encryption_key, key_proof)
+    signing_seed = group.scalar_bytes(nonces())
+    signing_key = SigningKey(signing_seed).verify_key.encode()
+    secrets = TrusteeSecrets(index, coefficients, encryption_secret, signing_seed)
+    announcement = Announcement(index, commitments, proofs, encryption_key, key_proof, signing_key)
+    return secrets, announcement
 
 
 def verify_announcement(

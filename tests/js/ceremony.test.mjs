@@ -15,7 +15,8 @@ const clone = (value) => structuredClone(value);
 test('an announcement has the shape of §5 and verifies', () => {
   const { announcement } = ceremony.trustees[0];
   assert.deepEqual(Object.keys(announcement).sort(), [
-    'coefficient_proofs', 'commitments', 'encryption_key', 'encryption_key_proof', 'index', 'kind', 'version']);
+    'coefficient_proofs', 'commitments', 'encryption_key', 'encryption_key_proof', 'index', 'kind',
+    'signing_key', 'version']);
   assert.equal(announcement.commitments.length, 2);
   assert.equal(announcement.coefficient_proofs.length, 2);
   verifyAnnouncement({ manifest, announcement });

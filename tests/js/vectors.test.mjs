@@ -11,6 +11,7 @@ import {
   makeElection, makeEncryptedShares, makeTrustee, mul, normalizeToken, openShare, parseJson,
   pointFromHex, pointToHex, publicShare, scalarFromHex, scalarToHex, testRng, tokenHash, tracker,
   trackerCode, verifyAnnouncement, verifyBallot, verifyDecryptionShare,
+  InvalidSignature, sign, signingKeyFromHex, signingMessage, signingPublicKey, verifySignature,
 } from '../../ballot_client/js/index.mjs';
 
 const load = (name) => {
@@ -63,6 +64,21 @@ test('tokens.json: base-32, normalization, token hashes, invalid tokens', () => 
     assert.equal(tokenHash(input), hash, input);
   }
   for (const { input, reason } of data.invalid) assert.throws(() => normalizeToken(input), EncodingError, reason);
+});
+
+test('signatures.json: Ed25519 keys, signed messages and signatures byte for byte', () => {
+  const data = load('signatures.json');
+  for (const c of data.cases) {
+    const seed = hexToBytes(c.seed);
+    assert.equal(bytesToHex(signingPublicKey(seed)), c.public_key);
+    assert.equal(bytesToHex(signingMessage(c.purpose, hexToBytes(c.digest))), c.message);
+    assert.equal(sign(seed, c.purpose, hexToBytes(c.digest)), c.signature);
+    const key = signingKeyFromHex(c.public_key, 'key');
+    verifySignature(key, c.purpose, hexToBytes(c.digest), c.signature, 'vector');
+    const other = c.purpose === 'event' ? 'minute' : 'event';
+    assert.throws(() => verifySignature(key, other, hexToBytes(c.digest), c.signature, 'v'), InvalidSignature);
+  }
+  for (const { hex, reason } of data.invalid_keys) assert.throws(() => signingKeyFromHex(hex, 'k'), EncodingError, reason);
 });
 
 test('ceremony.json: announcements, shares, secret and public shares, election, byte for byte', () => {

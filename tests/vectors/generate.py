@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from nacl.signing import SigningKey
+
 from tally.aggregate import aggregate_ballots
 from tally.ballot import make_ballot, tracker, tracker_code, verify_ballot
 from tally.canonical import canonical_json
@@ -21,6 +23,7 @@ from tally.crypto import ceremony
 from tally.crypto.group import ORDER, RISTRETTO255
 from tally.crypto.hashing import hash32, hash_full, hash_to_scalar
 from tally.crypto.nonces import TestNonces
+from tally.crypto.signatures import sign, signing_message
 from tally.decryption import (
     combine_decryption_shares,
     make_decryption_share,
@@ -174,6 +177,35 @@ def token_vectors() -> dict[str, Any]:
     }
 
 
+def signature_vectors() -> dict[str, Any]:
+    """Ed25519 is deterministic: both sides must produce these exact signatures."""
+    nonces = TestNonces("signatures")
+    cases = []
+    for purpose in ("event", "minute"):
+        seed = GROUP.scalar_bytes(nonces())
+        key = SigningKey(seed)
+        digest = hash32(purpose, f"vector {purpose}")
+        cases.append(
+            {
+                "seed": seed.hex(),
+                "public_key": key.verify_key.encode().hex(),
+                "purpose": purpose,
+                "digest": digest.hex(),
+                "message": signing_message(purpose, digest).hex(),
+                "signature": sign(key, purpose, digest).hex(),
+            }
+        )
+    return {
+        "provenance": provenance("signatures.json"),
+        "cases": cases,
+        "invalid_keys": [
+            {"hex": "00" * 32, "reason": "small order"},
+            {"hex": "01" + "00" * 31, "reason": "the identity"},
+            {"hex": "ff" * 32, "reason": "not canonical"},
+        ],
+    }
+
+
 def vector_manifest() -> Manifest:
     meeting = {
         "id": "vector-meeting",
@@ -307,6 +339,7 @@ def all_vectors() -> dict[str, dict[str, Any]]:
         "canonical.json": canonical_vectors(),
         "group.json": group_vectors(),
         "tokens.json": token_vectors(),
+        "signatures.json": signature_vectors(),
         "ceremony.json": ceremony_data,
         "ballot.json": ballot_data,
         "decryption.json": decryption_vectors(context, ballots, secret_shares),
