@@ -15,8 +15,10 @@ from pathlib import Path
 from aiohttp import web
 
 from ballot_server import keys
+from ballot_server.chair import Chair, ChairMemory
 from ballot_server.config import ServerConfig
 from ballot_server.counting import Counting
+from ballot_server.decisions import Decisions
 from ballot_server.errors import ApiError, PayloadTooLarge
 from ballot_server.live import Live
 from ballot_server.ratelimit import RateLimiter
@@ -91,7 +93,9 @@ def create_app(config: ServerConfig) -> web.Application:
         verifier = BallotVerifier(config.verify_workers)
         app[keys.STORE] = store
         app[keys.ROUNDS] = Rounds(store)
-        app[keys.COUNTING] = Counting(store, app[keys.ROUNDS])
+        chair = Chair(store, app[keys.ROUNDS], config, ChairMemory())
+        app[keys.DECISIONS] = Decisions(store, chair)
+        app[keys.COUNTING] = Counting(store, app[keys.ROUNDS], app[keys.DECISIONS].record)
         app[keys.VERIFIER] = verifier
         try:
             yield

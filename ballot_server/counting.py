@@ -9,6 +9,7 @@ decrypted on its own.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from ballot_server.errors import BadRequest, Conflict
@@ -26,9 +27,15 @@ from tally.errors import TallyError
 class Counting:
     """Decryption shares and counts of the rounds in ``store``."""
 
-    def __init__(self, store: Store, rounds: Rounds) -> None:
+    def __init__(
+        self,
+        store: Store,
+        rounds: Rounds,
+        on_counted: Callable[[int, dict[str, list[int]]], object] | None = None,
+    ) -> None:
         self.store = store
         self.rounds = rounds
+        self.on_counted = on_counted
 
     def _aggregate(self, number: int) -> Aggregate:
         return Aggregate.from_json(self.rounds.context(number), self.rounds.aggregate(number))
@@ -99,4 +106,6 @@ class Counting:
                 "counts",
                 {"round": number, "trustees": sorted(existing), "counts": counts},
             )
+            if self.on_counted is not None:
+                self.on_counted(number, counts)
         return True

@@ -30,6 +30,7 @@ def setup_routes(app: web.Application) -> None:
             web.get("/api/rounds/{round}/trackers/{code}", public.find_tracker),
             web.get("/api/rounds/{round}/aggregate", public.get_aggregate),
             web.get("/api/rounds/{round}/counts", public.get_counts),
+            web.get("/api/rounds/{round}/results", public.get_results),
             # committee
             web.get("/api/rounds/{round}/ceremony", committee.ceremony_state),
             web.get("/api/rounds/{round}/ceremony/me", committee.whoami),

@@ -114,6 +114,30 @@ async def get_counts(request: web.Request) -> web.Response:
     return web.json_response({"counts": counts})
 
 
+async def get_results(request: web.Request) -> web.Response:
+    """Once counted: per rated member the votes per level, and the rule decisions with their
+    traces. Nothing before the count is complete."""
+    app = request.app
+    number = round_number(request)
+    counts = app[keys.COUNTING].counts(number)
+    if counts is None:
+        raise NotFound("Chưa có kết quả kiểm phiếu.", "The count is not complete.")
+    manifest = app[keys.ROUNDS].row(number)["manifest"]
+    decisions = app[keys.DECISIONS].get(number)
+    return web.json_response(
+        {
+            "round": number,
+            "questions": [
+                {"id": q["id"], "title": q["title"], "options": q["options"]}
+                for q in manifest["questions"]
+            ],
+            "counts": counts,
+            "decisions": None if decisions is None else decisions["output"],
+            "profile": None if decisions is None else decisions["input"]["profile"],
+        }
+    )
+
+
 async def find_tracker(request: web.Request) -> web.Response:
     """Whether a ballot with this tracker code is in the round (and so will be counted)."""
     number = round_number(request)
