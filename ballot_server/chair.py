@@ -146,7 +146,7 @@ class Chair:
     def _active_round(self) -> int | None:
         """The round whose ceremony or voting is under way (not yet closed), if any."""
         for number in self._rounds():
-            if self.rounds.phase(number) != "closed":
+            if self.rounds.phase(number) not in ("closed", "counted"):
                 return number
         return None
 
@@ -400,8 +400,35 @@ class Chair:
 
     # --- rounds ------------------------------------------------------------------------------
 
-    def start_round(self, base_url: str) -> dict[str, Any]:
-        """Fix the manifest from the meeting and the rated members; start the key ceremony."""
+    def runoff_members(self) -> tuple[int, list[int]]:
+        """The last counted round and the members it left in a tie at the quota boundary."""
+        counted = [n for n in self._rounds() if self.rounds.phase(n) == "counted"]
+        row = None
+        if counted:
+            row = self.store.db.execute(
+                "SELECT data FROM results WHERE round = ? AND kind = 'decisions'", [counted[-1]]
+            ).fetchone()
+        if row is None:
+            raise Conflict(
+                "Chưa có vòng nào đã kiểm phiếu xong.", "No counted round yet.", code="no_count"
+            )
+        output = json.loads(row[0])["output"]
+        tied = [i for group in output["quota"] for i in group["tied"]]
+        if not tied:
+            raise Conflict(
+                "Không có trường hợp bằng phiếu cần bỏ phiếu thêm.",
+                "No tie at the quota boundary: no further round is needed.",
+                code="no_tie",
+            )
+        subjects = self.rounds.row(counted[-1])["subjects"]
+        return counted[-1], [subjects[question] for question in tied]
+
+    def start_round(self, base_url: str, runoff: bool = False) -> dict[str, Any]:
+        """Fix the manifest from the meeting and the rated members; start the key ceremony.
+
+        With ``runoff``, a further round restricted to the members tied at the quota boundary
+        in the last counted round, with the same committee keys (no new ceremony).
+        """
         meeting = self.meeting()
         if meeting is None:
             raise Conflict("Chưa tạo cuộc họp.", "Create the meeting first.", code="no_meeting")
@@ -412,7 +439,11 @@ class Chair:
             )
         self._no_active_round("bắt đầu vòng mới", "start another round")
         roll = self.roll()
-        rated = self.rated(roll)
+        source = None
+        if runoff:
+            source, rated = self.runoff_members()
+        else:
+            rated = self.rated(roll)
         if not rated:
             raise Conflict("Không có ai được đánh giá.", "Nobody is rated.", code="nobody_rated")
         by_id = {m.id: m for m in self.members()}
@@ -432,12 +463,19 @@ class Chair:
             round_number=number,
         )
         subjects = {question_id(i): i for i in rated}
-        credentials = self.rounds.start(manifest, subjects)
+        credentials = self.rounds.start(manifest, subjects, reuse_keys_from=source)
         with self.store.transaction() as store:
             store.append_event(
                 "round-roll",
-                {"round": number, "subjects": subjects, "roll": _roll_summary(roll)},
+                {
+                    "round": number,
+                    "subjects": subjects,
+                    "roll": _roll_summary(roll),
+                    "runoff_of": source,
+                },
             )
+        if source is not None:
+            return {"round": number, "committee": [], "runoff_of": source}
         links = [
             {
                 "index": index,

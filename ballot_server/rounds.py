@@ -112,13 +112,21 @@ class Rounds:
 
     # --- the round and its ceremony ------------------------------------------------------------
 
-    def start(self, manifest_json: dict[str, Any], subjects: dict[str, int]) -> dict[int, str]:
+    def start(
+        self,
+        manifest_json: dict[str, Any],
+        subjects: dict[str, int],
+        reuse_keys_from: int | None = None,
+    ) -> dict[int, str]:
         """Fix a round's manifest and open its key ceremony.
 
         ``subjects`` maps each question id to the roster member it rates. Returns one fresh
         committee credential per trustee index (shown to that member as a QR code, stored only
-        as a hash).
+        as a hash). With ``reuse_keys_from`` (a further round, e.g. a runoff), the committee's
+        keys and credentials of that round are reused: no ceremony, the round is ready at once.
         """
+        if reuse_keys_from is not None:
+            return self._start_with_keys_of(manifest_json, subjects, reuse_keys_from)
         try:
             manifest = Manifest.from_json(manifest_json)
         except TallyError as error:
@@ -145,6 +153,62 @@ class Rounds:
                 {"round": number, "manifest": manifest_json, "manifest_hash": manifest.hash.hex()},
             )
         return credentials
+
+    def _start_with_keys_of(
+        self, manifest_json: dict[str, Any], subjects: dict[str, int], source: int
+    ) -> dict[int, str]:
+        previous = self.context(source)  # the source round's ceremony must be complete
+        try:
+            manifest = Manifest.from_json(manifest_json)
+        except TallyError as error:
+            raise BadRequest("Bản kê phiếu không hợp lệ.", f"Invalid manifest: {error}") from None
+        if (manifest.threshold, manifest.committee_size) != (
+            previous.manifest.threshold,
+            previous.manifest.committee_size,
+        ):
+            raise BadRequest("Ban kiểm phiếu phải giữ nguyên.", "The committee must not change.")
+        number = manifest_json.get("round")
+        if number != (self.current() or 0) + 1:
+            raise Conflict("Số vòng không đúng thứ tự.", "Rounds are numbered 1, 2, … in order.")
+        if set(subjects) != {q.id for q in manifest.questions}:
+            raise BadRequest("Danh sách người được đánh giá không khớp.", "Subjects mismatch.")
+        election_json = {**previous.to_json(), "manifest_hash": manifest.hash.hex()}
+        context = ElectionContext.from_json(GROUP, manifest, election_json)
+        with self.store.transaction() as store:
+            store.db.execute(
+                "INSERT INTO rounds (number, phase, manifest, election, subjects) "
+                "VALUES (?, 'ready', ?, ?, ?)",
+                [
+                    number,
+                    json.dumps(manifest_json, ensure_ascii=False),
+                    json.dumps(election_json),
+                    json.dumps(subjects),
+                ],
+            )
+            store.db.execute(
+                "INSERT INTO committee (round, trustee, credential_hash, announcement, confirmed) "
+                "SELECT ?, trustee, credential_hash, NULL, 1 FROM committee WHERE round = ?",
+                [number, source],
+            )
+            store.append_event(
+                "round-started",
+                {
+                    "round": number,
+                    "manifest": manifest_json,
+                    "manifest_hash": manifest.hash.hex(),
+                    "keys_of_round": source,
+                },
+            )
+            store.append_event(
+                "election-published",
+                {
+                    "round": number,
+                    "election": election_json,
+                    "fingerprint": context.fingerprint.hex(),
+                    "keys_of_round": source,
+                },
+            )
+        return {}
 
     def trustee_for(self, number: int, credential: str) -> int:
         """The trustee index a committee credential belongs to, or ``Forbidden``."""

@@ -7,7 +7,7 @@ import random
 import aiohttp
 import pytest
 
-from ballot_client.remote import MeetingClient, decrypt_round, run_committee
+from ballot_client.remote import MeetingClient, ServerError, decrypt_round, run_committee
 from ballot_server import keys
 from ballot_server.demo import setup_meeting
 from tally.rules.engine import decide_json
@@ -68,3 +68,47 @@ async def test_caps_use_the_roster_facts(counted) -> None:
     sick = next(m for m in names.values() if m["sick_leave_months"] >= 3)
     assert subjects[by_title[disciplined["name"]]]["level"] == "KHT"
     assert subjects[by_title[sick["name"]]]["level"] in ("HT", "KHT")
+
+
+async def test_a_tie_at_the_quota_boundary_goes_to_a_runoff_round_with_the_same_keys(
+    aiohttp_client, tmp_path
+) -> None:
+    client = await aiohttp_client(make_app(tmp_path))
+    base = str(client.make_url("")).rstrip("/")
+    headers = {"Authorization": f"Bearer {CHAIR_SECRET}"}
+    async with aiohttp.ClientSession(headers=headers) as chair_session:
+        chair = MeetingClient(chair_session, base)
+        public = MeetingClient(client.session, base)
+        number, credentials, _ = await setup_meeting(chair, 6, 5, random.Random(1))
+        trustees, context = await run_committee(public, number, credentials)
+
+        async def vote_round(round_number: int, choice: int) -> dict:
+            tokens = (await chair.post(f"/api/chair/rounds/{round_number}/tokens", {}))["tokens"]
+            await chair.post(f"/api/chair/rounds/{round_number}/open", {})
+            questions = (await public.election(round_number)).manifest.questions
+            for token in tokens:
+                await public.vote(round_number, token, [choice] * len(questions))
+            await chair.post(f"/api/chair/rounds/{round_number}/close", {"confirm": True})
+            await decrypt_round(public, round_number, [trustees[1], trustees[2]], credentials)
+            return await public.get(f"/api/rounds/{round_number}/results")
+
+        first = await vote_round(1, 0)
+        tied = sorted(i for q in first["decisions"]["quota"] for i in q["tied"])
+        assert len(tied) >= 2
+        with pytest.raises(ServerError) as malformed:
+            await chair.post("/api/chair/rounds", {"runoff": "yes"})
+        assert malformed.value.status == 400
+        started = await chair.post("/api/chair/rounds", {"runoff": True})
+        assert started == {"round": 2, "committee": [], "runoff_of": 1}
+        second_context = await public.election(2)
+        titles = {q["id"]: q["title"] for q in first["questions"]}
+        assert [q.title for q in second_context.manifest.questions] == [titles[i] for i in tied]
+        assert second_context.joint_key == context.joint_key  # the same committee keys
+        assert second_context.fingerprint != context.fingerprint  # its own election
+        second = await vote_round(2, 1)
+        assert set(second["counts"]) == set(tied)
+        assert all(row == [0, 6, 0, 0] for row in second["counts"].values())
+        assert second["decisions"] is not None
+        with pytest.raises(ServerError) as no_tie:  # all TOT in the runoff: no tie left
+            await chair.post("/api/chair/rounds", {"runoff": True})
+        assert no_tie.value.code == "no_tie"

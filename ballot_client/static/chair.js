@@ -319,7 +319,7 @@ function renderRound() {
     screen.href = `/chair/rounds/${round.round}/tokens/print?mode=screen`;
   }
   const phase = round ? round.phase : 'setup';
-  $('start-round').disabled = !(phase === 'setup' || phase === 'closed');
+  $('start-round').disabled = !(phase === 'setup' || phase === 'closed' || phase === 'counted');
   $('tokens-form').querySelector('button').disabled = phase !== 'ready';
   $('open-voting').disabled = phase !== 'ready';
   $('close-voting').disabled = phase !== 'open';

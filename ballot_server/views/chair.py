@@ -169,8 +169,11 @@ class ChairViews:
 
     async def start_round(self, request: web.Request) -> web.Response:
         chair = self.chair(request)
-        await _body(request)
-        started = chair.start_round(public_base_url(request))
+        body = await _body(request)
+        runoff = body.get("runoff", False)
+        if not isinstance(runoff, bool):
+            raise BadRequest("Trường «runoff» sai kiểu.", "Field 'runoff' must be true or false.")
+        started = chair.start_round(public_base_url(request), runoff=runoff)
         publish_status(request.app)
         return web.json_response(started, status=201)
 
