@@ -9,6 +9,8 @@ import pytest
 from ballot_client.remote import CREDENTIAL_HEADER, ServerError, decrypt_round
 from ballot_server import keys
 from tally.aggregate import Aggregate
+from tally.crypto.nonces import system_nonce
+from tally.decryption import make_decryption_share
 from tests.server_support import make_app, open_round, setup_round
 
 
@@ -73,3 +75,23 @@ async def test_aggregate_and_counts_are_refused_while_voting_is_open(aiohttp_cli
         with pytest.raises(ServerError) as refused:
             await meeting.get(path)
         assert refused.value.status in (404, 409)
+
+
+async def test_share_from_a_wrong_key_is_refused_and_no_result_is_shown(closed) -> None:
+    _, meeting, _, context, credentials, _ = closed
+    aggregate = Aggregate.from_json(context, await meeting.get("/api/rounds/1/aggregate"))
+    # Trustee 3's credential, but a secret that is not trustee 3's share of the key.
+    wrong = make_decryption_share(context, 3, system_nonce(), aggregate, system_nonce)
+    with pytest.raises(ServerError) as refused:
+        await meeting.post(
+            "/api/rounds/1/decryption",
+            wrong.to_json(context),
+            headers={CREDENTIAL_HEADER: credentials[3]},
+        )
+    assert (refused.value.status, refused.value.code) == (400, "invalid_share")
+    assert "trustee 3" in refused.value.message
+    for path in ("/api/rounds/1/counts", "/api/rounds/1/results"):
+        with pytest.raises(ServerError) as hidden:
+            await meeting.get(path)
+        assert hidden.value.status == 404
+    assert (await meeting.status())["phase"] == "closed"
