@@ -74,6 +74,18 @@ class Store:
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.conn.executescript(_SCHEMA)
         self._in_transaction = False
+        self._open_log()
+
+    def _open_log(self) -> None:
+        """Event 0 publishes the server's event-signing key; every later event is signed by it."""
+        if self.last_event() is not None:
+            return
+        with self.transaction() as store:
+            key = store.server_key()
+            store.append_event(
+                "log-opened",
+                {"server_key": key.verify_key.encode().hex(), "schema": SCHEMA_VERSION},
+            )
 
     def close(self) -> None:
         self.db.conn.close()
