@@ -1,4 +1,4 @@
-"""Command-line entry points of the client package: ``phieukin vote``."""
+"""Command-line entry points of the client package: ``phieukin vote`` and ``phieukin trustee``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 
+from ballot_client import trustee_cli
 from ballot_client.remote import MeetingClient, ServerError
 
 
@@ -31,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--seed", type=int, help="seed for --choices random")
     parser.set_defaults(func=run_vote)
+    trustee_cli.register(subparsers)
 
 
 def parse_voter_url(url: str) -> tuple[str, str | None, int | None]:

@@ -1,0 +1,654 @@
+"""``phieukin trustee URL``: a committee member with a laptop instead of a phone.
+
+URL is the member's link from the chair (``http://host:port/committee#c=CREDENTIAL&r=ROUND``).
+During the key ceremony the command makes the member's key, announces it, checks every other
+member's announcement, sends the encrypted shares, opens and checks the shares it receives
+(a bad one is reported to the server as a complaint naming its sender) and confirms. Once voting
+is closed, the same command decrypts the round's aggregate and sends the decryption share with
+its proofs.
+
+The member's secrets are kept only in an encrypted backup file (``--backup``), written before
+anything is sent that depends on them, in the format of the committee page's backup
+(PROTOCOL.md "Trustee backup"): scrypt from the passphrase, XChaCha20-Poly1305 from libsodium.
+A backup saved on a phone opens here, and this one opens on a phone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import getpass
+import json
+import os
+import re
+import secrets
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import aiohttp
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from nacl import bindings
+from nacl.exceptions import CryptoError
+
+from ballot_client.remote import CREDENTIAL_HEADER, MeetingClient, ServerError
+from tally.aggregate import Aggregate
+from tally.canonical import canonical_json
+from tally.crypto import ceremony
+from tally.crypto.group import RISTRETTO255
+from tally.crypto.nonces import system_nonce
+from tally.decryption import make_decryption_share
+from tally.errors import TallyError
+from tally.manifest import ElectionContext, Manifest
+
+BACKUP_KIND = "phieukin/trustee-backup"
+SECRETS_KIND = "phieukin/trustee-secrets"
+SCRYPT_DEFAULTS = {"N": 2**15, "r": 8, "p": 1}
+SALT_BYTES = 16
+NONCE_BYTES = 24
+POLL_SECONDS = 1.0
+_HEX = re.compile(r"[0-9a-f]*")
+GROUP = RISTRETTO255
+
+
+class BackupError(Exception):
+    """A backup that cannot be read; ``check`` names what failed (as in keystore.mjs)."""
+
+    def __init__(self, check: str, message: str) -> None:
+        super().__init__(message)
+        self.check = check
+
+
+@dataclass(frozen=True)
+class TrusteeRecord:
+    """A member's secrets (the ``phieukin/trustee-secrets`` object)."""
+
+    meeting: str
+    round: int
+    index: int
+    manifest_hash: str
+    signing_seed: bytes
+    coefficients: tuple[int, ...] | None
+    encryption_secret: int | None
+    secret_share: int | None
+
+    def __repr__(self) -> str:  # never print secrets
+        return f"TrusteeRecord(meeting={self.meeting!r}, round={self.round}, index={self.index}, …)"
+
+    def to_json(self) -> dict[str, Any]:
+        scalar = GROUP.scalar_to_hex
+        return {
+            "version": 1,
+            "kind": SECRETS_KIND,
+            "meeting": self.meeting,
+            "round": self.round,
+            "index": self.index,
+            "manifest_hash": self.manifest_hash,
+            "signing_seed": self.signing_seed.hex(),
+            "coefficients": None
+            if self.coefficients is None
+            else [scalar(c) for c in self.coefficients],
+            "encryption_secret": None
+            if self.encryption_secret is None
+            else scalar(self.encryption_secret),
+            "secret_share": None if self.secret_share is None else scalar(self.secret_share),
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> TrusteeRecord:
+        if not isinstance(data, dict):
+            raise BackupError("format", "expected an object")
+        if data.get("kind") != SECRETS_KIND:
+            raise BackupError("kind", f"expected kind {SECRETS_KIND}")
+        if data.get("version") != 1:
+            raise BackupError("version", "unknown version")
+        _check_ids(data)
+        coefficients = data.get("coefficients")
+        if coefficients is not None and (
+            not isinstance(coefficients, list) or not 1 <= len(coefficients) <= 15
+        ):
+            raise BackupError("format", "coefficients: expected a list or null")
+        record = cls(
+            meeting=data["meeting"],
+            round=data["round"],
+            index=data["index"],
+            manifest_hash=data["manifest_hash"],
+            signing_seed=_hex(data.get("signing_seed"), 32, "signing_seed"),
+            coefficients=None
+            if coefficients is None
+            else tuple(_scalar(c, f"coefficients[{k}]") for k, c in enumerate(coefficients)),
+            encryption_secret=None
+            if data.get("encryption_secret") is None
+            else _scalar(data["encryption_secret"], "encryption_secret"),
+            secret_share=None
+            if data.get("secret_share") is None
+            else _scalar(data["secret_share"], "secret_share"),
+        )
+        if record.secret_share is None and (
+            record.coefficients is None or record.encryption_secret is None
+        ):
+            raise BackupError("format", "neither a secret share nor the ceremony secrets")
+        return record
+
+    def ceremony_secrets(self) -> ceremony.TrusteeSecrets:
+        if self.coefficients is None or self.encryption_secret is None:
+            raise BackupError("format", "the ceremony secrets were already dropped")
+        return ceremony.TrusteeSecrets(
+            self.index, self.coefficients, self.encryption_secret, self.signing_seed
+        )
+
+
+def _hex(value: object, size: int, name: str) -> bytes:
+    if not isinstance(value, str) or len(value) != 2 * size or not _HEX.fullmatch(value):
+        raise BackupError("format", f"{name}: expected {size} bytes of lowercase hex")
+    return bytes.fromhex(value)
+
+
+def _scalar(value: object, name: str) -> int:
+    try:
+        return GROUP.scalar_from_hex(value, name)
+    except TallyError:
+        raise BackupError("format", f"{name}: not a scalar") from None
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_ids(data: dict[str, Any]) -> None:
+    if not isinstance(data.get("meeting"), str) or len(data["meeting"]) > 200:
+        raise BackupError("format", "meeting: expected a string")
+    for name in ("round", "index"):
+        if not _is_int(data.get(name)) or not 1 <= data[name] <= 9999:
+            raise BackupError("format", f"{name}: expected a positive integer")
+    _hex(data.get("manifest_hash"), 32, "manifest_hash")
+
+
+def _check_params(kdf: object) -> tuple[int, int, int, bytes]:
+    if not isinstance(kdf, dict) or kdf.get("name") != "scrypt":
+        raise BackupError("params", "kdf: expected scrypt")
+    n, r, p = kdf.get("N"), kdf.get("r"), kdf.get("p")
+    if not (
+        _is_int(n)
+        and n > 1
+        and n & (n - 1) == 0
+        and 10 <= n.bit_length() - 1 <= 20
+        and _is_int(r)
+        and 1 <= r <= 16
+        and _is_int(p)
+        and 1 <= p <= 4
+    ):
+        raise BackupError("params", "kdf: scrypt parameters out of range")
+    return n, r, p, _hex(kdf.get("salt"), SALT_BYTES, "kdf.salt")
+
+
+def _derive(passphrase: str, n: int, r: int, p: int, salt: bytes) -> bytes:
+    if not passphrase:
+        raise BackupError("passphrase", "a passphrase is needed")
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(
+        unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    )
+
+
+def _header(backup: dict[str, Any]) -> bytes:
+    return canonical_json({k: v for k, v in backup.items() if k != "ciphertext"})
+
+
+def encrypt_backup(
+    record: TrusteeRecord,
+    passphrase: str,
+    *,
+    n: int = SCRYPT_DEFAULTS["N"],
+    r: int = SCRYPT_DEFAULTS["r"],
+    p: int = SCRYPT_DEFAULTS["p"],
+    salt: bytes | None = None,
+    nonce: bytes | None = None,
+) -> dict[str, Any]:
+    """The ``phieukin/trustee-backup`` JSON of ``record`` under ``passphrase`` (fresh salt and
+    nonce unless given, for test vectors)."""
+    salt = secrets.token_bytes(SALT_BYTES) if salt is None else salt
+    nonce = secrets.token_bytes(NONCE_BYTES) if nonce is None else nonce
+    backup: dict[str, Any] = {
+        "version": 1,
+        "kind": BACKUP_KIND,
+        "meeting": record.meeting,
+        "round": record.round,
+        "index": record.index,
+        "manifest_hash": record.manifest_hash,
+        "kdf": {"name": "scrypt", "N": n, "r": r, "p": p, "salt": salt.hex()},
+        "cipher": {"name": "xchacha20poly1305", "nonce": nonce.hex()},
+    }
+    _check_params(backup["kdf"])
+    if len(nonce) != NONCE_BYTES:
+        raise BackupError("params", "nonce: expected 24 bytes")
+    key = _derive(passphrase, n, r, p, salt)
+    ciphertext = bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
+        canonical_json(record.to_json()), _header(backup), nonce, key
+    )
+    backup["ciphertext"] = base64.b64encode(ciphertext).decode("ascii")
+    return backup
+
+
+def decrypt_backup(backup: object, passphrase: str) -> TrusteeRecord:
+    """Open a backup; a wrong passphrase or any change to the file fails with check
+    ``passphrase``."""
+    if isinstance(backup, (str, bytes)):
+        try:
+            backup = json.loads(backup)
+        except ValueError:
+            raise BackupError("format", "not JSON") from None
+    if not isinstance(backup, dict):
+        raise BackupError("format", "expected a JSON object")
+    if backup.get("kind") != BACKUP_KIND:
+        raise BackupError("kind", f"expected kind {BACKUP_KIND}")
+    if backup.get("version") != 1:
+        raise BackupError("version", "unknown version")
+    _check_ids(backup)
+    n, r, p, salt = _check_params(backup.get("kdf"))
+    cipher = backup.get("cipher")
+    if not isinstance(cipher, dict) or cipher.get("name") != "xchacha20poly1305":
+        raise BackupError("params", "cipher: expected xchacha20poly1305")
+    nonce = _hex(cipher.get("nonce"), NONCE_BYTES, "cipher.nonce")
+    text = backup.get("ciphertext")
+    if not isinstance(text, str) or not re.fullmatch(r"[A-Za-z0-9+/]*={0,2}", text):
+        raise BackupError("format", "ciphertext: expected standard base64")
+    try:
+        ciphertext = base64.b64decode(text, validate=True)
+    except ValueError:
+        raise BackupError("format", "ciphertext: expected standard base64") from None
+    key = _derive(passphrase, n, r, p, salt)
+    try:
+        plaintext = bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
+            ciphertext, _header(backup), nonce, key
+        )
+    except CryptoError:
+        raise BackupError("passphrase", "wrong passphrase, or the backup was changed") from None
+    try:
+        inner = json.loads(plaintext.decode("utf-8"))
+    except ValueError:
+        raise BackupError("format", "the decrypted secrets are not JSON") from None
+    record = TrusteeRecord.from_json(inner)
+    if (record.meeting, record.round, record.index, record.manifest_hash) != (
+        backup["meeting"],
+        backup["round"],
+        backup["index"],
+        backup["manifest_hash"],
+    ):
+        raise BackupError("mismatch", "the secrets do not match the backup header")
+    return record
+
+
+def write_backup(path: Path, backup: dict[str, Any]) -> None:
+    """Write atomically (a temporary file renamed over the old one), readable by the owner only."""
+    temporary = path.with_name(path.name + ".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        json.dump(backup, handle, ensure_ascii=False, indent=1, sort_keys=True)
+        handle.write("\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+# ---- the command ----------------------------------------------------------------------------
+
+
+class TrusteeFailure(Exception):
+    """Stops the command with a message for the member and an exit status."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def parse_committee_url(url: str) -> tuple[str, str, int | None]:
+    """Split ``http://host:port/committee#c=CREDENTIAL&r=1`` into base URL, credential, round."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise TrusteeFailure("đường dẫn cần dạng http://máy-chủ:cổng/committee#c=…&r=…", 2)
+    fragment = parse_qs(parts.fragment)
+    credential = fragment.get("c", [""])[0]
+    number = fragment.get("r", [""])[0]
+    if not credential:
+        raise TrusteeFailure("đường dẫn không có mã thành viên (#c=…)", 2)
+    return (
+        f"{parts.scheme}://{parts.netloc}",
+        credential,
+        int(number) if number.isdigit() else None,
+    )
+
+
+def meeting_id(manifest: Manifest) -> str:
+    meeting = manifest.data.get("meeting")
+    identifier = meeting.get("id") if isinstance(meeting, dict) else None
+    return identifier if isinstance(identifier, str) and identifier else manifest.hash.hex()[:16]
+
+
+class Session:
+    """One run of ``phieukin trustee`` for one member."""
+
+    def __init__(
+        self,
+        client: MeetingClient,
+        credential: str,
+        number: int,
+        backup: Path,
+        passphrase: PassphraseSource,
+        out: Any = sys.stdout,
+        wait_seconds: float = 600.0,
+    ) -> None:
+        self.client = client
+        self.headers = {CREDENTIAL_HEADER: credential}
+        self.number = number
+        self.backup = backup
+        self.passphrase = passphrase
+        self.out = out
+        self.deadline = time.monotonic() + wait_seconds
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    async def state(self) -> dict[str, Any]:
+        return await self.client.get(f"/api/rounds/{self.number}/ceremony", headers=self.headers)
+
+    async def wait(self, what: str) -> None:
+        if time.monotonic() > self.deadline:
+            raise TrusteeFailure(f"hết thời gian chờ: {what}")
+        await asyncio.sleep(POLL_SECONDS)
+
+    def load(self) -> TrusteeRecord | None:
+        if not self.backup.exists():
+            return None
+        try:
+            return decrypt_backup(self.backup.read_bytes(), self.passphrase.get(confirm=False))
+        except BackupError as error:
+            if error.check == "passphrase":
+                raise TrusteeFailure("sai mật khẩu, hoặc tệp sao lưu đã bị thay đổi") from None
+            raise TrusteeFailure(f"tệp sao lưu không đọc được ({error.check}): {error}") from None
+
+    def save(self, record: TrusteeRecord) -> None:
+        write_backup(self.backup, encrypt_backup(record, self.passphrase.get(confirm=True)))
+
+    async def run(self) -> int:
+        me = await self.client.get(f"/api/rounds/{self.number}/ceremony/me", headers=self.headers)
+        index = me["trustee"]
+        state = await self.state()
+        manifest = Manifest.from_json(state["manifest"])
+        member = manifest.data["committee"]["members"][index - 1]
+        self.say(
+            f"Thành viên {index} ({member.get('name', '')}) — hội nghị {meeting_id(manifest)}, "
+            f"vòng {self.number}, ngưỡng {manifest.threshold}/{manifest.committee_size}"
+        )
+        record = self.load()
+        if record is not None and (
+            record.index != index
+            or record.round != self.number
+            or record.manifest_hash != manifest.hash.hex()
+        ):
+            raise TrusteeFailure(
+                f"tệp sao lưu là của thành viên {record.index}, vòng {record.round}, "
+                "không phải của đường dẫn này"
+            )
+        phase = state["phase"]
+        if phase == "ceremony":
+            return await self.ceremony(manifest, index, record)
+        if record is None:
+            raise TrusteeFailure(f"không có tệp sao lưu khóa {self.backup}")
+        if phase in ("ready", "open"):
+            self.say(
+                "Khóa đã được tạo xong. Chạy lại lệnh này sau khi kết thúc bỏ phiếu để giải mã."
+            )
+            return 0
+        if phase == "closed":
+            return await self.decrypt(manifest, record)
+        self.say("Đã kiểm phiếu xong." if phase == "counted" else f"Giai đoạn: {phase}")
+        return 0
+
+    async def ceremony(self, manifest: Manifest, index: int, record: TrusteeRecord | None) -> int:
+        path = f"/api/rounds/{self.number}/ceremony"
+        state = await self.state()
+        mine = state["trustees"][index - 1]
+        if record is None:
+            if mine["announcement"] is not None:
+                raise TrusteeFailure(
+                    "thành viên này đã gửi khóa từ thiết bị khác; "
+                    "hãy dùng tệp sao lưu của thiết bị đó"
+                )
+            secrets_, announcement = ceremony.make_trustee(
+                GROUP, manifest.hash, index, manifest.threshold, system_nonce
+            )
+            record = TrusteeRecord(
+                meeting_id(manifest),
+                self.number,
+                index,
+                manifest.hash.hex(),
+                secrets_.signing_seed,
+                secrets_.coefficients,
+                secrets_.encryption_secret,
+                None,
+            )
+            self.save(record)  # before anything that depends on it leaves this machine
+            await self.client.post(
+                f"{path}/announcement", announcement.to_json(), headers=self.headers
+            )
+            self.say("1. Đã tạo khóa và gửi thông báo khóa.")
+        if mine["confirmed"] and record.secret_share is not None:
+            self.say("Đã xác nhận trước đó; chờ các thành viên khác.")
+            return 0
+        while True:
+            state = await self.state()
+            if state["phase"] != "ceremony":
+                break
+            if all(t["announcement"] is not None for t in state["trustees"]):
+                break
+            await self.wait("các thành viên khác gửi thông báo khóa")
+        if state["phase"] != "ceremony":
+            self.say("Khóa chung đã được công bố.")
+            return 0
+        announcements: dict[int, ceremony.Announcement] = {}
+        for trustee in state["trustees"]:
+            other = trustee["index"]
+            try:
+                loaded = ceremony.Announcement.from_json(
+                    GROUP, trustee["announcement"], manifest.threshold
+                )
+                ceremony.verify_announcement(GROUP, manifest.hash, loaded, manifest.threshold)
+            except TallyError as error:
+                raise TrusteeFailure(
+                    f"thông báo khóa của thành viên {other} không hợp lệ: {error}"
+                ) from None
+            announcements[other] = loaded
+        if record.secret_share is None and not state["trustees"][index - 1]["shares_sent"]:
+            shares = [
+                ceremony.make_encrypted_share(
+                    GROUP, manifest.hash, record.ceremony_secrets(), other, system_nonce
+                )
+                for i, other in sorted(announcements.items())
+                if i != index
+            ]
+            await self.client.post(
+                f"{path}/shares", [s.to_json() for s in shares], headers=self.headers
+            )
+            self.say(f"2. Đã kiểm tra {len(announcements)} thông báo khóa và gửi các phần khóa.")
+        if record.secret_share is None:
+            while True:
+                received = await self.client.get(f"{path}/shares", headers=self.headers)
+                if len(received) >= manifest.committee_size - 1:
+                    break
+                await self.wait("các phần khóa gửi cho thành viên này")
+            secrets_ = record.ceremony_secrets()
+            values = {index: ceremony.evaluate_polynomial(GROUP, secrets_.coefficients, index)}
+            for data in received:
+                sender = data.get("sender") if isinstance(data, dict) else None
+                try:
+                    share = ceremony.EncryptedShare.from_json(GROUP, data)
+                    values[share.sender] = ceremony.open_share(
+                        GROUP, manifest.hash, secrets_, share, announcements[share.sender]
+                    )
+                except (TallyError, KeyError) as error:
+                    check = getattr(error, "check", "format")
+                    if isinstance(sender, int) and sender in announcements:
+                        await self.client.post(
+                            f"{path}/complaint",
+                            {"accused": sender, "check": str(check)},
+                            headers=self.headers,
+                        )
+                    name = _member_name(manifest, sender)
+                    raise TrusteeFailure(
+                        f"phần khóa của thành viên {sender} ({name}) không hợp lệ ({check}); "
+                        "đã báo cho máy chủ"
+                    ) from None
+            secret_share = ceremony.combine_secret_share(GROUP, values)
+            if GROUP.base_mul(secret_share) != ceremony.public_share(
+                GROUP, list(announcements.values()), index
+            ):
+                raise TrusteeFailure("phần khóa bí mật không khớp với khóa công khai")
+            record = replace(
+                record, secret_share=secret_share, coefficients=None, encryption_secret=None
+            )
+            self.save(record)
+            self.say("3. Đã mở và kiểm tra các phần khóa nhận được.")
+        answer = await self.client.post(f"{path}/confirm", {}, headers=self.headers)
+        self.say(
+            "Đã xác nhận. Khóa chung đã được công bố."
+            if answer.get("published")
+            else "Đã xác nhận. Chờ các thành viên khác xác nhận."
+        )
+        self.say(f"Giữ tệp sao lưu {self.backup} và mật khẩu: cần chúng để giải mã kết quả.")
+        return 0
+
+    async def decrypt(self, manifest: Manifest, record: TrusteeRecord) -> int:
+        if record.secret_share is None:
+            raise TrusteeFailure(
+                "lễ tạo khóa chưa xong trên thiết bị này: chưa có phần khóa bí mật"
+            )
+        data = await self.client.get(f"/api/rounds/{self.number}/election")
+        context = ElectionContext.from_json(GROUP, manifest, data["election"])
+        if GROUP.base_mul(record.secret_share) != context.public_share(record.index):
+            raise TrusteeFailure("phần khóa bí mật không khớp với khóa của cuộc bầu này")
+        aggregate_json = await self.client.get(f"/api/rounds/{self.number}/aggregate")
+        aggregate = Aggregate.from_json(context, aggregate_json)
+        self.say(
+            f"Giải mã tổng hợp của vòng {self.number}: {aggregate_json['ballot_count']} phiếu, "
+            f"dấu vân tay {context.fingerprint.hex()[:16]}…"
+        )
+        share = make_decryption_share(
+            context, record.index, record.secret_share, aggregate, system_nonce
+        )
+        try:
+            answer = await self.client.post(
+                f"/api/rounds/{self.number}/decryption",
+                share.to_json(context),
+                headers=self.headers,
+            )
+        except ServerError as error:
+            if error.status == 409:
+                self.say(f"Máy chủ: {error.message_vi}")
+                return 0
+            raise
+        self.say(
+            "Đã gửi phần giải mã. Đã đủ phần giải mã: kiểm phiếu xong."
+            if answer.get("counted")
+            else "Đã gửi phần giải mã. Chờ các thành viên khác."
+        )
+        return 0
+
+
+def _member_name(manifest: Manifest, index: object) -> str:
+    members = manifest.data["committee"]["members"]
+    if isinstance(index, int) and 1 <= index <= len(members):
+        return str(members[index - 1].get("name", ""))
+    return "?"
+
+
+class PassphraseSource:
+    """The passphrase, from ``--passphrase-file`` (first line) or asked once on the terminal."""
+
+    def __init__(self, file: Path | None) -> None:
+        self.file = file
+        self.value: str | None = None
+
+    def get(self, confirm: bool) -> str:
+        if self.value is not None:
+            return self.value
+        if self.file is not None:
+            lines = self.file.read_text(encoding="utf-8").splitlines()
+            value = lines[0] if lines else ""
+        else:
+            value = getpass.getpass("Mật khẩu tệp sao lưu: ")
+            if confirm and getpass.getpass("Nhập lại mật khẩu: ") != value:
+                raise TrusteeFailure("hai lần nhập mật khẩu không giống nhau", 2)
+        if len(value) < 8:
+            raise TrusteeFailure("mật khẩu cần ít nhất 8 ký tự", 2)
+        self.value = value
+        return value
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "trustee",
+        help="thành viên ban kiểm phiếu trên máy tính (a committee member on a laptop)",
+        description=(
+            "Tham gia lễ tạo khóa, hoặc giải mã kết quả sau khi kết thúc bỏ phiếu, bằng đường "
+            "dẫn riêng của thành viên ban kiểm phiếu. Khóa chỉ được giữ trong tệp sao lưu mã hóa."
+        ),
+    )
+    parser.add_argument("url", help="đường dẫn thành viên: http://…/committee#c=…&r=…")
+    parser.add_argument(
+        "--backup",
+        type=Path,
+        help="tệp sao lưu khóa (mặc định: phieukin-<hội nghị>-r<vòng>-thanhvien<số>.json)",
+    )
+    parser.add_argument("--passphrase-file", type=Path, help="đọc mật khẩu từ dòng đầu của tệp này")
+    parser.add_argument(
+        "--wait", type=float, default=600.0, help="số giây tối đa chờ các thành viên khác"
+    )
+    parser.set_defaults(func=run_trustee)
+
+
+async def _run(args: argparse.Namespace) -> int:
+    base, credential, url_round = parse_committee_url(args.url)
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+        client = MeetingClient(session, base)
+        number = url_round or (await client.status())["round"]
+        if number is None:
+            raise TrusteeFailure("hội nghị chưa có vòng bỏ phiếu nào")
+        backup = args.backup
+        if backup is None:
+            me = await client.get(
+                f"/api/rounds/{number}/ceremony/me", headers={CREDENTIAL_HEADER: credential}
+            )
+            state = await client.get(
+                f"/api/rounds/{number}/ceremony", headers={CREDENTIAL_HEADER: credential}
+            )
+            manifest = Manifest.from_json(state["manifest"])
+            safe = re.sub(r"[^A-Za-z0-9_-]+", "-", meeting_id(manifest))[:60] or "hop"
+            backup = Path(f"phieukin-{safe}-r{number}-thanhvien{me['trustee']}.json")
+        session_ = Session(
+            client,
+            credential,
+            number,
+            backup,
+            PassphraseSource(args.passphrase_file),
+            wait_seconds=args.wait,
+        )
+        return await session_.run()
+
+
+def run_trustee(args: argparse.Namespace) -> int:
+    try:
+        return asyncio.run(_run(args))
+    except TrusteeFailure as error:
+        print(f"Lỗi: {error}")
+        return error.status
+    except ServerError as error:
+        print(f"Máy chủ từ chối ({error.code}): {error.message_vi}")
+        return 1
+    except aiohttp.ClientError as error:
+        print(f"Lỗi mạng: {error}")
+        return 1

@@ -1,0 +1,310 @@
+"""``phieukin trustee``: the committee member on a laptop, and the backup format it shares with the
+committee page (PROTOCOL.md "Trustee backup").
+
+The CLI runs against a real server over HTTP: three members run the ceremony concurrently, voters
+vote, voting closes, two members decrypt and the counts equal the simulated choices. A forged
+share is named and reported. The backup opens in both languages: the shared vectors, and live
+round trips through Node (keystore.mjs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import random
+import subprocess
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from ballot_client import trustee_cli
+from ballot_client.remote import CREDENTIAL_HEADER, MeetingClient
+from ballot_client.trustee_cli import (
+    BackupError,
+    Session,
+    TrusteeRecord,
+    decrypt_backup,
+    encrypt_backup,
+    parse_committee_url,
+)
+from ballot_server import keys
+from ballot_server.chair import committee_url
+from tally.crypto import ceremony
+from tally.crypto.group import RISTRETTO255
+from tally.crypto.nonces import system_nonce
+from tally.manifest import Manifest
+from tests.server_support import make_app, rating_manifest
+
+ROOT = Path(__file__).resolve().parents[1]
+VECTORS = json.loads((ROOT / "tests" / "vectors" / "trustee_backup.json").read_text("utf-8"))
+KEYSTORE = (ROOT / "ballot_client" / "js" / "keystore.mjs").as_uri()
+PASSPHRASE = "mật khẩu của thành viên"
+
+
+def node(script: str, payload: object) -> object:
+    """Run an ES module snippet with ``input`` (the JSON payload) and print its JSON answer."""
+    source = (
+        f"import * as ks from {json.dumps(KEYSTORE)};\n"
+        "let text = ''; for await (const c of process.stdin) text += c;\n"
+        "const input = JSON.parse(text);\n" + script
+    )
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", source],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def sample_record(**changes) -> TrusteeRecord:
+    values = {
+        "meeting": "cb-2026-12",
+        "round": 1,
+        "index": 2,
+        "manifest_hash": "12" * 32,
+        "signing_seed": bytes(range(32)),
+        "coefficients": (RISTRETTO255.order - 1, 7),
+        "encryption_secret": 11,
+        "secret_share": None,
+    }
+    values.update(changes)
+    return TrusteeRecord(**values)
+
+
+# ---- the backup format ------------------------------------------------------------------------
+
+
+def test_vectors_reproduce_byte_for_byte() -> None:
+    for case in VECTORS["cases"]:
+        record = decrypt_backup(case["backup"], VECTORS["passphrase"])
+        assert record.to_json() == case["secrets"]
+        again = encrypt_backup(
+            record,
+            VECTORS["passphrase"],
+            n=case["backup"]["kdf"]["N"],
+            salt=bytes.fromhex(case["salt"]),
+            nonce=bytes.fromhex(case["nonce"]),
+        )
+        assert again == case["backup"]
+
+
+def test_default_backup_uses_scrypt_2_15_and_fresh_salt_and_nonce() -> None:
+    record = sample_record()
+    first, second = encrypt_backup(record, PASSPHRASE), encrypt_backup(record, PASSPHRASE)
+    assert first["kdf"]["N"] == 2**15 and first["kdf"]["r"] == 8 and first["kdf"]["p"] == 1
+    assert first["kdf"]["salt"] != second["kdf"]["salt"]
+    assert first["cipher"]["nonce"] != second["cipher"]["nonce"]
+    assert "secret" not in json.dumps({k: v for k, v in first.items() if k != "kdf"})
+    assert decrypt_backup(json.dumps(first), PASSPHRASE) == record
+
+
+def test_a_backup_made_in_the_browser_core_opens_in_python() -> None:
+    made = node(
+        "const record = ks.secretsFromJson(input.secrets);\n"
+        "console.log(JSON.stringify(await ks.encryptBackup(record, input.passphrase)));",
+        {
+            "secrets": sample_record(
+                secret_share=2**100, coefficients=None, encryption_secret=None
+            ).to_json(),
+            "passphrase": PASSPHRASE,
+        },
+    )
+    assert made["kdf"]["N"] == 2**15
+    record = decrypt_backup(made, PASSPHRASE)
+    assert record.secret_share == 2**100 and record.coefficients is None
+    with pytest.raises(BackupError) as wrong:
+        decrypt_backup(made, "another passphrase")
+    assert wrong.value.check == "passphrase"
+
+
+def test_a_backup_made_in_python_opens_in_the_browser_core() -> None:
+    record = sample_record()
+    backup = encrypt_backup(record, PASSPHRASE)
+    opened = node(
+        "const record = await ks.decryptBackup(input.backup, input.passphrase);\n"
+        "let wrong = null;\n"
+        "try { await ks.decryptBackup(input.backup, 'wrong'); } catch (e) { wrong = e.check; }\n"
+        "console.log(JSON.stringify({secrets: ks.secretsToJson(record), wrong}));",
+        {"backup": backup, "passphrase": PASSPHRASE},
+    )
+    assert opened == {"secrets": record.to_json(), "wrong": "passphrase"}
+
+
+def test_changed_or_malformed_backups_are_refused_by_name() -> None:
+    backup = VECTORS["cases"][0]["backup"]
+    passphrase = VECTORS["passphrase"]
+    cases = [
+        ({**backup, "index": 3}, "passphrase"),
+        ({**backup, "kind": "phieukin/ballot"}, "kind"),
+        ({**backup, "version": 2}, "version"),
+        ({**backup, "kdf": {**backup["kdf"], "N": 3000}}, "params"),
+        ({**backup, "kdf": {**backup["kdf"], "N": 2**22}}, "params"),
+        ({**backup, "ciphertext": "@@"}, "format"),
+        ({**backup, "round": True}, "format"),
+    ]
+    for changed, check in cases:
+        with pytest.raises(BackupError) as refused:
+            decrypt_backup(changed, passphrase)
+        assert refused.value.check == check, changed
+    assert repr(sample_record()).count("…") == 1  # no secret in a repr
+
+
+def test_parse_committee_url() -> None:
+    url = committee_url("http://192.168.1.5:8080/", "abc-DEF_1", 2)
+    assert parse_committee_url(url) == ("http://192.168.1.5:8080", "abc-DEF_1", 2)
+    with pytest.raises(trustee_cli.TrusteeFailure):
+        parse_committee_url("http://192.168.1.5:8080/committee#r=1")
+
+
+# ---- the command against a real server --------------------------------------------------------
+
+
+def args_for(url: str, backup: Path, passphrase_file: Path) -> argparse.Namespace:
+    return argparse.Namespace(url=url, backup=backup, passphrase_file=passphrase_file, wait=30.0)
+
+
+async def run_cli(url: str, backup: Path, passphrase_file: Path) -> tuple[int, str]:
+    """``phieukin trustee URL --backup … --passphrase-file …`` in this event loop."""
+    out = io.StringIO()
+    base, credential, number = parse_committee_url(url)
+    async with aiohttp.ClientSession() as session:
+        run = Session(
+            MeetingClient(session, base),
+            credential,
+            number or 1,
+            backup,
+            trustee_cli.PassphraseSource(passphrase_file),
+            out=out,
+            wait_seconds=30.0,
+        )
+        try:
+            status = await run.run()
+        except trustee_cli.TrusteeFailure as error:
+            return error.status, out.getvalue() + f"Lỗi: {error}"
+    return status, out.getvalue()
+
+
+@pytest.fixture
+async def started(aiohttp_client, tmp_path):
+    """A server with round 1 in its key ceremony; the members' URLs and a passphrase file."""
+    client = await aiohttp_client(make_app(tmp_path / "server"))
+    manifest = rating_manifest(3)
+    subjects = {q["id"]: i for i, q in enumerate(manifest["questions"], start=1)}
+    credentials = client.server.app[keys.ROUNDS].start(manifest, subjects)
+    base = str(client.make_url("/"))
+    urls = {i: committee_url(base, c, 1) for i, c in credentials.items()}
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    return client, urls, credentials, secret, tmp_path
+
+
+async def test_three_members_run_the_ceremony_and_two_decrypt(started) -> None:
+    client, urls, _, secret, folder = started
+    app = client.server.app
+    backups = {i: folder / f"member{i}.json" for i in urls}
+    results = await asyncio.gather(*(run_cli(urls[i], backups[i], secret) for i in urls))
+    assert [status for status, _ in results] == [0, 0, 0], results
+    assert "Khóa chung đã được công bố" in "".join(out for _, out in results)
+    assert app[keys.ROUNDS].phase(1) == "ready"
+
+    # Each backup holds only the member's secret share and signing seed, under the passphrase.
+    records = {i: decrypt_backup(backups[i].read_bytes(), PASSPHRASE) for i in backups}
+    context = app[keys.ROUNDS].context(1)
+    for i, record in records.items():
+        assert record.coefficients is None and record.encryption_secret is None
+        assert RISTRETTO255.base_mul(record.secret_share) == context.public_share(i)
+        assert backups[i].stat().st_mode & 0o077 == 0
+    # The server never saw a secret share: not in its database, not in its event log.
+    database = b"".join(p.read_bytes() for p in (folder / "server").rglob("*") if p.is_file())
+    for record in records.values():
+        assert RISTRETTO255.scalar_to_hex(record.secret_share).encode() not in database
+
+    # Running again during "ready" says so and changes nothing.
+    assert (await run_cli(urls[1], backups[1], secret))[0] == 0
+
+    rounds = app[keys.ROUNDS]
+    tokens = rounds.issue_tokens(1, 4)
+    rounds.open_voting(1)
+    meeting = MeetingClient(client.session, str(client.make_url("")))
+    rng = random.Random(7)
+    choices = [[rng.randrange(4) for _ in range(3)] for _ in tokens]
+    for token, choice in zip(tokens, choices, strict=True):
+        await meeting.vote(1, token, choice)
+    rounds.close_voting(1)
+
+    status, out = await run_cli(urls[3], backups[3], secret)
+    assert status == 0 and "Chờ các thành viên khác" in out and "4 phiếu" in out, out
+    status, out = await run_cli(urls[1], backups[1], secret)
+    assert status == 0 and "kiểm phiếu xong" in out, out
+    expected = {
+        f"m{q + 1:02d}": [sum(1 for c in choices if c[q] == o) for o in range(4)] for q in range(3)
+    }
+    assert (await meeting.get("/api/rounds/1/counts"))["counts"] == expected
+
+    # A wrong passphrase opens nothing.
+    wrong = folder / "wrong.txt"
+    wrong.write_text("not the passphrase\n", encoding="utf-8")
+    status, out = await run_cli(urls[2], backups[2], wrong)
+    assert status == 1 and "sai mật khẩu" in out
+
+
+async def test_a_forged_share_is_named_and_reported(started) -> None:
+    client, urls, credentials, secret, folder = started
+    app = client.server.app
+    # Member 3 is dishonest: a valid announcement, then garbage for member 1's share.
+    manifest = Manifest.from_json(app[keys.ROUNDS].ceremony_state(1)["manifest"])
+    forger, announcement = ceremony.make_trustee(
+        RISTRETTO255, manifest.hash, 3, manifest.threshold, system_nonce
+    )
+    headers = {CREDENTIAL_HEADER: credentials[3]}
+    meeting = MeetingClient(client.session, str(client.make_url("")))
+    await meeting.post(
+        "/api/rounds/1/ceremony/announcement", announcement.to_json(), headers=headers
+    )
+
+    async def forge() -> None:
+        while True:
+            state = await meeting.get("/api/rounds/1/ceremony")
+            if all(t["announcement"] for t in state["trustees"]):
+                break
+            await asyncio.sleep(0.05)
+        others = {
+            a.index: a
+            for a in (
+                ceremony.Announcement.from_json(RISTRETTO255, t["announcement"], 2)
+                for t in state["trustees"]
+            )
+        }
+        shares = [
+            ceremony.make_encrypted_share(
+                RISTRETTO255, manifest.hash, forger, others[j], system_nonce
+            ).to_json()
+            for j in (1, 2)
+        ]
+        shares[0]["ciphertext"] = "00" * 48
+        await meeting.post("/api/rounds/1/ceremony/shares", shares, headers=headers)
+
+    (status1, out1), (status2, out2), _ = await asyncio.gather(
+        run_cli(urls[1], folder / "m1.json", secret),
+        run_cli(urls[2], folder / "m2.json", secret),
+        forge(),
+    )
+    assert status1 == 1 and "thành viên 3 (Ủy viên 2)" in out1 and "decryption" in out1, out1
+    assert status2 == 0, out2
+    complaints = [
+        e["event"]["body"]
+        for e in app[keys.STORE].events()
+        if e["event"]["type"] == "trustee-complaint"
+    ]
+    assert complaints == [{"round": 1, "trustee": 1, "accused": 3, "check": "decryption"}]
+    assert app[keys.ROUNDS].phase(1) == "ceremony"
+    # Member 1's backup still holds its ceremony secrets (nothing was confirmed).
+    assert decrypt_backup((folder / "m1.json").read_bytes(), PASSPHRASE).secret_share is None
