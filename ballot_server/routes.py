@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ballot_server.views import assets, chair, committee, public
+from ballot_server.views import assets, chair, committee, minute, public
 
 
 def setup_routes(app: web.Application) -> None:
@@ -42,5 +42,6 @@ def setup_routes(app: web.Application) -> None:
             web.post("/api/rounds/{round}/decryption", committee.decrypt),
             # chair
             *chair.routes(),
+            *minute.routes(),
         ]
     )

@@ -1,0 +1,200 @@
+"""The minute of the count: made from the record, signed by the server, co-signed by the committee.
+
+Once every round is counted the chair makes the minute: ``minute_facts`` gathers from the store
+what the minute shows (the meeting, the committee with its signing keys, the roll, every round's
+tokens, ballots, fingerprint and rule decisions, the record's head), ``tally.minute`` builds the
+canonical ``phieukin/minute`` object, and the server signs its digest (purpose ``minute``). The
+minute, its digest and the server's signature are logged in one event (``minute``) and kept in
+the settings; each committee member's signature, checked against the key that member signs with
+(named in the minute, from the key ceremony), is logged as ``minute-signature``.
+
+A minute is remade only when the record has moved on to a further counted round; then the
+signatures of the earlier one no longer count (they stay in the log).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import Any
+
+from ballot_server.chair import Chair
+from ballot_server.errors import BadRequest, Conflict, Forbidden, NotFound
+from ballot_server.store import Store
+from tally.crypto.signatures import sign, verify_key_from_hex, verify_signature
+from tally.errors import TallyError
+from tally.minute import SIGNATURE_PURPOSE, build_minute, minute_digest
+
+SETTING = "minute"
+MAX_NUMBER_CHARS = 40
+
+
+def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str, Any]:
+    """Everything ``tally.minute.build_minute`` needs, read from the meeting's store."""
+    store, rounds = chair.store, chair.rounds
+    numbers = [r[0] for r in store.db.execute("SELECT number FROM rounds ORDER BY number")]
+    if not numbers:
+        raise Conflict("Chưa có vòng bỏ phiếu nào.", "No round yet.", code="no_round")
+    for number in numbers:
+        if rounds.phase(number) != "counted":
+            raise Conflict(
+                f"Vòng {number} chưa kiểm phiếu xong.",
+                f"Round {number} is not counted yet.",
+                code="not_counted",
+            )
+    round_facts = []
+    for number in numbers:
+        row = store.db.execute(
+            "SELECT data FROM results WHERE round = ? AND kind = 'decisions'", [number]
+        ).fetchone()
+        if row is None:
+            raise Conflict(
+                f"Vòng {number} không có kết quả áp dụng quy tắc.",
+                f"Round {number} has no rule decisions.",
+                code="no_decisions",
+            )
+        round_facts.append(
+            {
+                "round": number,
+                "fingerprint": rounds.context(number).fingerprint.hex(),
+                "subjects": rounds.row(number)["subjects"],
+                "tokens": rounds.token_counts(number),
+                "ballots": rounds.ballot_count(number),
+                "decisions": json.loads(row[0]),
+            }
+        )
+    last = numbers[-1]
+    context = rounds.context(last)
+    names = [m["name"] for m in context.manifest.data["committee"]["members"]]
+    committee = [
+        {"index": index, "name": names[index - 1], "signing_key": key.hex()}
+        for index, key in enumerate(context.signing_keys, start=1)
+    ]
+    head = store.last_event()
+    return {
+        "meeting": chair.meeting() or {},
+        "number": (extra or {}).get("number", ""),
+        "time": (extra or {}).get("time", ""),
+        "members": [
+            {"id": m.id, "name": m.name, "membership": m.membership.value} for m in chair.members()
+        ],
+        "roll": chair.roll().to_json(),
+        "rated": chair.rated(),
+        "committee": committee,
+        "threshold": context.manifest.threshold,
+        "rounds": round_facts,
+        "record": {
+            "head_hash": head.hash.hex() if head else "00" * 32,
+            "events": 0 if head is None else head.event["seq"] + 1,
+            "server_key": store.server_key().verify_key.encode().hex(),
+        },
+    }
+
+
+def _extra(body: dict[str, Any]) -> dict[str, str]:
+    """The chair's optional document number and time (``HH:MM``; default: now)."""
+    number = body.get("number", "")
+    when = body.get("time") or time.strftime("%H:%M")
+    if not isinstance(number, str) or len(number) > MAX_NUMBER_CHARS:
+        raise BadRequest("Số biên bản không hợp lệ.", "Invalid minute number.")
+    if not (isinstance(when, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", when)):
+        raise BadRequest("Giờ không hợp lệ (cần HH:MM).", "Invalid time (HH:MM).")
+    return {"number": " ".join(number.split()), "time": when}
+
+
+class Minutes:
+    """The minute of the meeting in ``store`` and its signatures."""
+
+    def __init__(self, store: Store, chair: Chair) -> None:
+        self.store = store
+        self.chair = chair
+
+    def current(self) -> dict[str, Any] | None:
+        """``{"minute", "digest", "server_signature", "signatures": [{"trustee", "signature"}]}``
+        of the current minute, or ``None``."""
+        return self.store.setting(SETTING)
+
+    def make(self, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        """Make, sign and log the minute; returns (document, made now). A minute already made
+        for the same counted rounds is returned as it is (its signatures stay valid)."""
+        existing = self.current()
+        numbers = [r[0] for r in self.store.db.execute("SELECT number FROM rounds ORDER BY number")]
+        if existing is not None and [r["round"] for r in existing["minute"]["rounds"]] == numbers:
+            return existing, False
+        extra = _extra(body)
+        with self.store.transaction() as store:
+            minute = build_minute(minute_facts(self.chair, extra))
+            digest = minute_digest(minute)
+            signature = sign(store.server_key(), SIGNATURE_PURPOSE, digest).hex()
+            document = {
+                "minute": minute,
+                "digest": digest.hex(),
+                "server_signature": signature,
+                "signatures": [],
+            }
+            store.append_event(
+                "minute",
+                {"minute": minute, "digest": digest.hex(), "server_signature": signature},
+            )
+            store.set_setting(SETTING, document)
+        return document, True
+
+    def trustee_for(self, credential: str) -> int:
+        """The committee member holding ``credential`` (from any round), or ``Forbidden``."""
+        if not credential:
+            raise Forbidden("Thiếu mã thành viên ban kiểm phiếu.", "Missing committee credential.")
+        rounds = self.chair.rounds
+        for (number,) in self.store.db.execute("SELECT number FROM rounds ORDER BY number DESC"):
+            try:
+                return rounds.trustee_for(number, credential)
+            except Forbidden:
+                continue
+        raise Forbidden("Mã thành viên ban kiểm phiếu không đúng.", "Unknown committee credential.")
+
+    def add_signature(self, credential: str, body: object) -> dict[str, Any]:
+        """Check a committee member's signature on the current minute and keep it (logged)."""
+        trustee = self.trustee_for(credential)
+        document = self.current()
+        if document is None:
+            raise NotFound("Chưa lập biên bản.", "The minute has not been made.", code="no_minute")
+        if not isinstance(body, dict):
+            raise BadRequest("Cần một đối tượng JSON.", "Expected a JSON object.")
+        digest, signature = body.get("digest"), body.get("signature")
+        if digest != document["digest"]:
+            raise BadRequest(
+                "Chữ ký không phải cho biên bản hiện tại (mã băm khác).",
+                "The digest is not the current minute's.",
+                code="minute_digest_mismatch",
+            )
+        member = next((c for c in document["minute"]["committee"] if c["index"] == trustee), None)
+        if member is None:
+            raise Forbidden("Không thuộc ban kiểm phiếu của biên bản.", "Not on the committee.")
+        try:
+            key = verify_key_from_hex(member["signing_key"], f"trustee {trustee}")
+            verify_signature(
+                key, SIGNATURE_PURPOSE, bytes.fromhex(digest), signature, f"trustee {trustee}"
+            )
+        except TallyError:
+            raise BadRequest(
+                f"Chữ ký số của thành viên {trustee} không hợp lệ.",
+                f"The minute signature of trustee {trustee} does not verify.",
+                code="invalid_minute_signature",
+            ) from None
+        for existing in document["signatures"]:
+            if existing["trustee"] == trustee:
+                if existing["signature"] == signature:
+                    return existing
+                raise Conflict(
+                    "Thành viên này đã ký biên bản.", "Already signed.", code="already_signed"
+                )
+        entry = {"trustee": trustee, "signature": signature}
+        with self.store.transaction() as store:
+            document["signatures"] = sorted(
+                [*document["signatures"], entry], key=lambda s: s["trustee"]
+            )
+            store.set_setting(SETTING, document)
+            store.append_event(
+                "minute-signature", {"digest": digest, "trustee": trustee, "signature": signature}
+            )
+        return entry

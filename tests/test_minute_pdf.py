@@ -1,0 +1,82 @@
+"""The printed minute: an A4 PDF whose Vietnamese text survives (pdftotext), rendered to PNG
+pages (pdftoppm) kept under tests/artifacts/ for a person to look at."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ballot_server.minute_pdf import render_minute_pdf
+from tests.minute_support import signed_document
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
+    reason="poppler-utils is not installed (make setup installs it)",
+)
+
+
+@pytest.fixture(scope="module")
+def pdf() -> bytes:
+    return render_minute_pdf(signed_document((1, 2)))
+
+
+def test_it_is_an_a4_pdf_with_embedded_fonts(pdf) -> None:
+    assert pdf.startswith(b"%PDF-")
+    assert b"/MediaBox [ 0 0 595.2756 841.8898 ]" in pdf
+    assert b"/FontFile2" in pdf  # the TrueType fonts are embedded
+    assert b"DejaVuSerif" in pdf
+
+
+@needs_poppler
+def test_the_text_survives_and_the_pages_render(pdf, tmp_path) -> None:
+    path = tmp_path / "minute.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    for heading in (
+        "ĐẢNG BỘ SỞ KẾ HOẠCH VÀ ĐẦU TƯ",
+        "CHI BỘ PHÒNG HÀNH CHÍNH",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Hà Nội, ngày 15 tháng 12 năm 2026",
+        "BIÊN BẢN KIỂM PHIẾU",
+        "Số 12-BB/CB",
+        "BAN KIỂM PHIẾU",
+        "TÌNH HÌNH ĐẢNG VIÊN",
+        "KẾT QUẢ KIỂM PHIẾU",
+        "QUY ĐỊNH ÁP DỤNG",
+        "T/M BAN KIỂM PHIẾU",
+        "TRƯỞNG BAN",
+        "CÁC THÀNH VIÊN",
+        "Nguyễn Văn An",
+        "Hồ Xuân Khánh",
+        "kết nạp chưa đủ 6 tháng",
+        "63,6%",
+        "qd366-hd43",
+        "Chưa xác",
+    ):
+        assert heading in text, heading
+    digest = signed_document((1, 2))["digest"]
+    assert digest[:8] in text and digest[-8:] in text
+    assert "2/3" in text and "Hoàng Thu Giang: chưa ký" in " ".join(text.split())
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.glob("minute-page-*.png"):
+        old.unlink()
+    (ARTIFACTS / "minute.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", str(path), str(ARTIFACTS / "minute-page")],
+        check=True,
+        timeout=60,
+    )
+    pages = sorted(ARTIFACTS.glob("minute-page-*.png"))
+    assert len(pages) >= 2
+    assert all(page.stat().st_size > 10_000 for page in pages)
