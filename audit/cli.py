@@ -98,6 +98,9 @@ def run_profiles(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the audit commands to the ``phieukin`` parser."""
+    from audit import verify_cli
+
+    verify_cli.register(subparsers)
     rules = subparsers.add_parser(
         "rules",
         help="apply the rating rules to decrypted counts",

@@ -330,10 +330,32 @@ def run(args: argparse.Namespace) -> int:
     secret = secrets.token_urlsafe(12)
     server = start_server(args.out, host, port, secret)
     try:
-        return asyncio.run(play(args, base, secret, server))
+        code = asyncio.run(play(args, base, secret, server))
     finally:
         server.terminate()
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+    if code == 0 and not args.serve:
+        code = export_and_verify(args.out)
+    return code
+
+
+def export_and_verify(folder: Path) -> int:
+    """Write the public record and check it as an inspector would, from the zip alone."""
+    from audit.record import load_record
+    from audit.verify import verify_record
+    from ballot_server.export import write_record
+
+    started = time.perf_counter()
+    path = write_record(folder)
+    report = verify_record(load_record(path))
+    elapsed = time.perf_counter() - started
+    if not report.passed:
+        for finding in report.failures:
+            print(f"   ✗ {finding.check}: {finding.subject} {finding.detail}")
+        print(f"Lỗi: hồ sơ {path} không vượt qua kiểm tra độc lập.")
+        return 1
+    print(f"9. Hồ sơ {path}: {len(report.findings)} kiểm tra độc lập đều đạt ({elapsed:.1f} s). ✓")
+    return 0

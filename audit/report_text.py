@@ -1,0 +1,106 @@
+"""The verification report for people: every check named in Vietnamese (default) or English."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from audit.findings import Report
+
+CHECKS: dict[str, tuple[str, str]] = {
+    "log.present": ("Nhật ký sự kiện có dữ liệu", "The event log is present"),
+    "log.server_key": ("Khóa ký của máy chủ (sự kiện 0)", "The server key (event 0)"),
+    "log.chain": ("Chuỗi băm, thứ tự và chữ ký của nhật ký", "Log chain, order and signatures"),
+    "log.shape": ("Cấu trúc mục nhật ký", "Log entry shape"),
+    "log.format": ("Định dạng sự kiện", "Event format"),
+    "log.sequence": ("Thứ tự sự kiện liền mạch", "Events numbered without gaps"),
+    "log.hash": ("Mã băm từng sự kiện", "Each event's hash"),
+    "log.signature": ("Chữ ký máy chủ trên từng sự kiện", "The server signature on each event"),
+    "log.types": ("Loại sự kiện đều hợp lệ", "Every event type is known"),
+    "index.server_key": ("Mục lục ghi đúng khóa máy chủ", "The index names the server key"),
+    "index.head": ("Mục lục ghi đúng sự kiện cuối", "The index names the log's head"),
+    "round.number": ("Số vòng bỏ phiếu", "Round numbers"),
+    "round.started": ("Có sự kiện bắt đầu vòng", "The round was started"),
+    "round.manifest": ("Bản kê phiếu và dấu vân tay", "The manifest and its hash"),
+    "ceremony.announcement": (
+        "Chứng minh khóa của thành viên ban kiểm phiếu",
+        "A committee member's key proofs",
+    ),
+    "ceremony.shares": ("Phần khóa gửi đủ cho các thành viên", "Key shares sent to every member"),
+    "ceremony.confirmed": ("Mọi thành viên xác nhận phần khóa", "Every member confirmed"),
+    "election.published": ("Khóa bầu cử được công bố", "The election key was published"),
+    "election.joint_key": ("Khóa chung đúng từ các cam kết", "The joint key from the commitments"),
+    "election.reused_keys": (
+        "Vòng phụ dùng đúng khóa của ban kiểm phiếu",
+        "A further round reuses the committee's keys",
+    ),
+    "election.format": ("Định dạng khóa bầu cử", "The election format"),
+    "election.fingerprint": ("Dấu vân tay cuộc bầu", "The election fingerprint"),
+    "tokens.commitment": ("Cam kết danh sách mã phiếu", "The token-hash commitment"),
+    "tokens.issued": ("Số mã phiếu phát ra", "Tokens issued"),
+    "tokens.voters": (
+        "Số mã phiếu bằng số đảng viên có mặt được bỏ phiếu",
+        "Tokens equal the members present entitled to vote",
+    ),
+    "ballots.window": ("Phiếu nhận trong thời gian bỏ phiếu", "Ballots accepted while open"),
+    "ballots.token_once": ("Mỗi mã phiếu dùng một lần", "Each token used once"),
+    "ballots.token_issued": ("Mã phiếu đã phát và không bị hủy", "Tokens issued, not cancelled"),
+    "ballots.count": ("Số phiếu không quá số mã phiếu", "No more ballots than tokens"),
+    "ballots.closed_count": ("Số phiếu khi kết thúc", "The ballot count at closing"),
+    "ballots.proofs": ("Chứng minh không tiết lộ của từng phiếu", "Every ballot's proofs"),
+    "ballots.binding": ("Phiếu gắn với mã phiếu đã dùng", "Each ballot bound to its token"),
+    "ballots.order": ("Phiếu xếp theo mã theo dõi", "Ballots in tracker order"),
+    "ballots.duplicate": ("Không có phiếu trùng", "No duplicate ballot"),
+    "ballots.on_file": ("Hồ sơ có đúng các phiếu đã nhận", "Exactly the accepted ballots on file"),
+    "aggregate": ("Tổng mã hóa bằng tích các phiếu", "The aggregate is the product of the ballots"),
+    "decryption.share": ("Chứng minh giải mã của thành viên", "A member's decryption proofs"),
+    "decryption.counts": ("Kết quả giải mã", "The decrypted counts"),
+    "decisions.input": (
+        "Số phiếu đưa vào quy tắc đúng kết quả giải mã",
+        "The rules were given the decrypted counts",
+    ),
+    "decisions.roll": ("Cơ sở và số có mặt đưa vào quy tắc", "The roll given to the rules"),
+    "decisions.rerun": ("Chạy lại quy tắc cho cùng kết luận", "Re-running the rules agrees"),
+    "minute.present": ("Biên bản có trong nhật ký", "The minute is in the log"),
+    "minute.digest": ("Dấu vân tay biên bản", "The minute's fingerprint"),
+    "minute.server_signature": ("Chữ ký máy chủ trên biên bản", "The server's signature"),
+    "minute.signature": ("Chữ ký thành viên ban kiểm phiếu", "A committee member's signature"),
+    "minute.content": ("Nội dung biên bản khớp hồ sơ", "The minute matches the record"),
+    "minute.pdf": ("Tệp PDF biên bản đúng bản đã ghi", "The PDF is the one recorded"),
+    "extends.prefix": ("Hồ sơ mới nối tiếp hồ sơ cũ", "The new record extends the old one"),
+    "record.format": ("Định dạng hồ sơ", "The record's format"),
+}
+
+
+def describe(check: str, lang: str) -> str:
+    vi, en = CHECKS.get(check, (check, check))
+    return en if lang == "en" else vi
+
+
+def render(report: Report, lang: str = "vi", verbose: bool = False) -> str:
+    """A readable report: one line per check (grouped), every failure with its subject."""
+    grouped: OrderedDict[str, list] = OrderedDict()
+    for finding in report.findings:
+        grouped.setdefault(finding.check, []).append(finding)
+    lines = []
+    for check, findings in grouped.items():
+        failed = [f for f in findings if not f.ok]
+        mark = "✗" if failed else "✓"
+        count = f" ({len(findings)})" if len(findings) > 1 else ""
+        lines.append(f"{mark} {describe(check, lang)}{count}  [{check}]")
+        for finding in failed if not verbose else findings:
+            detail = f": {finding.detail}" if finding.detail else ""
+            lines.append(f"    – {finding.subject}{detail}")
+    total, failures = len(report.findings), len(report.failures)
+    if report.passed:
+        lines.append(
+            f"KẾT LUẬN: hồ sơ hợp lệ — {total} kiểm tra đều đạt."
+            if lang != "en"
+            else f"RESULT: the record is sound — all {total} checks passed."
+        )
+    else:
+        lines.append(
+            f"KẾT LUẬN: hồ sơ KHÔNG hợp lệ — {failures} trên {total} kiểm tra không đạt."
+            if lang != "en"
+            else f"RESULT: the record is NOT sound — {failures} of {total} checks failed."
+        )
+    return "\n".join(lines)

@@ -1,0 +1,153 @@
+"""``phieukin verify``: check a record alone, offline; a voter's tracker; a record's continuity."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from nacl.signing import VerifyKey
+
+from audit.findings import Report
+from audit.record import Record, RecordError, load_record
+from audit.report_text import render
+from audit.verify import verify_record
+from tally.ballot import tracker, tracker_code
+from tally.crypto.signatures import verify_key_from_hex
+from tally.errors import TallyError
+from tally.eventlog import verify_log
+
+DESCRIPTION = """\
+Kiểm tra độc lập toàn bộ hồ sơ một hội nghị (record.zip): nhật ký ký số, khóa của ban kiểm
+phiếu, mã phiếu, chứng minh của từng phiếu, tổng mã hóa, giải mã, kết quả, quy tắc và biên bản.
+Exit 0 only when every check passes."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "verify",
+        help="kiểm tra độc lập hồ sơ record.zip (verify a record)",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("record", type=Path, help="record.zip")
+    parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (vi, en)")
+    parser.add_argument("--tracker", help="mã theo dõi của một phiếu cần tìm (tracker code)")
+    parser.add_argument("--extends", type=Path, metavar="OLD", help="hồ sơ cũ phải là phần đầu")
+    parser.add_argument("--workers", type=int, help="số tiến trình kiểm tra (default: all cores)")
+    parser.add_argument("--verbose", action="store_true", help="liệt kê mọi kiểm tra")
+    parser.set_defaults(func=run)
+
+
+class TerminalProgress:
+    """A progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.done: dict[str, int] = {}
+
+    def __call__(self, label: str, step: int, total: int) -> None:
+        if not self.enabled or total == 0:
+            return
+        self.done[label] = self.done.get(label, 0) + step
+        share = self.done[label] / total
+        bar = "█" * int(30 * share) + "·" * (30 - int(30 * share))
+        end = "\n" if self.done[label] >= total else ""
+        print(
+            f"\r{label}: kiểm tra phiếu {bar} {self.done[label]}/{total}",
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def find_tracker(record: Record, code: str) -> tuple[int, str] | None:
+    """The round and full tracker of the ballot whose receipt code is ``code``."""
+    wanted = code.replace("-", "").replace(" ", "").upper()
+    for number, ballots in sorted(record.ballots.items()):
+        for ballot in ballots:
+            try:
+                value = tracker(ballot)
+            except Exception:
+                continue
+            if tracker_code(value).replace("-", "") == wanted:
+                return number, value.hex()
+    return None
+
+
+def check_extends(old: Record, new: Record, report: Report) -> None:
+    """OLD's log must be an exact prefix of NEW's: nothing dropped, reordered or rewritten."""
+    old_hashes = [e.get("hash") for e in old.events if isinstance(e, dict)]
+    new_hashes = [e.get("hash") for e in new.events if isinstance(e, dict)]
+    same_key = old.index.get("server_key") == new.index.get("server_key")
+    pairs = zip(old_hashes, new_hashes, strict=False)
+    first_difference = next(
+        (i for i, (a, b) in enumerate(pairs) if a != b), min(len(old_hashes), len(new_hashes))
+    )
+    extends = same_key and first_difference == len(old_hashes)
+    report.expect(
+        extends,
+        "extends.prefix",
+        "record",
+        f"the new log differs from the old one at event {first_difference}",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        record = load_record(args.record)
+        old = load_record(args.extends) if args.extends else None
+    except RecordError as error:
+        message = {"ok": False, "error": str(error)}
+        print(json.dumps(message, ensure_ascii=False) if args.json else f"Lỗi: {error}")
+        return 2
+    if args.tracker:
+        return run_tracker(record, args)
+    report = verify_record(record, workers=args.workers, progress=TerminalProgress())
+    if old is not None:
+        check_extends(old, record, report)
+        try:
+            key = VerifyKey(verify_key_from_hex(old.index.get("server_key"), "old").encode())
+            for finding in verify_log(old.events, key):
+                report.fail(
+                    f"log.{finding.check}", f"old record, {finding.subject}", finding.detail
+                )
+        except TallyError as error:
+            report.fail("log.server_key", "old record", str(error))
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        print(render(report, args.lang, args.verbose))
+    return 0 if report.passed else 1
+
+
+def run_tracker(record: Record, args: argparse.Namespace) -> int:
+    found = find_tracker(record, args.tracker)
+    report = verify_record(record, workers=args.workers)
+    counted = found is not None and report.passed
+    answer = {
+        "tracker": args.tracker,
+        "found": found is not None,
+        "round": None if found is None else found[0],
+        "counted": counted,
+        "record_ok": report.passed,
+    }
+    if args.json:
+        print(json.dumps(answer, ensure_ascii=False))
+    elif found is None:
+        print(
+            "Không tìm thấy phiếu có mã này trong hồ sơ."
+            if args.lang != "en"
+            else "No ballot with this tracker is in the record."
+        )
+    else:
+        vi = f"Phiếu {args.tracker} có trong hồ sơ (vòng {found[0]}) và " + (
+            "đã được kiểm." if counted else "hồ sơ có lỗi — xem báo cáo đầy đủ."
+        )
+        en = f"Ballot {args.tracker} is in the record (round {found[0]}) and " + (
+            "was counted." if counted else "the record has errors — see the full report."
+        )
+        print(en if args.lang == "en" else vi)
+    return 0 if counted else 1

@@ -1,0 +1,98 @@
+"""``phieukin export``: write the meeting's complete public record as ``record.zip``.
+
+The record is read from the meeting database and written atomically (a temporary file renamed
+into place), so an inspector never gets half a record. Its format is docs/RECORD.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from ballot_server.store import DATABASE_NAME, Store
+from tally.canonical import canonical_json
+
+RECORD_NAME = "record.zip"
+MINUTE_PDF = "minute.pdf"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="xuất hồ sơ công khai record.zip (export the public record)",
+        description="Ghi toàn bộ hồ sơ công khai của hội nghị vào DIR/record.zip để kiểm tra.",
+    )
+    parser.add_argument("dir", type=Path, help="thư mục hội nghị (meeting folder)")
+    parser.set_defaults(func=run)
+
+
+def record_bytes(store: Store, minute_pdf: bytes | None = None) -> bytes:
+    """The record of the meeting in ``store`` as the bytes of a zip file."""
+    events = store.events()
+    meeting = store.setting("meeting", {}) or {}
+    rounds = [r[0] for r in store.db.execute("SELECT number FROM rounds ORDER BY number")]
+    files: dict[str, bytes] = {
+        "events.jsonl": b"".join(canonical_json(entry) + b"\n" for entry in events)
+    }
+    ballot_counts: dict[str, dict[str, int]] = {}
+    for number in rounds:
+        rows = store.db.execute(
+            "SELECT ballot FROM ballots WHERE round = ? ORDER BY tracker", [number]
+        ).fetchall()
+        files[f"ballots/round-{number}.jsonl"] = b"".join(
+            canonical_json(json.loads(row[0])) + b"\n" for row in rows
+        )
+        ballot_counts[str(number)] = {"ballots": len(rows)}
+    if minute_pdf is not None:
+        files[MINUTE_PDF] = minute_pdf
+    index: dict[str, Any] = {
+        "version": 1,
+        "kind": "phieukin/record",
+        "meeting": {"id": meeting.get("id", ""), "title": meeting.get("title", "")},
+        "server_key": store.server_key().verify_key.encode().hex(),
+        "events": len(events),
+        "head": events[-1]["hash"] if events else "",
+        "rounds": ballot_counts,
+        "files": sorted(files),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in [("record.json", canonical_json(index)), *sorted(files.items())]:
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def write_record(folder: Path, minute_pdf: bytes | None = None) -> Path:
+    """Write ``folder/record.zip`` atomically from the meeting database in ``folder``."""
+    if not (folder / DATABASE_NAME).is_file():
+        raise FileNotFoundError(f"{folder / DATABASE_NAME} does not exist")
+    store = Store(folder)
+    try:
+        data = record_bytes(store, minute_pdf)
+    finally:
+        store.close()
+    target = folder / RECORD_NAME
+    temporary = folder / (RECORD_NAME + ".tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    temporary.replace(target)
+    return target
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        target = write_record(args.dir)
+    except FileNotFoundError as error:
+        print(f"Lỗi: không tìm thấy cơ sở dữ liệu hội nghị ({error}).")
+        return 2
+    print(f"Đã ghi hồ sơ: {target}")
+    return 0
