@@ -15,7 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     """Build the full ``phieukin`` parser with every package's subcommands."""
     from audit import cli as audit_cli
     from ballot_client import cli as client_cli
-    from ballot_server import demo, export, serve
+    from ballot_server import demo, export, minute_cli, serve
 
     parser = argparse.ArgumentParser(
         prog="phieukin",
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve.register(subparsers)
     demo.register(subparsers)
+    minute_cli.register(subparsers)
     export.register(subparsers)
     client_cli.register(subparsers)
     audit_cli.register(subparsers)

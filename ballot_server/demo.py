@@ -290,7 +290,52 @@ async def play(args: argparse.Namespace, base: str, secret: str, server: subproc
             json.dumps({"round": number, "counts": counts}, ensure_ascii=False, indent=1) + "\n",
             encoding="utf-8",
         )
+        await make_minute(chair, public, trustees, credentials, args.out)
     return 0
+
+
+async def make_minute(
+    chair: MeetingClient,
+    public: MeetingClient,
+    trustees: list,
+    credentials: dict[int, str],
+    folder: Path,
+) -> None:
+    """The chair makes the minute, every committee member signs its digest with the key of the
+    ceremony; minute.json (with the signatures) and minute.pdf are downloaded into ``folder``."""
+    from nacl.signing import SigningKey
+
+    from ballot_client.remote import CREDENTIAL_HEADER
+    from tally.crypto.signatures import sign
+
+    made = await chair.post("/api/chair/minute", {})
+    digest = bytes.fromhex(made["digest"])
+    for trustee in trustees:
+        signature = sign(SigningKey(trustee.secrets.signing_seed), "minute", digest).hex()
+        await public.post(
+            "/api/minute/signatures",
+            {"digest": made["digest"], "signature": signature},
+            headers={CREDENTIAL_HEADER: credentials[trustee.index]},
+        )
+    document = await public.get("/api/minute")
+    (folder / "minute.json").write_text(
+        json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    async with public.session.get(public.base + "/minute.pdf") as response:
+        response.raise_for_status()
+        (folder / "minute.pdf").write_bytes(await response.read())
+    print(
+        f"8. Biên bản kiểm phiếu: máy chủ và {len(document['signatures'])} thành viên ban kiểm "
+        f"phiếu đã ký số; vân tay {made['digest'][:16]}…; {folder / 'minute.pdf'}"
+    )
+    for rnd in document["minute"]["rounds"]:
+        for subject in rnd["subjects"]:
+            flag = {"over": " (vượt tỷ lệ XS)", "tie": " (hoà tỷ lệ XS, cần vòng sau)"}.get(
+                subject["quota"] or "", ""
+            )
+            level = subject["level"] or "chưa xác định (chuyển cấp trên)"
+            adjusted = " *" if subject["adjustments"] and not flag else ""
+            print(f"   {subject['name']:<28} {level}{flag}{adjusted}")
 
 
 async def serve_forever(

@@ -101,7 +101,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": ParagraphStyle("body-j", parent=base, alignment=TA_JUSTIFY, spaceAfter=3),
         "left": base,
         "head-left": ParagraphStyle(
-            "hl", parent=base, alignment=TA_CENTER, fontSize=10.5, leading=14
+            "hl", parent=base, alignment=TA_CENTER, fontSize=10, leading=13.5
         ),
         "head-right": ParagraphStyle("hr", parent=base, alignment=TA_CENTER, fontSize=12.5),
         "date": ParagraphStyle(
@@ -195,7 +195,7 @@ def _header(minute: dict[str, Any], s: dict[str, ParagraphStyle]) -> Table:
             s["date"],
         ),
     ]
-    table = Table([[left, right]], colWidths=[82 * mm, 78 * mm])
+    table = Table([[left, right]], colWidths=[84 * mm, 76 * mm])
     table.setStyle(
         TableStyle(
             [

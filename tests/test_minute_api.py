@@ -3,6 +3,8 @@ committee (and refused when the digest, the key or the signature is wrong), logg
 
 from __future__ import annotations
 
+import argparse
+import json
 import random
 
 import aiohttp
@@ -10,7 +12,7 @@ import pytest
 from nacl.signing import SigningKey
 
 from ballot_client.remote import CREDENTIAL_HEADER, MeetingClient, decrypt_round, run_committee
-from ballot_server import keys
+from ballot_server import keys, minute_cli
 from ballot_server.demo import setup_meeting
 from tally.canonical import canonical_json
 from tally.crypto.signatures import sign, verify_key_from_hex, verify_signature
@@ -133,7 +135,12 @@ async def test_minute_is_made_signed_and_cosigned(counted, tmp_path) -> None:
     assert pdf.status == 200 and pdf.content_type == "application/pdf"
     body = await pdf.read()
     assert body.startswith(b"%PDF-") and len(body) > 5000
-    (tmp_path / "minute.pdf").write_bytes(body)
+
+    # phieukin minute DIR writes the same signed document and its PDF from the database
+    assert minute_cli.run(argparse.Namespace(dir=tmp_path)) == 0
+    written = json.loads((tmp_path / "minute.json").read_text("utf-8"))
+    assert written == current
+    assert (tmp_path / "minute.pdf").read_bytes().startswith(b"%PDF-")
 
 
 async def test_minute_content_follows_the_roll_and_the_count(counted) -> None:
