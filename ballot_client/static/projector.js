@@ -8,8 +8,9 @@
  */
 
 import {
-  applyI18n, initI18n, mountLanguageSwitch, onLangChange, t,
+  applyI18n, getLang, initI18n, mountLanguageSwitch, onLangChange, t,
 } from '/static/i18n.js';
+import { fetchResults, renderResults } from '/static/results.js';
 
 const $ = (id) => document.getElementById(id);
 const RETRY_MS = 3000;
@@ -25,7 +26,40 @@ function formatDate(text) {
 }
 
 function phaseText(phase) {
+  if (phase === 'counted') return t('phase.decrypted');
   return KNOWN_PHASES.includes(phase) ? t(`phase.${phase}`) : t('phase.unknown', { phase });
+}
+
+// --- results, once the round is counted: per person the votes and the decision, a page of
+// RESULT_ROWS people at a time, turning every RESULT_PAGE_MS -----------------------------------
+const RESULT_ROWS = 4;
+const RESULT_PAGE_MS = 15000;
+let results = null;
+let resultPage = 0;
+let resultTimer = null;
+
+function renderResultsSection() {
+  const box = $('pj-results');
+  const show = last?.phase === 'counted' && results && results.round === last.round;
+  box.hidden = !show;
+  if (!show) return;
+  const pages = renderResults(box, results, { lang: getLang(), page: resultPage, perPage: RESULT_ROWS });
+  if (pages > 1 && !resultTimer) {
+    resultTimer = setInterval(() => {
+      resultPage = (resultPage + 1) % pages;
+      renderResultsSection();
+    }, RESULT_PAGE_MS);
+  }
+}
+
+async function loadResults() {
+  if (last?.phase !== 'counted' || results?.round === last.round) return;
+  const fetched = await fetchResults(last.round).catch(() => null);
+  if (fetched) {
+    results = fetched;
+    resultPage = 0;
+    renderResultsSection();
+  }
 }
 
 function joinUrl(status) {
@@ -64,6 +98,8 @@ function render() {
   $('pj-join').hidden = !open;
   $('pj-join-url').textContent = joinUrl(status);
 
+  renderResultsSection();
+
   const conn = $('pj-conn');
   conn.dataset.state = connection;
   conn.textContent = connection === 'live' ? `● ${t('projector.live')}` : `⚠ ${t('projector.reconnecting')}`;
@@ -74,6 +110,7 @@ function update(message) {
   if (!message || typeof message !== 'object') return;
   last = message;
   render();
+  loadResults();
 }
 
 function connect() {
