@@ -308,3 +308,55 @@ async def test_a_forged_share_is_named_and_reported(started) -> None:
     assert app[keys.ROUNDS].phase(1) == "ceremony"
     # Member 1's backup still holds its ceremony secrets (nothing was confirmed).
     assert decrypt_backup((folder / "m1.json").read_bytes(), PASSPHRASE).secret_share is None
+
+
+def test_the_backup_qr_code_matches_the_python_qrcode_package_module_for_module() -> None:
+    """The committee page draws the backup QR itself (ballot_client/static/qr.js)."""
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M
+    from qrcode.util import MODE_8BIT_BYTE, QRData
+
+    backup = json.dumps(VECTORS["cases"][1]["backup"], separators=(",", ":"))
+    cases = []
+    for text, version, ecl, mask in [
+        ("hello", 1, "L", 0),
+        ("x" * 40, 3, "M", 5),
+        (backup[:250], 10, "L", 2),
+        (backup[:800], 20, "L", 7),
+        (backup[:800], 24, "M", 3),
+        ("w" * 1500, 33, "L", 4),
+        ("é" * 400, 40, "M", 6),
+    ]:
+        code = qrcode.QRCode(
+            version=version,
+            error_correction=ERROR_CORRECT_L if ecl == "L" else ERROR_CORRECT_M,
+            mask_pattern=mask,
+            border=0,
+        )
+        code.add_data(QRData(text.encode("utf-8"), mode=MODE_8BIT_BYTE), optimize=0)
+        code.make(fit=False)
+        cases.append(
+            {
+                "text": text,
+                "version": version,
+                "ecl": ecl,
+                "mask": mask,
+                "modules": [[bool(m) for m in row] for row in code.modules],
+            }
+        )
+    qr = (ROOT / "ballot_client" / "static" / "qr.js").as_uri()
+    same = node(
+        f"const {{ qrMatrix }} = await import({json.dumps(qr)});\n"
+        "console.log(JSON.stringify(input.map((c) => JSON.stringify(qrMatrix(c.text, "
+        "{ecl: c.ecl, version: c.version, mask: c.mask}).modules) === JSON.stringify(c.modules))));"
+        "\n",
+        cases,
+    )
+    assert same == [True] * len(cases)
+    chosen = node(
+        f"const {{ qrMatrix }} = await import({json.dumps(qr)});\n"
+        "const m = qrMatrix(input.text);\n"
+        "console.log(JSON.stringify({version: m.version, size: m.size}));",
+        {"text": backup},
+    )
+    assert chosen["size"] == 4 * chosen["version"] + 17 and chosen["version"] <= 25

@@ -1,0 +1,253 @@
+"""The committee page (``/committee#c=CREDENTIAL&r=1``) in Chromium: three phones run the key
+ceremony, one reloads mid-way, a backup is saved and restored on a new phone, ballots are cast,
+voting closes and two of the three members decrypt (one is absent); a forged share is named."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from typing import Any
+
+import pytest
+from playwright.async_api import Page, expect
+
+from ballot_client.remote import CREDENTIAL_HEADER
+from ballot_client.trustee_cli import decrypt_backup
+from ballot_server import keys
+from tally.crypto import ceremony
+from tally.crypto.group import RISTRETTO255
+from tally.crypto.nonces import system_nonce
+from tally.manifest import Manifest
+from tests.browser.conftest import PHONE, Meeting, OpenPage, artifact, record_timing
+from tests.server_support import rating_manifest
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
+
+PASSPHRASE = "mật khẩu ban kiểm phiếu"
+NAMES = {1: "Trưởng ban", 2: "Ủy viên 1", 3: "Ủy viên 2"}
+
+
+def start_round(meeting: Meeting, rated: int = 3) -> dict[int, str]:
+    """Round 1 in its key ceremony, as the chair's "start round" makes it; the members' links."""
+    manifest = rating_manifest(rated)
+    subjects = {q["id"]: i for i, q in enumerate(manifest["questions"], start=1)}
+    credentials = meeting.app[keys.ROUNDS].start(manifest, subjects)
+    return {i: meeting.at(f"/committee#c={c}&r=1") for i, c in credentials.items()}
+
+
+async def expect_step(page: Page, number: int, state: str) -> None:
+    await expect(page.get_by_test_id(f"step-{number}")).to_have_attribute("data-state", state)
+
+
+async def expect_status(page: Page, key: str) -> None:
+    await expect(page.get_by_test_id("status")).to_have_attribute("data-state", key)
+
+
+async def local_secret_share(page: Page) -> str | None:
+    stored = json.loads(await page.evaluate("JSON.stringify(Object.assign({}, localStorage))"))
+    for key, value in stored.items():
+        if key.startswith("phieukin.trustee."):
+            return json.loads(value)["secrets"]["secret_share"]
+    return None
+
+
+@pytest.mark.meeting(voting=False)
+async def test_three_phones_run_the_ceremony_and_two_decrypt(
+    meeting: Meeting, open_page: OpenPage
+) -> None:
+    urls = start_round(meeting)
+    rounds = meeting.app[keys.ROUNDS]
+    tabs = {i: await open_page(urls[i], viewport=PHONE) for i in urls}
+    pages = {i: tab.page for i, tab in tabs.items()}
+    bodies: list[str] = []
+    for page in pages.values():
+        page.on(
+            "request", lambda r: bodies.append(r.post_data or "") if r.method == "POST" else None
+        )
+
+    page1 = pages[1]
+    await expect(page1.get_by_test_id("member")).to_have_text("Thành viên 1 — Trưởng ban")
+    await expect(page1.get_by_test_id("round")).to_have_text("1")
+    await expect(page1.get_by_test_id("phase")).to_have_text("Ban kiểm phiếu đang tạo khóa")
+    await expect(page1.locator("html")).to_have_attribute("lang", "vi")
+    await expect_step(page1, 1, "active")
+    assert await page1.evaluate("window.isSecureContext") is False
+    assert await page1.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    box = await page1.get_by_test_id("make-key").bounding_box()
+    assert box and box["height"] >= 44
+
+    started = time.perf_counter()
+    await pages[2].get_by_test_id("make-key").click()
+    await expect_step(pages[2], 1, "done")
+    await expect(pages[2].get_by_test_id("step-2")).to_contain_text("1/3")
+    # Phone 2 reloads mid-ceremony: it resumes from its stored secrets, not from scratch.
+    await pages[2].reload()
+    await expect_step(pages[2], 1, "done")
+    await expect_step(pages[2], 2, "active")
+    await expect(pages[2].get_by_test_id("make-key")).to_be_hidden()
+    await page1.screenshot(path=artifact("committee-ceremony-start.png"))
+
+    await pages[1].get_by_test_id("make-key").click()
+    await pages[3].get_by_test_id("make-key").click()
+    for page in pages.values():
+        await expect_status(page, "cm.status.ready")
+    ceremony_s = time.perf_counter() - started
+    assert rounds.phase(1) == "ready"
+    context = rounds.context(1)
+    await expect(page1.get_by_test_id("fingerprint")).to_contain_text(
+        context.fingerprint.hex()[:4].upper()
+    )
+    for i, page in pages.items():
+        share = await local_secret_share(page)
+        assert share is not None
+        assert RISTRETTO255.base_mul(RISTRETTO255.scalar_from_hex(share)) == context.public_share(i)
+        assert all(share not in body for body in bodies), "a secret share left the phone"
+
+    # Member 1 saves an encrypted backup (file and QR).
+    await page1.get_by_test_id("backup-pass").fill("short")
+    await page1.get_by_test_id("backup-pass2").fill("short")
+    await page1.get_by_test_id("backup-make").click()
+    await expect(page1.get_by_test_id("backup-error")).to_contain_text("ít nhất 8 ký tự")
+    await page1.get_by_test_id("backup-pass").fill(PASSPHRASE)
+    await page1.get_by_test_id("backup-pass2").fill(PASSPHRASE + "x")
+    await page1.get_by_test_id("backup-make").click()
+    await expect(page1.get_by_test_id("backup-error")).to_contain_text("không giống nhau")
+    await page1.get_by_test_id("backup-pass2").fill(PASSPHRASE)
+    await page1.get_by_test_id("backup-make").click()
+    await expect(page1.get_by_test_id("backup-ready")).to_be_visible()
+    async with page1.expect_download() as downloading:
+        await page1.get_by_test_id("backup-file").click()
+    download = await downloading.value
+    assert download.suggested_filename == "phieukin-test-meeting-r1-thanhvien1.json"
+    backup_text = (await download.path()).read_text(encoding="utf-8")
+    restored = decrypt_backup(backup_text, PASSPHRASE)  # the laptop CLI opens the phone's backup
+    assert restored.index == 1 and restored.coefficients is None
+    assert RISTRETTO255.base_mul(restored.secret_share) == context.public_share(1)
+    await page1.get_by_test_id("backup-qr-toggle").click()
+    await expect(page1.get_by_test_id("backup-qr").locator("svg path")).to_have_count(1)
+    await page1.screenshot(path=artifact("committee-backup.png"), full_page=True)
+
+    # Member 1's phone loses its storage: a new phone restores from the backup file.
+    await tabs[1].page.context.close()
+    phone = await open_page(urls[1], viewport=PHONE)
+    page1 = pages[1] = phone.page
+    await expect(page1.get_by_test_id("restore")).to_be_visible()
+    await page1.get_by_test_id("restore-file").set_input_files(
+        files=[
+            {
+                "name": "backup.json",
+                "mimeType": "application/json",
+                "buffer": backup_text.encode("utf-8"),
+            }
+        ]
+    )
+    await page1.get_by_test_id("restore-pass").fill("wrong passphrase")
+    await page1.get_by_test_id("restore-button").click()
+    await expect(page1.get_by_test_id("restore-error")).to_contain_text("Sai mật khẩu")
+    await page1.get_by_test_id("restore-pass").fill(PASSPHRASE)
+    await page1.get_by_test_id("restore-button").click()
+    await expect_status(page1, "cm.status.ready")
+
+    # Voting: ballots from the Python client, then close.
+    tokens = rounds.issue_tokens(1, 4)
+    rounds.open_voting(1)
+    rng = random.Random(11)
+    choices = [[rng.randrange(4) for _ in range(3)] for _ in tokens]
+    for token, choice in zip(tokens, choices, strict=True):
+        await meeting.voter.vote(1, token, choice)
+    await expect_status(page1, "cm.status.voting")
+    rounds.close_voting(1)
+
+    for page in pages.values():
+        await expect(page.get_by_test_id("ballot-count")).to_have_text("4")
+    await expect(page1.get_by_test_id("decrypt-button")).to_have_text("Giải mã")
+    await page1.screenshot(path=artifact("committee-decrypt.png"), full_page=True)
+    decrypting = time.perf_counter()
+    await page1.get_by_test_id("decrypt-button").click()
+    await expect_status(page1, "cm.status.decrypted")
+    await expect(page1.get_by_test_id("status-title")).to_have_text(
+        "Đã gửi phần giải mã của đồng chí"
+    )
+    # member 2 is absent; member 3 decrypts: 2 of 3 is enough
+    await pages[3].get_by_test_id("decrypt-button").click()
+    await expect_status(pages[3], "cm.status.counted")
+    decrypt_s = time.perf_counter() - decrypting
+    await expect_status(page1, "cm.status.counted")
+    await expect_status(pages[2], "cm.status.counted")
+    await pages[3].screenshot(path=artifact("committee-counted.png"))
+
+    code, answer = await meeting.get("/api/rounds/1/counts")
+    assert code == 200
+    expected = {
+        f"m{q + 1:02d}": [sum(1 for c in choices if c[q] == o) for o in range(4)] for q in range(3)
+    }
+    assert answer["counts"] == expected
+    # English switch
+    await pages[3].get_by_test_id("lang-en").click()
+    await expect(pages[3].get_by_test_id("status-title")).to_have_text("The count is complete")
+    for tab in (phone, tabs[2], tabs[3]):
+        tab.assert_no_errors()
+    record_timing(
+        f"committee page, 3 phones: first 'make key' -> election published on every phone "
+        f"{ceremony_s:.2f} s (with one reload); 'Giải mã' on 2 phones -> count complete "
+        f"{decrypt_s:.2f} s"
+    )
+
+
+@pytest.mark.meeting(voting=False)
+async def test_a_forged_share_is_named_and_reported(meeting: Meeting, open_page: OpenPage) -> None:
+    urls = start_round(meeting)
+    app = meeting.app
+    credentials = {i: url.split("#c=")[1].split("&")[0] for i, url in urls.items()}
+    # Member 3 is played from Python and lies to member 1.
+    manifest = Manifest.from_json(app[keys.ROUNDS].ceremony_state(1)["manifest"])
+    forger, announcement = ceremony.make_trustee(
+        RISTRETTO255, manifest.hash, 3, manifest.threshold, system_nonce
+    )
+    headers = {CREDENTIAL_HEADER: credentials[3]}
+    await meeting.voter.post(
+        "/api/rounds/1/ceremony/announcement", announcement.to_json(), headers=headers
+    )
+    pages = {i: (await open_page(urls[i], viewport=PHONE)).page for i in (1, 2)}
+    for page in pages.values():
+        await page.get_by_test_id("make-key").click()
+    for page in pages.values():
+        await expect_step(page, 2, "done")
+        await expect_step(page, 3, "active")
+
+    state: dict[str, Any] = app[keys.ROUNDS].ceremony_state(1)
+    others = {
+        t["index"]: ceremony.Announcement.from_json(RISTRETTO255, t["announcement"], 2)
+        for t in state["trustees"]
+    }
+    shares = [
+        ceremony.make_encrypted_share(
+            RISTRETTO255, manifest.hash, forger, others[j], system_nonce
+        ).to_json()
+        for j in (1, 2)
+    ]
+    shares[0]["ciphertext"] = "00" * 48  # member 1's share does not decrypt
+    await meeting.voter.post("/api/rounds/1/ceremony/shares", shares, headers=headers)
+
+    page1 = pages[1]
+    error = page1.get_by_test_id("error")
+    await expect(error).to_contain_text("Thành viên 3 — Ủy viên 2")
+    await expect(error).to_contain_text("không giải mã được")
+    await expect_step(page1, 3, "failed")
+    await expect_step(pages[2], 3, "done")  # member 2's share from 3 was honest
+    await page1.screenshot(path=artifact("committee-forged-share.png"), full_page=True)
+    complaints = [
+        e["event"]["body"]
+        for e in app[keys.STORE].events()
+        if e["event"]["type"] == "trustee-complaint"
+    ]
+    assert complaints == [{"round": 1, "trustee": 1, "accused": 3, "check": "decryption"}]
+    assert app[keys.ROUNDS].phase(1) == "ceremony"
+    # A reload still names the sender (kept on the phone), without complaining twice.
+    await page1.reload()
+    await expect(page1.get_by_test_id("error")).to_contain_text("Thành viên 3 — Ủy viên 2")
+    await expect_step(page1, 3, "failed")
+    assert (
+        len([e for e in app[keys.STORE].events() if e["event"]["type"] == "trustee-complaint"]) == 1
+    )
