@@ -81,6 +81,9 @@ const LABELS_EN = {
   cancel: 'Cancel token', voting_title: '8. Open and close voting', open: 'Open voting',
   close: 'Close voting…', close_confirm_text: 'After closing nobody can vote any more. Close voting?',
   close_yes: 'Yes, close voting', close_no: 'Back',
+  nav_minute: '9. Results / minute', minute_title: '9. Results and the minute',
+  minute_number: 'Minute number (may stay empty)', make_minute: 'Make the minute',
+  open_pdf: 'Open the minute (PDF)',
 };
 
 let lang = localStorage.getItem('phieukin-lang') === 'en' ? 'en' : 'vi';

@@ -70,3 +70,22 @@ async def test_projector_shows_results_after_the_count_and_not_before(
     await expect(results).to_contain_text("Tỷ lệ XS")
     await page.screenshot(path=artifact("projector-results.png"))
     tab.assert_no_errors()
+
+    # The chair's page: the same results, then the minute is made and nobody has signed yet.
+    desk = await open_page(
+        meeting.at("/chair"), viewport={"width": 1280, "height": 900}, phone=False
+    )
+    await desk.page.locator("#secret").fill(CHAIR_SECRET)
+    await desk.page.locator("#login-form button").click()
+    chair_results = desk.page.get_by_test_id("chair-results")
+    await expect(chair_results.get_by_test_id(f"level-{first['id']}")).to_be_visible()
+    await expect(desk.page.locator("#make-minute")).to_be_enabled()
+    await desk.page.locator("#make-minute").click()
+    signatures = desk.page.get_by_test_id("minute-signatures")
+    await expect(signatures.locator("li")).to_have_count(3)
+    await expect(signatures.locator("li[data-signed=false]")).to_have_count(3)
+    await expect(desk.page.locator("#minute-pdf")).to_be_visible()
+    _, minute = await meeting.get("/api/minute")
+    await expect(desk.page.get_by_test_id("minute-status")).to_contain_text(minute["digest"])
+    await desk.page.locator("#minute-section").screenshot(path=artifact("chair-minute.png"))
+    desk.assert_no_errors()
