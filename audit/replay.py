@@ -42,6 +42,7 @@ class Replay:
     rounds: dict[int, RoundEvents] = field(default_factory=dict)
     minute: dict[str, Any] | None = None
     minute_signatures: list[dict[str, Any]] = field(default_factory=list)
+    minute_pdf: dict[str, Any] | None = None
     unknown: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -114,6 +115,8 @@ def replay(events: list[dict[str, Any]]) -> Replay:
             state.minute = body
         elif kind == "minute-signature":
             state.minute_signatures.append(body)
+        elif kind == "minute-pdf":
+            state.minute_pdf = body
         else:
             state.unknown.append((seq, str(kind)))
     state.rounds = dict(sorted(rounds.items()))

@@ -16,6 +16,7 @@ from typing import Any
 
 from ballot_server.store import DATABASE_NAME, Store
 from tally.canonical import canonical_json
+from tally.crypto.hashing import hash32
 
 RECORD_NAME = "record.zip"
 MINUTE_PDF = "minute.pdf"
@@ -69,12 +70,46 @@ def record_bytes(store: Store, minute_pdf: bytes | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def write_record(folder: Path, minute_pdf: bytes | None = None) -> Path:
+def log_minute_pdf(store: Store) -> bytes | None:
+    """Render the current minute's PDF and, if the log does not name these exact bytes yet,
+    log their hash (event ``minute-pdf``), so the printed minute is covered by the chain."""
+    from ballot_server.chair import Chair, ChairMemory
+    from ballot_server.config import ServerConfig
+    from ballot_server.minute_pdf import FontsMissing, render_minute_pdf
+    from ballot_server.minute_service import Minutes
+    from ballot_server.rounds import Rounds
+
+    chair = Chair(store, Rounds(store), ServerConfig(folder=store.path.parent), ChairMemory())
+    document = Minutes(store, chair).current()
+    if document is None:
+        return None
+    try:
+        pdf = render_minute_pdf(document)
+    except FontsMissing as error:
+        print(f"Cảnh báo: không in được biên bản PDF ({error}); hồ sơ không kèm PDF.")
+        return None
+    pdf_hash = hash32("minute-pdf", pdf).hex()
+    logged = [e["event"]["body"] for e in store.events() if e["event"]["type"] == "minute-pdf"]
+    if not logged or logged[-1].get("pdf_hash") != pdf_hash:
+        with store.transaction() as writing:
+            writing.append_event(
+                "minute-pdf",
+                {
+                    "digest": document["digest"],
+                    "pdf_hash": pdf_hash,
+                    "signatures": len(document["signatures"]),
+                },
+            )
+    return pdf
+
+
+def write_record(folder: Path) -> Path:
     """Write ``folder/record.zip`` atomically from the meeting database in ``folder``."""
     if not (folder / DATABASE_NAME).is_file():
         raise FileNotFoundError(f"{folder / DATABASE_NAME} does not exist")
     store = Store(folder)
     try:
+        minute_pdf = log_minute_pdf(store)
         data = record_bytes(store, minute_pdf)
     finally:
         store.close()

@@ -629,6 +629,7 @@ def render_minute_pdf(document: dict[str, Any]) -> bytes:
         author=meeting.get("cell", ""),
         subject=meeting.get("title", ""),
         creator="Phiếu Kín",
+        invariant=1,  # no creation time or random id: the same minute gives the same bytes
     )
     story: list = [_header(minute, s), Spacer(1, 8)]
     story.append(Paragraph("BIÊN BẢN KIỂM PHIẾU", s["title"]))
