@@ -9,6 +9,8 @@ Metrics (medians over repeated runs; R = rated members × 4 levels, N = ballots)
 - ``verify_ballot_ms_r30``, ``verify_ballot_ms_r50``: check every proof of one ballot, one core;
 - ``decrypt_combine_s_n30_r30``: aggregate 30 ballots, two trustees' decryption shares with
   proofs, verify both shares, combine (2 of 3) and recover the counts;
+- ``close_to_result_s_n30_r30``: the same through the server's services on a real meeting
+  folder, from closing voting to the counts, the rule decisions and the signed minute JSON;
 - ``scaling``: the same operations at several R (and N), to show how each grows.
 """
 
@@ -30,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ballot_client.trustee import Trustee, run_ceremony  # noqa: E402
+from bench.close_to_result import close_to_result  # noqa: E402
 from tally.aggregate import aggregate_ballots  # noqa: E402
 from tally.ballot import make_ballot, verify_ballot  # noqa: E402
 from tally.crypto.group import RISTRETTO255  # noqa: E402
@@ -136,6 +139,8 @@ def run(quick: bool, progress: Callable[[str], None]) -> dict:
     results["verify_ballot_ms_r30"] = scaling["verify_ballot_ms"]["30"]
     results["verify_ballot_ms_r50"] = scaling["verify_ballot_ms"]["50"]
     results["decrypt_combine_s_n30_r30"] = scaling["decrypt_combine_s_r30"]["30"]
+    progress("N=30, R=30: close → counts → decisions → signed minute (server services)")
+    results.update(close_to_result(30, 30, repeats=1 if quick else 3))
     progress("browser core under Node: encrypt")
     try:
         js = js_encrypt()
