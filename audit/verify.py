@@ -514,12 +514,15 @@ def _check_minute(
             report.ok("minute.signature", subject)
         except (TallyError, ValueError) as error:
             report.fail("minute.signature", subject, str(error))
-    pdf_hash = state.minute.get("pdf_hash")
-    if pdf_hash is not None or record.minute_pdf is not None:
+    logged_pdf = state.minute_pdf or {}
+    if logged_pdf or record.minute_pdf is not None:
         actual = None if record.minute_pdf is None else hash32("minute-pdf", record.minute_pdf)
         report.expect(
-            actual is not None and actual.hex() == pdf_hash,
+            actual is not None
+            and actual.hex() == logged_pdf.get("pdf_hash")
+            and logged_pdf.get("digest") == digest.hex(),
             "minute.pdf",
             "minute.pdf",
-            "the PDF is not the one the log names",
+            "the PDF is not the one the log names for this minute",
         )
+    check_minute_content(record, state, contexts, report)
