@@ -42,7 +42,10 @@ def _load(path: Path) -> bytes:
 
 
 def _serve(root: Path, relative: str) -> web.Response:
-    path = (root / relative).resolve()
+    try:
+        path = (root / relative).resolve()
+    except (ValueError, OSError):  # a NUL byte or a name the file system refuses
+        raise NotFound("Không có trang này.", "Not found.") from None
     if root.resolve() not in path.parents or not path.is_file() or path.suffix not in _TYPES:
         raise NotFound("Không có trang này.", "Not found.")
     return web.Response(
