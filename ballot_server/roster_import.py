@@ -305,6 +305,10 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[object]]]:
         if errors:
             raise RosterInvalid(errors)
         return out
+    except RosterInvalid:
+        raise
+    except Exception:  # a sheet is read lazily: broken XML or a corrupt member shows up here
+        raise RosterInvalid([RowError(0, "file", "Không đọc được tệp XLSX.")]) from None
     finally:
         book.close()
 
