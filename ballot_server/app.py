@@ -36,6 +36,13 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; form-action 'self'"
 )
 
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+_HTTP_MESSAGES = {
+    400: ("Yêu cầu không hợp lệ.", "Bad request."),
+    404: ("Không có trang này.", "Not found."),
+    405: ("Không hỗ trợ thao tác này ở địa chỉ này.", "Method not allowed."),
+}
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -52,8 +59,15 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPRequestEntityTooLarge:
         error = PayloadTooLarge("Dữ liệu gửi lên quá lớn.", "The request body is too large.")
         return web.json_response(error.to_json(), status=413)
-    except web.HTTPException:
-        raise
+    except web.HTTPException as exception:
+        if not 400 <= exception.status < 500:
+            raise
+        # the router's own refusals (no such path, wrong method) are JSON like every other error
+        error = ApiError(*_HTTP_MESSAGES.get(exception.status, _HTTP_MESSAGES[400]))
+        error.status = exception.status
+        error.code = _HTTP_CODES.get(exception.status, "bad_request")
+        headers = {k: v for k, v in exception.headers.items() if k in ("Allow",)}
+        return web.json_response(error.to_json(), status=exception.status, headers=headers)
     except Exception:
         reference = secrets.token_hex(4)
         log.exception("unexpected error, reference %s", reference)
