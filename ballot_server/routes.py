@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ballot_server.views import assets, chair, committee, minute, public
+from ballot_server.views import assets, chair, committee, minute, openapi, public
 
 
 def setup_routes(app: web.Application) -> None:
@@ -21,6 +21,7 @@ def setup_routes(app: web.Application) -> None:
             web.get("/js/{path:[A-Za-z0-9_]+\\.mjs}", assets.core),
             web.get("/vendor/{package}/{path:.+\\.js}", assets.vendor),
             # voters and projector
+            web.get("/api/openapi.json", openapi.get_openapi),
             web.get("/api/status", public.get_status),
             web.get("/join-qr.svg", public.join_qr),
             web.get("/api/stream", public.stream),
