@@ -525,4 +525,3 @@ def _check_minute(
             "minute.pdf",
             "the PDF is not the one the log names for this minute",
         )
-    check_minute_content(record, state, contexts, report)
