@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +55,18 @@ def check_ballot(manifest: dict[str, Any], election: dict[str, Any], ballot: obj
     return Verdict(tracker=verified.tracker.hex(), token_hash=verified.token_hash.hex())
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: exit as soon as the server process is gone (killed, crashed), so no
+    orphaned worker lingers after a crash and a restart."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 class BallotVerifier:
     """A pool of ``workers`` processes checking ballots (0: check in a thread, for tools)."""
 
@@ -60,7 +75,10 @@ class BallotVerifier:
         self._pool: ProcessPoolExecutor | None = None
         if workers > 0:
             self._pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
             )
 
     async def check(

@@ -8,10 +8,15 @@ must pass the independent verifier.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import os
 import random
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,3 +42,58 @@ def test_sigkill_while_voting_loses_nothing(tmp_path: Path) -> None:
     assert result["closed_ballots"] == 30 and result["counts_match"], context
     assert result["verify"] == "ok", context
     assert result["ok"] and done.returncode == 0, context
+
+
+def test_workers_exit_when_the_server_is_killed(tmp_path: Path) -> None:
+    """SIGKILL of the server process alone (not its children) must not leave its proof-checking
+    workers running: after a crash and a restart they would linger on the chair's laptop."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import aiohttp
+    from _meeting import MeetingClient, ServerProcess, chair_session, descendants, open_meeting
+
+    from tally.ballot import make_ballot
+    from tally.crypto.nonces import system_nonce
+    from tally.token import token_hash
+
+    server = ServerProcess(tmp_path / "meeting")
+
+    async def vote_once() -> list[int]:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session,
+            chair_session(server.secret, 60) as chair_http,
+        ):
+            public = MeetingClient(session, server.base)
+            await server.wait_up(public)
+            meeting = await open_meeting(public, MeetingClient(chair_http, server.base), 3, 1)
+            token = meeting.tokens[0]
+            ballot = make_ballot(meeting.context, token_hash(token), [1], system_nonce)
+            await public.submit(meeting.number, token, ballot)  # the workers now exist
+        return descendants(server.pid)
+
+    server.start()
+    workers: list[int] = []
+    try:
+        workers = asyncio.run(asyncio.wait_for(vote_once(), 90))
+        assert workers
+        server.process.send_signal(signal.SIGKILL)  # the server only, as a crash would
+        server.process.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        alive = workers
+        while alive and time.monotonic() < deadline:
+            alive = [pid for pid in workers if _running(pid)]
+            time.sleep(0.1)
+        assert not alive, f"workers {alive} outlived the killed server"
+    finally:
+        server.kill()
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (not a zombie)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
