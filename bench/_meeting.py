@@ -76,6 +76,16 @@ def peak_memory_kib(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, seconds) the process has used so far; 0 if gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class ServerProcess:
     """``phieukin serve`` for one meeting folder on a fixed port, restartable after a kill.
 
@@ -123,6 +133,13 @@ class ServerProcess:
             "workers_kib": sum(children),
             "worker_processes": len(children),
             "total_kib": server + sum(children),
+        }
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds used so far by the server process (its event loop) and its workers."""
+        return {
+            "server": cpu_seconds(self.pid),
+            "workers": sum(cpu_seconds(p) for p in descendants(self.pid)),
         }
 
     def kill(self) -> None:
@@ -248,6 +265,7 @@ __all__ = [
     "ServerProcess",
     "chair_session",
     "close_and_count",
+    "cpu_seconds",
     "descendants",
     "expected_counts",
     "make_minute",
