@@ -45,3 +45,6 @@ export {
   AGGREGATE_KIND, DECRYPTION_SHARE_KIND, aggregateToJson, loadAggregate, makeDecryptionShare,
   verifyDecryptionShare, lagrangeCoefficient, smallDiscreteLog, combineDecryptionShares,
 } from './decryption.mjs';
+export {
+  MINUTE_KIND, MINUTE_PURPOSE, MinuteRefused, minuteDigest, checkMinute, signMinute,
+} from './minute.mjs';
