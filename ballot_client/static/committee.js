@@ -11,16 +11,21 @@
  *
  * After voting closes: what the member is asked to decrypt (meeting, round, election
  * fingerprint, number of ballots), and the "Giải mã" button, which makes the decryption share
- * with its proofs and posts it. The page follows the ceremony state by polling it every second;
+ * with its proofs and posts it. Once the chair has made the minute, "Ký biên bản": what is signed
+ * in plain words (meeting, per round and person the proposed level, the minute's fingerprint);
+ * the phone recomputes the digest from the minute itself and refuses to sign when the server's
+ * differs (minute.mjs), then signs with the member's signing seed and shows who has signed.
+ * The page follows the ceremony state by polling it every second;
  * every step is idempotent, so a reload resumes where it stopped. The credential stays in the URL
  * fragment and travels only in the `X-Committee-Credential` header; no secret ever leaves the
  * phone except inside the passphrase-encrypted backup the member saves.
  */
 
 import {
-  InvalidShare, TallyError, baseMul, canonicalJson, combineSecretShare,
-  loadElection, loadManifest, makeDecryptionShare, makeEncryptedShares, makeTrustee, openShare,
-  pointToHex, publicShare, publicShareFromAnnouncements, verifyAnnouncement,
+  InvalidShare, MinuteRefused, TallyError, baseMul, canonicalJson, checkMinute, combineSecretShare,
+  hexToBytes, loadElection, loadManifest, makeDecryptionShare, makeEncryptedShares, makeTrustee,
+  openShare, pointToHex, publicShare, publicShareFromAnnouncements, signMinute, signingKeyFromHex,
+  verifyAnnouncement, verifySignature,
 } from '/js/index.mjs';
 import {
   KeystoreError, backupFileName, decryptBackup, encryptBackup, loadLocal, recordFromTrustee,
@@ -34,7 +39,7 @@ import {
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 1000;
 const CREDENTIAL_HEADER = 'X-Committee-Credential';
-const VIEWS = ['loading', 'ceremony', 'status', 'decrypt', 'backup', 'restore'];
+const VIEWS = ['loading', 'ceremony', 'status', 'decrypt', 'minute', 'backup', 'restore'];
 
 const state = {
   credential: null,
@@ -53,6 +58,8 @@ const state = {
   error: null,         // {key, vars, detail} of the error shown
   status: null,        // {key, vars, kind} of the status shown
   backupUrl: null,
+  minute: null,        // the last GET /api/minute document, or null
+  minuteShown: null,   // what the minute view was last drawn from (redrawn only on a change)
 };
 
 // ---- helpers --------------------------------------------------------------------------------
@@ -312,7 +319,8 @@ async function advance(ceremony) {
     return;
   }
   if (!state.record) {
-    showRestore(phase === 'closed' ? 'cm.restore.whyDecrypt' : 'cm.restore.whyLost');
+    const why = { closed: 'cm.restore.whyDecrypt', counted: 'cm.restore.whySign' }[phase];
+    showRestore(why ?? 'cm.restore.whyLost');
     return;
   }
   if (state.record.secretShare === null) {
@@ -332,9 +340,7 @@ async function advance(ceremony) {
     return;
   }
   if (phase === 'counted') {
-    showOnly('status');
-    showStatus('cm.status.counted', 'ok', {});
-    stop();
+    await showCounted();
     return;
   }
   showOnly('status');
@@ -552,8 +558,7 @@ $('decrypt').addEventListener('click', async () => {
     button.hidden = true;
     if (counted) {
       showOnly('status');
-      showStatus('cm.status.counted', 'ok');
-      stop();
+      showStatus('cm.status.counted', 'ok'); // the minute to sign follows once the chair makes it
     } else {
       showOnly('decrypt', 'status', 'backup');
       showStatus('cm.status.decrypted', 'wait', { t: state.loaded.threshold });
@@ -561,6 +566,176 @@ $('decrypt').addEventListener('click', async () => {
   } catch (error) {
     $('decrypt-status').textContent = '';
     transientError(error);
+  } finally {
+    state.busy = false;
+    button.disabled = false;
+  }
+});
+
+// ---- the minute -----------------------------------------------------------------------------
+
+/** "3f2a9b1c 0d4e7a55 …": the whole digest in groups of eight, as minute.pdf prints it. */
+function digestGroups(hex) {
+  return String(hex).match(/.{1,8}/g)?.join(' ') ?? '';
+}
+
+/** What this phone knows and the minute must agree with (checkMinute's `expected`). */
+function minuteExpectations() {
+  const expected = { index: state.index, signingSeed: state.record?.signingSeed };
+  if (state.last?.election) {
+    expected.round = state.round;
+    expected.fingerprint = loadElection(state.manifest, state.last.election).fingerprintHex;
+  }
+  return expected;
+}
+
+/** {digest} of a minute this phone may sign, or {refused: MinuteRefused}. */
+function judgeMinute(document_) {
+  try {
+    return checkMinute(document_, minuteExpectations());
+  } catch (error) {
+    if (error instanceof MinuteRefused) return { refused: error };
+    throw error;
+  }
+}
+
+async function showCounted() {
+  let document_ = null;
+  try {
+    document_ = await api('/api/minute');
+  } catch (error) {
+    if (!(error instanceof HttpError && error.status === 404)) throw error;
+  }
+  state.minute = document_;
+  if (!document_) {
+    showOnly('status');
+    showStatus('cm.status.counted', 'ok');
+    return;
+  }
+  renderMinute(document_);
+}
+
+function levelWords(subject) {
+  if (subject.level) return t(`level.${subject.level}`);
+  return t(subject.status === 'not_rated' ? 'cm.minute.notRated' : 'cm.minute.unresolved');
+}
+
+function subjectItem(subject) {
+  const votes = ['XS', 'TOT', 'HT', 'KHT']
+    .map((level) => `${level} ${subject.votes?.[level] ?? 0}`).join(' · ');
+  const notes = [];
+  if (subject.quota === 'over') notes.push(t('cm.minute.quotaOver'));
+  if (subject.quota === 'tie') notes.push(t('cm.minute.quotaTie'));
+  return el('li', { class: 'cm-minute-person', 'data-level': subject.level ?? '' },
+    el('span', { class: 'cm-minute-name', text: subject.name }),
+    el('strong', { class: 'cm-minute-level', text: levelWords(subject) }),
+    el('span', { class: 'meta', text: [t('cm.minute.votes', { votes }), ...notes].join(' — ') }));
+}
+
+function renderMinuteContent(minute, digest) {
+  const meeting = minute.meeting ?? {};
+  $('min-meeting').textContent = [meeting.title, meeting.cell].filter(Boolean).join(' · ');
+  $('min-when').textContent = [meeting.time, meeting.date, meeting.place].filter(Boolean).join(' · ');
+  $('min-roll').textContent = t('cm.minute.rollText', {
+    voters: minute.roll?.voters ?? '?', base: minute.roll?.base ?? '?',
+  });
+  const rounds = (minute.rounds ?? []).map((entry) => el('section', {
+    class: 'cm-minute-round', 'aria-label': t('cm.minute.round', { n: entry.round }),
+  },
+  el('h3', { class: 'cm-subtitle', text: t('cm.minute.round', { n: entry.round }) }),
+  el('p', { class: 'meta', text: t('cm.minute.ballots', { ballots: entry.ballots, voters: entry.voters }) }),
+  el('ul', { class: 'cm-minute-people', testid: `minute-round-${entry.round}` },
+    ...(entry.subjects ?? []).map(subjectItem))));
+  $('min-rounds').replaceChildren(...rounds);
+  $('min-digest').textContent = digestGroups(digest);
+}
+
+/** Whether `signature` by committee member `member` verifies on `digest` (never throws). */
+function verifies(keyHex, digest, signature) {
+  try {
+    verifySignature(signingKeyFromHex(keyHex, 'minute'), 'minute', hexToBytes(digest), signature, 'minute');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function renderSigners(document_, digest) {
+  const byTrustee = new Map((document_.signatures ?? []).map((s) => [s.trustee, s.signature]));
+  const items = [];
+  const serverOk = verifies(document_.minute.record?.server_key, digest, document_.server_signature);
+  items.push(el('li', { 'data-signed': String(serverOk), testid: 'signer-server' },
+    el('span', { text: `${t('cm.minute.server')}: ` }),
+    el('strong', { text: t(serverOk ? 'cm.minute.signed' : 'cm.minute.badSignature') })));
+  for (const member of document_.minute.committee) {
+    const signature = byTrustee.get(member.index);
+    const good = signature !== undefined && verifies(member.signing_key, digest, signature);
+    const key = signature === undefined ? 'cm.minute.unsigned' : good ? 'cm.minute.signed' : 'cm.minute.badSignature';
+    const who = t(member.role === 'head' ? 'cm.minute.head' : 'cm.minute.memberOf', { i: member.index, name: member.name });
+    items.push(el('li', {
+      'data-signed': String(good), 'data-trustee': String(member.index), testid: `signer-${member.index}`,
+      'aria-current': member.index === state.index ? 'true' : null,
+    },
+    el('span', { text: `${who}${member.index === state.index ? ` ${t('cm.minute.you')}` : ''}: ` }),
+    el('strong', { text: `${good ? '✓ ' : ''}${t(key)}` })));
+  }
+  $('min-signers').replaceChildren(...items);
+  return byTrustee;
+}
+
+function renderMinute(document_) {
+  const judged = judgeMinute(document_);
+  const digest = judged.refused ? judged.refused.computed ?? document_.digest : judged.digest;
+  const shown = `${getLang()}|${document_.digest}|${canonicalJson(document_.signatures ?? [])}|${judged.refused?.check ?? ''}`;
+  const mine = (document_.signatures ?? []).some((s) => s.trustee === state.index);
+  const view = judged.refused ? 'refused' : mine ? 'signed' : 'unsigned';
+  showOnly('status', 'minute');
+  $('view-minute').dataset.state = view;
+  if (state.minuteShown !== shown) {
+    state.minuteShown = shown;
+    renderMinuteContent(document_.minute, String(digest));
+    renderSigners(document_, String(digest));
+    const box = $('min-refused');
+    box.hidden = !judged.refused;
+    if (judged.refused) {
+      const { check, claimed = '', computed = '' } = judged.refused;
+      $('min-refused-title').textContent = t('cm.minute.refusedTitle');
+      $('min-refused-body').textContent = t(`cm.minute.refused.${check}`, {
+        claimed: digestGroups(claimed), computed: digestGroups(computed),
+      });
+      box.dataset.check = check;
+    }
+  }
+  $('sign-minute').hidden = view !== 'unsigned';
+  if (view === 'refused') showStatus('cm.status.minuteRefused', 'error');
+  else if (view === 'signed') {
+    const count = (document_.signatures ?? []).length;
+    showStatus('cm.status.signed', 'ok', { n: count, total: document_.minute.committee.length });
+  } else showStatus('cm.status.toSign', 'wait');
+}
+
+$('sign-minute').addEventListener('click', async () => {
+  if (state.busy || !state.minute || !state.record?.signingSeed) return;
+  state.busy = true;
+  const button = $('sign-minute');
+  button.disabled = true;
+  $('sign-status').textContent = t('cm.minute.working');
+  showError(null);
+  try {
+    // checked again here, on exactly the document shown: the digest is the phone's own
+    const body = signMinute(state.record.signingSeed, state.minute, minuteExpectations());
+    try {
+      await api('/api/minute/signatures', { method: 'POST', body });
+    } catch (error) {
+      if (!(error instanceof HttpError && error.code === 'already_signed')) throw error;
+    }
+    $('sign-status').textContent = t('cm.minute.sent');
+    state.minute = await api('/api/minute');
+    renderMinute(state.minute);
+  } catch (error) {
+    $('sign-status').textContent = '';
+    if (error instanceof MinuteRefused) renderMinute(state.minute);
+    else transientError(error);
   } finally {
     state.busy = false;
     button.disabled = false;
@@ -695,6 +870,7 @@ $('restore-form').addEventListener('submit', async (event) => {
 onLangChange(() => {
   applyI18n();
   document.title = `${t('app.name')} — ${t('cm.title')}`;
+  state.minuteShown = null;
   if (state.error) showError(state.error);
   if (state.status) showStatus(state.status.key, state.status.kind, state.status.vars);
   if (state.last) renderIdentity(state.last);

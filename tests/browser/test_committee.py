@@ -1,6 +1,8 @@
 """The committee page (``/committee#c=CREDENTIAL&r=1``) in Chromium: three phones run the key
 ceremony, one reloads mid-way, a backup is saved and restored on a new phone, ballots are cast,
-voting closes and two of the three members decrypt (one is absent); a forged share is named."""
+voting closes and two of the three members decrypt (one is absent); a forged share is named.
+After the count the chair makes the minute and two phones co-sign it; a phone given a minute whose
+content does not match the server's digest refuses to sign it."""
 
 from __future__ import annotations
 
@@ -9,18 +11,22 @@ import random
 import time
 from typing import Any
 
+import aiohttp
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, Route, expect
 
-from ballot_client.remote import CREDENTIAL_HEADER
+from ballot_client.remote import CREDENTIAL_HEADER, MeetingClient
 from ballot_client.trustee_cli import decrypt_backup
 from ballot_server import keys
+from ballot_server.demo import setup_meeting
 from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.nonces import system_nonce
+from tally.crypto.signatures import verify_key_from_hex, verify_signature
 from tally.manifest import Manifest
+from tally.minute import level_title, minute_digest
 from tests.browser.conftest import PHONE, Meeting, OpenPage, artifact, record_timing
-from tests.server_support import rating_manifest
+from tests.server_support import CHAIR_SECRET, rating_manifest
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -250,4 +256,132 @@ async def test_a_forged_share_is_named_and_reported(meeting: Meeting, open_page:
     await expect_step(page1, 3, "failed")
     assert (
         len([e for e in app[keys.STORE].events() if e["event"]["type"] == "trustee-complaint"]) == 1
+    )
+
+
+def grouped(digest: str) -> str:
+    return " ".join(digest[i : i + 8] for i in range(0, 64, 8))
+
+
+@pytest.mark.meeting(voting=False)
+async def test_after_the_count_two_phones_cosign_the_minute_and_a_forged_digest_is_refused(
+    meeting: Meeting, open_page: OpenPage
+) -> None:
+    public = MeetingClient(meeting.client.session, meeting.direct_url)
+    headers = {"Authorization": f"Bearer {CHAIR_SECRET}"}
+    async with aiohttp.ClientSession(headers=headers) as chair_session:
+        chair = MeetingClient(chair_session, meeting.direct_url)
+        # the chair's roster, attendance, rated members and committee, then round 1
+        number, credentials, _ = await setup_meeting(chair, 6, 4, random.Random(2))
+        urls = {i: meeting.at(f"/committee#c={c}&r={number}") for i, c in credentials.items()}
+        tabs = {i: await open_page(urls[i], viewport=PHONE) for i in urls}
+        pages = {i: tab.page for i, tab in tabs.items()}
+        for page in pages.values():
+            await page.get_by_test_id("make-key").click()
+        for page in pages.values():
+            await expect_status(page, "cm.status.ready")
+        context = await public.election(number)
+        tokens = (await chair.post(f"/api/chair/rounds/{number}/tokens", {}))["tokens"]
+        await chair.post(f"/api/chair/rounds/{number}/open", {})
+        rng = random.Random(4)
+        for token in tokens:
+            await public.vote(number, token, [rng.randrange(4) for _ in context.manifest.questions])
+        await chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
+        for i in (1, 3):  # member 2 is absent from the decryption
+            await pages[i].get_by_test_id("decrypt-button").click()
+        for page in pages.values():
+            await expect_status(page, "cm.status.counted")
+        await expect(pages[1].get_by_test_id("minute")).to_be_hidden()
+
+        # Phone 2 is handed a forged minute: a proposed level changed, the server's digest kept.
+        async def forged(route: Route) -> None:
+            code, body = await meeting.get("/api/minute")
+            if code == 200:
+                subject = body["minute"]["rounds"][0]["subjects"][0]
+                subject["level"] = "KHT" if subject["level"] != "KHT" else "XS"
+            await route.fulfill(status=code, json=body)
+
+        await pages[2].route("**/api/minute", forged)
+        posted: list[str] = []
+        pages[2].on(
+            "request",
+            lambda r: posted.append(r.url) if r.method == "POST" and "/minute" in r.url else None,
+        )
+        made = await chair.post("/api/chair/minute", {"number": "07", "time": "16:45"})
+
+    minute, digest = made["minute"], made["digest"]
+    first = minute["rounds"][0]["subjects"][0]
+    page1 = pages[1]
+    section = page1.get_by_test_id("minute")
+    await expect(section).to_have_attribute("data-state", "unsigned")
+    await expect_status(page1, "cm.status.toSign")
+    await expect(page1.get_by_test_id("minute-digest")).to_have_text(grouped(digest))
+    await expect(page1.get_by_test_id("minute-meeting")).to_contain_text(minute["meeting"]["title"])
+    people = page1.get_by_test_id(f"minute-round-{number}").locator("li")
+    await expect(people).to_have_count(len(minute["rounds"][0]["subjects"]))
+    await expect(people.first).to_contain_text(first["name"])
+    if first["level"]:
+        await expect(people.first).to_contain_text(level_title(first["level"]))
+    await expect(page1.get_by_test_id("signer-server")).to_have_attribute("data-signed", "true")
+    await expect(page1.get_by_test_id("signer-1")).to_contain_text("chưa ký")
+    assert await page1.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    box = await page1.get_by_test_id("sign-minute").bounding_box()
+    assert box and box["height"] >= 44
+    await page1.screenshot(path=artifact("committee-minute.png"), full_page=True)
+
+    # Phone 2 recomputed the digest from what it was given and refuses, saying why.
+    page2 = pages[2]
+    await expect(page2.get_by_test_id("minute")).to_have_attribute("data-state", "refused")
+    refused = page2.get_by_test_id("minute-refused")
+    await expect(refused).to_have_attribute("data-check", "digest")
+    await expect(refused).to_contain_text(grouped(digest))  # the server's digest, named
+    forged_digest = dict(made, minute=json.loads(json.dumps(minute)))
+    subject = forged_digest["minute"]["rounds"][0]["subjects"][0]
+    subject["level"] = "KHT" if subject["level"] != "KHT" else "XS"
+    await expect(refused).to_contain_text(grouped(minute_digest(forged_digest["minute"]).hex()))
+    await expect(page2.get_by_test_id("sign-minute")).to_be_hidden()
+    await expect_status(page2, "cm.status.minuteRefused")
+    await page2.screenshot(path=artifact("committee-minute-refused.png"), full_page=True)
+
+    signing = time.perf_counter()
+    await page1.get_by_test_id("sign-minute").click()
+    await expect(section).to_have_attribute("data-state", "signed")
+    await expect_status(page1, "cm.status.signed")
+    await pages[3].get_by_test_id("sign-minute").click()
+    await expect(pages[3].get_by_test_id("minute")).to_have_attribute("data-state", "signed")
+    sign_s = time.perf_counter() - signing
+    # every phone shows who has signed
+    for i in (1, 3):
+        await expect(page1.get_by_test_id(f"signer-{i}")).to_have_attribute("data-signed", "true")
+    await expect(page1.get_by_test_id("signer-2")).to_have_attribute("data-signed", "false")
+    await expect(page1.get_by_test_id("status-body")).to_contain_text("2/3")
+    await page1.screenshot(path=artifact("committee-minute-signed.png"), full_page=True)
+    assert posted == [], "the phone given a forged minute sent a signature"
+
+    code, document = await meeting.get("/api/minute")
+    assert code == 200 and document["digest"] == digest
+    assert [s["trustee"] for s in document["signatures"]] == [1, 3]
+    election = meeting.app[keys.ROUNDS].context(number)
+    for entry in document["signatures"]:
+        key = election.signing_keys[entry["trustee"] - 1]  # from the key ceremony
+        verify_signature(
+            verify_key_from_hex(key.hex(), "member"),
+            "minute",
+            bytes.fromhex(digest),
+            entry["signature"],
+            f"member {entry['trustee']}",
+        )
+
+    # Given the real minute again, phone 2 would sign it (the refusal was the forgery's).
+    await page2.unroute("**/api/minute")
+    await expect(page2.get_by_test_id("minute")).to_have_attribute("data-state", "unsigned")
+    await expect(page2.get_by_test_id("signer-3")).to_have_attribute("data-signed", "true")
+    # English switch
+    await page1.get_by_test_id("lang-en").click()
+    await expect(page1.get_by_test_id("status-title")).to_have_text("You have signed the minute")
+    await expect(page1.get_by_test_id("signer-1")).to_contain_text("signed")
+    for tab in tabs.values():
+        tab.assert_no_errors()
+    record_timing(
+        f"committee page: 'Ký biên bản' on 2 phones -> both signatures listed {sign_s:.2f} s"
     )
