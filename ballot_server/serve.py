@@ -82,5 +82,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"  Mã chủ tọa (chair secret): {config.chair_secret}")
     print(terminal_qr(config.public_url))
     print(f"Thư mục hội nghị: {config.folder}", flush=True)
-    web.run_app(create_app(config), host=config.host, port=config.port, print=None)
+    # no access log: it would tie each ballot's request to the phone's address, agent and time
+    web.run_app(create_app(config), host=config.host, port=config.port, print=None, access_log=None)
     return 0
