@@ -4,6 +4,7 @@ strict JSON. Reading never trusts the archive: it only parses; ``verify`` decide
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,16 @@ def load_record(path: Path) -> Record:
                 raise RecordError("file too large", field=name)
             if name in files:
                 raise RecordError("file appears twice", field=name)
-            files[name] = archive.read(member)
+            try:
+                files[name] = archive.read(member)
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                RuntimeError,
+                NotImplementedError,
+            ) as error:
+                raise RecordError(f"unreadable: {error}", field=name) from None
     if "record.json" not in files or "events.jsonl" not in files:
         raise RecordError("record.json and events.jsonl are required", field="record.zip")
     try:
