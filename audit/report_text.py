@@ -60,6 +60,10 @@ CHECKS: dict[str, tuple[str, str]] = {
     ),
     "decisions.roll": ("Cơ sở và số có mặt đưa vào quy tắc", "The roll given to the rules"),
     "decisions.rerun": ("Chạy lại quy tắc cho cùng kết luận", "Re-running the rules agrees"),
+    "decisions.profile": (
+        "Quy tắc đã áp dụng đúng bộ quy tắc ghi trong bản kê phiếu",
+        "The rules applied are the profile the manifest names",
+    ),
     "minute.present": ("Biên bản có trong nhật ký", "The minute is in the log"),
     "minute.digest": ("Dấu vân tay biên bản", "The minute's fingerprint"),
     "minute.server_signature": ("Chữ ký máy chủ trên biên bản", "The server's signature"),

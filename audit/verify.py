@@ -16,6 +16,7 @@ from nacl.signing import VerifyKey
 
 from audit.ballot_checks import check_ballots
 from audit.findings import Report
+from audit.minute_check import check_minute_content
 from audit.record import Record
 from audit.replay import Replay, RoundEvents, replay
 from tally.aggregate import Aggregate, aggregate_ballots
@@ -35,6 +36,7 @@ from tally.errors import TallyError
 from tally.eventlog import verify_log
 from tally.manifest import RATING_OPTIONS, ElectionContext, Manifest
 from tally.rules.engine import decide_json
+from tally.rules.inputs import parse_request
 
 GROUP = RISTRETTO255
 Progress = Callable[[str, int, int], None]
@@ -139,7 +141,7 @@ def _check_round(
     aggregate = _check_aggregate(entry, context, verified, report, label)
     if aggregate is not None:
         counts = _check_decryption(entry, context, aggregate, report, label)
-        _check_decisions(entry, counts, report, label)
+        _check_decisions(entry, context, counts, report, label)
     return context
 
 
@@ -417,7 +419,11 @@ def _check_decryption(
 
 
 def _check_decisions(
-    entry: RoundEvents, counts: dict[str, list[int]] | None, report: Report, label: str
+    entry: RoundEvents,
+    context: ElectionContext,
+    counts: dict[str, list[int]] | None,
+    report: Report,
+    label: str,
 ) -> None:
     if entry.decisions is None or counts is None:
         report.expect(
@@ -451,9 +457,19 @@ def _check_decisions(
     )
     try:
         rerun = decide_json(request)
+        parsed = parse_request(request)
     except TallyError as error:
         report.fail("decisions.rerun", label, f"the rules refuse the logged input: {error}")
         return
+    named = context.manifest.data["meeting"].get("profile")
+    report.expect(
+        parsed.profile.label == named and parsed.options == parsed.profile.options,
+        "decisions.profile",
+        label,
+        f"the rules ran with {parsed.profile.label!r}"
+        + ("" if parsed.options == parsed.profile.options else " and changed options")
+        + f"; the manifest names {named!r}",
+    )
     report.expect(
         rerun == output,
         "decisions.rerun",
@@ -525,3 +541,4 @@ def _check_minute(
             "minute.pdf",
             "the PDF is not the one the log names for this minute",
         )
+    check_minute_content(record, state, contexts, report)

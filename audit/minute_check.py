@@ -1,0 +1,133 @@
+"""The minute against the record (``minute.content``): what the signed minute says must be what
+the log says.
+
+The committee signs the minute's digest and the paper minute prints it, so the minute is the
+anchor an inspector compares with the paper. That only helps if every fact in it that the log
+also holds is compared with the log: the server key and the log's head at the time the minute
+was made (an attacker who re-signs the whole log with a key of their own changes both), the
+committee's signing keys (those of the key ceremony), the meeting, the rule profile named in the
+manifest, the roll, and per round the election fingerprint, ballots, tokens, votes and decisions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from audit.findings import Report
+from audit.record import Record
+from audit.replay import Replay
+from tally.manifest import RATING_OPTIONS, ElectionContext
+from tally.rules.profiles import get_profile
+
+MEETING_FIELDS = ("title", "cell", "committee_above", "date", "place", "chair", "secretary")
+ROLL_FIELDS = ("official", "probationary", "base", "quorum", "quorum_required", "voters")
+
+
+def check_minute_content(
+    record: Record, state: Replay, contexts: dict[int, ElectionContext], report: Report
+) -> None:
+    """Compare the logged minute with the log before it; one ``minute.content`` finding."""
+    minute = (state.minute or {}).get("minute")
+    try:
+        problems = _differences(record, state, contexts, minute)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        problems = [f"malformed minute: {error!r}"]
+    report.expect(not problems, "minute.content", "minute", "; ".join(problems[:5]))
+
+
+def _differences(
+    record: Record, state: Replay, contexts: dict[int, ElectionContext], minute: Any
+) -> list[str]:
+    problems: list[str] = []
+
+    def expect(condition: bool, what: str) -> None:
+        if not condition:
+            problems.append(what)
+
+    positions = [
+        i
+        for i, entry in enumerate(record.events)
+        if isinstance(entry, dict) and (entry.get("event") or {}).get("type") == "minute"
+    ]
+    at = positions[-1]
+    facts = minute["record"]
+    expect(facts["server_key"] == state.server_key, "another server key than event 0's")
+    expect(
+        at > 0
+        and facts["head_hash"] == record.events[at - 1].get("hash")
+        and facts["events"] == at,
+        "another head of the log than the events before the minute",
+    )
+    meeting = state.meeting
+    expect(
+        all(minute["meeting"][name] == meeting.get(name, "") for name in MEETING_FIELDS),
+        "another meeting than the log's",
+    )
+    first = contexts[min(contexts)] if contexts else None
+    expect(first is not None, "no verified election")
+    if first is None:
+        return problems
+    keys = [c["signing_key"] for c in sorted(minute["committee"], key=lambda c: c["index"])]
+    expect(
+        keys == [k.hex() for k in first.signing_keys]
+        and minute["threshold"] == first.manifest.threshold,
+        "another committee (signing keys, threshold) than the key ceremony's",
+    )
+    label = first.manifest.data["meeting"].get("profile", "")
+    profile = minute["profile"]
+    named = get_profile(profile["name"])
+    expect(
+        f"{profile['name']} v{profile['version']}" == label
+        and named.version == profile["version"]
+        and profile["options"] == named.options.as_json(),
+        f"another rule profile than the manifest's ({label})",
+    )
+    entries = state.rounds
+    roll = (entries[min(contexts)].roll or {}).get("roll", {})
+    expect(
+        all(minute["roll"][name] == roll.get(name) for name in ROLL_FIELDS)
+        and minute["roll"]["present"] == roll.get("present"),
+        "another roll than the one logged with the round",
+    )
+    counted = [n for n, e in entries.items() if e.counts is not None]
+    expect([r["round"] for r in minute["rounds"]] == counted, "not the counted rounds")
+    for section in minute["rounds"]:
+        number = section["round"]
+        entry, context = entries.get(number), contexts.get(number)
+        if entry is None or context is None or entry.decisions is None or entry.counts is None:
+            problems.append(f"round {number}: not counted in the log")
+            continue
+        output = entry.decisions.get("output") or {}
+        decided = {s["id"]: s for s in output.get("subjects", [])}
+        titles = {q.id: q.title for q in context.manifest.questions}
+        counts = entry.counts.get("counts") or {}
+        expect(
+            section["fingerprint"] == context.fingerprint.hex()
+            and section["ballots"] == len(entry.accepted)
+            and section["voters"] == (entry.roll or {}).get("roll", {}).get("voters")
+            and section["valid"] == output.get("valid"),
+            f"round {number}: fingerprint, ballots, voters or validity differ",
+        )
+        expect(
+            section["cancelled_tokens"]
+            == len(entry.cancelled_before_open) + len(entry.cancelled_after_open),
+            f"round {number}: cancelled tokens differ",
+        )
+        subjects = section["subjects"]
+        expect(
+            sorted(s["id"] for s in subjects) == sorted(decided),
+            f"round {number}: other members rated",
+        )
+        for subject in subjects:
+            logged = decided.get(subject["id"], {})
+            same = (
+                subject["name"] == titles.get(subject["id"])
+                and [subject["votes"][level] for level in RATING_OPTIONS]
+                == counts.get(subject["id"])
+                and all(
+                    subject[name] == logged.get(name)
+                    for name in ("vote_level", "level", "status", "quota", "trace")
+                )
+            )
+            expect(same, f"round {number}, {subject['id']}: name, votes or decision differ")
+    return problems
