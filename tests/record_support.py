@@ -1,0 +1,287 @@
+"""A real meeting record built in-process, and the tools to tamper with one.
+
+``build_meeting`` runs a whole meeting through the server's own objects (``Store``, ``Rounds``,
+``Chair``, ``Counting``, ``Decisions``, ``Minutes``) on a real SQLite file — no HTTP, so it is
+fast enough for a 500-ballot benchmark: the chair sets up the meeting from a roster, a simulated
+committee runs the key ceremony, tokens are issued (one spare card cancelled before opening),
+voters' ballots are encrypted, proved and accepted, voting closes, two of three committee members
+decrypt, the rules decide, the chair makes the minute and every committee member co-signs it.
+The record (``ballot_server.export.record_bytes``) is taken while voting is open and at the end,
+the end one with the printed minute (``log_minute_pdf``), exactly as ``phieukin export`` does.
+
+``meeting_record()`` is the one small meeting the tamper and CLI tests share (built once per
+test process). ``Parts`` opens a record into dicts; ``pack`` zips it again; ``resign`` rewrites
+the whole hash chain and its signatures with a key of the caller's choice — an attacker's key
+(who then also rewrites event 0 and ``record.json``), or the real server key when a test extends
+the record legitimately.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import random
+import shutil
+import tempfile
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from nacl.signing import SigningKey
+
+from ballot_client.trustee import Trustee
+from ballot_server.chair import Chair, ChairMemory
+from ballot_server.config import ServerConfig
+from ballot_server.counting import Counting
+from ballot_server.decisions import Decisions
+from ballot_server.demo import MEETING_DATE, build_roster
+from ballot_server.export import log_minute_pdf, record_bytes
+from ballot_server.minute_service import Minutes
+from ballot_server.roster_import import CSV_TYPE, roster_csv
+from ballot_server.rounds import Rounds
+from ballot_server.store import Store
+from tally.aggregate import Aggregate
+from tally.ballot import make_ballot, verify_ballot
+from tally.canonical import canonical_json
+from tally.crypto import ceremony
+from tally.crypto.group import RISTRETTO255
+from tally.crypto.nonces import system_nonce
+from tally.crypto.signatures import sign
+from tally.eventlog import GENESIS, SIGNATURE_PURPOSE, event_hash
+from tally.manifest import ElectionContext, Manifest
+from tally.minute import SIGNATURE_PURPOSE as MINUTE_PURPOSE
+from tally.token import token_hash
+
+BASE_URL = "http://127.0.0.1:8080"
+MEETING = {
+    "title": "Hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên năm 2026",
+    "cell": "Chi bộ Phòng Hành chính – Tổng hợp",
+    "committee_above": "Đảng bộ Sở Kế hoạch và Đầu tư",
+    "date": MEETING_DATE.isoformat(),
+    "place": "Phòng họp tầng 3",
+    "chair": "Đồng chí Bí thư chi bộ",
+    "secretary": "Đồng chí Phó Bí thư chi bộ",
+    "purpose": "Bỏ phiếu kín đánh giá, xếp loại đảng viên",
+}
+
+
+@dataclass
+class BuiltMeeting:
+    """A finished meeting: its records and what a test needs to forge or extend them."""
+
+    final: bytes  # record.zip after the minute is signed
+    open: bytes  # record.zip exported while voting was open (half the ballots in)
+    server_key: SigningKey  # the real server key (to extend a record legitimately)
+    context: ElectionContext
+    trustees: list[Trustee]
+    absent: list[int] = field(default_factory=list)  # ids of members not present
+    choices: list[list[int]] = field(default_factory=list)
+
+
+def _ballot(manifest: dict, election: dict, token: str, choice: list[int]) -> dict:
+    context = ElectionContext.from_json(RISTRETTO255, Manifest.from_json(manifest), election)
+    return make_ballot(context, token_hash(token), choice, system_nonce)
+
+
+def make_ballots(
+    context: ElectionContext, tokens: list[str], choices: list[list[int]], workers: int = 1
+) -> list[dict]:
+    """Encrypt and prove one ballot per token (in ``workers`` processes when > 1)."""
+    manifest, election = context.manifest.to_json(), context.to_json()
+    if workers <= 1:
+        return [_ballot(manifest, election, t, c) for t, c in zip(tokens, choices, strict=True)]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(
+            pool.map(
+                _ballot,
+                [manifest] * len(tokens),
+                [election] * len(tokens),
+                tokens,
+                choices,
+                chunksize=8,
+            )
+        )
+
+
+def build_meeting(
+    folder: Path, voters: int = 6, rated: int = 4, seed: int = 2026, workers: int = 1
+) -> BuiltMeeting:
+    """Run a whole meeting in ``folder`` (see the module docstring) and export its records."""
+    rng = random.Random(seed)
+    store = Store(folder)
+    try:
+        store.server_key()
+        rounds = Rounds(store)
+        chair = Chair(store, rounds, ServerConfig(folder=folder), ChairMemory())
+        decisions = Decisions(store, chair)
+        counting = Counting(store, rounds, decisions.record)
+        chair.set_meeting(MEETING)
+        members, attendance = build_roster(voters, rated, rng)
+        chair.import_roster(roster_csv(members), CSV_TYPE)
+        ids = {m.name: m.id for m in chair.members()}
+        chair.set_attendance({str(ids[n]): a for n, a in attendance.items()})
+        roll = chair.roll()
+        chair.set_rated(list(roll.rated)[:rated])
+        chair.set_committee(list(roll.voters)[-3:], 2)
+        number = chair.start_round(BASE_URL)["round"]
+        credentials = {
+            int(link["index"]): link["url"].split("#c=")[1].split("&")[0]
+            for link in chair.memory.committee[number]
+        }
+        trustees = _ceremony(rounds, number)
+        context = rounds.context(number)
+        tokens = chair.issue_tokens(number, None, BASE_URL)["tokens"]
+        spare = rounds.issue_tokens(number, 1)[0]  # a spare card, voided before opening
+        chair.cancel_token(number, {"token": spare})
+        chair.open_voting(number)
+        questions = context.manifest.questions
+        choices = [[rng.choices(range(4), (3, 10, 3, 1))[0] for _ in questions] for _ in tokens]
+        ballots = make_ballots(context, tokens, choices, workers)
+        half = len(ballots) // 2
+        opened = b""
+        for position, ballot in enumerate(ballots):
+            if position == half:
+                opened = record_bytes(store)
+            verified = verify_ballot(context, ballot)
+            rounds.accept_ballot(number, verified.token_hash.hex(), verified.tracker.hex(), ballot)
+        chair.close_voting(number, True)
+        aggregate = Aggregate.from_json(context, rounds.aggregate(number))
+        for trustee in (trustees[0], trustees[2]):
+            counting.add_share(
+                number, trustee.index, trustee.decrypt(context, aggregate).to_json(context)
+            )
+        minutes = Minutes(store, chair)
+        document, _ = minutes.make({"number": "07", "time": "16:30"})
+        digest = bytes.fromhex(document["digest"])
+        for trustee in trustees:
+            signature = sign(SigningKey(trustee.secrets.signing_seed), MINUTE_PURPOSE, digest)
+            minutes.add_signature(
+                credentials[trustee.index],
+                {"digest": document["digest"], "signature": signature.hex()},
+            )
+        final = record_bytes(store, log_minute_pdf(store))  # as ``phieukin export`` does
+        absent = [i for i, mark in chair.attendance().items() if mark.value != "present"]
+        return BuiltMeeting(final, opened, store.server_key(), context, trustees, absent, choices)
+    finally:
+        store.close()
+
+
+def _ceremony(rounds: Rounds, number: int) -> list[Trustee]:
+    manifest = rounds.manifest(number)
+    trustees = [Trustee(RISTRETTO255, manifest, i) for i in range(1, manifest.committee_size + 1)]
+    for trustee in trustees:
+        rounds.announce(number, trustee.index, trustee.announcement.to_json())
+    announcements = rounds.announcements(number)
+    by_index = {a.index: a for a in announcements}
+    for trustee in trustees:
+        shares = trustee.shares_for(announcements)
+        rounds.send_shares(number, trustee.index, [s.to_json() for s in shares])
+    for trustee in trustees:
+        received = [
+            ceremony.EncryptedShare.from_json(RISTRETTO255, s)
+            for s in rounds.shares_for(number, trustee.index)
+        ]
+        trustee.receive(received, by_index)
+        rounds.confirm(number, trustee.index)
+    return trustees
+
+
+@cache
+def meeting_record() -> BuiltMeeting:
+    """The small meeting every record test shares: 6 voters, 4 rated, built once."""
+    folder = Path(tempfile.mkdtemp(prefix="phieukin-record-"))
+    try:
+        return build_meeting(folder, voters=6, rated=4, seed=7)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- opening, changing and closing a record ------------------------------------------------------
+
+
+@dataclass
+class Parts:
+    """A record opened into plain data. Change it freely, then ``pack`` it."""
+
+    index: dict[str, Any]
+    entries: list[dict[str, Any]]  # {"event", "hash", "signature"} in log order
+    ballots: dict[int, list[dict[str, Any]]]
+    files: dict[str, bytes]  # every other file (minute.pdf, …)
+
+    @classmethod
+    def open(cls, data: bytes) -> Parts:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            raw = {name: archive.read(name) for name in archive.namelist()}
+        index = json.loads(raw.pop("record.json"))
+        entries = [json.loads(line) for line in raw.pop("events.jsonl").splitlines() if line]
+        ballots = {}
+        for name in [n for n in raw if n.startswith("ballots/round-")]:
+            number = int(name[len("ballots/round-") : -len(".jsonl")])
+            ballots[number] = [json.loads(line) for line in raw.pop(name).splitlines() if line]
+        return cls(index, entries, ballots, raw)
+
+    def copy(self) -> Parts:
+        return copy.deepcopy(self)
+
+    def events(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """The events (not the entries), all or of one type; they are live: edit in place."""
+        return [e["event"] for e in self.entries if kind is None or e["event"]["type"] == kind]
+
+    def position(self, kind: str, nth: int = 0) -> int:
+        """Where the ``nth`` event of type ``kind`` is in the log."""
+        return [i for i, e in enumerate(self.entries) if e["event"]["type"] == kind][nth]
+
+    def bodies(self, kind: str) -> list[dict[str, Any]]:
+        return [e["body"] for e in self.events(kind)]
+
+    def body(self, kind: str, nth: int = 0) -> dict[str, Any]:
+        return self.entries[self.position(kind, nth)]["event"]["body"]
+
+    def pack(self) -> bytes:
+        """The record as zip bytes, exactly as given (nothing is recomputed)."""
+        files = {
+            "record.json": canonical_json(self.index),
+            "events.jsonl": b"".join(canonical_json(e) + b"\n" for e in self.entries),
+            **{
+                f"ballots/round-{n}.jsonl": b"".join(canonical_json(b) + b"\n" for b in ballots)
+                for n, ballots in self.ballots.items()
+            },
+            **self.files,
+        }
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, data in files.items():
+                archive.writestr(name, data)
+        return buffer.getvalue()
+
+    def resign(self, key: SigningKey) -> Parts:
+        """Renumber, rechain, rehash and re-sign every event with ``key``; name ``key`` in event
+        0 and in ``record.json`` with the head and event count — what an attacker who controls
+        the laptop can do. With the real server key this extends a record legitimately."""
+        key_hex = key.verify_key.encode().hex()
+        previous = GENESIS
+        for seq, entry in enumerate(self.entries):
+            event = entry["event"]
+            event["seq"] = seq
+            event["prev"] = previous.hex()
+            if seq == 0:
+                event["body"]["server_key"] = key_hex
+            digest = event_hash(event)
+            entry["hash"] = digest.hex()
+            entry["signature"] = sign(key, SIGNATURE_PURPOSE, digest).hex()
+            previous = digest
+        self.index.update(
+            server_key=key_hex, events=len(self.entries), head=self.entries[-1]["hash"]
+        )
+        self.index["files"] = sorted(
+            [*(f"ballots/round-{n}.jsonl" for n in self.ballots), "events.jsonl", *self.files]
+        )
+        return self
+
+
+def attacker_key() -> SigningKey:
+    return SigningKey(bytes([0xA7]) * 32)
