@@ -626,6 +626,9 @@ function subjectItem(subject) {
   const notes = [];
   if (subject.quota === 'over') notes.push(t('cm.minute.quotaOver'));
   if (subject.quota === 'tie') notes.push(t('cm.minute.quotaTie'));
+  for (const adjustment of subject.adjustments ?? []) {
+    if (!String(adjustment.rule).startsWith('quota.')) notes.push(String(adjustment.text));
+  }
   return el('li', { class: 'cm-minute-person', 'data-level': subject.level ?? '' },
     el('span', { class: 'cm-minute-name', text: subject.name }),
     el('strong', { class: 'cm-minute-level', text: levelWords(subject) }),
