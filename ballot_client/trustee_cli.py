@@ -5,7 +5,11 @@ During the key ceremony the command makes the member's key, announces it, checks
 member's announcement, sends the encrypted shares, opens and checks the shares it receives
 (a bad one is reported to the server as a complaint naming its sender) and confirms. Once voting
 is closed, the same command decrypts the round's aggregate and sends the decryption share with
-its proofs.
+its proofs. Once the round is counted and the chair has made the minute, it co-signs the minute:
+it recomputes the minute's digest itself (``H32("minute", canonical(minute))``) and refuses when
+the server's differs, or when the minute names another signing key for this member or another
+election for this round; it prints what is signed (the meeting, per round and person the
+proposed level, the fingerprint) and asks before signing (``--yes`` does not ask).
 
 The member's secrets are kept only in an encrypted backup file (``--backup``), written before
 anything is sent that depends on them, in the format of the committee page's backup
@@ -26,6 +30,7 @@ import secrets
 import sys
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -35,6 +40,7 @@ import aiohttp
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from nacl import bindings
 from nacl.exceptions import CryptoError
+from nacl.signing import SigningKey
 
 from ballot_client.remote import CREDENTIAL_HEADER, MeetingClient, ServerError
 from tally.aggregate import Aggregate
@@ -42,9 +48,11 @@ from tally.canonical import canonical_json
 from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.nonces import system_nonce
+from tally.crypto.signatures import sign
 from tally.decryption import make_decryption_share
 from tally.errors import TallyError
 from tally.manifest import ElectionContext, Manifest
+from tally.minute import SIGNATURE_PURPOSE, level_title, minute_digest
 
 BACKUP_KIND = "phieukin/trustee-backup"
 SECRETS_KIND = "phieukin/trustee-secrets"
@@ -341,6 +349,7 @@ class Session:
         passphrase: PassphraseSource,
         out: Any = sys.stdout,
         wait_seconds: float = 600.0,
+        confirm: Callable[[str], bool] | None = None,
     ) -> None:
         self.client = client
         self.headers = {CREDENTIAL_HEADER: credential}
@@ -349,6 +358,7 @@ class Session:
         self.passphrase = passphrase
         self.out = out
         self.deadline = time.monotonic() + wait_seconds
+        self.confirm = confirm or ask_on_terminal
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -405,8 +415,14 @@ class Session:
             )
             return 0
         if phase == "closed":
-            return await self.decrypt(manifest, record)
-        self.say("Đã kiểm phiếu xong." if phase == "counted" else f"Giai đoạn: {phase}")
+            status = await self.decrypt(manifest, record)
+            if status == 0 and (await self.state())["phase"] == "counted":
+                return await self.sign_minute(manifest, record)
+            return status
+        if phase == "counted":
+            self.say("Đã kiểm phiếu xong.")
+            return await self.sign_minute(manifest, record)
+        self.say(f"Giai đoạn: {phase}")
         return 0
 
     async def ceremony(self, manifest: Manifest, index: int, record: TrusteeRecord | None) -> int:
@@ -558,6 +574,132 @@ class Session:
         )
         return 0
 
+    async def sign_minute(self, manifest: Manifest, record: TrusteeRecord) -> int:
+        """Co-sign the current minute, after checking it is what this member is shown."""
+        try:
+            document = await self.client.get("/api/minute")
+        except ServerError as error:
+            if error.status != 404:
+                raise
+            self.say(
+                "Chưa có biên bản kiểm phiếu để ký (chủ trì chưa lập biên bản). "
+                "Chạy lại lệnh này sau khi biên bản được lập."
+            )
+            return 0
+        minute = document.get("minute") if isinstance(document, dict) else None
+        if not isinstance(minute, dict) or minute.get("kind") != "phieukin/minute":
+            raise TrusteeFailure("không ký: máy chủ không gửi một biên bản hợp lệ")
+        try:
+            digest = minute_digest(minute).hex()
+        except TallyError as error:
+            raise TrusteeFailure(f"không ký: biên bản không có dạng chuẩn ({error})") from None
+        if document.get("digest") != digest:
+            raise TrusteeFailure(
+                "không ký: mã băm máy chủ gửi "
+                f"({_groups(str(document.get('digest')))}) khác mã băm tính từ nội dung biên bản "
+                f"({_groups(digest)}); nội dung có thể đã bị sửa"
+            )
+        key = SigningKey(record.signing_seed)
+        member = next(
+            (c for c in minute.get("committee", []) if c.get("index") == record.index), None
+        )
+        if member is None or member.get("signing_key") != key.verify_key.encode().hex():
+            raise TrusteeFailure(
+                f"không ký: biên bản không ghi khóa ký của thành viên {record.index} "
+                "như trong tệp sao lưu"
+            )
+        data = await self.client.get(f"/api/rounds/{self.number}/election")
+        context = ElectionContext.from_json(GROUP, manifest, data["election"])
+        entry = next((r for r in minute.get("rounds", []) if r.get("round") == self.number), None)
+        if entry is None or entry.get("fingerprint") != context.fingerprint.hex():
+            raise TrusteeFailure(
+                f"không ký: vòng {self.number} trong biên bản không phải cuộc bầu này "
+                "(dấu vân tay khác)"
+            )
+        signatures = document.get("signatures") or []
+        signed = sum(1 for s in signatures if isinstance(s, dict))
+        total = len(minute["committee"])
+        if any(isinstance(s, dict) and s.get("trustee") == record.index for s in signatures):
+            self.say(
+                f"Thành viên {record.index} đã ký biên bản này rồi "
+                f"(dấu vân tay {_groups(digest)}). Ban kiểm phiếu đã ký {signed}/{total}."
+            )
+            return 0
+        for line in minute_summary(minute, digest):
+            self.say(line)
+        if not self.confirm("Ký số biên bản này? [c/K] "):
+            self.say("Không ký biên bản.")
+            return 1
+        signature = sign(key, SIGNATURE_PURPOSE, bytes.fromhex(digest)).hex()
+        await self.client.post(
+            "/api/minute/signatures",
+            {"digest": digest, "signature": signature},
+            headers=self.headers,
+        )
+        self.say(f"Đã ký biên bản kiểm phiếu. Ban kiểm phiếu đã ký {signed + 1}/{total}.")
+        return 0
+
+
+def _groups(hex_text: str) -> str:
+    """The digest in groups of eight, as minute.pdf and the committee page print it."""
+    return " ".join(hex_text[i : i + 8] for i in range(0, len(hex_text), 8))
+
+
+def minute_summary(minute: dict[str, Any], digest: str) -> list[str]:
+    """What the member signs, in plain words: the meeting, per round and person the proposed
+    level, the fingerprint."""
+    meeting = minute.get("meeting") or {}
+    roll = minute.get("roll") or {}
+    lines = [
+        "Biên bản kiểm phiếu sẽ được ký:",
+        f"  Hội nghị: {meeting.get('title', '')} — {meeting.get('cell', '')}",
+        "  Thời gian, địa điểm: "
+        + " · ".join(
+            x for x in (meeting.get("time"), meeting.get("date"), meeting.get("place")) if x
+        ),
+        f"  Có mặt bỏ phiếu: {roll.get('voters', '?')}; cơ sở tính tỷ lệ: {roll.get('base', '?')}",
+    ]
+    for entry in minute.get("rounds", []):
+        lines.append(
+            f"  Vòng {entry.get('round')}: {entry.get('ballots')} phiếu thu về / "
+            f"{entry.get('voters')} người bỏ phiếu. Mức đề xuất:"
+        )
+        for subject in entry.get("subjects", []):
+            level = subject.get("level")
+            if level:
+                words = f"{level_title(level)} ({level})"
+            elif subject.get("status") == "not_rated":
+                words = "không xếp loại"
+            else:
+                words = "chưa xác định — chuyển cấp ủy cấp trên"
+            votes = " · ".join(
+                f"{code} {subject.get('votes', {}).get(code, 0)}"
+                for code in ("XS", "TOT", "HT", "KHT")
+            )
+            quota = {"over": " — vượt tỷ lệ XS", "tie": " — hoà ở ranh giới tỷ lệ XS"}.get(
+                subject.get("quota") or "", ""
+            )
+            caps = "".join(
+                f" — {a.get('text', '')}"
+                for a in subject.get("adjustments", [])
+                if not str(a.get("rule", "")).startswith("quota.")
+            )
+            lines.append(f"    - {subject.get('name', '')}: {words}{quota}{caps} [{votes}]")
+    lines.append(f"  Dấu vân tay biên bản: {_groups(digest)}")
+    return lines
+
+
+def ask_on_terminal(question: str) -> bool:
+    """Ask the member on the terminal; without one, refuse (``--yes`` answers beforehand)."""
+    if not sys.stdin.isatty():
+        raise TrusteeFailure(
+            "cần xác nhận trước khi ký biên bản nhưng không có terminal để hỏi; "
+            "chạy lại với --yes nếu đã đọc nội dung",
+            2,
+        )
+    answer = input(question).strip().lower()
+    return answer in ("c", "có", "co", "y", "yes")
+
 
 def _member_name(manifest: Manifest, index: object) -> str:
     members = manifest.data["committee"]["members"]
@@ -594,8 +736,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "trustee",
         help="thành viên ban kiểm phiếu trên máy tính (a committee member on a laptop)",
         description=(
-            "Tham gia lễ tạo khóa, hoặc giải mã kết quả sau khi kết thúc bỏ phiếu, bằng đường "
-            "dẫn riêng của thành viên ban kiểm phiếu. Khóa chỉ được giữ trong tệp sao lưu mã hóa."
+            "Tham gia lễ tạo khóa, giải mã kết quả sau khi kết thúc bỏ phiếu, hoặc ký biên bản "
+            "kiểm phiếu sau khi kiểm phiếu xong, bằng đường dẫn riêng của thành viên ban kiểm "
+            "phiếu. Khóa chỉ được giữ trong tệp sao lưu mã hóa."
         ),
     )
     parser.add_argument("url", help="đường dẫn thành viên: http://…/committee#c=…&r=…")
@@ -607,6 +750,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--passphrase-file", type=Path, help="đọc mật khẩu từ dòng đầu của tệp này")
     parser.add_argument(
         "--wait", type=float, default=600.0, help="số giây tối đa chờ các thành viên khác"
+    )
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="ký biên bản kiểm phiếu không hỏi lại (nội dung vẫn được in ra)",
     )
     parser.set_defaults(func=run_trustee)
 
@@ -636,6 +784,7 @@ async def _run(args: argparse.Namespace) -> int:
             backup,
             PassphraseSource(args.passphrase_file),
             wait_seconds=args.wait,
+            confirm=(lambda _question: True) if getattr(args, "yes", False) else None,
         )
         return await session_.run()
 

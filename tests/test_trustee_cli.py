@@ -3,8 +3,10 @@ committee page (PROTOCOL.md "Trustee backup").
 
 The CLI runs against a real server over HTTP: three members run the ceremony concurrently, voters
 vote, voting closes, two members decrypt and the counts equal the simulated choices. A forged
-share is named and reported. The backup opens in both languages: the shared vectors, and live
-round trips through Node (keystore.mjs).
+share is named and reported. Once the chair has made the minute, the command co-signs it (what is
+signed is printed; the digest is its own, and a server digest that does not match is refused); a
+second run says it is already signed. The backup opens in both languages: the shared vectors,
+and live round trips through Node (keystore.mjs).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from nacl.signing import SigningKey
 
 from ballot_client import trustee_cli
 from ballot_client.remote import CREDENTIAL_HEADER, MeetingClient
@@ -32,11 +35,14 @@ from ballot_client.trustee_cli import (
 )
 from ballot_server import keys
 from ballot_server.chair import committee_url
+from ballot_server.demo import setup_meeting
 from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.nonces import system_nonce
+from tally.crypto.signatures import verify_key_from_hex, verify_signature
 from tally.manifest import Manifest
-from tests.server_support import make_app, rating_manifest
+from tally.minute import minute_digest
+from tests.server_support import CHAIR_SECRET, make_app, rating_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 VECTORS = json.loads((ROOT / "tests" / "vectors" / "trustee_backup.json").read_text("utf-8"))
@@ -171,19 +177,27 @@ def args_for(url: str, backup: Path, passphrase_file: Path) -> argparse.Namespac
     return argparse.Namespace(url=url, backup=backup, passphrase_file=passphrase_file, wait=30.0)
 
 
-async def run_cli(url: str, backup: Path, passphrase_file: Path) -> tuple[int, str]:
-    """``phieukin trustee URL --backup … --passphrase-file …`` in this event loop."""
+async def run_cli(
+    url: str,
+    backup: Path,
+    passphrase_file: Path,
+    confirm=None,
+    client_class: type[MeetingClient] = MeetingClient,
+) -> tuple[int, str]:
+    """``phieukin trustee URL --backup … --passphrase-file …`` in this event loop (``confirm``
+    answers the question before signing the minute: ``--yes`` is ``lambda _: True``)."""
     out = io.StringIO()
     base, credential, number = parse_committee_url(url)
     async with aiohttp.ClientSession() as session:
         run = Session(
-            MeetingClient(session, base),
+            client_class(session, base),
             credential,
             number or 1,
             backup,
             trustee_cli.PassphraseSource(passphrase_file),
             out=out,
             wait_seconds=30.0,
+            confirm=confirm,
         )
         try:
             status = await run.run()
@@ -360,3 +374,105 @@ def test_the_backup_qr_code_matches_the_python_qrcode_package_module_for_module(
         {"text": backup},
     )
     assert chosen["size"] == 4 * chosen["version"] + 17 and chosen["version"] <= 25
+
+
+# ---- co-signing the minute --------------------------------------------------------------------
+
+
+class TamperingClient(MeetingClient):
+    """A server whose ``GET /api/minute`` changes a proposed level but keeps the digest."""
+
+    async def get(self, path, **kwargs):
+        answer = await super().get(path, **kwargs)
+        if path == "/api/minute":
+            subject = answer["minute"]["rounds"][0]["subjects"][0]
+            subject["level"] = "KHT" if subject["level"] != "KHT" else "XS"
+        return answer
+
+
+async def test_the_cli_cosigns_the_minute_once(aiohttp_client, tmp_path) -> None:
+    client = await aiohttp_client(make_app(tmp_path / "server"))
+    base = str(client.make_url("")).rstrip("/")
+    chair_headers = {"Authorization": f"Bearer {CHAIR_SECRET}"}
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    async with aiohttp.ClientSession(headers=chair_headers) as chair_session:
+        chair = MeetingClient(chair_session, base)
+        public = MeetingClient(client.session, base)
+        number, credentials, _ = await setup_meeting(chair, 6, 4, random.Random(3))
+        urls = {i: committee_url(base + "/", c, number) for i, c in credentials.items()}
+        backups = {i: tmp_path / f"member{i}.json" for i in urls}
+        results = await asyncio.gather(*(run_cli(urls[i], backups[i], secret) for i in urls))
+        assert [status for status, _ in results] == [0, 0, 0], results
+        context = await public.election(number)
+        tokens = (await chair.post(f"/api/chair/rounds/{number}/tokens", {}))["tokens"]
+        await chair.post(f"/api/chair/rounds/{number}/open", {})
+        rng = random.Random(5)
+        for token in tokens:
+            await public.vote(number, token, [rng.randrange(4) for _ in context.manifest.questions])
+        await chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
+
+        status, out = await run_cli(urls[1], backups[1], secret)
+        assert status == 0 and "Chờ các thành viên khác" in out, out
+        status, out = await run_cli(urls[3], backups[3], secret)
+        assert status == 0 and "kiểm phiếu xong" in out, out
+        assert "Chưa có biên bản kiểm phiếu để ký" in out, out  # nothing to sign yet
+
+        made = await chair.post("/api/chair/minute", {"number": "12", "time": "10:30"})
+    minute, digest = made["minute"], made["digest"]
+    assert minute_digest(minute).hex() == digest
+    # The browser core (minute.mjs) computes the same digest from the same minute.
+    module = (ROOT / "ballot_client" / "js" / "minute.mjs").as_uri()
+    computed = node(
+        f"const m = await import({json.dumps(module)});\n"
+        "const {bytesToHex} = await import('./ballot_client/js/encoding.mjs');\n"
+        "console.log(JSON.stringify(bytesToHex(m.minuteDigest(input))));",
+        minute,
+    )
+    assert computed == digest
+
+    # A server that changes the content but keeps the digest: refused, nothing sent.
+    status, out = await run_cli(urls[2], backups[2], secret, lambda _: True, TamperingClient)
+    assert status == 1 and "không ký: mã băm máy chủ gửi" in out, out
+    assert digest[:8] in out
+    # No terminal and no --yes: the command asks nobody and signs nothing.
+    status, out = await run_cli(urls[2], backups[2], secret)
+    assert status == 2 and "--yes" in out and "Mức đề xuất" in out, out
+    # The member declines.
+    questions: list[str] = []
+    status, out = await run_cli(urls[2], backups[2], secret, lambda q: questions.append(q) or False)
+    assert status == 1 and "Không ký biên bản" in out and questions, out
+    assert (await (await client.get("/api/minute")).json())["signatures"] == []
+
+    # Member 2 (who never decrypted) signs; what is signed was printed first.
+    status, out = await run_cli(urls[2], backups[2], secret, lambda _: True)
+    assert status == 0, out
+    assert "Đã ký biên bản kiểm phiếu. Ban kiểm phiếu đã ký 1/3." in out
+    first = minute["rounds"][0]["subjects"][0]
+    assert f"- {first['name']}: " in out and "Mức đề xuất" in out
+    assert " ".join(digest[i : i + 8] for i in range(0, 64, 8)) in out
+    # Member 1 too; then a second run says it is already signed and sends nothing.
+    assert (await run_cli(urls[1], backups[1], secret, lambda _: True))[0] == 0
+    status, out = await run_cli(urls[2], backups[2], secret, lambda _: 1 / 0)
+    assert status == 0 and "đã ký biên bản này rồi" in out and "2/3" in out, out
+
+    document = await (await client.get("/api/minute")).json()
+    assert [s["trustee"] for s in document["signatures"]] == [1, 2]
+    records = {i: decrypt_backup(backups[i].read_bytes(), PASSPHRASE) for i in (1, 2)}
+    for entry in document["signatures"]:
+        key_hex = minute["committee"][entry["trustee"] - 1]["signing_key"]
+        seed = records[entry["trustee"]].signing_seed
+        assert key_hex == SigningKey(seed).verify_key.encode().hex()
+        verify_signature(
+            verify_key_from_hex(key_hex, "k"),
+            "minute",
+            bytes.fromhex(digest),
+            entry["signature"],
+            "m",
+        )
+    logged = [
+        e["event"]["body"]["trustee"]
+        for e in client.server.app[keys.STORE].events()
+        if e["event"]["type"] == "minute-signature"
+    ]
+    assert logged == [2, 1]
