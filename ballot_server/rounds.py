@@ -453,12 +453,18 @@ class Rounds:
             digest = token_hash(token).hex()
         except TallyError:
             return "unknown"
+        return self.hash_state(number, digest)
+
+    def hash_state(self, number: int, digest: str) -> str:
+        """The state of the token whose hash is ``digest``."""
         row = self.store.db.execute(
             "SELECT state FROM tokens WHERE round = ? AND token_hash = ?", [number, digest]
         ).fetchone()
         return "unknown" if row is None else row[0]
 
-    def accept_ballot(self, number: int, digest: str, tracker: str, ballot: dict) -> Receipt:
+    def accept_ballot(
+        self, number: int, digest: str, tracker: str, ballot: dict[str, Any] | str
+    ) -> Receipt:
         """Store a verified ballot and spend its token in one durable step.
 
         The same ballot sent again with its token returns the same receipt (a phone that lost
@@ -497,7 +503,12 @@ class Rounds:
                 )
             store.db.execute(
                 "INSERT INTO ballots (round, tracker, token_hash, ballot) VALUES (?, ?, ?, ?)",
-                [number, tracker, digest, canonical_json(ballot).decode("utf-8")],
+                [
+                    number,
+                    tracker,
+                    digest,
+                    ballot if isinstance(ballot, str) else canonical_json(ballot).decode("utf-8"),
+                ],
             )
             store.db.execute(
                 "UPDATE tokens SET state = 'spent' WHERE round = ? AND token_hash = ?",

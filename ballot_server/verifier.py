@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from tally.ballot import verify_ballot
+from tally.canonical import canonical_json, parse_json
 from tally.crypto.group import RISTRETTO255
-from tally.errors import TallyError
+from tally.errors import EncodingError, TallyError
 from tally.manifest import ElectionContext, Manifest
+from tally.token import token_hash
 
 _CONTEXTS: dict[str, ElectionContext] = {}
 
@@ -30,6 +32,7 @@ class Verdict:
 
     tracker: str = ""
     token_hash: str = ""
+    ballot: str = ""  # the ballot's canonical JSON, ready to store
     error: str = ""
     check: str = ""
     detail: str = ""
@@ -39,20 +42,61 @@ class Verdict:
         return not self.error
 
 
-def check_ballot(manifest: dict[str, Any], election: dict[str, Any], ballot: object) -> Verdict:
-    """Verify one ballot completely (runs in a worker). Never raises for a bad ballot."""
+def _context(manifest: dict[str, Any], election: dict[str, Any]) -> ElectionContext:
     key = f"{election.get('manifest_hash')}:{election.get('joint_key')}"
     context = _CONTEXTS.get(key)
     if context is None:
         context = ElectionContext.from_json(RISTRETTO255, Manifest.from_json(manifest), election)
         _CONTEXTS.clear()
         _CONTEXTS[key] = context
+    return context
+
+
+def check_ballot(manifest: dict[str, Any], election: dict[str, Any], ballot: object) -> Verdict:
+    """Verify one ballot completely (runs in a worker). Never raises for a bad ballot."""
+    context = _context(manifest, election)
     try:
         verified = verify_ballot(context, ballot)
+        encoded = canonical_json(verified.data).decode("utf-8")
     except TallyError as error:
         check = getattr(error, "check", "") or getattr(error, "field", "") or "format"
         return Verdict(error=type(error).__name__, check=check, detail=str(error))
-    return Verdict(tracker=verified.tracker.hex(), token_hash=verified.token_hash.hex())
+    return Verdict(
+        tracker=verified.tracker.hex(), token_hash=verified.token_hash.hex(), ballot=encoded
+    )
+
+
+def check_submission(manifest: dict[str, Any], election: dict[str, Any], body: bytes) -> Verdict:
+    """Parse a submission ``{"token", "ballot"}`` and verify its ballot (runs in a worker), so
+    the server's event loop never spends time parsing or checking a 60 KB ballot.
+
+    Errors: ``json`` (not strict JSON or not that shape), ``token`` (malformed token),
+    ``token_mismatch`` (the ballot is bound to another token), else the failed ballot check.
+    """
+    try:
+        data = parse_json(body)
+    except (EncodingError, UnicodeDecodeError) as error:
+        return Verdict(error="json", check="json", detail=str(error))
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("token"), str)
+        or not isinstance(data.get("ballot"), dict)
+    ):
+        return Verdict(error="json", check="shape", detail="expected {token, ballot}")
+    try:
+        digest = token_hash(data["token"]).hex()
+    except TallyError as error:
+        return Verdict(error="token", check="token", detail=str(error))
+    if data["ballot"].get("token_hash") != digest:
+        return Verdict(error="token_mismatch", check="token_hash", token_hash=digest)
+    verdict = check_ballot(manifest, election, data["ballot"])
+    return (
+        verdict
+        if verdict.ok
+        else Verdict(
+            error=verdict.error, check=verdict.check, detail=verdict.detail, token_hash=digest
+        )
+    )
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -86,6 +130,12 @@ class BallotVerifier:
     ) -> Verdict:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, check_ballot, manifest, election, ballot)
+
+    async def check_submission(
+        self, manifest: dict[str, Any], election: dict[str, Any], body: bytes
+    ) -> Verdict:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, check_submission, manifest, election, body)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -19,8 +19,6 @@ from ballot_server.views.common import (
     round_number,
     status,
 )
-from tally.errors import TallyError
-from tally.token import token_hash
 
 
 async def get_status(request: web.Request) -> web.Response:
@@ -58,44 +56,44 @@ async def token_status(request: web.Request) -> web.Response:
 
 
 async def submit_ballot(request: web.Request) -> web.Response:
-    """Check a ballot's every proof (off the event loop), then store it and spend its token."""
+    """Check a ballot's every proof, then store it and spend its token.
+
+    The body is parsed and the ballot checked in a worker process (``check_submission``); the
+    event loop only looks up the token and stores the result, so the projector stays live
+    while hundreds of phones submit at once.
+    """
     app = request.app
     limiter = app[keys.TOKEN_LIMITER]
-    if limiter.blocked(_client(request)):
+    client = _client(request)
+    if limiter.blocked(client):
         raise TooManyRequests("Thử quá nhiều lần. Vui lòng đợi một phút.", "Too many attempts.")
     number = round_number(request)
-    body = await read_json(request)
-    token = field(body, "token", str)
-    ballot = field(body, "ballot", dict)
     rounds = app[keys.ROUNDS]
-    try:
-        digest = token_hash(token).hex()
-    except TallyError:
-        limiter.record_failure(_client(request))
-        raise Forbidden(
-            "Mã phiếu không hợp lệ.", "Malformed token.", code="token_unknown"
-        ) from None
-    state = rounds.token_state(number, token)
-    if state == "unknown":
-        limiter.record_failure(_client(request))
+    row = rounds.row(number)
+    if row["election"] is None:
+        raise NotFound("Chưa có khóa bầu cử.", "The election key is not ready.")
+    body = await request.read()
+    verdict = await app[keys.VERIFIER].check_submission(row["manifest"], row["election"], body)
+    if verdict.error == "json":
+        raise BadRequest(
+            "Dữ liệu gửi lên không phải JSON hợp lệ.", f"Invalid submission: {verdict.detail}"
+        )
+    if verdict.error == "token" or rounds.hash_state(number, verdict.token_hash) == "unknown":
+        limiter.record_failure(client)
         raise Forbidden("Mã phiếu không hợp lệ.", "Unknown token.", code="token_unknown")
-    if ballot.get("token_hash") != digest:
+    if verdict.error == "token_mismatch":
         raise BadRequest(
             "Phiếu không gắn với mã phiếu này.",
             "Ballot bound to another token.",
             code="token_mismatch",
         )
-    row = rounds.row(number)
-    if row["election"] is None:
-        raise NotFound("Chưa có khóa bầu cử.", "The election key is not ready.")
-    verdict = await app[keys.VERIFIER].check(row["manifest"], row["election"], ballot)
     if not verdict.ok:
         raise BadRequest(
             "Phiếu không hợp lệ nên không được nhận.",
             f"Ballot rejected: {verdict.error} ({verdict.check})",
             code="invalid_ballot",
         )
-    receipt = rounds.accept_ballot(number, digest, verdict.tracker, ballot)
+    receipt = rounds.accept_ballot(number, verdict.token_hash, verdict.tracker, verdict.ballot)
     if not receipt.duplicate:
         publish_status(app)
     return web.json_response(receipt.to_json(), status=200 if receipt.duplicate else 201)
