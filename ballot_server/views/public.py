@@ -68,11 +68,11 @@ async def submit_ballot(request: web.Request) -> web.Response:
     if limiter.blocked(client):
         raise TooManyRequests("Thử quá nhiều lần. Vui lòng đợi một phút.", "Too many attempts.")
     number = round_number(request)
+    body = await request.read()  # first: an oversized body is refused before anything else
     rounds = app[keys.ROUNDS]
     row = rounds.row(number)
     if row["election"] is None:
         raise NotFound("Chưa có khóa bầu cử.", "The election key is not ready.")
-    body = await request.read()
     verdict = await app[keys.VERIFIER].check_submission(row["manifest"], row["election"], body)
     if verdict.error == "json":
         raise BadRequest(
