@@ -11,6 +11,12 @@ the server's differs, or when the minute names another signing key for this memb
 election for this round; it prints what is signed (the meeting, per round and person the
 proposed level, the fingerprint) and asks before signing (``--yes`` does not ask).
 
+A further round that reuses the committee's keys (a runoff after a tie at the quota boundary) is
+done with the same link and the same backup: the command takes the latest round of the meeting
+whose election has the joint key of the link's round (or the round given with ``--round``),
+checks that the backup's round has that joint key, and decrypts that round's aggregate with the
+same secret share and credential (the server copied the credential to the new round).
+
 The member's secrets are kept only in an encrypted backup file (``--backup``), written before
 anything is sent that depends on them, in the format of the committee page's backup
 (PROTOCOL.md "Trustee backup"): scrypt from the passphrase, XChaCha20-Poly1305 from libsodium.
@@ -395,11 +401,7 @@ class Session:
             f"vòng {self.number}, ngưỡng {manifest.threshold}/{manifest.committee_size}"
         )
         record = self.load()
-        if record is not None and (
-            record.index != index
-            or record.round != self.number
-            or record.manifest_hash != manifest.hash.hex()
-        ):
+        if record is not None and not await self.fits(record, index, manifest):
             raise TrusteeFailure(
                 f"tệp sao lưu là của thành viên {record.index}, vòng {record.round}, "
                 "không phải của đường dẫn này"
@@ -424,6 +426,32 @@ class Session:
             return await self.sign_minute(manifest, record)
         self.say(f"Giai đoạn: {phase}")
         return 0
+
+    async def fits(self, record: TrusteeRecord, index: int, manifest: Manifest) -> bool:
+        """Whether the backup holds this member's key for this round: made in this round, or in
+        an earlier round whose joint key this round reuses (a runoff)."""
+        if record.index != index:
+            return False
+        if record.round == self.number:
+            return record.manifest_hash == manifest.hash.hex()
+        if record.round > self.number:
+            return False
+        try:
+            source = await self.client.get(f"/api/rounds/{record.round}/election")
+        except ServerError as error:
+            if error.status == 404:
+                return False
+            raise
+        here = (await self.client.get(f"/api/rounds/{self.number}/election"))["election"]
+        if (
+            Manifest.from_json(source["manifest"]).hash.hex() != record.manifest_hash
+            or source["election"] is None
+            or here is None
+            or here.get("joint_key") != source["election"].get("joint_key")
+        ):
+            return False
+        self.say(f"Vòng {self.number} dùng lại khóa của vòng {record.round} (bỏ phiếu thêm).")
+        return True
 
     async def ceremony(self, manifest: Manifest, index: int, record: TrusteeRecord | None) -> int:
         path = f"/api/rounds/{self.number}/ceremony"
@@ -752,11 +780,42 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--wait", type=float, default=600.0, help="số giây tối đa chờ các thành viên khác"
     )
     parser.add_argument(
+        "--round",
+        type=int,
+        help=(
+            "vòng cần giải mã hoặc ký (mặc định: vòng mới nhất dùng lại khóa của đường dẫn, "
+            "ví dụ vòng bỏ phiếu thêm)"
+        ),
+    )
+    parser.add_argument(
         "--yes",
         action="store_true",
         help="ký biên bản kiểm phiếu không hỏi lại (nội dung vẫn được in ra)",
     )
     parser.set_defaults(func=run_trustee)
+
+
+async def latest_round_with_keys(client: MeetingClient, credential: str, number: int) -> int:
+    """The latest round of the meeting that reuses the keys of round ``number`` (a runoff with
+    the same joint key and this member's credential), or ``number`` itself."""
+    latest = (await client.status())["round"]
+    source = (await client.get(f"/api/rounds/{number}/election"))["election"]
+    if source is None or latest is None or latest <= number:
+        return number
+    for later in range(latest, number, -1):
+        election = (await client.get(f"/api/rounds/{later}/election"))["election"]
+        if election is None or election.get("joint_key") != source.get("joint_key"):
+            continue
+        try:
+            await client.get(
+                f"/api/rounds/{later}/ceremony/me", headers={CREDENTIAL_HEADER: credential}
+            )
+        except ServerError as error:
+            if error.status in (403, 404):
+                continue
+            raise
+        return later
+    return number
 
 
 async def _run(args: argparse.Namespace) -> int:
@@ -777,12 +836,18 @@ async def _run(args: argparse.Namespace) -> int:
             manifest = Manifest.from_json(state["manifest"])
             safe = re.sub(r"[^A-Za-z0-9_-]+", "-", meeting_id(manifest))[:60] or "hop"
             backup = Path(f"phieukin-{safe}-r{number}-thanhvien{me['trustee']}.json")
+        target = getattr(args, "round", None)
+        if target is None:
+            target = await latest_round_with_keys(client, credential, number)
+        elif target < 1:
+            raise TrusteeFailure("--round cần một số vòng từ 1 trở lên", 2)
         session_ = Session(
             client,
             credential,
-            number,
+            target,
             backup,
             PassphraseSource(args.passphrase_file),
+            out=sys.stdout,
             wait_seconds=args.wait,
             confirm=(lambda _question: True) if getattr(args, "yes", False) else None,
         )

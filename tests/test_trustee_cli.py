@@ -476,3 +476,88 @@ async def test_the_cli_cosigns_the_minute_once(aiohttp_client, tmp_path) -> None
         if e["event"]["type"] == "minute-signature"
     ]
     assert logged == [2, 1]
+
+
+# ---- a runoff round with the same keys --------------------------------------------------------
+
+
+async def test_the_round_1_link_and_backup_decrypt_the_runoff_round(
+    aiohttp_client, tmp_path, capsys
+) -> None:
+    """After a tie at the quota boundary the chair starts round 2 with the same committee keys:
+    ``phieukin trustee`` given the member's round-1 link and backup finds round 2 (or takes
+    ``--round 2``) and decrypts it with the same secret share and credential."""
+    client = await aiohttp_client(make_app(tmp_path / "server"))
+    base = str(client.make_url("")).rstrip("/")
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    async with aiohttp.ClientSession(
+        headers={"Authorization": f"Bearer {CHAIR_SECRET}"}
+    ) as chair_session:
+        chair = MeetingClient(chair_session, base)
+        public = MeetingClient(client.session, base)
+        number, credentials, _ = await setup_meeting(chair, 6, 5, random.Random(1))
+        assert number == 1
+        urls = {i: committee_url(base + "/", c, 1) for i, c in credentials.items()}
+        backups = {i: tmp_path / f"member{i}.json" for i in urls}
+        results = await asyncio.gather(*(run_cli(urls[i], backups[i], secret) for i in urls))
+        assert [status for status, _ in results] == [0, 0, 0], results
+
+        async def vote(round_number: int, choices) -> dict[str, list[int]]:
+            """Every token votes; the expected counts per question."""
+            tokens = (await chair.post(f"/api/chair/rounds/{round_number}/tokens", {}))["tokens"]
+            await chair.post(f"/api/chair/rounds/{round_number}/open", {})
+            questions = (await public.election(round_number)).manifest.questions
+            cast = [choices(len(questions)) for _ in tokens]
+            for token, choice in zip(tokens, cast, strict=True):
+                await public.vote(round_number, token, choice)
+            await chair.post(f"/api/chair/rounds/{round_number}/close", {"confirm": True})
+            return {
+                question.id: [sum(1 for c in cast if c[q] == o) for o in range(4)]
+                for q, question in enumerate(questions)
+            }
+
+        await vote(1, lambda n: [0] * n)  # everyone XS: a tie at the quota boundary
+        for i in (1, 2):
+            assert (await run_cli(urls[i], backups[i], secret))[0] == 0
+        first = await public.get("/api/rounds/1/results")
+        tied = sorted(i for q in first["decisions"]["quota"] for i in q["tied"])
+        assert len(tied) >= 2
+        assert (await chair.post("/api/chair/rounds", {"runoff": True}))["round"] == 2
+
+        def args(index: int, **extra) -> argparse.Namespace:
+            return argparse.Namespace(
+                url=urls[index], backup=backups[index], passphrase_file=secret, wait=30.0, **extra
+            )
+
+        capsys.readouterr()
+        # round 2 is ready: the round-1 link finds it and says there is nothing to do yet
+        assert await trustee_cli._run(args(1)) == 0
+        out = capsys.readouterr().out
+        assert "vòng 2" in out and "Vòng 2 dùng lại khóa của vòng 1" in out, out
+        assert "Chạy lại lệnh này sau khi kết thúc bỏ phiếu" in out, out
+
+        rng = random.Random(9)
+        expected = await vote(2, lambda n: [rng.randrange(4) for _ in range(n)])
+        assert sorted(expected) == tied  # round 2 asks only about the tied members
+        # member 2: the latest round with the same keys; member 3: named with --round 2
+        assert await trustee_cli._run(args(2)) == 0
+        out = capsys.readouterr().out
+        ballots = sum(expected[tied[0]])
+        assert f"Giải mã tổng hợp của vòng 2: {ballots} phiếu" in out, out
+        assert "Chờ các thành viên khác" in out, out
+        assert await trustee_cli._run(args(3, round=2)) == 0
+        out = capsys.readouterr().out
+        assert "Vòng 2 dùng lại khóa của vòng 1" in out and "kiểm phiếu xong" in out, out
+        assert (await public.get("/api/rounds/2/counts"))["counts"] == expected
+        assert (await chair.post("/api/chair/minute", {}))["minute"]["rounds"][1]["round"] == 2
+        # the minute (both rounds) is co-signed from the same link, checked against round 2
+        assert await trustee_cli._run(args(1, yes=True)) == 0
+        out = capsys.readouterr().out
+        assert "Vòng 1:" in out and "Vòng 2:" in out and "Đã ký biên bản" in out, out
+        # a backup of another member does not fit this member's link
+        wrong = argparse.Namespace(
+            url=urls[1], backup=backups[2], passphrase_file=secret, wait=30.0, round=2
+        )  # member 2's backup with member 1's link
+        with pytest.raises(trustee_cli.TrusteeFailure, match="thành viên 2, vòng 1"):
+            await trustee_cli._run(wrong)
