@@ -11,6 +11,8 @@ Metrics (medians over repeated runs; R = rated members × 4 levels, N = ballots)
   proofs, verify both shares, combine (2 of 3) and recover the counts;
 - ``close_to_result_s_n30_r30``: the same through the server's services on a real meeting
   folder, from closing voting to the counts, the rule decisions and the signed minute JSON;
+- ``verify_record_s_n30_r30`` (and, with ``--full``, ``verify_record_s_n500_r50``): verify a whole
+  meeting's ``record.zip`` as ``phieukin verify`` does, 2 worker processes (bench/verify_record.py);
 - ``scaling``: the same operations at several R (and N), to show how each grows.
 """
 
@@ -33,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from ballot_client.trustee import Trustee, run_ceremony  # noqa: E402
 from bench.close_to_result import close_to_result  # noqa: E402
+from bench.verify_record import verify_record_metrics  # noqa: E402
 from tally.aggregate import aggregate_ballots  # noqa: E402
 from tally.ballot import make_ballot, verify_ballot  # noqa: E402
 from tally.crypto.group import RISTRETTO255  # noqa: E402
@@ -141,6 +144,7 @@ def run(quick: bool, progress: Callable[[str], None]) -> dict:
     results["decrypt_combine_s_n30_r30"] = scaling["decrypt_combine_s_r30"]["30"]
     progress("N=30, R=30: close → counts → decisions → signed minute (server services)")
     results.update(close_to_result(30, 30, repeats=1 if quick else 3))
+    results.update(verify_record_metrics(quick, progress))
     progress("browser core under Node: encrypt")
     try:
         js = js_encrypt()
