@@ -15,6 +15,11 @@
  * in plain words (meeting, per round and person the proposed level, the minute's fingerprint);
  * the phone recomputes the digest from the minute itself and refuses to sign when the server's
  * differs (minute.mjs), then signs with the member's signing seed and shows who has signed.
+ * A further round that reuses the committee's keys (a runoff after a tie at the quota boundary,
+ * `POST /api/chair/rounds {"runoff": true}`) is followed from the member's original link: once
+ * the link's round is counted and `/api/status` names a later round whose election has the same
+ * joint key, the page shows that round and decrypts it with the same stored secret share (the
+ * server copied the member's credential to it). The secrets stay stored under the link's round.
  * The page follows the ceremony state by polling it every second;
  * every step is idempotent, so a reload resumes where it stopped. The credential stays in the URL
  * fragment and travels only in the `X-Committee-Credential` header; no secret ever leaves the
@@ -43,13 +48,15 @@ const VIEWS = ['loading', 'ceremony', 'status', 'decrypt', 'minute', 'backup', '
 
 const state = {
   credential: null,
-  round: null,
+  round: null,         // the round shown: the link's, or a later one reusing its keys
+  keyRound: null,      // the link's round: where the key was made and the secrets are stored
+  keyJoint: null,      // the joint key (hex) of the link's round, once published
   index: null,
   manifest: null,      // JSON
   loaded: null,        // loadManifest(manifest)
-  ids: null,           // {meeting, round, index, manifestHash}
+  ids: null,           // {meeting, round, index, manifestHash} of the link's round
   record: null,        // keystore record, or null
-  progress: {},        // {announcement, backedUp, decrypted, complaint}
+  progress: {},        // {announcement, backedUp, decrypted, complaint, rounds: {k: {decrypted}}}
   last: null,          // last ceremony state from the server
   aggregate: null,
   timer: null,
@@ -227,6 +234,7 @@ async function start() {
       const status = await fetch('/api/status', { cache: 'no-store' }).then((r) => r.json());
       state.round = status.round;
     }
+    state.keyRound = state.round;
     const me = await api(roundPath('/ceremony/me'));
     state.index = me.trustee;
     const ceremony = await api(roundPath('/ceremony'));
@@ -247,7 +255,7 @@ async function start() {
     }
     if (!store) showError({ key: 'cm.error.noStorage', code: 'no_storage' });
     $('identity').hidden = false;
-    await advance(ceremony);
+    await advance((await followLaterRound(ceremony)) ?? ceremony);
   } catch (error) {
     if (error instanceof HttpError && (error.status === 403 || error.status === 404)) {
       showOnly();
@@ -274,11 +282,63 @@ async function tick() {
     }
     const ceremony = await api(roundPath('/ceremony'));
     if (state.error?.code === 'network' || state.error?.code === 'unexpected') showError(null);
-    await advance(ceremony);
+    await advance((await followLaterRound(ceremony)) ?? ceremony);
   } catch (error) {
     transientError(error);
   }
   schedule();
+}
+
+// ---- a later round with the same keys (a runoff) -------------------------------------------
+
+/** This round's own progress ({decrypted}): kept with the secrets of the link's round. */
+function roundProgress() {
+  if (state.round === state.keyRound) return state.progress;
+  state.progress.rounds ??= {};
+  state.progress.rounds[state.round] ??= {};
+  return state.progress.rounds[state.round];
+}
+
+async function publicJson(path) {
+  const response = await fetch(path, { cache: 'no-store', credentials: 'omit' });
+  if (!response.ok) throw new HttpError(response.status, await response.json().catch(() => null));
+  return response.json();
+}
+
+/**
+ * Once the round shown is counted, a later round of the meeting whose election has the joint key
+ * of the link's round (a runoff reusing the committee's keys) is the one to follow: switch to it
+ * and return its ceremony state; otherwise null.
+ */
+async function followLaterRound(ceremony) {
+  if (state.round === state.keyRound && ceremony.election) state.keyJoint = ceremony.election.joint_key;
+  if (ceremony.phase !== 'counted' || !state.keyJoint) return null;
+  const status = await publicJson('/api/status');
+  if (!Number.isSafeInteger(status?.round) || status.round <= state.round) return null;
+  for (let number = status.round; number > state.round; number -= 1) {
+    let later;
+    try {
+      later = await publicJson(`/api/rounds/${number}/election`);
+      if (later.election?.joint_key !== state.keyJoint) continue;
+      const me = await api(`/api/rounds/${number}/ceremony/me`);
+      if (me.trustee !== state.index) continue;
+    } catch (error) {
+      if (error instanceof HttpError && (error.status === 403 || error.status === 404)) continue;
+      throw error;
+    }
+    const next = await api(`/api/rounds/${number}/ceremony`);
+    const loaded = loadManifest(next.manifest);
+    loadElection(next.manifest, next.election); // the election is this round's own
+    state.round = number;
+    state.manifest = next.manifest;
+    state.loaded = loaded;
+    state.aggregate = null;
+    state.minuteShown = null;
+    $('decrypt-status').textContent = '';
+    $('decrypt').hidden = false;
+    return next;
+  }
+  return null;
 }
 
 // ---- the state machine ----------------------------------------------------------------------
@@ -293,7 +353,9 @@ function phaseText(phase) {
 function renderIdentity(ceremony) {
   $('member-label').textContent = memberLabel(state.index);
   $('fact-meeting').textContent = meetingText();
-  $('fact-round').textContent = String(state.round);
+  $('fact-round').textContent = state.round === state.keyRound
+    ? String(state.round) : t('cm.roundReusing', { n: state.round, key: state.keyRound });
+  $('fact-round').dataset.keyRound = String(state.keyRound);
   $('fact-phase').textContent = phaseText(ceremony.phase);
   document.body.dataset.phase = ceremony.phase;
   if (ceremony.election) {
@@ -514,7 +576,8 @@ $('make-key').addEventListener('click', async () => {
 // ---- decryption -----------------------------------------------------------------------------
 
 async function showDecrypt(ceremony) {
-  showOnly('decrypt', 'backup', ...(state.progress.decrypted ? ['status'] : []));
+  const progress = roundProgress();
+  showOnly('decrypt', 'backup', ...(progress.decrypted ? ['status'] : []));
   renderBackup();
   const context = loadElection(state.manifest, ceremony.election);
   if (!state.aggregate) state.aggregate = await api(roundPath('/aggregate'));
@@ -522,8 +585,8 @@ async function showDecrypt(ceremony) {
   $('dec-round').textContent = String(state.round);
   $('dec-print').textContent = printed(context.fingerprintHex);
   $('dec-ballots').textContent = String(state.aggregate.ballot_count);
-  $('decrypt').hidden = Boolean(state.progress.decrypted);
-  if (state.progress.decrypted) {
+  $('decrypt').hidden = Boolean(progress.decrypted);
+  if (progress.decrypted) {
     showStatus('cm.status.decrypted', 'wait', { t: state.loaded.threshold });
   }
 }
@@ -552,7 +615,7 @@ $('decrypt').addEventListener('click', async () => {
       if (!(error instanceof HttpError && error.status === 409)) throw error;
       counted = error.code === 'counted';
     }
-    state.progress.decrypted = true;
+    roundProgress().decrypted = true;
     persist();
     $('decrypt-status').textContent = t('cm.decrypt.sent');
     button.hidden = true;
