@@ -4,7 +4,7 @@
 const TEXT = {
   vi: {
     phase_setup: 'Chuẩn bị', phase_ceremony: 'Tạo khóa', phase_ready: 'Sẵn sàng',
-    phase_open: 'Đang bỏ phiếu', phase_closed: 'Đã kết thúc',
+    phase_open: 'Đang bỏ phiếu', phase_closed: 'Đã kết thúc', phase_counted: 'Đã kiểm phiếu',
     official: 'Chính thức', probationary: 'Dự bị',
     present: 'Có mặt', absent_excused: 'Vắng có lý do', absent: 'Vắng không lý do',
     unknown: 'Chưa điểm danh',
@@ -24,12 +24,24 @@ const TEXT = {
     started: (n) => `Đã bắt đầu vòng ${n}. Mời ban kiểm phiếu quét mã.`,
     trustee: (c) => `${c.index}. ${c.name || ''} — ${c.confirmed ? 'đã xác nhận khóa' : c.announced ? 'đã gửi khóa' : 'chờ quét mã'}`,
     no_round: 'Chưa có vòng bỏ phiếu.',
+    runoff_title: (n) => `Vòng ${n}: bằng phiếu ở ranh giới tỷ lệ Hoàn thành xuất sắc nhiệm vụ`,
+    runoff_group: (q, group) => `${group === 'default' ? 'Chi bộ' : `Nhóm «${group}»`}: ` +
+      `được tối đa ${q.max_excellent} đồng chí ở mức Hoàn thành xuất sắc nhiệm vụ (XS)` +
+      `${q.kept.length ? `, ${q.kept.length} đồng chí đã chắc chắn giữ mức này` : ''}. ` +
+      `${q.tied.length} đồng chí sau có số phiếu bằng nhau ở ranh giới ` +
+      `(cùng số phiếu XS và cùng số phiếu từ Hoàn thành tốt trở lên), ` +
+      `nên chưa xác định được ai giữ ${Math.max(q.max_excellent - q.kept.length, 0)} chỗ còn lại:`,
+    runoff_votes: (votes) => ` — số phiếu: ${votes}`,
+    runoff_confirm: (n, names) => `Bắt đầu vòng ${n}, chỉ bỏ phiếu cho ${names.length} đồng chí: ` +
+      `${names.join(', ')}. Mỗi người bỏ phiếu cần một phiếu (mã QR) mới. Chắc chắn bắt đầu?`,
+    runoff_started: (n, count) => `Đã bắt đầu vòng ${n} (bỏ phiếu thêm cho ${count} đồng chí), ` +
+      'dùng lại khóa của Ban kiểm phiếu. Hãy phát phiếu mới (bước 7) rồi mở bỏ phiếu.',
     network: 'Mất kết nối với máy chủ.',
     head: 'Trưởng ban',
   },
   en: {
     phase_setup: 'Setup', phase_ceremony: 'Key ceremony', phase_ready: 'Ready',
-    phase_open: 'Voting open', phase_closed: 'Closed',
+    phase_open: 'Voting open', phase_closed: 'Closed', phase_counted: 'Counted',
     official: 'Official', probationary: 'Probationary',
     present: 'Present', absent_excused: 'Absent, excused', absent: 'Absent, no reason',
     unknown: 'Not marked',
@@ -49,6 +61,18 @@ const TEXT = {
     started: (n) => `Round ${n} started. Committee members, scan your code.`,
     trustee: (c) => `${c.index}. ${c.name || ''} — ${c.confirmed ? 'key confirmed' : c.announced ? 'key sent' : 'waiting for scan'}`,
     no_round: 'No round yet.',
+    runoff_title: (n) => `Round ${n}: a tie at the boundary of the "excellent" (XS) quota`,
+    runoff_group: (q, group) => `${group === 'default' ? 'The cell' : `Group "${group}"`}: ` +
+      `at most ${q.max_excellent} may be rated excellent (XS)` +
+      `${q.kept.length ? `, ${q.kept.length} keep it for sure` : ''}. ` +
+      `These ${q.tied.length} have equal votes at the boundary ` +
+      '(the same XS votes and the same votes at "good" or better), ' +
+      `so nobody can tell who takes the ${Math.max(q.max_excellent - q.kept.length, 0)} remaining place(s):`,
+    runoff_votes: (votes) => ` — votes: ${votes}`,
+    runoff_confirm: (n, names) => `Start round ${n}, voting only on these ${names.length}: ` +
+      `${names.join(', ')}. Every voter needs a new token (QR code). Start it?`,
+    runoff_started: (n, count) => `Round ${n} started (a further vote on ${count} members) ` +
+      "with the committee's existing keys. Issue new tokens (step 7), then open voting.",
     network: 'Lost connection to the server.',
     head: 'Head',
   },
@@ -84,6 +108,11 @@ const LABELS_EN = {
   nav_minute: '9. Results / minute', minute_title: '9. Results and the minute',
   minute_number: 'Minute number (may stay empty)', make_minute: 'Make the minute',
   open_pdf: 'Open the minute (PDF)',
+  runoff_help: 'The program never picks among equal votes. As the rules say, the meeting votes '
+    + 'once more on these members only: new tokens are issued, the counting committee reuses the '
+    + 'keys it made (no new QR scan), the round has its own section in the record, and the minute '
+    + 'reports every round.',
+  runoff_start: 'Vote again on the tied members', runoff_yes: 'Yes, start the further round',
 };
 
 let lang = localStorage.getItem('phieukin-lang') === 'en' ? 'en' : 'vi';
@@ -330,6 +359,57 @@ function renderRound() {
   screen.classList.toggle('disabled', !round || round.tokens_in_memory === 0);
 }
 
+// --- a tie at the quota boundary: the runoff round ----------------------------------------------
+
+let runoff = null; // {round, results} of the last counted round, once fetched
+
+/** The tied groups of a counted round's decisions, with the tied people's names and votes. */
+function tiedGroups(results) {
+  const questions = new Map(results.questions.map((q) => [q.id, q]));
+  const votes = (id) => (questions.get(id)?.options ?? [])
+    .map((option, i) => `${option} ${results.counts?.[id]?.[i] ?? 0}`).join(' · ');
+  return (results.decisions?.quota ?? [])
+    .filter((group) => group.tied.length)
+    .map((group) => ({
+      ...group,
+      people: group.tied.map((id) => ({ id, name: questions.get(id)?.title ?? id, votes: votes(id) })),
+    }));
+}
+
+async function renderRunoff() {
+  const round = currentRound();
+  const box = $('runoff');
+  if (!round || round.phase !== 'counted') {
+    box.hidden = true;
+    $('runoff-confirm').hidden = true;
+    return;
+  }
+  if (!runoff || runoff.round !== round.round) {
+    try {
+      const response = await fetch(`/api/rounds/${round.round}/results`, { cache: 'no-store' });
+      if (!response.ok) return;
+      runoff = { round: round.round, results: await response.json() };
+    } catch {
+      return; // shown on the next refresh
+    }
+  }
+  if (currentRound()?.round !== runoff.round) return; // the state moved on meanwhile
+  const groups = tiedGroups(runoff.results);
+  box.hidden = groups.length === 0;
+  box.dataset.round = String(runoff.round);
+  if (!groups.length) return;
+  $('runoff-title').textContent = t('runoff_title', runoff.round);
+  $('runoff-text').replaceChildren(...groups.map((group) => el('p', t('runoff_group', group, group.group))));
+  $('runoff-list').replaceChildren(...groups.flatMap((group) => group.people.map((person) => {
+    const item = el('li');
+    item.dataset.question = person.id;
+    item.append(el('strong', person.name), document.createTextNode(t('runoff_votes', person.votes)));
+    return item;
+  })));
+  const names = groups.flatMap((group) => group.people.map((person) => person.name));
+  $('runoff-confirm-text').textContent = t('runoff_confirm', runoff.round + 1, names);
+}
+
 async function refresh() {
   state = await api('GET', '/api/chair/state');
   $('login-section').hidden = true;
@@ -338,6 +418,7 @@ async function refresh() {
   renderMeeting();
   renderRoster();
   renderRound();
+  await renderRunoff();
 }
 
 function checkedIds(container) {
@@ -356,7 +437,7 @@ function setupChair() {
     lang = lang === 'en' ? 'vi' : 'en';
     localStorage.setItem('phieukin-lang', lang);
     translateStatic();
-    if (state) { renderRoster(); renderRound(); }
+    if (state) { renderRoster(); renderRound(); run(renderRunoff); }
   });
   $('login-form').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -439,6 +520,23 @@ function setupChair() {
     const answer = await api('POST', '/api/chair/rounds', {});
     flash(t('started', answer.round));
     await refresh();
+  }));
+  $('runoff-start').addEventListener('click', () => {
+    $('runoff-confirm').hidden = false;
+    $('runoff-yes').focus();
+  });
+  $('runoff-no').addEventListener('click', () => { $('runoff-confirm').hidden = true; });
+  $('runoff-yes').addEventListener('click', () => run(async () => {
+    $('runoff-yes').disabled = true;
+    try {
+      const answer = await api('POST', '/api/chair/rounds', { runoff: true });
+      $('runoff-confirm').hidden = true;
+      flash(t('runoff_started', answer.round, runoff ? tiedGroups(runoff.results).flatMap((g) => g.tied).length : 0));
+      await refresh();
+      $('tokens-section').scrollIntoView?.({ block: 'start' });
+    } finally {
+      $('runoff-yes').disabled = false;
+    }
   }));
   $('tokens-form').addEventListener('submit', (event) => {
     event.preventDefault();
