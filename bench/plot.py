@@ -24,6 +24,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_INPUT = HERE / "results" / "latest.json"
@@ -73,9 +74,16 @@ def scalar_points(results: dict) -> dict[str, list[tuple[int, float]]]:
     return {name: sorted(points) for name, points in grouped.items()}
 
 
-def _star(axes, x: float, y: float, label: str) -> None:
+def _star(axes, x: float, y: float, label: str, left: bool = False) -> None:
     axes.plot([x], [y], marker="*", markersize=14, linestyle="none", color="black")
-    axes.annotate(label, (x, y), textcoords="offset points", xytext=(8, -3), fontsize=7)
+    axes.annotate(
+        label,
+        (x, y),
+        textcoords="offset points",
+        xytext=(-10 if left else 10, -3),
+        ha="right" if left else "left",
+        fontsize=7,
+    )
 
 
 def draw(results: dict, output: Path) -> Path:
@@ -101,18 +109,23 @@ def draw(results: dict, output: Path) -> Path:
     left.legend(fontsize=7, loc="lower right")
     for name, points in by_n.items():
         xs, ys = zip(*points, strict=True)
-        right.plot(xs, ys, marker="o", label=LABELS.get(name, name))
+        right.plot(xs, ys, marker="o", alpha=0.85, label=LABELS.get(name, name))
     eg_close = anchor.get("eg_close_to_result_s_n30_r30")
     if isinstance(eg_close, (int, float)):
-        _star(right, 30, eg_close, "ElectionGuard tally + 2-of-3, R=30")
+        _star(right, 30, eg_close, "ElectionGuard tally + 2-of-3, R=30", left=True)
     right.set_xscale("log")
     right.set_yscale("log")
+    xs_n = [x for points in by_n.values() for x, _ in points] + [30]
+    right.set_xlim(min(xs_n) / 1.6, max(xs_n) * 1.6)
+    right.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    right.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    right.set_xticks(sorted(set(xs_n)))
     right.set_xlabel("N (ballots, log)")
     right.set_ylabel("seconds (median, log)")
     right.set_title("Whole election, by N")
     right.grid(True, which="both", alpha=0.3)
     if by_n:
-        right.legend(fontsize=7, loc="lower right")
+        right.legend(fontsize=7, loc="center left")
     facts = ", ".join(str(machine[k]) for k in ("date", "cpu") if machine.get(k))
     if machine.get("cores"):
         facts += f", {machine['cores']} cores"
