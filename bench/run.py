@@ -13,7 +13,14 @@ Metrics (medians over repeated runs; R = rated members × 4 levels, N = ballots)
   folder, from closing voting to the counts, the rule decisions and the signed minute JSON;
 - ``verify_record_s_n30_r30`` (and, with ``--full``, ``verify_record_s_n500_r50``): verify a whole
   meeting's ``record.zip`` as ``phieukin verify`` does, 2 worker processes (bench/verify_record.py);
+- ``encrypt_ms_chromium_r30``: the browser core in headless Chromium, served by the real server
+  (``bench/chromium_encrypt.py``, page ``/static/bench.html``);
+- ``ballot_bytes_r30``, ``record_bytes_n500_r50``: sizes (``bench/sizes.py``);
 - ``scaling``: the same operations at several R (and N), to show how each grows.
+
+``--compare`` also runs ElectionGuard 1.4.0 on the same shape (``bench/anchor_electionguard.py``)
+and adds the ratios (ElectionGuard / ours); ``--plot`` draws ``bench/scaling.png``
+(``bench/plot.py``). Every run is saved to ``bench/results/latest.json``.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ballot_client.trustee import Trustee, run_ceremony  # noqa: E402
+from bench import anchor_electionguard, chromium_encrypt, sizes  # noqa: E402
 from bench.close_to_result import close_to_result  # noqa: E402
 from bench.verify_record import verify_record_metrics  # noqa: E402
 from tally.aggregate import aggregate_ballots  # noqa: E402
@@ -45,6 +53,7 @@ from tally.manifest import ElectionContext, Manifest, rating_manifest_json  # no
 from tally.token import generate_token, token_hash  # noqa: E402
 
 GROUP = RISTRETTO255
+LATEST = ROOT / "bench" / "results" / "latest.json"
 
 
 def manifest_for(rated: int) -> Manifest:
@@ -153,6 +162,16 @@ def run(quick: bool, progress: Callable[[str], None]) -> dict:
     except (OSError, subprocess.SubprocessError, ValueError, KeyError) as error:
         results["encrypt_ms_js_r30"] = None
         results["errors"] = [f"encrypt_js: {error}"]
+    progress("browser core in headless Chromium: encrypt")
+    try:
+        chromium = chromium_encrypt.measure()
+        results["encrypt_ms_chromium_r30"] = chromium["encrypt_ms_chromium_r30"]
+        scaling["encrypt_ms_chromium"] = chromium["by_r"]
+    except Exception as error:  # no Chromium or a failing page: say so, keep the other metrics
+        results["encrypt_ms_chromium_r30"] = None
+        results.setdefault("errors", []).append(f"encrypt_chromium: {error}")
+    progress("sizes: one ballot (R=30), the record (N=500, R=50)")
+    results.update(sizes.measure(quick=quick))
     results["scaling"] = scaling
     return results
 
@@ -162,12 +181,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs, small shapes")
     parser.add_argument("--full", action="store_true", help="more runs, large shapes")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--compare", action="store_true", help="also ElectionGuard 1.4.0, ratios")
+    parser.add_argument("--plot", action="store_true", help="draw bench/scaling.png")
     args = parser.parse_args(argv)
 
     def progress(message: str) -> None:
         print(f"… {message}", file=sys.stderr, flush=True)
 
     results = run(quick=not args.full, progress=progress)
+    if args.compare:
+        progress("ElectionGuard 1.4.0 on the same shape (bench/anchor_electionguard.py)")
+        results.update(anchor_electionguard.compare(results))
+    results["machine"]["loadavg_1m"] = round(os.getloadavg()[0], 2)
+    LATEST.parent.mkdir(parents=True, exist_ok=True)
+    LATEST.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.plot:
+        from bench.plot import draw
+
+        progress(f"plot: {draw(results, ROOT / 'bench' / 'scaling.png')}")
     if args.json:
         print(json.dumps(results, ensure_ascii=False))
     else:
