@@ -20,6 +20,7 @@ from ballot_server.config import ServerConfig
 from ballot_server.counting import Counting
 from ballot_server.decisions import Decisions
 from ballot_server.errors import ApiError, PayloadTooLarge
+from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.live import Live
 from ballot_server.ratelimit import RateLimiter
 from ballot_server.rounds import Rounds
@@ -107,6 +108,7 @@ def create_app(config: ServerConfig) -> web.Application:
         verifier = BallotVerifier(config.verify_workers)
         app[keys.STORE] = store
         app[keys.ROUNDS] = Rounds(store)
+        app[keys.CEREMONY] = KeyCeremony(store, app[keys.ROUNDS])
         chair = Chair(store, app[keys.ROUNDS], config, ChairMemory())
         app[keys.DECISIONS] = Decisions(store, chair)
         app[keys.COUNTING] = Counting(store, app[keys.ROUNDS], app[keys.DECISIONS].record)

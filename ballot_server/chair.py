@@ -21,6 +21,7 @@ from typing import Any
 
 from ballot_server.config import ServerConfig
 from ballot_server.errors import BadRequest, Conflict, NotFound
+from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.roster_import import parse_roster
 from ballot_server.rounds import Rounds
 from ballot_server.store import Store
@@ -165,7 +166,7 @@ class Chair:
                 "tokens_in_memory": len(self.memory.tokens.get(number, {})),
             }
             if info["phase"] == "ceremony":
-                ceremony = self.rounds.ceremony_state(number)["trustees"]
+                ceremony = KeyCeremony(self.store, self.rounds).state(number)["trustees"]
                 links = {c["index"]: c for c in self.memory.committee.get(number, [])}
                 info["committee"] = [
                     {

@@ -7,6 +7,7 @@ from aiohttp import web
 from ballot_server.config import ServerConfig
 from ballot_server.counting import Counting
 from ballot_server.decisions import Decisions
+from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.live import Live
 from ballot_server.ratelimit import RateLimiter
 from ballot_server.rounds import Rounds
@@ -16,6 +17,7 @@ from ballot_server.verifier import BallotVerifier
 CONFIG = web.AppKey("config", ServerConfig)
 STORE = web.AppKey("store", Store)
 ROUNDS = web.AppKey("rounds", Rounds)
+CEREMONY = web.AppKey("ceremony", KeyCeremony)
 COUNTING = web.AppKey("counting", Counting)
 DECISIONS = web.AppKey("decisions", Decisions)
 VERIFIER = web.AppKey("verifier", BallotVerifier)

@@ -21,6 +21,7 @@ from ballot_server.chair import Chair, ChairMemory
 from ballot_server.config import ServerConfig
 from ballot_server.counting import Counting
 from ballot_server.decisions import Decisions
+from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.minute_service import Minutes
 from ballot_server.roster_import import roster_csv
 from ballot_server.rounds import Rounds
@@ -56,12 +57,13 @@ def _meeting(folder: Path, voters: int, rated: int) -> tuple[Store, Chair, Round
     chair.set_committee(ids[:3], 2)
     chair.start_round("http://127.0.0.1")
     manifest = rounds.manifest(1)
+    key_ceremony = KeyCeremony(store, rounds)
     trustees = [Trustee(RISTRETTO255, manifest, i) for i in (1, 2, 3)]
     for trustee in trustees:
-        rounds.announce(1, trustee.index, trustee.announcement.to_json())
-    announcements = rounds.announcements(1)
+        key_ceremony.announce(1, trustee.index, trustee.announcement.to_json())
+    announcements = key_ceremony.announcements(1)
     for trustee in trustees:
-        rounds.send_shares(
+        key_ceremony.send_shares(
             1, trustee.index, [s.to_json() for s in trustee.shares_for(announcements)]
         )
     by_index = {a.index: a for a in announcements}
@@ -69,11 +71,11 @@ def _meeting(folder: Path, voters: int, rated: int) -> tuple[Store, Chair, Round
         trustee.receive(
             [
                 ceremony.EncryptedShare.from_json(RISTRETTO255, s)
-                for s in rounds.shares_for(1, trustee.index)
+                for s in key_ceremony.shares_for(1, trustee.index)
             ],
             by_index,
         )
-        rounds.confirm(1, trustee.index)
+        key_ceremony.confirm(1, trustee.index)
     return store, chair, rounds, trustees
 
 

@@ -40,6 +40,7 @@ from ballot_server.counting import Counting
 from ballot_server.decisions import Decisions
 from ballot_server.demo import MEETING_DATE, build_roster
 from ballot_server.export import log_minute_pdf, record_bytes
+from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.minute_service import Minutes
 from ballot_server.roster_import import CSV_TYPE, roster_csv
 from ballot_server.rounds import Rounds
@@ -172,21 +173,22 @@ def build_meeting(
 
 def _ceremony(rounds: Rounds, number: int) -> list[Trustee]:
     manifest = rounds.manifest(number)
+    key_ceremony = KeyCeremony(rounds.store, rounds)
     trustees = [Trustee(RISTRETTO255, manifest, i) for i in range(1, manifest.committee_size + 1)]
     for trustee in trustees:
-        rounds.announce(number, trustee.index, trustee.announcement.to_json())
-    announcements = rounds.announcements(number)
+        key_ceremony.announce(number, trustee.index, trustee.announcement.to_json())
+    announcements = key_ceremony.announcements(number)
     by_index = {a.index: a for a in announcements}
     for trustee in trustees:
         shares = trustee.shares_for(announcements)
-        rounds.send_shares(number, trustee.index, [s.to_json() for s in shares])
+        key_ceremony.send_shares(number, trustee.index, [s.to_json() for s in shares])
     for trustee in trustees:
         received = [
             ceremony.EncryptedShare.from_json(RISTRETTO255, s)
-            for s in rounds.shares_for(number, trustee.index)
+            for s in key_ceremony.shares_for(number, trustee.index)
         ]
         trustee.receive(received, by_index)
-        rounds.confirm(number, trustee.index)
+        key_ceremony.confirm(number, trustee.index)
     return trustees
 
 

@@ -274,7 +274,7 @@ async def test_a_forged_share_is_named_and_reported(started) -> None:
     client, urls, credentials, secret, folder = started
     app = client.server.app
     # Member 3 is dishonest: a valid announcement, then garbage for member 1's share.
-    manifest = Manifest.from_json(app[keys.ROUNDS].ceremony_state(1)["manifest"])
+    manifest = Manifest.from_json(app[keys.CEREMONY].state(1)["manifest"])
     forger, announcement = ceremony.make_trustee(
         RISTRETTO255, manifest.hash, 3, manifest.threshold, system_nonce
     )

@@ -23,7 +23,7 @@ def _trustee(request: web.Request, number: int) -> int:
 
 
 async def ceremony_state(request: web.Request) -> web.Response:
-    return web.json_response(request.app[keys.ROUNDS].ceremony_state(round_number(request)))
+    return web.json_response(request.app[keys.CEREMONY].state(round_number(request)))
 
 
 async def whoami(request: web.Request) -> web.Response:
@@ -34,27 +34,27 @@ async def whoami(request: web.Request) -> web.Response:
 async def announce(request: web.Request) -> web.Response:
     number = round_number(request)
     trustee = _trustee(request, number)
-    request.app[keys.ROUNDS].announce(number, trustee, await read_json(request))
+    request.app[keys.CEREMONY].announce(number, trustee, await read_json(request))
     return web.json_response({"ok": True})
 
 
 async def send_shares(request: web.Request) -> web.Response:
     number = round_number(request)
     trustee = _trustee(request, number)
-    request.app[keys.ROUNDS].send_shares(number, trustee, await read_json(request))
+    request.app[keys.CEREMONY].send_shares(number, trustee, await read_json(request))
     return web.json_response({"ok": True})
 
 
 async def my_shares(request: web.Request) -> web.Response:
     number = round_number(request)
     trustee = _trustee(request, number)
-    return web.json_response(request.app[keys.ROUNDS].shares_for(number, trustee))
+    return web.json_response(request.app[keys.CEREMONY].shares_for(number, trustee))
 
 
 async def confirm(request: web.Request) -> web.Response:
     number = round_number(request)
     trustee = _trustee(request, number)
-    published = request.app[keys.ROUNDS].confirm(number, trustee)
+    published = request.app[keys.CEREMONY].confirm(number, trustee)
     if published:
         publish_status(request.app)
     return web.json_response({"ok": True, "published": published})
@@ -74,7 +74,7 @@ async def complain(request: web.Request) -> web.Response:
     number = round_number(request)
     trustee = _trustee(request, number)
     body = await read_json(request)
-    request.app[keys.ROUNDS].complain(
+    request.app[keys.CEREMONY].complain(
         number, trustee, field(body, "accused", int), field(body, "check", str)[:40]
     )
     return web.json_response({"ok": True})

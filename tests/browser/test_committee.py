@@ -207,7 +207,7 @@ async def test_a_forged_share_is_named_and_reported(meeting: Meeting, open_page:
     app = meeting.app
     credentials = {i: url.split("#c=")[1].split("&")[0] for i, url in urls.items()}
     # Member 3 is played from Python and lies to member 1.
-    manifest = Manifest.from_json(app[keys.ROUNDS].ceremony_state(1)["manifest"])
+    manifest = Manifest.from_json(app[keys.CEREMONY].state(1)["manifest"])
     forger, announcement = ceremony.make_trustee(
         RISTRETTO255, manifest.hash, 3, manifest.threshold, system_nonce
     )
@@ -222,7 +222,7 @@ async def test_a_forged_share_is_named_and_reported(meeting: Meeting, open_page:
         await expect_step(page, 2, "done")
         await expect_step(page, 3, "active")
 
-    state: dict[str, Any] = app[keys.ROUNDS].ceremony_state(1)
+    state: dict[str, Any] = app[keys.CEREMONY].state(1)
     others = {
         t["index"]: ceremony.Announcement.from_json(RISTRETTO255, t["announcement"], 2)
         for t in state["trustees"]
