@@ -41,7 +41,7 @@ def public_base_url(request: web.Request) -> str:
 
 def round_number(request: web.Request) -> int:
     text = request.match_info["round"]
-    if not text.isdigit() or len(text) > 4:
+    if not (text.isascii() and text.isdigit()) or len(text) > 4:
         raise BadRequest("Số vòng không hợp lệ.", "Invalid round number.")
     return int(text)
 
