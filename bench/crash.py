@@ -116,9 +116,11 @@ async def vote_all(
             if receipt is not None:
                 tally.receipts[token] = receipt
 
-    # kill points: after a random number of receipts, plus a random few milliseconds, so the
+    # kill points: after a random number of receipts within the first two thirds (so ballots
+    # are still in flight however fast the server is), plus a random few milliseconds, so the
     # kill lands while other ballots are being checked, stored or answered
-    targets = sorted(rng.sample(range(1, max(total, kills + 1)), kills))
+    last = max(kills + 1, (2 * total) // 3)
+    targets = sorted(rng.sample(range(1, last), kills))
     made = 0
 
     async def killer() -> None:
@@ -126,7 +128,7 @@ async def vote_all(
         for target in targets:
             while len(tally.receipts) < target and time.monotonic() < deadline:
                 await asyncio.sleep(0.01)
-            await asyncio.sleep(rng.uniform(0.0, 0.25))
+            await asyncio.sleep(rng.uniform(0.0, 0.05))
             if len(tally.receipts) >= total or time.monotonic() >= deadline:
                 return
             server.kill()
