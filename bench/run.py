@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 from ballot_client.trustee import Trustee, run_ceremony  # noqa: E402
 from bench import anchor_electionguard, chromium_encrypt, sizes  # noqa: E402
 from bench.close_to_result import close_to_result  # noqa: E402
+from bench.load import run_load  # noqa: E402
 from bench.verify_record import verify_record_metrics  # noqa: E402
 from tally.aggregate import aggregate_ballots  # noqa: E402
 from tally.ballot import make_ballot, verify_ballot  # noqa: E402
@@ -172,6 +173,11 @@ def run(quick: bool, progress: Callable[[str], None]) -> dict:
         results.setdefault("errors", []).append(f"encrypt_chromium: {error}")
     progress("sizes: one ballot (R=30), the record (N=500, R=50)")
     results.update(sizes.measure(quick=quick))
+    if not quick:
+        progress("load: 500 voters at once against a real server (R=30)")
+        load = run_load(500, 30)
+        results["load_p99_s_n500_r30"] = load["load_p99_s_n500_r30"]
+        results["load"] = load
     results["scaling"] = scaling
     return results
 
