@@ -77,7 +77,20 @@ def test_demo_runs_a_real_meeting_and_counts_match(tmp_path: Path) -> None:
     assert "Khớp với các lựa chọn mô phỏng. ✓" in result.stdout
     counts = json.loads((out / "counts.json").read_text(encoding="utf-8"))["counts"]
     assert len(counts) == 6 and all(sum(row) == 4 for row in counts.values())
-    assert (out / "meeting.db").is_file()
+    assert (out / "meeting.db").is_file() and (out / "minute.pdf").is_file()
+    # The minute reports exactly the decrypted counts (which the demo compared with its own
+    # simulated choices), and the exported record verifies on its own.
+    minute = json.loads((out / "minute.json").read_text(encoding="utf-8"))["minute"]
+    reported = {s["id"]: list(s["votes"].values()) for s in minute["rounds"][0]["subjects"]}
+    assert reported == counts
+    verify = subprocess.run(
+        [sys.executable, "-m", "ballot_server.cli", "verify", str(out / "record.zip")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert verify.returncode == 0 and "hồ sơ hợp lệ" in verify.stdout, verify.stdout
     again = subprocess.run(
         [sys.executable, "-m", "ballot_server.cli", "demo", "--out", str(out)],
         cwd=ROOT,
