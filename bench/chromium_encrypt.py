@@ -37,19 +37,8 @@ from ballot_server import keys  # noqa: E402
 from ballot_server.app import create_app  # noqa: E402
 from ballot_server.config import ServerConfig  # noqa: E402
 from tally.manifest import rating_manifest_json  # noqa: E402
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, HOST  # noqa: E402
 
-CHROMIUM = os.environ.get("PHIEUKIN_CHROMIUM", "/usr/bin/chromium")
-HOST = "hop.test"
-CHROMIUM_ARGS = [  # as in tests/browser/conftest.py
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    f"--host-resolver-rules=MAP {HOST} 127.0.0.1",
-]
 SIZES = (1, 10, 30, 50)
 TIMEOUT_S = 180
 

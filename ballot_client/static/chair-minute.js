@@ -2,6 +2,7 @@
 // who of the committee has signed it, and the PDF. A module of its own next to chair.js; it shares
 // only the session (cookie and the CSRF token chair.js keeps in sessionStorage) and the language.
 
+import { textEl } from '/static/dom.js';
 import { fetchResults, renderResults } from '/static/results.js';
 
 const TEXT = {
@@ -35,12 +36,6 @@ const t = (key, ...args) => {
 let status = null;
 let results = null;
 
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
 
 function say(message, isError = false) {
   const box = $('minute-message');
@@ -55,24 +50,24 @@ async function renderMinute() {
   $('make-minute').disabled = !counted;
   $('minute-pdf').hidden = !response.ok;
   if (!response.ok) {
-    box.replaceChildren(el('p', t('none')));
+    box.replaceChildren(textEl('p', t('none')));
     return;
   }
   const document_ = await response.json();
   const signed = new Set(document_.signatures.map((s) => s.trustee));
   const committee = document_.minute.committee;
-  const digest = el('p', t('digest'));
-  digest.append(el('code', document_.digest, 'digest'));
-  const list = el('ul');
+  const digest = textEl('p', t('digest'));
+  digest.append(textEl('code', document_.digest, 'digest'));
+  const list = textEl('ul');
   list.setAttribute('data-testid', 'minute-signatures');
   for (const member of committee) {
-    const item = el('li', t('member', member));
-    item.append(el('strong', signed.has(member.index) ? t('signed') : t('unsigned')));
+    const item = textEl('li', t('member', member));
+    item.append(textEl('strong', signed.has(member.index) ? t('signed') : t('unsigned')));
     item.dataset.signed = String(signed.has(member.index));
     list.append(item);
   }
-  box.replaceChildren(digest, el('p', t('server')),
-    el('p', t('count', signed.size, committee.length)), list);
+  box.replaceChildren(digest, textEl('p', t('server')),
+    textEl('p', t('count', signed.size, committee.length)), list);
 }
 
 async function refresh() {
@@ -86,7 +81,7 @@ async function refresh() {
     if (!results || results.round !== status.round) results = await fetchResults(status.round);
     if (results) renderResults(box, results, { lang: lang() });
   } else {
-    box.replaceChildren(el('p', t('waiting')));
+    box.replaceChildren(textEl('p', t('waiting')));
   }
   await renderMinute();
 }

@@ -1,6 +1,8 @@
 // The chair's page (and the buttons of the token print sheet and screen mode).
 // No inline script or style (strict CSP): the page is built with DOM calls and textContent only.
 
+import { textEl } from '/static/dom.js';
+
 const TEXT = {
   vi: {
     phase_setup: 'Chuẩn bị', phase_ceremony: 'Tạo khóa', phase_ready: 'Sẵn sàng',
@@ -122,12 +124,6 @@ const t = (key, ...args) => {
 };
 const $ = (id) => document.getElementById(id);
 
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
 
 function svgNode(markup) {
   const doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
@@ -248,7 +244,7 @@ function renderMeeting() {
   const select = $('m-profile');
   if (!select.options.length) {
     for (const profile of state.profiles) {
-      const option = el('option', `${profile.title} (${profile.name} v${profile.version})`);
+      const option = textEl('option', `${profile.title} (${profile.name} v${profile.version})`);
       option.value = profile.name;
       select.append(option);
     }
@@ -268,15 +264,15 @@ function renderRoster() {
   const body = $('attendance-body');
   body.replaceChildren();
   for (const member of state.roster) {
-    const row = el('tr');
-    row.append(el('td', String(member.id)), el('th', member.name), el('td', t(member.membership)),
-      el('td', memberNotes(member)));
-    const cell = el('td');
-    const select = el('select');
+    const row = textEl('tr');
+    row.append(textEl('td', String(member.id)), textEl('th', member.name), textEl('td', t(member.membership)),
+      textEl('td', memberNotes(member)));
+    const cell = textEl('td');
+    const select = textEl('select');
     select.name = String(member.id);
     select.setAttribute('aria-label', `${member.name}`);
     for (const value of ['unknown', 'present', 'absent_excused', 'absent']) {
-      const option = el('option', t(value));
+      const option = textEl('option', t(value));
       option.value = value;
       if (value === 'unknown') option.disabled = true;
       select.append(option);
@@ -289,11 +285,11 @@ function renderRoster() {
   // the roll
   const roll = state.roll;
   const box = $('roll');
-  box.replaceChildren(el('p', t('roll_line', roll), roll.quorum_met ? 'ok' : 'warn'));
+  box.replaceChildren(textEl('p', t('roll_line', roll), roll.quorum_met ? 'ok' : 'warn'));
   if (roll.excluded.length) {
-    box.append(el('p', t('excluded_title')));
-    const list = el('ul');
-    for (const entry of roll.excluded) list.append(el('li', `${names.get(entry.id)} — ${entry.text}`));
+    box.append(textEl('p', t('excluded_title')));
+    const list = textEl('ul');
+    for (const entry of roll.excluded) list.append(textEl('li', `${names.get(entry.id)} — ${entry.text}`));
     box.append(list);
   }
   // rated and not rated
@@ -301,8 +297,8 @@ function renderRoster() {
   rated.replaceChildren();
   const chosen = new Set(state.rated);
   for (const id of roll.rated) {
-    const label = el('label');
-    const box2 = el('input');
+    const label = textEl('label');
+    const box2 = textEl('input');
     box2.type = 'checkbox';
     box2.value = String(id);
     box2.checked = chosen.has(id);
@@ -310,15 +306,15 @@ function renderRoster() {
     rated.append(label);
   }
   const notRated = $('not-rated-list');
-  notRated.replaceChildren(...roll.not_rated.map((e) => el('li', `${names.get(e.id)} — ${e.text}`)));
+  notRated.replaceChildren(...roll.not_rated.map((e) => textEl('li', `${names.get(e.id)} — ${e.text}`)));
   // committee
   const committee = $('committee-list');
   committee.replaceChildren();
   const members = new Set(state.committee ? state.committee.member_ids : []);
   for (const member of state.roster) {
     if (member.membership !== 'official' || member.suspended === 'party') continue;
-    const label = el('label');
-    const box3 = el('input');
+    const label = textEl('label');
+    const box3 = textEl('input');
     box3.type = 'checkbox';
     box3.value = String(member.id);
     box3.checked = members.has(member.id);
@@ -337,9 +333,9 @@ function renderRound() {
   qrs.replaceChildren();
   if (round && round.committee) {
     for (const member of round.committee) {
-      const card = el('figure', null, 'qr-card');
+      const card = textEl('figure', null, 'qr-card');
       if (member.qr) card.append(svgNode(member.qr));
-      card.append(el('figcaption', t('trustee', member)));
+      card.append(textEl('figcaption', t('trustee', member)));
       qrs.append(card);
     }
   }
@@ -399,11 +395,11 @@ async function renderRunoff() {
   box.dataset.round = String(runoff.round);
   if (!groups.length) return;
   $('runoff-title').textContent = t('runoff_title', runoff.round);
-  $('runoff-text').replaceChildren(...groups.map((group) => el('p', t('runoff_group', group, group.group))));
+  $('runoff-text').replaceChildren(...groups.map((group) => textEl('p', t('runoff_group', group, group.group))));
   $('runoff-list').replaceChildren(...groups.flatMap((group) => group.people.map((person) => {
-    const item = el('li');
+    const item = textEl('li');
     item.dataset.question = person.id;
-    item.append(el('strong', person.name), document.createTextNode(t('runoff_votes', person.votes)));
+    item.append(textEl('strong', person.name), document.createTextNode(t('runoff_votes', person.votes)));
     return item;
   })));
   const names = groups.flatMap((group) => group.people.map((person) => person.name));
@@ -427,7 +423,7 @@ function checkedIds(container) {
 
 function showRosterErrors(errors) {
   const list = $('roster-error-list');
-  list.replaceChildren(...errors.map((e) => el('li', e.message)));
+  list.replaceChildren(...errors.map((e) => textEl('li', e.message)));
   $('roster-errors').hidden = errors.length === 0;
 }
 

@@ -26,6 +26,7 @@
  * phone except inside the passphrase-encrypted backup the member saves.
  */
 
+import { el } from '/static/dom.js';
 import {
   InvalidShare, MinuteRefused, TallyError, baseMul, canonicalJson, checkMinute, combineSecretShare,
   hexToBytes, loadElection, loadManifest, makeDecryptionShare, makeEncryptedShares, makeTrustee,
@@ -71,18 +72,6 @@ const state = {
 
 // ---- helpers --------------------------------------------------------------------------------
 
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name === 'class') node.className = value;
-    else if (name === 'text') node.textContent = value;
-    else if (name === 'testid') node.dataset.testid = value;
-    else node.setAttribute(name, value === true ? '' : value);
-  }
-  node.append(...children.filter((c) => c !== undefined && c !== null));
-  return node;
-}
 
 function showOnly(...names) {
   for (const name of VIEWS) $(`view-${name}`).hidden = !names.includes(name);

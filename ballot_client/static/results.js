@@ -7,6 +7,8 @@
  * DOM built with textContent only (strict CSP). Its own words, Vietnamese and English.
  */
 
+import { textEl } from '/static/dom.js';
+
 const WORDS = {
   vi: {
     heading: 'Kết quả kiểm phiếu — vòng {r}',
@@ -46,12 +48,6 @@ function word(lang, key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
 }
 
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
 
 /** `count/base` in percent with one decimal, rounded half up with integers: "63,3" (vi). */
 export function percent(count, base, lang = 'vi') {
@@ -106,59 +102,59 @@ export function renderResults(container, results, { lang = 'vi', page = 0, perPa
   const shown = perPage > 0 ? rows.slice(current * perPage, (current + 1) * perPage) : rows;
   const decisions = results.decisions;
 
-  const head = el('div', null, 'rs-head');
-  head.append(el('h2', word(lang, 'heading', { r: results.round }), 'rs-title'));
+  const head = textEl('div', null, 'rs-head');
+  head.append(textEl('h2', word(lang, 'heading', { r: results.round }), 'rs-title'));
   const meta = [];
   if (decisions) meta.push(word(lang, 'base', { b: decisions.base }));
   if (results.profile) meta.push(word(lang, 'profile', { p: results.profile }));
-  head.append(el('p', meta.join(' · '), 'rs-meta'));
-  if (decisions && decisions.valid === false) head.append(el('p', word(lang, 'invalid'), 'rs-warn'));
+  head.append(textEl('p', meta.join(' · '), 'rs-meta'));
+  if (decisions && decisions.valid === false) head.append(textEl('p', word(lang, 'invalid'), 'rs-warn'));
 
-  const table = el('table', null, 'rs-table');
+  const table = textEl('table', null, 'rs-table');
   table.setAttribute('data-testid', 'results-table');
-  const thead = el('thead');
-  const hr = el('tr');
-  hr.append(el('th', '#'), el('th', word(lang, 'name')));
-  for (const level of LEVELS) hr.append(el('th', level));
-  hr.append(el('th', word(lang, 'blank')), el('th', word(lang, 'voteLevel')), el('th', word(lang, 'level')));
+  const thead = textEl('thead');
+  const hr = textEl('tr');
+  hr.append(textEl('th', '#'), textEl('th', word(lang, 'name')));
+  for (const level of LEVELS) hr.append(textEl('th', level));
+  hr.append(textEl('th', word(lang, 'blank')), textEl('th', word(lang, 'voteLevel')), textEl('th', word(lang, 'level')));
   thead.append(hr);
-  const tbody = el('tbody');
+  const tbody = textEl('tbody');
   for (const row of shown) {
-    const tr = el('tr', null, 'rs-row');
+    const tr = textEl('tr', null, 'rs-row');
     tr.setAttribute('data-testid', `result-${row.id}`);
-    tr.append(el('td', String(row.position), 'rs-num'), el('th', row.name, 'rs-name'));
+    tr.append(textEl('td', String(row.position), 'rs-num'), textEl('th', row.name, 'rs-name'));
     for (const level of LEVELS) {
-      const cell = el('td', null, 'rs-votes');
-      cell.append(el('span', String(row.votes[level] ?? 0), 'rs-count'),
-        el('span', percent(row.votes[level] ?? 0, row.base, lang), 'rs-pct'));
+      const cell = textEl('td', null, 'rs-votes');
+      cell.append(textEl('span', String(row.votes[level] ?? 0), 'rs-count'),
+        textEl('span', percent(row.votes[level] ?? 0, row.base, lang), 'rs-pct'));
       cell.setAttribute('data-testid', `votes-${row.id}-${level}`);
       tr.append(cell);
     }
     const blank = Math.max(0, presentOf(row) - row.total);
-    const blankCell = el('td', null, 'rs-votes');
-    blankCell.append(el('span', String(blank), 'rs-count'), el('span', percent(blank, row.base, lang), 'rs-pct'));
+    const blankCell = textEl('td', null, 'rs-votes');
+    blankCell.append(textEl('span', String(blank), 'rs-count'), textEl('span', percent(blank, row.base, lang), 'rs-pct'));
     tr.append(blankCell);
     const d = row.decision;
-    tr.append(el('td', d?.vote_level ?? '—', 'rs-level'));
-    const final = el('td', d ? (d.level ?? word(lang, 'unresolved')) : '—', 'rs-level rs-final');
+    tr.append(textEl('td', d?.vote_level ?? '—', 'rs-level'));
+    const final = textEl('td', d ? (d.level ?? word(lang, 'unresolved')) : '—', 'rs-level rs-final');
     final.setAttribute('data-testid', `level-${row.id}`);
     if (d) final.dataset.status = d.status;
     if (d?.quota) final.dataset.quota = d.quota;
     tr.append(final);
     tbody.append(tr);
     if (row.reasons.length) {
-      const why = el('tr', null, 'rs-why');
-      const td = el('td', null);
-      const list = el('ul');
-      for (const reason of row.reasons) list.append(el('li', reason));
+      const why = textEl('tr', null, 'rs-why');
+      const td = textEl('td', null);
+      const list = textEl('ul');
+      for (const reason of row.reasons) list.append(textEl('li', reason));
       td.append(list);
-      why.append(el('td', ''), td);
+      why.append(textEl('td', ''), td);
       td.colSpan = 8;
       tbody.append(why);
     }
   }
   table.append(thead, tbody);
-  const foot = el('p', pages > 1 ? word(lang, 'page', { p: current + 1, n: pages }) : '', 'rs-page');
+  const foot = textEl('p', pages > 1 ? word(lang, 'page', { p: current + 1, n: pages }) : '', 'rs-page');
   foot.setAttribute('data-testid', 'results-page');
   container.replaceChildren(head, table, foot);
   return pages;

@@ -13,6 +13,7 @@
  * on the same token with 200 and the same receipt, so resending is idempotent.
  */
 
+import { el } from '/static/dom.js';
 import {
   encryptBallot, loadElection, normalizeToken, tokenHash, trackerCode,
 } from '/js/index.mjs';
@@ -48,18 +49,6 @@ const state = {
 
 // ---- small helpers ------------------------------------------------------------------------
 
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name === 'class') node.className = value;
-    else if (name === 'text') node.textContent = value;
-    else if (name === 'testid') node.dataset.testid = value;
-    else node.setAttribute(name, value === true ? '' : value);
-  }
-  node.append(...children.filter((c) => c !== undefined && c !== null));
-  return node;
-}
 
 function show(view) {
   state.view = view;

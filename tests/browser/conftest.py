@@ -19,7 +19,6 @@ screenshot of each of its pages under ``tests/artifacts/failures/``.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -36,20 +35,9 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from ballot_client.remote import MeetingClient
 from ballot_server import keys
 from tally.rules.profiles import DEFAULT_PROFILE
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, HOST
 from tests.server_support import make_app, open_round
 
-CHROMIUM = os.environ.get("PHIEUKIN_CHROMIUM", "/usr/bin/chromium")
-HOST = "hop.test"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    f"--host-resolver-rules=MAP {HOST} 127.0.0.1",
-]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 TIMEOUT_MS = 20_000  # any single wait; each test stays well under ~30 s
 expect.set_options(timeout=TIMEOUT_MS)
