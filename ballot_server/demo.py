@@ -180,21 +180,21 @@ async def wait_until_up(client: MeetingClient, server: subprocess.Popen, seconds
     raise RuntimeError("the server did not start in time")
 
 
+DEMO_MEETING = {
+    "title": "Hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên năm 2026",
+    "cell": "Chi bộ Phòng Hành chính – Tổng hợp",
+    "committee_above": "Đảng bộ Sở Kế hoạch và Đầu tư",
+    "date": MEETING_DATE.isoformat(),
+    "place": "Phòng họp tầng 3",
+    "chair": "Đồng chí Bí thư chi bộ",
+    "secretary": "Đồng chí Phó Bí thư chi bộ",
+    "purpose": "Bỏ phiếu kín đánh giá, xếp loại đảng viên",
+}
+
+
 async def setup_meeting(chair: MeetingClient, voters: int, rated: int, rng: random.Random):
     """The chair's part, up to voting being open. Returns (round, credentials, tokens, state)."""
-    await chair.post(
-        "/api/chair/meeting",
-        {
-            "title": "Hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên năm 2026",
-            "cell": "Chi bộ Phòng Hành chính – Tổng hợp",
-            "committee_above": "Đảng bộ Sở Kế hoạch và Đầu tư",
-            "date": MEETING_DATE.isoformat(),
-            "place": "Phòng họp tầng 3",
-            "chair": "Đồng chí Bí thư chi bộ",
-            "secretary": "Đồng chí Phó Bí thư chi bộ",
-            "purpose": "Bỏ phiếu kín đánh giá, xếp loại đảng viên",
-        },
-    )
+    await chair.post("/api/chair/meeting", DEMO_MEETING)
     members, attendance = build_roster(voters, rated, rng)
     async with chair.session.post(
         chair.base + "/api/chair/roster",

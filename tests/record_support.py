@@ -38,7 +38,7 @@ from ballot_server.chair import Chair, ChairMemory
 from ballot_server.config import ServerConfig
 from ballot_server.counting import Counting
 from ballot_server.decisions import Decisions
-from ballot_server.demo import MEETING_DATE, build_roster
+from ballot_server.demo import DEMO_MEETING, build_roster
 from ballot_server.export import log_minute_pdf, record_bytes
 from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.minute_service import Minutes
@@ -58,16 +58,7 @@ from tally.minute import SIGNATURE_PURPOSE as MINUTE_PURPOSE
 from tally.token import token_hash
 
 BASE_URL = "http://127.0.0.1:8080"
-MEETING = {
-    "title": "Hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên năm 2026",
-    "cell": "Chi bộ Phòng Hành chính – Tổng hợp",
-    "committee_above": "Đảng bộ Sở Kế hoạch và Đầu tư",
-    "date": MEETING_DATE.isoformat(),
-    "place": "Phòng họp tầng 3",
-    "chair": "Đồng chí Bí thư chi bộ",
-    "secretary": "Đồng chí Phó Bí thư chi bộ",
-    "purpose": "Bỏ phiếu kín đánh giá, xếp loại đảng viên",
-}
+MEETING = DEMO_MEETING
 
 
 @dataclass

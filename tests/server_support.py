@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import aiohttp
 
 from ballot_client.remote import MeetingClient, run_committee
 from ballot_server import keys
@@ -35,6 +39,15 @@ def rating_manifest(rated: int = 3, number: int = 1) -> dict:
         threshold=2,
         round_number=number,
     )
+
+
+@asynccontextmanager
+async def chair_and_public(client) -> AsyncIterator[tuple[MeetingClient, MeetingClient, dict]]:
+    """API clients of a test server: the chair's (bearer secret) and the public one."""
+    base = str(client.make_url("")).rstrip("/")
+    headers = {"Authorization": f"Bearer {CHAIR_SECRET}"}
+    async with aiohttp.ClientSession(headers=headers) as chair_session:
+        yield MeetingClient(chair_session, base), MeetingClient(client.session, base), headers
 
 
 @dataclass

@@ -7,28 +7,23 @@ import argparse
 import json
 import random
 
-import aiohttp
 import pytest
 from nacl.signing import SigningKey
 
-from ballot_client.remote import CREDENTIAL_HEADER, MeetingClient, decrypt_round, run_committee
+from ballot_client.remote import CREDENTIAL_HEADER, decrypt_round, run_committee
 from ballot_server import keys, minute_cli
 from ballot_server.demo import setup_meeting
 from tally.canonical import canonical_json
 from tally.crypto.signatures import sign, verify_key_from_hex, verify_signature
 from tally.minute import minute_digest, signature_status
-from tests.server_support import CHAIR_SECRET, make_app
+from tests.server_support import chair_and_public, make_app
 
 
 @pytest.fixture
 async def counted(aiohttp_client, tmp_path):
     """A meeting of 6 voters rating 5, counted by two of the three committee members."""
     client = await aiohttp_client(make_app(tmp_path))
-    base = str(client.make_url("")).rstrip("/")
-    headers = {"Authorization": f"Bearer {CHAIR_SECRET}"}
-    async with aiohttp.ClientSession(headers=headers) as chair_session:
-        chair = MeetingClient(chair_session, base)
-        public = MeetingClient(client.session, base)
+    async with chair_and_public(client) as (chair, public, headers):
         number, credentials, state = await setup_meeting(chair, 6, 5, random.Random(1))
         trustees, context = await run_committee(public, number, credentials)
         tokens = (await chair.post(f"/api/chair/rounds/{number}/tokens", {}))["tokens"]

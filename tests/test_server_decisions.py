@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import random
 
-import aiohttp
 import pytest
 
-from ballot_client.remote import MeetingClient, ServerError, decrypt_round, run_committee
+from ballot_client.remote import ServerError, decrypt_round, run_committee
 from ballot_server import keys
 from ballot_server.demo import setup_meeting
 from tally.rules.engine import decide_json
-from tests.server_support import CHAIR_SECRET, make_app
+from tests.server_support import chair_and_public, make_app
 
 
 @pytest.fixture
 async def counted(aiohttp_client, tmp_path):
     client = await aiohttp_client(make_app(tmp_path))
-    base = str(client.make_url("")).rstrip("/")
-    headers = {"Authorization": f"Bearer {CHAIR_SECRET}"}
-    async with aiohttp.ClientSession(headers=headers) as chair_session:
-        chair = MeetingClient(chair_session, base)
-        public = MeetingClient(client.session, base)
+    async with chair_and_public(client) as (chair, public, _):
         number, credentials, state = await setup_meeting(chair, 6, 5, random.Random(1))
         trustees, context = await run_committee(public, number, credentials)
         tokens = (await chair.post(f"/api/chair/rounds/{number}/tokens", {}))["tokens"]
@@ -74,11 +69,7 @@ async def test_a_tie_at_the_quota_boundary_goes_to_a_runoff_round_with_the_same_
     aiohttp_client, tmp_path
 ) -> None:
     client = await aiohttp_client(make_app(tmp_path))
-    base = str(client.make_url("")).rstrip("/")
-    headers = {"Authorization": f"Bearer {CHAIR_SECRET}"}
-    async with aiohttp.ClientSession(headers=headers) as chair_session:
-        chair = MeetingClient(chair_session, base)
-        public = MeetingClient(client.session, base)
+    async with chair_and_public(client) as (chair, public, _):
         number, credentials, _ = await setup_meeting(chair, 6, 5, random.Random(1))
         trustees, context = await run_committee(public, number, credentials)
 
