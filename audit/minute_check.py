@@ -13,9 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from nacl.signing import VerifyKey
+
 from audit.findings import Report
 from audit.record import Record
 from audit.replay import Replay
+from tally.canonical import canonical_json
+from tally.crypto.hashing import hash32
+from tally.crypto.signatures import verify_key_from_hex, verify_signature
+from tally.errors import TallyError
 from tally.manifest import RATING_OPTIONS, ElectionContext
 from tally.rules.profiles import get_profile
 
@@ -131,3 +137,68 @@ def _differences(
             )
             expect(same, f"round {number}, {subject['id']}: name, votes or decision differ")
     return problems
+
+
+def check_minute(
+    record: Record, state: Replay, contexts: dict[int, ElectionContext], report: Report
+) -> None:
+    """The minute: its digest, the server's and the committee's signatures, the PDF's hash,
+    and its content against the record."""
+    if state.minute is None:
+        report.expect(
+            record.minute_pdf is None,
+            "minute.present",
+            "minute",
+            "a minute PDF without a minute in the log",
+        )
+        return
+    minute = state.minute.get("minute")
+    try:
+        digest = hash32("minute", canonical_json(minute))
+    except TallyError as error:
+        report.fail("minute.digest", "minute", str(error))
+        return
+    report.expect(
+        state.minute.get("digest") == digest.hex(),
+        "minute.digest",
+        "minute",
+        "the logged digest is not the minute's",
+    )
+    try:
+        server_key = verify_key_from_hex(state.server_key, "server key")
+        verify_signature(
+            server_key, "minute", digest, state.minute.get("server_signature"), "minute"
+        )
+        report.ok("minute.server_signature", "minute")
+    except TallyError as error:
+        report.fail("minute.server_signature", "minute", str(error))
+    first = contexts.get(min(contexts)) if contexts else None
+    for signature in state.minute_signatures:
+        trustee = signature.get("trustee")
+        subject = f"minute, committee member {trustee}"
+        try:
+            if (
+                first is None
+                or not isinstance(trustee, int)
+                or not 1 <= trustee <= len(first.signing_keys)
+            ):
+                raise ValueError("not a committee member")
+            key = VerifyKey(first.signing_keys[trustee - 1])
+            if signature.get("digest", digest.hex()) != digest.hex():
+                raise ValueError("signs another minute")
+            verify_signature(key, "minute", digest, signature.get("signature"), subject)
+            report.ok("minute.signature", subject)
+        except (TallyError, ValueError) as error:
+            report.fail("minute.signature", subject, str(error))
+    logged_pdf = state.minute_pdf or {}
+    if logged_pdf or record.minute_pdf is not None:
+        actual = None if record.minute_pdf is None else hash32("minute-pdf", record.minute_pdf)
+        report.expect(
+            actual is not None
+            and actual.hex() == logged_pdf.get("pdf_hash")
+            and logged_pdf.get("digest") == digest.hex(),
+            "minute.pdf",
+            "minute.pdf",
+            "the PDF is not the one the log names for this minute",
+        )
+    check_minute_content(record, state, contexts, report)

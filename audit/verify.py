@@ -16,17 +16,16 @@ from nacl.signing import VerifyKey
 
 from audit.ballot_checks import check_ballots
 from audit.findings import Report
-from audit.minute_check import check_minute_content
+from audit.minute_check import check_minute
 from audit.record import Record
 from audit.replay import Replay, RoundEvents, replay
 from tally.aggregate import Aggregate, aggregate_ballots
 from tally.ballot import tracker_code
-from tally.canonical import canonical_json
 from tally.crypto import ceremony
 from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.hashing import hash32
-from tally.crypto.signatures import verify_key_from_hex, verify_signature
+from tally.crypto.signatures import verify_key_from_hex
 from tally.decryption import (
     DecryptionShare,
     combine_decryption_shares,
@@ -60,7 +59,7 @@ def verify_record(
         context = _check_round(record, entry, state, contexts, report, workers, progress)
         if context is not None:
             contexts[number] = context
-    _check_minute(record, state, contexts, report)
+    check_minute(record, state, contexts, report)
     return report
 
 
@@ -476,69 +475,3 @@ def _check_decisions(
         label,
         "re-running the named profile gives other decisions",
     )
-
-
-# --- the minute ------------------------------------------------------------------------------
-
-
-def _check_minute(
-    record: Record, state: Replay, contexts: dict[int, ElectionContext], report: Report
-) -> None:
-    if state.minute is None:
-        report.expect(
-            record.minute_pdf is None,
-            "minute.present",
-            "minute",
-            "a minute PDF without a minute in the log",
-        )
-        return
-    minute = state.minute.get("minute")
-    try:
-        digest = hash32("minute", canonical_json(minute))
-    except TallyError as error:
-        report.fail("minute.digest", "minute", str(error))
-        return
-    report.expect(
-        state.minute.get("digest") == digest.hex(),
-        "minute.digest",
-        "minute",
-        "the logged digest is not the minute's",
-    )
-    try:
-        server_key = verify_key_from_hex(state.server_key, "server key")
-        verify_signature(
-            server_key, "minute", digest, state.minute.get("server_signature"), "minute"
-        )
-        report.ok("minute.server_signature", "minute")
-    except TallyError as error:
-        report.fail("minute.server_signature", "minute", str(error))
-    first = contexts.get(min(contexts)) if contexts else None
-    for signature in state.minute_signatures:
-        trustee = signature.get("trustee")
-        subject = f"minute, committee member {trustee}"
-        try:
-            if (
-                first is None
-                or not isinstance(trustee, int)
-                or not 1 <= trustee <= len(first.signing_keys)
-            ):
-                raise ValueError("not a committee member")
-            key = VerifyKey(first.signing_keys[trustee - 1])
-            if signature.get("digest", digest.hex()) != digest.hex():
-                raise ValueError("signs another minute")
-            verify_signature(key, "minute", digest, signature.get("signature"), subject)
-            report.ok("minute.signature", subject)
-        except (TallyError, ValueError) as error:
-            report.fail("minute.signature", subject, str(error))
-    logged_pdf = state.minute_pdf or {}
-    if logged_pdf or record.minute_pdf is not None:
-        actual = None if record.minute_pdf is None else hash32("minute-pdf", record.minute_pdf)
-        report.expect(
-            actual is not None
-            and actual.hex() == logged_pdf.get("pdf_hash")
-            and logged_pdf.get("digest") == digest.hex(),
-            "minute.pdf",
-            "minute.pdf",
-            "the PDF is not the one the log names for this minute",
-        )
-    check_minute_content(record, state, contexts, report)
