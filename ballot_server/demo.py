@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import json
 import random
-import secrets
 import signal
 import socket
 import subprocess
@@ -32,6 +31,7 @@ import aiohttp
 
 from ballot_client.remote import MeetingClient, decrypt_round, run_committee
 from ballot_server.roster_import import CSV_TYPE, roster_csv
+from ballot_server.serve import chair_secret, lan_address
 from tally.roster import Member, Membership
 from tally.rules.levels import Level
 
@@ -159,8 +159,7 @@ def start_server(folder: Path, host: str, port: int, secret: str) -> subprocess.
         host,
         "--port",
         str(port),
-        "--passphrase",
-        secret,
+        f"--passphrase={secret}",  # one token: a secret may begin with "-"
     ]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -357,8 +356,6 @@ async def serve_forever(
 
 
 def lan_base(port: int) -> tuple[str, str]:
-    from ballot_server.serve import lan_address
-
     return "0.0.0.0", f"http://{lan_address()}:{port}"
 
 
@@ -372,7 +369,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     port = args.port or free_port()
     host, base = lan_base(port) if args.serve else ("127.0.0.1", f"http://127.0.0.1:{port}")
-    secret = secrets.token_urlsafe(12)
+    secret = chair_secret()
     server = start_server(args.out, host, port, secret)
     try:
         code = asyncio.run(play(args, base, secret, server))

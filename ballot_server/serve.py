@@ -12,6 +12,7 @@ from aiohttp import web
 
 from ballot_server.app import create_app
 from ballot_server.config import ServerConfig
+from tally.token import base32_encode
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -59,11 +60,16 @@ def terminal_qr(text: str) -> str:
     return "\n".join(lines)
 
 
+def chair_secret() -> str:
+    """A fresh chair secret: 80 random bits as 16 easy-to-type base-32 characters."""
+    return base32_encode(secrets.token_bytes(10))
+
+
 def build_config(args: argparse.Namespace) -> ServerConfig:
     host = args.host
     address = lan_address() if host in ("0.0.0.0", "") else host
     public_url = args.public_url or f"http://{address}:{args.port}"
-    secret = args.passphrase or secrets.token_urlsafe(12)
+    secret = args.passphrase or chair_secret()
     return ServerConfig(
         folder=args.dir,
         host=host,
