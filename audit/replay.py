@@ -67,7 +67,13 @@ def replay(events: list[dict[str, Any]]) -> Replay:
             state.server_key = str(body.get("server_key", ""))
         elif kind == "meeting-set":
             state.meeting = body.get("meeting") or {}
-        elif kind in ("roster-imported", "attendance", "rated-set", "committee-set"):
+        elif kind in (
+            "roster-imported",
+            "attendance",
+            "rated-set",
+            "committee-set",
+            "collectives-set",
+        ):
             pass  # the chair's setup; the roll that matters is logged with each round
         elif kind == "round-started":
             round_of(body).started = body

@@ -27,7 +27,7 @@ from ballot_server.rounds import Rounds
 from ballot_server.store import Store
 from ballot_server.tokens_print import qr_svg
 from tally.errors import TallyError
-from tally.manifest import rating_manifest_json
+from tally.manifest import RATING_OPTIONS, rating_manifest_json
 from tally.roster import Attendance, Member, Roll, compute_roll
 from tally.rules.profiles import DEFAULT_PROFILE, PROFILES, Profile
 from tally.token import token_hash
@@ -197,6 +197,9 @@ class Chair:
             "roll": roll.to_json(),
             "rated": self.rated(roll),
             "committee": self.committee(),
+            "collectives": [
+                {"name": name, "level": level} for name, level in self.collectives().items()
+            ],
             "rounds": rounds,
             "public_url": base_url,
         }
@@ -363,6 +366,42 @@ class Chair:
             store.set_setting("rated", ordered)
             store.append_event("rated-set", {"rated": ordered})
         return ordered
+
+    def collectives(self) -> dict[str, str]:
+        """The level of each collective that a member heads (for the cap: not above it)."""
+        return {c["name"]: c["level"] for c in self.store.setting("collectives") or []}
+
+    def set_collectives(self, raw: object) -> dict[str, str]:
+        """Record the collectives' levels (e.g. the cell's or a department's own rating), given
+        as ``[{"name", "level"}]`` (names are Vietnamese, so not JSON object keys).
+
+        Only collectives that a roster member heads can be named; the rules read them when the
+        round is counted, and the decisions event logs what was used.
+        """
+        if not isinstance(raw, list) or not all(
+            isinstance(c, dict) and set(c) == {"name", "level"} for c in raw
+        ):
+            raise BadRequest("Cần danh sách [{name, level}].", "Expected a list of {name, level}.")
+        headed = {m.heads for m in self.members() if m.heads}
+        levels = {}
+        for name, level in ((c["name"], c["level"]) for c in raw):
+            if name not in headed:
+                raise BadRequest(
+                    f"Không có đảng viên nào đứng đầu «{name}».",
+                    f"No member heads {name!r}.",
+                    code="unknown_collective",
+                )
+            if level not in RATING_OPTIONS:
+                raise BadRequest(
+                    f"Mức của «{name}» phải là XS, TOT, HT hoặc KHT.",
+                    f"The level of {name!r} must be XS, TOT, HT or KHT.",
+                )
+            levels[name] = level
+        listed = [{"name": name, "level": level} for name, level in sorted(levels.items())]
+        with self.store.transaction() as store:
+            store.set_setting("collectives", listed)
+            store.append_event("collectives-set", {"collectives": listed})
+        return levels
 
     def set_committee(self, raw_ids: object, threshold: object) -> dict[str, Any]:
         """Name the counting committee (official members, not suspended) and its threshold."""

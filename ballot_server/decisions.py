@@ -9,6 +9,8 @@ are both logged, so an inspector can re-run the named profile on the same input 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from typing import Any
 
 from ballot_server.chair import Chair
@@ -17,11 +19,26 @@ from tally.manifest import RATING_OPTIONS
 from tally.rules.engine import decide_json
 
 
+def collective_keys(collectives: dict[str, str]) -> dict[str, str]:
+    """An ASCII key per collective name (canonical JSON keys are ASCII): the name without
+    diacritics, lower-case, words joined by '-', made unique with a number if needed."""
+    keys: dict[str, str] = {}
+    for name in sorted(collectives):
+        plain = unicodedata.normalize("NFKD", name.replace("Đ", "D").replace("đ", "d"))
+        words = re.findall(r"[a-z0-9]+", plain.encode("ascii", "ignore").decode().lower())
+        key, suffix = "-".join(words) or "tap-the", 2
+        while key in keys.values():
+            key, suffix = f"{'-'.join(words) or 'tap-the'}-{suffix}", suffix + 1
+        keys[name] = key
+    return keys
+
+
 def rule_input(chair: Chair, subjects: dict[str, int], counts: dict[str, list[int]]) -> dict:
     """The ``phieukin rules decide`` request for a counted round (README contract)."""
     roll = chair.roll()
     members = {m.id: m for m in chair.members()}
-    collectives: dict[str, str] = chair.store.setting("collectives") or {}
+    collectives = chair.collectives()
+    keys = collective_keys(collectives)
     entries: list[dict[str, Any]] = []
     for question_id, member_id in subjects.items():
         member = members[member_id]
@@ -35,7 +52,7 @@ def rule_input(chair: Chair, subjects: dict[str, int], counts: dict[str, list[in
         if member.civil_servant_rating is not None:
             entry["civil_servant_rating"] = str(member.civil_servant_rating)
         if member.heads and member.heads in collectives:
-            entry["heads"] = member.heads
+            entry["heads"] = keys[member.heads]
         entries.append(entry)
     request: dict[str, Any] = {
         "profile": chair.profile().name,
@@ -48,7 +65,8 @@ def rule_input(chair: Chair, subjects: dict[str, int], counts: dict[str, list[in
     }
     used = {e["heads"] for e in entries if "heads" in e}
     if used:
-        request["collectives"] = {name: collectives[name] for name in sorted(used)}
+        levels = {keys[name]: level for name, level in collectives.items()}
+        request["collectives"] = {key: levels[key] for key in sorted(used)}
     return request
 
 

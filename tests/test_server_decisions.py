@@ -103,3 +103,40 @@ async def test_a_tie_at_the_quota_boundary_goes_to_a_runoff_round_with_the_same_
         with pytest.raises(ServerError) as no_tie:  # all TOT in the runoff: no tie left
             await chair.post("/api/chair/rounds", {"runoff": True})
         assert no_tie.value.code == "no_tie"
+
+
+async def test_a_head_is_not_rated_above_the_collective_they_lead(aiohttp_client, tmp_path):
+    client = await aiohttp_client(make_app(tmp_path))
+    async with chair_and_public(client) as (chair, public, _):
+        number, credentials, state = await setup_meeting(chair, 6, 5, random.Random(1))
+        head = next(m for m in state["roster"] if m["heads"])
+        with pytest.raises(ServerError) as unknown:
+            await chair.post(
+                "/api/chair/collectives", {"collectives": [{"name": "Phòng khác", "level": "HT"}]}
+            )
+        assert (unknown.value.status, unknown.value.code) == (400, "unknown_collective"), str(
+            unknown.value
+        )
+        with pytest.raises(ServerError) as bad_level:
+            await chair.post(
+                "/api/chair/collectives", {"collectives": [{"name": head["heads"], "level": "A+"}]}
+            )
+        assert bad_level.value.status == 400
+        wanted = [{"name": head["heads"], "level": "HT"}]
+        saved = await chair.post("/api/chair/collectives", {"collectives": wanted})
+        assert saved == {"collectives": wanted}
+        trustees, context = await run_committee(public, number, credentials)
+        tokens = (await chair.post(f"/api/chair/rounds/{number}/tokens", {}))["tokens"]
+        await chair.post(f"/api/chair/rounds/{number}/open", {})
+        for token in tokens:
+            await public.vote(number, token, [1] * len(context.manifest.questions))  # all TOT
+        await chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
+        await decrypt_round(public, number, [trustees[0], trustees[2]], credentials)
+        results = await public.get(f"/api/rounds/{number}/results")
+    question = next(q["id"] for q in results["questions"] if q["title"] == head["name"])
+    decided = next(s for s in results["decisions"]["subjects"] if s["id"] == question)
+    assert (decided["vote_level"], decided["level"]) == ("TOT", "HT")
+    events = [e["event"] for e in client.server.app[keys.STORE].events()]
+    logged = next(e["body"] for e in events if e["type"] == "decisions")
+    assert logged["input"]["collectives"] == {"phong-hanh-chinh-tong-hop": "HT"}
+    assert any(e["type"] == "collectives-set" for e in events)

@@ -159,6 +159,12 @@ class ChairViews:
         rated = chair.set_rated(field(await read_json(request), "member_ids", list))
         return web.json_response({"rated": rated})
 
+    async def collectives(self, request: web.Request) -> web.Response:
+        chair = self.chair(request)
+        chair.set_collectives(field(await read_json(request), "collectives", list))
+        listed = [{"name": n, "level": v} for n, v in chair.collectives().items()]
+        return web.json_response({"collectives": listed})
+
     async def committee(self, request: web.Request) -> web.Response:
         chair = self.chair(request)
         body = await read_json(request)
@@ -235,6 +241,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/api/chair/roster", views.roster),
         web.post("/api/chair/attendance", views.attendance),
         web.post("/api/chair/rated", views.rated),
+        web.post("/api/chair/collectives", views.collectives),
         web.post("/api/chair/committee", views.committee),
         web.post("/api/chair/rounds", views.start_round),
         web.post("/api/chair/rounds/{round}/tokens", views.tokens),
