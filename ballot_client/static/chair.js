@@ -17,7 +17,8 @@ const TEXT = {
       `Cơ sở tính: ${r.base} (trừ ${r.excluded.length}). Có mặt được bỏ phiếu: ${r.voters.length}. ` +
       `Túc số cần: ${r.quorum_required} — ${r.quorum_met ? 'ĐỦ' : 'KHÔNG ĐỦ'}.`,
     excluded_title: 'Không tính vào cơ sở:',
-    logged_in: 'Đã đăng nhập.', saved: 'Đã lưu.',
+    logged_in: 'Đã đăng nhập.', saved: 'Đã lưu.', collective_unset: '— chưa có —',
+    collectives_none: 'Không ai trong danh sách đứng đầu một tập thể.',
     imported: (n) => `Đã nhập ${n} đảng viên.`,
     members: (n) => `Danh sách có ${n} đảng viên.`,
     issued: (n) => `Đã phát ${n} phiếu.`,
@@ -54,7 +55,8 @@ const TEXT = {
       `Base: ${r.base} (${r.excluded.length} excluded). Present voters: ${r.voters.length}. ` +
       `Quorum needed: ${r.quorum_required} — ${r.quorum_met ? 'MET' : 'NOT MET'}.`,
     excluded_title: 'Not counted in the base:',
-    logged_in: 'Logged in.', saved: 'Saved.',
+    logged_in: 'Logged in.', saved: 'Saved.', collective_unset: '— not set —',
+    collectives_none: 'Nobody on the roster heads a collective.',
     imported: (n) => `Imported ${n} members.`,
     members: (n) => `The roster has ${n} members.`,
     issued: (n) => `Issued ${n} tokens.`,
@@ -97,6 +99,7 @@ const LABELS_EN = {
   attendance_title: '3. Attendance', col_name: 'Name', col_type: 'Type', col_notes: 'Notes',
   col_attendance: 'Attendance', all_present: 'Everyone present', save_attendance: 'Save attendance',
   rated_title: '4. Who is rated', rated_legend: 'On the ballot (default: everyone rated under the rules)',
+  collectives_legend: 'Level of each collective a member heads (a head is not rated above it)',
   not_rated_title: 'Not rated (and why)', committee_title: '5. Counting committee',
   committee_legend: 'Choose the members (official members; the first is the head)',
   threshold: 'Members needed to decrypt the result', round_title: '6. Round and key ceremony',
@@ -307,6 +310,7 @@ function renderRoster() {
   }
   const notRated = $('not-rated-list');
   notRated.replaceChildren(...roll.not_rated.map((e) => textEl('li', `${names.get(e.id)} — ${e.text}`)));
+  renderCollectives();
   // committee
   const committee = $('committee-list');
   committee.replaceChildren();
@@ -406,6 +410,30 @@ async function renderRunoff() {
   $('runoff-confirm-text').textContent = t('runoff_confirm', runoff.round + 1, names);
 }
 
+/** One select per collective that a roster member heads, set to its recorded level. */
+function renderCollectives() {
+  const list = $('collectives-list');
+  const levels = new Map((state.collectives ?? []).map((c) => [c.name, c.level]));
+  const headed = [...new Set(state.roster.map((m) => m.heads).filter(Boolean))].sort();
+  list.replaceChildren();
+  if (headed.length === 0) list.append(textEl('p', t('collectives_none')));
+  headed.forEach((name, index) => {
+    const label = textEl('label', `${name} `);
+    label.htmlFor = `collective-${index}`;
+    const select = textEl('select');
+    select.id = `collective-${index}`;
+    select.dataset.collective = name;
+    for (const value of ['', 'XS', 'TOT', 'HT', 'KHT']) {
+      const option = textEl('option', value || t('collective_unset'));
+      option.value = value;
+      option.selected = (levels.get(name) ?? '') === value;
+      select.append(option);
+    }
+    list.append(label, select);
+  });
+  $('collectives-form').hidden = headed.length === 0;
+}
+
 async function refresh() {
   state = await api('GET', '/api/chair/state');
   $('login-section').hidden = true;
@@ -498,6 +526,17 @@ function setupChair() {
     event.preventDefault();
     run(async () => {
       await api('POST', '/api/chair/rated', { member_ids: checkedIds($('rated-list')) });
+      flash(t('saved'));
+      await refresh();
+    });
+  });
+  $('collectives-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    run(async () => {
+      const collectives = [...$('collectives-list').querySelectorAll('select')]
+        .filter((select) => select.value)
+        .map((select) => ({ name: select.dataset.collective, level: select.value }));
+      await api('POST', '/api/chair/collectives', { collectives });
       flash(t('saved'));
       await refresh();
     });

@@ -26,8 +26,10 @@ def member(name: str, kind: str, admitted: str) -> list[str]:
     return [name, kind, admitted] + [""] * (len(HEADERS) - 3)
 
 
+HEAD = member("Nguyễn Văn An", "Chính thức", "19/05/2010")
+HEAD[HEADERS.index("Đứng đầu tập thể")] = "Phòng Tổng hợp"
 GOOD = [
-    member("Nguyễn Văn An", "Chính thức", "19/05/2010"),
+    HEAD,
     member("Trần Thị Bình", "Chính thức", "02/09/2015"),
     member("Lê Minh Cường", "Dự bị", "26/03/2025"),
 ]
@@ -68,6 +70,16 @@ async def test_chair_imports_a_roster_with_a_bad_row_and_sees_the_row_message(
     await expect(page.locator("#roster-errors")).to_be_hidden()
     state = await chair_state(meeting)
     assert [m["name"] for m in state["roster"]] == [row[0] for row in GOOD]
+
+    # The collective that An heads gets its level, for the cap on heads.
+    collectives = page.get_by_test_id("collectives")
+    await expect(collectives).to_be_visible()
+    await collectives.get_by_label("Phòng Tổng hợp").select_option("HT")
+    await collectives.get_by_role("button", name="Lưu").click()
+    await expect(page.locator("#flash")).to_have_text("Đã lưu.")
+    state = await chair_state(meeting)
+    assert state["collectives"] == [{"name": "Phòng Tổng hợp", "level": "HT"}]
+    await expect(collectives.get_by_label("Phòng Tổng hợp")).to_have_value("HT")
     tab.assert_no_errors()
 
 
