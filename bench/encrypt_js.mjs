@@ -8,6 +8,7 @@
  * Called by the Python benchmark as `node bench/encrypt_js.mjs`.
  */
 
+import { makeManifest } from '../tests/js/helpers.mjs';
 import {
   encryptBallot, loadElection, makeElection, makeTrustee, tokenHash, verifyAnnouncement,
 } from '../ballot_client/js/index.mjs';
@@ -15,23 +16,6 @@ import {
 const SIZES = [1, 10, 30, 50];
 const RUNS = Number(process.env.PHIEUKIN_BENCH_RUNS ?? 7);
 const WARMUP = 2;
-
-function manifestWith(questions) {
-  return {
-    version: 1,
-    kind: 'phieukin/manifest',
-    meeting: { id: 'bench', title: 'Benchmark', cell: 'Chi bộ', date: '2026-12-15', place: '—' },
-    round: 1,
-    questions: Array.from({ length: questions }, (_, q) => ({
-      id: `q${String(q + 1).padStart(2, '0')}`,
-      title: `Đảng viên ${q + 1}`,
-      options: ['XS', 'TOT', 'HT', 'KHT'],
-      min_selections: 1,
-      max_selections: 1,
-    })),
-    committee: { threshold: 2, members: [1, 2, 3].map((index) => ({ index, name: `Ủy viên ${index}` })) },
-  };
-}
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -42,7 +26,7 @@ function median(values) {
 const token = tokenHash('7RZ3W8G2KQ4M9XN5BV6C1TJHP0');
 const byR = {};
 for (const size of SIZES) {
-  const manifest = manifestWith(size);
+  const manifest = makeManifest({ questions: size, blank: false });
   const announcements = [1, 2, 3].map((index) => verifyAnnouncement({
     manifest, announcement: makeTrustee({ manifest, index }).announcement,
   }));
