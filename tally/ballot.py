@@ -17,8 +17,8 @@ from tally.crypto.hashing import hash32
 from tally.crypto.nonces import NonceSource
 from tally.crypto.proofs import ProofBinding, RangeProof, make_range_proof, verify_range_proof
 from tally.errors import InvalidBallot
+from tally.fingerprint import short_code
 from tally.manifest import ElectionContext
-from tally.token import base32_encode
 
 BALLOT_KIND = "phieukin/ballot"
 SELECTION_VALUES = (0, 1)
@@ -105,8 +105,7 @@ def tracker(ballot: dict[str, Any]) -> bytes:
 
 def tracker_code(tracker_value: bytes) -> str:
     """The human form of a tracker: its first 10 bytes as 16 base-32 characters, in fours."""
-    text = base32_encode(tracker_value[:10])
-    return "-".join(text[i : i + 4] for i in range(0, 16, 4))
+    return short_code(tracker_value)
 
 
 def verify_ballot(context: ElectionContext, ballot: object) -> VerifiedBallot:

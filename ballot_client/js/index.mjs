@@ -48,3 +48,12 @@ export {
 export {
   MINUTE_KIND, MINUTE_PURPOSE, MinuteRefused, minuteDigest, checkMinute, signMinute,
 } from './minute.mjs';
+export { shortCode, memberFingerprint, electionCode } from './fingerprint.mjs';
+export {
+  MESSAGE_KIND, COMMITTEE_PURPOSE, COMPLAINT_CHECKS, messageDigest, signMessage, rebuildMessage,
+  loadMessage, verifyMessage, claimedKey, publicKeyHex,
+} from './messages.mjs';
+export { EVENT_KIND, eventHash, verifyLog, pinnedKey, LogFollower } from './eventlog.mjs';
+export {
+  MIN_BALLOTS, planRound, followableRounds, checkBallots, addSums, isSmall, finishRound,
+} from './round_check.mjs';

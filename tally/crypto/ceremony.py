@@ -21,7 +21,7 @@ from tally.crypto.hashing import encode_parts, hash32
 from tally.crypto.nonces import NonceSource
 from tally.crypto.proofs import ChallengeResponse, make_schnorr_proof, verify_schnorr_proof
 from tally.crypto.signatures import verify_key_from_hex
-from tally.errors import FormatError, InvalidShare
+from tally.errors import FormatError, InvalidShare, TallyError
 
 ANNOUNCEMENT_KIND = "phieukin/trustee-announcement"
 SHARE_KIND = "phieukin/trustee-share"
@@ -133,9 +133,17 @@ def evaluate_polynomial(group: Ristretto255, coefficients: Sequence[int], x: int
 
 
 def make_trustee(
-    group: Ristretto255, manifest_hash: bytes, index: int, threshold: int, nonces: NonceSource
+    group: Ristretto255,
+    manifest_hash: bytes,
+    index: int,
+    threshold: int,
+    nonces: NonceSource,
+    signing_seed: bytes | None = None,
 ) -> tuple[TrusteeSecrets, Announcement]:
-    """Draw trustee ``index``'s polynomial and encryption key and build its announcement."""
+    """Draw trustee ``index``'s polynomial and encryption key and build its announcement.
+
+    ``signing_seed`` is the device key drawn when the member's link was claimed (PROTOCOL.md
+    §13.1); without it the seed is drawn here, last (the draw order of §12)."""
     coefficients = tuple(nonces() for _ in range(threshold))
     commitments = tuple(group.base_mul(a) for a in coefficients)
     proofs = tuple(
@@ -153,7 +161,8 @@ def make_trustee(
         encryption_secret,
         nonces,
     )
-    signing_seed = group.scalar_bytes(nonces())
+    if signing_seed is None:
+        signing_seed = group.scalar_bytes(nonces())
     signing_key = SigningKey(signing_seed).verify_key.encode()
     secrets = TrusteeSecrets(index, coefficients, encryption_secret, signing_seed)
     announcement = Announcement(index, commitments, proofs, encryption_key, key_proof, signing_key)
@@ -245,6 +254,22 @@ def open_share(
     if value >= group.order:
         raise InvalidShare("scalar", subject)
     if group.base_mul(value) != expected_share_point(group, sender.commitments, recipient.index):
+        raise InvalidShare("commitments", subject)
+    return value
+
+
+def check_revealed_share(
+    group: Ristretto255, sender: Announcement, recipient: int, value_hex: object
+) -> int:
+    """A share published in the open to settle a complaint (PROTOCOL.md §13.3): the scalar
+    Pᵢ(j) must satisfy Pᵢ(j)·G = Σₖ jᵏ·A_{i,k}. Raises ``InvalidShare`` (check ``scalar`` or
+    ``commitments``) naming the sender."""
+    subject = f"share from trustee {sender.index} to trustee {recipient}, revealed"
+    try:
+        value = group.scalar_from_hex(value_hex, subject)
+    except TallyError:
+        raise InvalidShare("scalar", subject) from None
+    if group.base_mul(value) != expected_share_point(group, sender.commitments, recipient):
         raise InvalidShare("commitments", subject)
     return value
 

@@ -31,6 +31,7 @@ from tally.decryption import (
 )
 from tally.manifest import ElectionContext, Manifest, rating_manifest_json
 from tally.token import base32_encode, normalize_token, token_hash
+from tests.vectors.round_vectors import committee_vectors, round_check_vectors
 
 HERE = Path(__file__).parent
 GROUP = RISTRETTO255
@@ -265,6 +266,17 @@ def ceremony_vectors(manifest: Manifest) -> tuple[dict[str, Any], ElectionContex
     return data, context, secret_shares
 
 
+def signing_seeds(manifest: Manifest) -> dict[int, bytes]:
+    """Each vector trustee's signing seed, as ``make_trustee`` draws it from its stream."""
+    seeds = {}
+    for i in range(1, manifest.committee_size + 1):
+        secrets, _ = ceremony.make_trustee(
+            GROUP, manifest.hash, i, manifest.threshold, TestNonces(f"trustee-{i}")
+        )
+        seeds[i] = secrets.signing_seed
+    return seeds
+
+
 def ballot_vectors(context: ElectionContext) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     specs = [
         ("ballot-1", "0000000000000000000000000C", [0, 1, 2]),
@@ -334,7 +346,10 @@ def all_vectors() -> dict[str, dict[str, Any]]:
     manifest = vector_manifest()
     ceremony_data, context, secret_shares = ceremony_vectors(manifest)
     ballot_data, ballots = ballot_vectors(context)
+    seeds = signing_seeds(manifest)
     return {
+        "round_check.json": round_check_vectors(manifest, context),
+        "committee.json": committee_vectors(context, seeds),
         "hashing.json": hashing_vectors(),
         "canonical.json": canonical_vectors(),
         "group.json": group_vectors(),
