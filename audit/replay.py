@@ -18,6 +18,11 @@ class RoundEvents:
     shares: dict[int, list[Any]] = field(default_factory=dict)
     confirmed: set[int] = field(default_factory=set)
     complaints: list[dict[str, Any]] = field(default_factory=list)
+    claims: dict[int, dict[str, Any]] = field(default_factory=dict)
+    signed: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # type, event body
+    disputes: list[dict[str, Any]] = field(default_factory=list)
+    abandoned: dict[str, Any] | None = None
+    override: dict[str, Any] | None = None
     election: dict[str, Any] | None = None
     issued: int = 0
     cancelled_before_open: set[str] = field(default_factory=set)
@@ -44,6 +49,17 @@ class Replay:
     minute_signatures: list[dict[str, Any]] = field(default_factory=list)
     minute_pdf: dict[str, Any] | None = None
     unknown: list[tuple[int, str]] = field(default_factory=list)
+
+
+# Events that carry a committee member's signed message (PROTOCOL.md §13.2), by message type.
+SIGNED = {
+    "trustee-claimed": "claim",
+    "trustee-announced": "announcement",
+    "trustee-shares": "shares",
+    "trustee-complaint": "complaint",
+    "trustee-reveal": "reveal",
+    "trustee-confirmed": "confirmation",
+}
 
 
 def replay(events: list[dict[str, Any]]) -> Replay:
@@ -79,14 +95,27 @@ def replay(events: list[dict[str, Any]]) -> Replay:
             round_of(body).started = body
         elif kind == "round-roll":
             round_of(body).roll = body
-        elif kind == "trustee-announced":
-            round_of(body).announcements[body.get("trustee")] = body.get("announcement")
-        elif kind == "trustee-shares":
-            round_of(body).shares[body.get("trustee")] = body.get("shares")
-        elif kind == "trustee-confirmed":
-            round_of(body).confirmed.add(body.get("trustee"))
-        elif kind == "trustee-complaint":
-            round_of(body).complaints.append(body)
+        elif kind in SIGNED:
+            entry = round_of(body)
+            entry.signed.append((SIGNED[kind], body))
+            if kind == "trustee-claimed":
+                entry.claims[body.get("trustee")] = body
+            elif kind == "trustee-announced":
+                entry.announcements[body.get("trustee")] = body.get("announcement")
+            elif kind == "trustee-shares":
+                entry.shares[body.get("trustee")] = body.get("shares")
+            elif kind == "trustee-confirmed":
+                entry.confirmed.add(body.get("trustee"))
+            elif kind == "trustee-complaint":
+                entry.complaints.append(body)
+        elif kind == "trustee-dispute":
+            round_of(body).disputes.append(body)
+        elif kind in ("committee-alarm", "committee-restored", "committee-link-reissued"):
+            pass  # who opened which link when: shown to the room, nothing to recompute
+        elif kind == "ceremony-abandoned":
+            round_of(body).abandoned = body
+        elif kind == "small-round-override":
+            round_of(body).override = body
         elif kind == "election-published":
             round_of(body).election = body
         elif kind == "tokens-issued":

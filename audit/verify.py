@@ -15,6 +15,7 @@ from typing import Any
 from nacl.signing import VerifyKey
 
 from audit.ballot_checks import check_ballots
+from audit.ceremony_check import check_ceremony_messages, check_confirmations
 from audit.findings import Report
 from audit.minute_check import check_minute
 from audit.record import Record
@@ -34,6 +35,7 @@ from tally.decryption import (
 from tally.errors import TallyError
 from tally.eventlog import verify_log
 from tally.manifest import RATING_OPTIONS, ElectionContext, Manifest
+from tally.round_check import is_small
 from tally.rules.engine import decide_json
 from tally.rules.inputs import parse_request
 
@@ -55,6 +57,14 @@ def verify_record(
     for number, entry in state.rounds.items():
         if number < 1:
             report.fail("round.number", f"events without a valid round ({number})")
+            continue
+        if entry.abandoned is not None:
+            report.expect(
+                entry.election is None and entry.opened is None,
+                "round.abandoned",
+                f"round {number}",
+                "an abandoned ceremony with an election or a vote",
+            )
             continue
         context = _check_round(record, entry, state, contexts, report, workers, progress)
         if context is not None:
@@ -194,11 +204,13 @@ def _check_election(
                 "not one share to each other member",
             )
         report.expect(
-            entry.confirmed == set(range(1, manifest.committee_size + 1)) and not entry.complaints,
+            entry.confirmed == set(range(1, manifest.committee_size + 1)),
             "ceremony.confirmed",
             label,
-            "not every member confirmed their shares, or a complaint was made",
+            "not every member confirmed their shares",
         )
+        check_ceremony_messages(entry, manifest, report, label)
+        check_confirmations(entry, str(entry.election.get("fingerprint")), report, label)
         if len(announcements) == manifest.committee_size:
             expected = ElectionContext.from_announcements(GROUP, manifest, announcements)
             report.expect(
@@ -398,6 +410,15 @@ def _check_decryption(
     if entry.counts is None:
         report.ok("decryption.counts", label, "not counted")
         return None
+    tokens = len(set((entry.opened or {}).get("token_hashes") or []) - entry.cancelled_after_open)
+    override = entry.override or {}
+    report.expect(
+        not is_small(len(entry.accepted), tokens)
+        or (override.get("ballots"), override.get("tokens")) == (len(entry.accepted), tokens),
+        "decryption.small_round",
+        label,
+        f"{len(entry.accepted)} ballot(s) for {tokens} tokens decrypted without a recorded reason",
+    )
     trustees = entry.counts.get("trustees")
     if not isinstance(trustees, list) or not all(t in valid for t in trustees):
         report.fail("decryption.counts", label, "the count uses a share that is not valid")

@@ -1,7 +1,7 @@
-"""Python clients of the meeting server's HTTP API: a voter, and a simulated committee.
+"""The Python client of the meeting server's HTTP API, and a voter.
 
-They speak exactly the API the phone page and the committee page speak, so the demo, the tests
-and the load tests exercise the same paths as real phones.
+It speaks exactly the API the phone page speaks, so the demo, the tests and the load tests
+exercise the same paths as real phones. The committee member is ``ballot_client.committee``.
 """
 
 from __future__ import annotations
@@ -11,10 +11,7 @@ from typing import Any
 
 import aiohttp
 
-from ballot_client.trustee import Trustee
-from tally.aggregate import Aggregate
 from tally.ballot import make_ballot
-from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.nonces import system_nonce
 from tally.manifest import ElectionContext, Manifest
@@ -80,62 +77,3 @@ class MeetingClient:
                 if attempt == retries:
                     raise
         raise AssertionError("unreachable")
-
-
-async def decrypt_round(
-    client: MeetingClient, number: int, trustees: Sequence[Trustee], credentials: Mapping[int, str]
-) -> dict[str, list[int]] | None:
-    """The given committee members each decrypt the closed round's aggregate and send their
-    share; returns the counts once the server has combined t of them."""
-    context = await client.election(number)
-    aggregate = Aggregate.from_json(context, await client.get(f"/api/rounds/{number}/aggregate"))
-    for trustee in trustees:
-        share = trustee.decrypt(context, aggregate)
-        answer = await client.post(
-            f"/api/rounds/{number}/decryption",
-            share.to_json(context),
-            headers={CREDENTIAL_HEADER: credentials[trustee.index]},
-        )
-        if answer["counted"]:
-            return (await client.get(f"/api/rounds/{number}/counts"))["counts"]
-    return None
-
-
-async def run_committee(
-    client: MeetingClient, number: int, credentials: Mapping[int, str]
-) -> tuple[list[Trustee], ElectionContext]:
-    """Simulated committee members running the key ceremony through the server, each checking
-    what the others sent exactly as the committee page does."""
-    data = await client.get(f"/api/rounds/{number}/ceremony")
-    manifest = Manifest.from_json(data["manifest"])
-    trustees = {i: Trustee(RISTRETTO255, manifest, i) for i in credentials}
-
-    def headers(index: int) -> dict[str, str]:
-        return {CREDENTIAL_HEADER: credentials[index]}
-
-    for index, trustee in trustees.items():
-        await client.post(
-            f"/api/rounds/{number}/ceremony/announcement",
-            trustee.announcement.to_json(),
-            headers=headers(index),
-        )
-    state = await client.get(f"/api/rounds/{number}/ceremony")
-    announcements = [
-        ceremony.Announcement.from_json(RISTRETTO255, t["announcement"], manifest.threshold)
-        for t in state["trustees"]
-    ]
-    by_index = {a.index: a for a in announcements}
-    for index, trustee in trustees.items():
-        shares = trustee.shares_for(announcements)
-        await client.post(
-            f"/api/rounds/{number}/ceremony/shares",
-            [s.to_json() for s in shares],
-            headers=headers(index),
-        )
-    for index, trustee in trustees.items():
-        received = await client.get(f"/api/rounds/{number}/ceremony/shares", headers=headers(index))
-        trustee.receive(
-            [ceremony.EncryptedShare.from_json(RISTRETTO255, s) for s in received], by_index
-        )
-        await client.post(f"/api/rounds/{number}/ceremony/confirm", {}, headers=headers(index))
-    return list(trustees.values()), await client.election(number)

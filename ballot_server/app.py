@@ -16,6 +16,7 @@ from aiohttp import web
 
 from ballot_server import keys
 from ballot_server.chair import Chair, ChairMemory
+from ballot_server.committee_links import CommitteeLinks
 from ballot_server.config import ServerConfig
 from ballot_server.counting import Counting
 from ballot_server.decisions import Decisions
@@ -109,6 +110,7 @@ def create_app(config: ServerConfig) -> web.Application:
         app[keys.STORE] = store
         app[keys.ROUNDS] = Rounds(store)
         app[keys.CEREMONY] = KeyCeremony(store, app[keys.ROUNDS])
+        app[keys.LINKS] = CommitteeLinks(app[keys.CEREMONY])
         chair = Chair(store, app[keys.ROUNDS], config, ChairMemory())
         app[keys.DECISIONS] = Decisions(store, chair)
         app[keys.COUNTING] = Counting(store, app[keys.ROUNDS], app[keys.DECISIONS].record)

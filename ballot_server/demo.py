@@ -29,9 +29,11 @@ from typing import Any
 
 import aiohttp
 
-from ballot_client.remote import MeetingClient, decrypt_round, run_committee
+from ballot_client.remote import MeetingClient
+from ballot_client.simulated import decrypt_round, run_committee, sign_minute
 from ballot_server.roster_import import CSV_TYPE, roster_csv
 from ballot_server.serve import chair_secret, lan_address
+from tally.fingerprint import election_code, member_fingerprint
 from tally.roster import Member, Membership
 from tally.rules.levels import Level
 
@@ -238,10 +240,11 @@ async def play(args: argparse.Namespace, base: str, secret: str, server: subproc
             f"có mặt bỏ phiếu {len(roll['voters'])}, được đánh giá "
             f"{min(len(roll['rated']), args.rated)}, không đánh giá {len(roll['not_rated'])}."
         )
-        trustees, context = await run_committee(public, number, credentials)
+        members, context = await run_committee(public, number, credentials)
+        keys = ", ".join(member_fingerprint(key) for key in context.signing_keys)
         print(
-            f"3. Ban kiểm phiếu (2 trên 3) tạo khóa trên «điện thoại»: "
-            f"{context.fingerprint.hex()[:24]}…"
+            f"3. Ban kiểm phiếu (2 trên 3) nhận đường dẫn, tạo khóa trên «điện thoại» và xác nhận "
+            f"mã khóa trên màn chiếu ({keys}); cuộc bầu {election_code(context.fingerprint)}."
         )
         issued = await chair.post(f"/api/chair/rounds/{number}/tokens", {})
         tokens = issued["tokens"]
@@ -271,8 +274,11 @@ async def play(args: argparse.Namespace, base: str, secret: str, server: subproc
         if args.serve:
             return await serve_forever(base, tokens[:keep], number, secret, server)
         await chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
-        counts = await decrypt_round(public, number, [trustees[0], trustees[2]], credentials)
-        print("6. Đã đóng bỏ phiếu; thành viên 1 và 3 giải mã tổng (không giải mã phiếu lẻ).")
+        counts = await decrypt_round(public, number, [members[0], members[2]])
+        print(
+            "6. Đã đóng bỏ phiếu; thành viên 1 và 3 kiểm tra bản ghi đã ký, từng phiếu và tổng, "
+            "rồi giải mã tổng (không giải mã phiếu lẻ)."
+        )
         expected = {
             q.id: [sum(1 for c in choices if c[i] == o) for o in range(len(q.options))]
             for i, q in enumerate(questions)
@@ -289,33 +295,18 @@ async def play(args: argparse.Namespace, base: str, secret: str, server: subproc
             json.dumps({"round": number, "counts": counts}, ensure_ascii=False, indent=1) + "\n",
             encoding="utf-8",
         )
-        await make_minute(chair, public, trustees, credentials, args.out)
+        await make_minute(chair, public, members, args.out)
     return 0
 
 
 async def make_minute(
-    chair: MeetingClient,
-    public: MeetingClient,
-    trustees: list,
-    credentials: dict[int, str],
-    folder: Path,
+    chair: MeetingClient, public: MeetingClient, members: list, folder: Path
 ) -> None:
-    """The chair makes the minute, every committee member signs its digest with the key of the
-    ceremony; minute.json (with the signatures) and minute.pdf are downloaded into ``folder``."""
-    from nacl.signing import SigningKey
-
-    from ballot_client.remote import CREDENTIAL_HEADER
-    from tally.crypto.signatures import sign
-
+    """The chair makes the minute, every committee member checks and co-signs it with the key
+    of the ceremony; minute.json (with the signatures) and minute.pdf are downloaded into
+    ``folder``."""
     made = await chair.post("/api/chair/minute", {})
-    digest = bytes.fromhex(made["digest"])
-    for trustee in trustees:
-        signature = sign(SigningKey(trustee.secrets.signing_seed), "minute", digest).hex()
-        await public.post(
-            "/api/minute/signatures",
-            {"digest": made["digest"], "signature": signature},
-            headers={CREDENTIAL_HEADER: credentials[trustee.index]},
-        )
+    await sign_minute(public, members)
     document = await public.get("/api/minute")
     (folder / "minute.json").write_text(
         json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ballot_server.committee_links import CommitteeLinks
 from ballot_server.config import ServerConfig
 from ballot_server.counting import Counting
 from ballot_server.decisions import Decisions
@@ -18,6 +19,7 @@ CONFIG = web.AppKey("config", ServerConfig)
 STORE = web.AppKey("store", Store)
 ROUNDS = web.AppKey("rounds", Rounds)
 CEREMONY = web.AppKey("ceremony", KeyCeremony)
+LINKS = web.AppKey("links", CommitteeLinks)
 COUNTING = web.AppKey("counting", Counting)
 DECISIONS = web.AppKey("decisions", Decisions)
 VERIFIER = web.AppKey("verifier", BallotVerifier)

@@ -33,7 +33,11 @@ MAX_NUMBER_CHARS = 40
 def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str, Any]:
     """Everything ``tally.minute.build_minute`` needs, read from the meeting's store."""
     store, rounds = chair.store, chair.rounds
-    numbers = [r[0] for r in store.db.execute("SELECT number FROM rounds ORDER BY number")]
+    numbers = [
+        r[0]
+        for r in store.db.execute("SELECT number FROM rounds ORDER BY number")
+        if rounds.phase(r[0]) != "abandoned"
+    ]
     if not numbers:
         raise Conflict("Chưa có vòng bỏ phiếu nào.", "No round yet.", code="no_round")
     for number in numbers:

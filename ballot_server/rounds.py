@@ -31,7 +31,9 @@ from tally.manifest import ElectionContext, Manifest
 from tally.token import generate_token, token_hash
 
 GROUP = RISTRETTO255
-PHASES = ("ceremony", "ready", "open", "closed", "counted")
+PHASES = ("ceremony", "ready", "open", "closed", "counted", "abandoned")
+MIN_COMMITTEE = 3
+MIN_THRESHOLD = 2
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ class Rounds:
             raise Conflict("Số vòng không đúng thứ tự.", "Rounds are numbered 1, 2, … in order.")
         if set(subjects) != {q.id for q in manifest.questions}:
             raise BadRequest("Danh sách người được đánh giá không khớp.", "Subjects mismatch.")
+        check_committee_size(manifest.committee_size, manifest.threshold)
         credentials = {i: generate_token() for i in range(1, manifest.committee_size + 1)}
         with self.store.transaction() as store:
             store.db.execute(
@@ -184,11 +187,7 @@ class Rounds:
                     json.dumps(subjects),
                 ],
             )
-            store.db.execute(
-                "INSERT INTO committee (round, trustee, credential_hash, announcement, confirmed) "
-                "SELECT ?, trustee, credential_hash, NULL, 1 FROM committee WHERE round = ?",
-                [number, source],
-            )
+            store.copy_committee(number, source)
             store.append_event(
                 "round-started",
                 {
@@ -371,6 +370,17 @@ class Rounds:
         )
         return [json.loads(r[0]) for r in rows]
 
+    def ballots_page(self, number: int, offset: int, limit: int) -> dict[str, Any]:
+        """Accepted ballots in the order of their ``ballot-accepted`` events, a page at a time
+        (a committee device checks them as they arrive; the log already shows that order)."""
+        self.row(number)
+        return {
+            "round": number,
+            "offset": offset,
+            "total": self.ballot_count(number),
+            "ballots": self.store.ballots_in_arrival_order(number, offset, limit),
+        }
+
     def find_tracker(self, number: int, prefix: str) -> str | None:
         """The full tracker whose short code is ``prefix`` (as typed by a voter), if any."""
         rows = self.store.db.execute("SELECT tracker FROM ballots WHERE round = ?", [number])
@@ -414,6 +424,19 @@ class Rounds:
                 [number, json.dumps(aggregate.to_json(context))],
             )
         return aggregate
+
+
+def check_committee_size(size: int, threshold: int) -> None:
+    """A counting committee has at least 3 members, and at least 2 are needed to decrypt: no
+    single person (the chair included) can ever be the whole committee."""
+    if size < MIN_COMMITTEE or threshold < MIN_THRESHOLD:
+        raise BadRequest(
+            f"Ban kiểm phiếu cần ít nhất {MIN_COMMITTEE} thành viên và ngưỡng giải mã ít nhất "
+            f"{MIN_THRESHOLD}.",
+            f"The committee needs at least {MIN_COMMITTEE} members and a threshold of at least "
+            f"{MIN_THRESHOLD}.",
+            code="committee_too_small",
+        )
 
 
 def _ciphertexts(

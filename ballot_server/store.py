@@ -38,11 +38,13 @@ CREATE TABLE IF NOT EXISTS rounds (
 CREATE TABLE IF NOT EXISTS committee (
     round INTEGER NOT NULL, trustee INTEGER NOT NULL, credential_hash TEXT NOT NULL,
     announcement TEXT, confirmed INTEGER NOT NULL DEFAULT 0,
+    signing_key TEXT, alarm INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (round, trustee)
 );
-CREATE TABLE IF NOT EXISTS trustee_shares (
-    round INTEGER NOT NULL, sender INTEGER NOT NULL, recipient INTEGER NOT NULL,
-    share TEXT NOT NULL, PRIMARY KEY (round, sender, recipient)
+CREATE TABLE IF NOT EXISTS committee_messages (
+    round INTEGER NOT NULL, trustee INTEGER NOT NULL, type TEXT NOT NULL,
+    about INTEGER NOT NULL DEFAULT 0, message TEXT NOT NULL,
+    PRIMARY KEY (round, trustee, type, about)
 );
 CREATE TABLE IF NOT EXISTS tokens (
     round INTEGER NOT NULL, token_hash TEXT NOT NULL, state TEXT NOT NULL,
@@ -154,3 +156,112 @@ class Store:
     def events(self, start: int = 0) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT entry FROM events WHERE seq >= ? ORDER BY seq", [start])
         return [json.loads(row[0]) for row in rows]
+
+    def events_page(self, start: int, limit: int) -> list[dict[str, Any]]:
+        """At most ``limit`` log entries from event ``start`` on."""
+        rows = self.db.execute(
+            "SELECT entry FROM events WHERE seq >= ? ORDER BY seq LIMIT ?", [start, limit]
+        )
+        return [json.loads(row[0]) for row in rows]
+
+    def event_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+
+    # --- the committee of a round ---------------------------------------------------------------
+
+    def committee_members(self, number: int) -> list[dict[str, Any]]:
+        """Each member's row: index, announcement (JSON text), confirmed, claimed key, alarm."""
+        rows = self.db.execute(
+            "SELECT trustee, announcement, confirmed, signing_key, alarm FROM committee "
+            "WHERE round = ? ORDER BY trustee",
+            [number],
+        ).fetchall()
+        return [
+            {
+                "index": r[0],
+                "announcement": r[1],
+                "confirmed": bool(r[2]),
+                "signing_key": r[3],
+                "alarm": bool(r[4]),
+            }
+            for r in rows
+        ]
+
+    def set_committee_fields(self, number: int, trustee: int, **fields: Any) -> None:
+        """Change a member's row: ``announcement``, ``confirmed``, ``signing_key``, ``alarm`` or
+        ``credential_hash``."""
+        allowed = {"announcement", "confirmed", "signing_key", "alarm", "credential_hash"}
+        if not fields or set(fields) - allowed:
+            raise ValueError(f"unknown committee fields {sorted(set(fields) - allowed)}")
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        self.db.execute(
+            f"UPDATE committee SET {assignments} WHERE round = ? AND trustee = ?",
+            [*fields.values(), number, trustee],
+        )
+
+    def add_committee_message(
+        self, number: int, trustee: int, kind: str, about: int, message: dict[str, Any]
+    ) -> None:
+        """Keep a member's signed ceremony message (``about``: the other member it concerns)."""
+        self.db.execute(
+            "INSERT INTO committee_messages (round, trustee, type, about, message) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [number, trustee, kind, about, canonical_json(message).decode("utf-8")],
+        )
+
+    def committee_messages(self, number: int, kind: str) -> list[dict[str, Any]]:
+        """Every kept message of one type in a round, by sender then ``about``."""
+        rows = self.db.execute(
+            "SELECT message FROM committee_messages WHERE round = ? AND type = ? "
+            "ORDER BY trustee, about",
+            [number, kind],
+        )
+        return [json.loads(row[0]) for row in rows]
+
+    def forget_committee_messages(self, number: int, trustee: int, kind: str) -> None:
+        self.db.execute(
+            "DELETE FROM committee_messages WHERE round = ? AND trustee = ? AND type = ?",
+            [number, trustee, kind],
+        )
+
+    def copy_committee(self, number: int, source: int) -> None:
+        """A round reusing the keys of ``source``: the same members, credentials and keys."""
+        self.db.execute(
+            "INSERT INTO committee (round, trustee, credential_hash, announcement, confirmed, "
+            "signing_key, alarm) SELECT ?, trustee, credential_hash, NULL, 1, signing_key, 0 "
+            "FROM committee WHERE round = ?",
+            [number, source],
+        )
+
+    # --- ballots and results of a round ---------------------------------------------------------
+
+    def ballots_in_arrival_order(self, number: int, offset: int, limit: int) -> list[Any]:
+        """Accepted ballots in the order their ``ballot-accepted`` events are in the log."""
+        rows = self.db.execute(
+            "SELECT ballot FROM ballots WHERE round = ? ORDER BY rowid LIMIT ? OFFSET ?",
+            [number, limit, offset],
+        )
+        return [json.loads(row[0]) for row in rows]
+
+    def result(self, number: int, kind: str) -> Any:
+        """A round's kept result of ``kind`` (aggregate, counts, override, …), or None."""
+        row = self.db.execute(
+            "SELECT data FROM results WHERE round = ? AND kind = ? AND key = ''", [number, kind]
+        ).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def set_result(self, number: int, kind: str, data: Any) -> None:
+        self.db.execute(
+            "INSERT INTO results (round, kind, key, data) VALUES (?, ?, '', ?)",
+            [number, kind, json.dumps(data, ensure_ascii=False)],
+        )
+
+    def publish_election(self, number: int, election: dict[str, Any]) -> None:
+        """The ceremony of a round is done: its election is fixed and tokens can be issued."""
+        self.db.execute(
+            "UPDATE rounds SET election = ?, phase = 'ready' WHERE number = ?",
+            [json.dumps(election), number],
+        )
+
+    def set_round_phase(self, number: int, phase: str) -> None:
+        self.db.execute("UPDATE rounds SET phase = ? WHERE number = ?", [phase, number])

@@ -40,7 +40,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ballot_client.trustee import Trustee, run_ceremony  # noqa: E402
 from bench import anchor_electionguard, chromium_encrypt, sizes  # noqa: E402
 from bench.close_to_result import close_to_result  # noqa: E402
 from bench.load import run_load  # noqa: E402
@@ -49,9 +48,14 @@ from tally.aggregate import aggregate_ballots  # noqa: E402
 from tally.ballot import make_ballot, verify_ballot  # noqa: E402
 from tally.crypto.group import RISTRETTO255  # noqa: E402
 from tally.crypto.nonces import system_nonce  # noqa: E402
-from tally.decryption import combine_decryption_shares, verify_decryption_share  # noqa: E402
+from tally.decryption import (  # noqa: E402
+    combine_decryption_shares,
+    make_decryption_share,
+    verify_decryption_share,
+)
 from tally.manifest import ElectionContext, Manifest, rating_manifest_json  # noqa: E402
 from tally.token import generate_token, token_hash  # noqa: E402
+from tests.conftest import run_ceremony  # noqa: E402
 
 GROUP = RISTRETTO255
 LATEST = ROOT / "bench" / "results" / "latest.json"
@@ -81,7 +85,8 @@ class Shape:
 
     def __init__(self, rated: int) -> None:
         self.rated = rated
-        self.trustees, self.context = run_ceremony(GROUP, manifest_for(rated))
+        ceremony = run_ceremony(manifest_for(rated), seed=f"bench-r{rated}")
+        self.secret_shares, self.context = ceremony.secret_shares, ceremony.context
         self.rng = random.Random(rated)
 
     def ballot(self) -> dict:
@@ -89,12 +94,16 @@ class Shape:
         return make_ballot(self.context, token_hash(generate_token()), choices, system_nonce)
 
 
-def decrypt_combine(context: ElectionContext, trustees: list[Trustee], ballots: list) -> float:
+def decrypt_combine(
+    context: ElectionContext, secret_shares: dict[int, int], ballots: list
+) -> float:
     """Seconds for: aggregate, two decryption shares with proofs, verify both, combine."""
     verified = [verify_ballot(context, b).ciphertexts for b in ballots]
     started = time.perf_counter()
     aggregate = aggregate_ballots(context, verified)
-    shares = [trustees[0].decrypt(context, aggregate), trustees[2].decrypt(context, aggregate)]
+    shares = [
+        make_decryption_share(context, j, secret_shares[j], aggregate, system_nonce) for j in (1, 3)
+    ]
     for share in shares:
         verify_decryption_share(context, share, aggregate)
     combine_decryption_shares(context, aggregate, shares)
@@ -146,7 +155,9 @@ def run(quick: bool, progress: Callable[[str], None]) -> dict:
             for n in ns:
                 progress(f"R=30, N={n}: aggregate and 2-of-3 decryption")
                 pile = [shape.ballot() for _ in range(n)]
-                times = [decrypt_combine(shape.context, shape.trustees, pile) for _ in range(3)]
+                times = [
+                    decrypt_combine(shape.context, shape.secret_shares, pile) for _ in range(3)
+                ]
                 scaling["decrypt_combine_s_r30"][str(n)] = round(statistics.median(times), 3)
     results["encrypt_ms_py_r30"] = scaling["encrypt_ms_py"]["30"]
     results["verify_ballot_ms_r30"] = scaling["verify_ballot_ms"]["30"]

@@ -1,13 +1,16 @@
 """A real meeting record built in-process, and the tools to tamper with one.
 
-``build_meeting`` runs a whole meeting through the server's own objects (``Store``, ``Rounds``,
-``Chair``, ``Counting``, ``Decisions``, ``Minutes``) on a real SQLite file — no HTTP, so it is
-fast enough for a 500-ballot benchmark: the chair sets up the meeting from a roster, a simulated
-committee runs the key ceremony, tokens are issued (one spare card cancelled before opening),
-voters' ballots are encrypted, proved and accepted, voting closes, two of three committee members
-decrypt, the rules decide, the chair makes the minute and every committee member co-signs it.
-The record (``ballot_server.export.record_bytes``) is taken while voting is open and at the end,
-the end one with the printed minute (``log_minute_pdf``), exactly as ``phieukin export`` does.
+``build_meeting`` runs a whole meeting against the real application on a real SQLite file: the
+chair's part, the voters' ballots and the count go through the server's own objects (``Chair``,
+``Rounds``, ``Counting``, ``Minutes``) — no HTTP, so it is fast enough for a 500-ballot
+benchmark — while the committee's key ceremony is the simulated committee
+(``ballot_client.simulated``, the one committee client) over HTTP: the chair sets up the meeting
+from a roster, the committee claims its links and makes the key, tokens are issued (one spare
+card cancelled before opening), voters' ballots are encrypted, proved and accepted, voting
+closes, two of three committee members decrypt, the rules decide, the chair makes the minute and
+every committee member co-signs it. The record (``ballot_server.export.record_bytes``) is taken
+while voting is open and at the end, the end one with the printed minute (``log_minute_pdf``),
+exactly as ``phieukin export`` does.
 
 ``meeting_record()`` is the one small meeting the tamper and CLI tests share (built once per
 test process). ``Parts`` opens a record into dicts; ``pack`` zips it again; ``resign`` rewrites
@@ -18,6 +21,7 @@ the record legitimately.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import io
 import json
@@ -31,24 +35,22 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from nacl.signing import SigningKey
 
-from ballot_client.trustee import Trustee
+from ballot_client.committee import CommitteeMember
+from ballot_client.remote import MeetingClient
+from ballot_client.simulated import run_committee
+from ballot_server import keys
 from ballot_server.chair import Chair, ChairMemory
-from ballot_server.config import ServerConfig
-from ballot_server.counting import Counting
-from ballot_server.decisions import Decisions
 from ballot_server.demo import DEMO_MEETING, build_roster
 from ballot_server.export import log_minute_pdf, record_bytes
-from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.minute_service import Minutes
 from ballot_server.roster_import import CSV_TYPE, roster_csv
-from ballot_server.rounds import Rounds
-from ballot_server.store import Store
 from tally.aggregate import Aggregate
 from tally.ballot import make_ballot, verify_ballot
 from tally.canonical import canonical_json
-from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.nonces import system_nonce
 from tally.crypto.signatures import sign
@@ -56,6 +58,7 @@ from tally.eventlog import GENESIS, SIGNATURE_PURPOSE, event_hash
 from tally.manifest import ElectionContext, Manifest
 from tally.minute import SIGNATURE_PURPOSE as MINUTE_PURPOSE
 from tally.token import token_hash
+from tests.server_support import decryption_share, make_app
 
 BASE_URL = "http://127.0.0.1:8080"
 MEETING = DEMO_MEETING
@@ -69,7 +72,7 @@ class BuiltMeeting:
     open: bytes  # record.zip exported while voting was open (half the ballots in)
     server_key: SigningKey  # the real server key (to extend a record legitimately)
     context: ElectionContext
-    trustees: list[Trustee]
+    trustees: list[CommitteeMember]
     absent: list[int] = field(default_factory=list)  # ids of members not present
     choices: list[list[int]] = field(default_factory=list)
 
@@ -103,29 +106,56 @@ def build_meeting(
     folder: Path, voters: int = 6, rated: int = 4, seed: int = 2026, workers: int = 1
 ) -> BuiltMeeting:
     """Run a whole meeting in ``folder`` (see the module docstring) and export its records."""
+    return asyncio.run(_build_meeting(folder, voters, rated, seed, workers))
+
+
+@dataclass
+class ReadyMeeting:
+    """A meeting whose round is ready for tokens: the app's services and the committee."""
+
+    app: web.Application
+    chair: Chair
+    number: int
+    members: list[CommitteeMember]
+    credentials: dict[int, str]
+    context: ElectionContext
+
+
+async def ready_meeting(
+    client: TestClient, voters: int, rated: int, rng: random.Random
+) -> ReadyMeeting:
+    """The chair's setup through the server's own objects (no HTTP), then the key ceremony of
+    the simulated committee over HTTP — the same member code as a phone or ``phieukin
+    trustee``."""
+    app = client.server.app
+    store, rounds = app[keys.STORE], app[keys.ROUNDS]
+    chair = Chair(store, rounds, app[keys.CONFIG], ChairMemory())
+    chair.set_meeting(MEETING)
+    members, attendance = build_roster(voters, rated, rng)
+    chair.import_roster(roster_csv(members), CSV_TYPE)
+    ids = {m.name: m.id for m in chair.members()}
+    chair.set_attendance({str(ids[n]): a for n, a in attendance.items()})
+    roll = chair.roll()
+    chair.set_rated(list(roll.rated)[:rated])
+    chair.set_committee(list(roll.voters)[-3:], 2)
+    number = chair.start_round(BASE_URL)["round"]
+    credentials = {
+        int(link["index"]): link["url"].split("#c=")[1].split("&")[0]
+        for link in chair.memory.committee[number]
+    }
+    public = MeetingClient(client.session, str(client.make_url("")).rstrip("/"))
+    committee, context = await run_committee(public, number, credentials)
+    return ReadyMeeting(app, chair, number, committee, credentials, context)
+
+
+async def _build_meeting(
+    folder: Path, voters: int, rated: int, seed: int, workers: int
+) -> BuiltMeeting:
     rng = random.Random(seed)
-    store = Store(folder)
-    try:
-        store.server_key()
-        rounds = Rounds(store)
-        chair = Chair(store, rounds, ServerConfig(folder=folder), ChairMemory())
-        decisions = Decisions(store, chair)
-        counting = Counting(store, rounds, decisions.record)
-        chair.set_meeting(MEETING)
-        members, attendance = build_roster(voters, rated, rng)
-        chair.import_roster(roster_csv(members), CSV_TYPE)
-        ids = {m.name: m.id for m in chair.members()}
-        chair.set_attendance({str(ids[n]): a for n, a in attendance.items()})
-        roll = chair.roll()
-        chair.set_rated(list(roll.rated)[:rated])
-        chair.set_committee(list(roll.voters)[-3:], 2)
-        number = chair.start_round(BASE_URL)["round"]
-        credentials = {
-            int(link["index"]): link["url"].split("#c=")[1].split("&")[0]
-            for link in chair.memory.committee[number]
-        }
-        trustees = _ceremony(rounds, number)
-        context = rounds.context(number)
+    async with TestClient(TestServer(make_app(folder), host="127.0.0.1")) as client:
+        ready = await ready_meeting(client, voters, rated, rng)
+        app, chair, number, context = ready.app, ready.chair, ready.number, ready.context
+        store, rounds = app[keys.STORE], app[keys.ROUNDS]
         tokens = chair.issue_tokens(number, None, BASE_URL)["tokens"]
         spare = rounds.issue_tokens(number, 1)[0]  # a spare card, voided before opening
         chair.cancel_token(number, {"token": spare})
@@ -142,45 +172,23 @@ def build_meeting(
             rounds.accept_ballot(number, verified.token_hash.hex(), verified.tracker.hex(), ballot)
         chair.close_voting(number, True)
         aggregate = Aggregate.from_json(context, rounds.aggregate(number))
-        for trustee in (trustees[0], trustees[2]):
-            counting.add_share(
-                number, trustee.index, trustee.decrypt(context, aggregate).to_json(context)
-            )
+        for member in (ready.members[0], ready.members[2]):
+            share = decryption_share(member, context, aggregate)
+            app[keys.COUNTING].add_share(number, member.index, share.to_json(context))
         minutes = Minutes(store, chair)
         document, _ = minutes.make({"number": "07", "time": "16:30"})
         digest = bytes.fromhex(document["digest"])
-        for trustee in trustees:
-            signature = sign(SigningKey(trustee.secrets.signing_seed), MINUTE_PURPOSE, digest)
+        for member in ready.members:
+            signature = sign(SigningKey(member.record.signing_seed), MINUTE_PURPOSE, digest)
             minutes.add_signature(
-                credentials[trustee.index],
+                ready.credentials[member.index],
                 {"digest": document["digest"], "signature": signature.hex()},
             )
         final = record_bytes(store, log_minute_pdf(store))  # as ``phieukin export`` does
         absent = [i for i, mark in chair.attendance().items() if mark.value != "present"]
-        return BuiltMeeting(final, opened, store.server_key(), context, trustees, absent, choices)
-    finally:
-        store.close()
-
-
-def _ceremony(rounds: Rounds, number: int) -> list[Trustee]:
-    manifest = rounds.manifest(number)
-    key_ceremony = KeyCeremony(rounds.store, rounds)
-    trustees = [Trustee(RISTRETTO255, manifest, i) for i in range(1, manifest.committee_size + 1)]
-    for trustee in trustees:
-        key_ceremony.announce(number, trustee.index, trustee.announcement.to_json())
-    announcements = key_ceremony.announcements(number)
-    by_index = {a.index: a for a in announcements}
-    for trustee in trustees:
-        shares = trustee.shares_for(announcements)
-        key_ceremony.send_shares(number, trustee.index, [s.to_json() for s in shares])
-    for trustee in trustees:
-        received = [
-            ceremony.EncryptedShare.from_json(RISTRETTO255, s)
-            for s in key_ceremony.shares_for(number, trustee.index)
-        ]
-        trustee.receive(received, by_index)
-        key_ceremony.confirm(number, trustee.index)
-    return trustees
+        return BuiltMeeting(
+            final, opened, store.server_key(), context, ready.members, absent, choices
+        )
 
 
 @cache

@@ -382,11 +382,21 @@ LOGGED: list[tuple[str, Callable, set[str]]] = [
     ("two ballots with one token", one_token_twice, {"ballots.token_once", "aggregate"}),
     ("reorder the log: a ballot after closing", ballot_after_closing, {"ballots.window"}),
     ("remove a log event: a confirmation", remove_confirmation, {"ceremony.confirmed"}),
-    ("a committee key proof", change_announcement, {"ceremony.announcement"}),
+    (
+        "a committee key proof",
+        change_announcement,
+        {"ceremony.announcement", "ceremony.signatures"},
+    ),
     (
         "replace the joint key",
         replace_joint_key,
-        {"election.joint_key", "ballots.proofs", "ballots.on_file", "aggregate"},
+        {
+            "election.joint_key",
+            "ceremony.confirmed_election",
+            "ballots.proofs",
+            "ballots.on_file",
+            "aggregate",
+        },
     ),
     ("change an aggregate", change_aggregate, {"aggregate"}),
     (

@@ -145,6 +145,47 @@ def make_trustee(
     ``signing_seed`` is the device key drawn when the member's link was claimed (PROTOCOL.md
     §13.1); without it the seed is drawn here, last (the draw order of §12)."""
     coefficients = tuple(nonces() for _ in range(threshold))
+    commitments, proofs = _commit(group, manifest_hash, index, coefficients, nonces)
+    encryption_secret = nonces()
+    encryption_key, key_proof = _commit_key(group, manifest_hash, index, encryption_secret, nonces)
+    if signing_seed is None:
+        signing_seed = group.scalar_bytes(nonces())
+    signing_key = SigningKey(signing_seed).verify_key.encode()
+    secrets = TrusteeSecrets(index, coefficients, encryption_secret, signing_seed)
+    announcement = Announcement(index, commitments, proofs, encryption_key, key_proof, signing_key)
+    return secrets, announcement
+
+
+def announce(
+    group: Ristretto255, manifest_hash: bytes, secrets: TrusteeSecrets, nonces: NonceSource
+) -> Announcement:
+    """The announcement of secrets made earlier (a device restored from its backup before it
+    announced): the same commitments and keys, with fresh proofs."""
+    commitments, proofs = _commit(group, manifest_hash, secrets.index, secrets.coefficients, nonces)
+    encryption_key, key_proof = _commit_key(
+        group, manifest_hash, secrets.index, secrets.encryption_secret, nonces
+    )
+    signing_key = SigningKey(secrets.signing_seed).verify_key.encode()
+    return Announcement(secrets.index, commitments, proofs, encryption_key, key_proof, signing_key)
+
+
+def same_keys(announcement: Announcement, secrets: TrusteeSecrets, group: Ristretto255) -> bool:
+    """Whether an announcement is the one these secrets make (commitments, keys; not proofs)."""
+    return (
+        announcement.index == secrets.index
+        and announcement.commitments == tuple(group.base_mul(a) for a in secrets.coefficients)
+        and announcement.encryption_key == group.base_mul(secrets.encryption_secret)
+        and announcement.signing_key == SigningKey(secrets.signing_seed).verify_key.encode()
+    )
+
+
+def _commit(
+    group: Ristretto255,
+    manifest_hash: bytes,
+    index: int,
+    coefficients: Sequence[int],
+    nonces: NonceSource,
+) -> tuple[tuple[bytes, ...], tuple[ChallengeResponse, ...]]:
     commitments = tuple(group.base_mul(a) for a in coefficients)
     proofs = tuple(
         make_schnorr_proof(
@@ -152,21 +193,17 @@ def make_trustee(
         )
         for k, a in enumerate(coefficients)
     )
-    encryption_secret = nonces()
-    encryption_key = group.base_mul(encryption_secret)
-    key_proof = make_schnorr_proof(
-        group,
-        "encryption-key-proof",
-        (manifest_hash, index, encryption_key),
-        encryption_secret,
-        nonces,
+    return commitments, proofs
+
+
+def _commit_key(
+    group: Ristretto255, manifest_hash: bytes, index: int, secret: int, nonces: NonceSource
+) -> tuple[bytes, ChallengeResponse]:
+    key = group.base_mul(secret)
+    proof = make_schnorr_proof(
+        group, "encryption-key-proof", (manifest_hash, index, key), secret, nonces
     )
-    if signing_seed is None:
-        signing_seed = group.scalar_bytes(nonces())
-    signing_key = SigningKey(signing_seed).verify_key.encode()
-    secrets = TrusteeSecrets(index, coefficients, encryption_secret, signing_seed)
-    announcement = Announcement(index, commitments, proofs, encryption_key, key_proof, signing_key)
-    return secrets, announcement
+    return key, proof
 
 
 def verify_announcement(

@@ -1,0 +1,584 @@
+"""A member of the vote-counting committee, in Python: the one implementation that ``phieukin
+trustee``, the demo's simulated committee and the tests all drive (the committee page drives its
+JavaScript mirror, ``ballot_client/js/committee.mjs``).
+
+The member's device claims the link with its own key and pins the server's key (PROTOCOL.md
+§13.1), keeps its secrets (``keystore``) before anything depending on them leaves it, signs every
+ceremony message (§13.2), checks every other member's signed announcement and share, settles a
+bad share in the open (§13.3) and confirms the election only after the member has compared their
+key fingerprint with the projector (§13.4, §15). Before it decrypts, it checks the round in the
+signed log, every ballot and the aggregate (``committee_checks``, §14); it co-signs the minute
+only after recomputing its digest. Nothing here trusts the server for what it acts on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from nacl.signing import SigningKey
+
+from ballot_client.committee_checks import RoundChecker
+from ballot_client.keystore import (
+    TrusteeRecord,
+    record_from_trustee,
+    with_secret_share,
+    without_ceremony_secrets,
+)
+from ballot_client.remote import CREDENTIAL_HEADER, MeetingClient, ServerError
+from tally.committee_message import load_message, sign_message, verify_from
+from tally.crypto import ceremony
+from tally.crypto.group import RISTRETTO255
+from tally.crypto.nonces import NonceSource, system_nonce
+from tally.crypto.signatures import sign
+from tally.decryption import make_decryption_share
+from tally.errors import TallyError
+from tally.fingerprint import member_fingerprint
+from tally.manifest import ElectionContext, Manifest
+from tally.minute import SIGNATURE_PURPOSE, minute_digest
+from tally.round_check import CheckedRound, followable_rounds, pinned_key
+
+GROUP = RISTRETTO255
+
+
+class MemberFailure(Exception):
+    """The member's device stops: ``reason`` names why (the page shows the same reasons), the
+    message (Vietnamese) says what to do; ``member`` is the other member concerned, if any."""
+
+    def __init__(self, reason: str, message: str, member: int | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.member = member
+
+
+class Keeper(Protocol):
+    """Where a device keeps the member's secrets: memory, or an encrypted backup file."""
+
+    def load(self) -> TrusteeRecord | None: ...
+
+    def save(self, record: TrusteeRecord) -> None: ...
+
+
+class MemoryKeeper:
+    """Secrets kept in this process only (simulated members, tests)."""
+
+    def __init__(self, record: TrusteeRecord | None = None) -> None:
+        self.record = record
+
+    def load(self) -> TrusteeRecord | None:
+        return self.record
+
+    def save(self, record: TrusteeRecord) -> None:
+        self.record = record
+
+
+@dataclass(frozen=True)
+class MemberState:
+    """What the ceremony state says about one member, as this device reads it."""
+
+    index: int
+    name: str
+
+
+class CommitteeMember:
+    """One committee member's device, speaking the server's HTTP API."""
+
+    def __init__(
+        self,
+        client: MeetingClient,
+        credential: str,
+        link_round: int,
+        keeper: Keeper,
+        *,
+        nonces: NonceSource = system_nonce,
+        projector_shows: Callable[[str], bool] = lambda _fingerprint: True,
+        workers: int = 1,
+    ) -> None:
+        self.client = client
+        self.headers = {CREDENTIAL_HEADER: credential}
+        self.link_round = link_round
+        self.keeper = keeper
+        self.nonces = nonces
+        self.projector_shows = projector_shows
+        self.index = 0
+        self.manifest: Manifest | None = None
+        self.record: TrusteeRecord | None = None
+        self.checker: RoundChecker | None = None
+        self.workers = workers
+        self.announcement: ceremony.Announcement | None = None
+
+    # --- who this is, and the link ---------------------------------------------------------------
+
+    @property
+    def path(self) -> str:
+        return f"/api/rounds/{self.link_round}/ceremony"
+
+    def name(self, index: int) -> str:
+        members = self.manifest.data["committee"]["members"] if self.manifest else []
+        name = members[index - 1].get("name", "") if 1 <= index <= len(members) else ""
+        return f"thành viên {index} ({name})" if name else f"thành viên {index}"
+
+    @property
+    def signing_key(self) -> bytes:
+        assert self.record is not None
+        return SigningKey(self.record.signing_seed).verify_key.encode()
+
+    @property
+    def fingerprint(self) -> str:
+        return member_fingerprint(self.signing_key)
+
+    async def join(self) -> None:
+        """Learn who this link is for; claim it with this device's key (made and kept first),
+        or, on a device without the key for a link another device claimed, raise the alarm."""
+        me = await self.client.get(f"{self.path}/me", headers=self.headers)
+        self.index = me["trustee"]
+        state = await self.client.get(self.path)
+        self.manifest = Manifest.from_json(state["manifest"])
+        self.record = self.keeper.load()
+        if self.record is not None and (
+            self.record.index != self.index
+            or self.record.round != self.link_round
+            or self.record.manifest_hash != self.manifest.hash.hex()
+        ):
+            raise MemberFailure(
+                "other_backup",
+                f"tệp sao lưu là của thành viên {self.record.index}, vòng {self.record.round}, "
+                "không phải của đường dẫn này",
+            )
+        if self.record is None:
+            if me["claimed"]:
+                await self.client.post(f"{self.path}/alarm", {}, headers=self.headers)
+                raise MemberFailure(
+                    "link_claimed",
+                    f"CẢNH BÁO: đường dẫn của {self.name(self.index)} đã được một thiết bị khác "
+                    "nhận. Nếu đồng chí chưa từng mở đường dẫn này, hãy báo ngay cho chủ tọa; "
+                    "nếu đồng chí đổi thiết bị, hãy khôi phục từ tệp sao lưu.",
+                )
+            if state["phase"] != "ceremony":
+                raise MemberFailure(
+                    "no_key", "thiết bị này không có khóa của đồng chí: cần tệp sao lưu"
+                )
+            await self._make_and_keep()
+        await self._claim()
+
+    async def _make_and_keep(self) -> None:
+        assert self.manifest is not None
+        first = (await self.client.get("/api/log", params={"from": "0", "limit": "1"}))["entries"]
+        server_key = pinned_key(first[0] if first else None).hex()
+        secrets_, self.announcement = ceremony.make_trustee(
+            GROUP, self.manifest.hash, self.index, self.manifest.threshold, self.nonces
+        )
+        meeting = self.manifest.data.get("meeting") or {}
+        ids = {
+            "meeting": meeting.get("id") or self.manifest.hash.hex()[:16],
+            "round": self.link_round,
+            "manifest_hash": self.manifest.hash.hex(),
+        }
+        self.record = record_from_trustee(ids, secrets_, server_key)
+        self.keeper.save(self.record)  # before anything depending on it leaves this device
+
+    async def _claim(self) -> None:
+        assert self.record is not None and self.manifest is not None
+        if (await self.client.get(self.path))["phase"] != "ceremony":
+            return
+        message = self._sign("claim", {"signing_key": self.signing_key.hex()})
+        try:
+            await self.client.post(f"{self.path}/claim", message, headers=self.headers)
+        except ServerError as error:
+            if error.code == "link_claimed":
+                raise MemberFailure(
+                    "link_claimed",
+                    f"CẢNH BÁO: đường dẫn của {self.name(self.index)} đã được một thiết bị khác "
+                    "nhận bằng một khóa khác; hãy báo ngay cho chủ tọa.",
+                ) from None
+            raise
+
+    def _sign(self, kind: str, body: dict[str, Any]) -> dict[str, Any]:
+        assert self.record is not None and self.manifest is not None
+        key = SigningKey(self.record.signing_seed)
+        return sign_message(key, self.manifest.hash, self.index, kind, body).to_json()
+
+    def _save(self, record: TrusteeRecord) -> None:
+        self.record = record
+        self.keeper.save(record)
+
+    # --- the ceremony ----------------------------------------------------------------------------
+
+    async def step(self) -> str:
+        """Do whatever the ceremony allows now; return where it stands: ``published``,
+        ``waiting-announcements``, ``waiting-shares``, ``waiting-reveal``, ``waiting-projector``,
+        ``waiting-confirmations`` or the round's phase (``abandoned``)."""
+        assert self.record is not None and self.manifest is not None
+        state = await self.client.get(self.path)
+        if state["phase"] != "ceremony":
+            return await self._after_ceremony(state)
+        me = state["trustees"][self.index - 1]
+        if me["signing_key"] != self.signing_key.hex():
+            raise MemberFailure(
+                "not_mine",
+                f"CẢNH BÁO: {self.name(self.index)} đang dùng một khóa khác với khóa của thiết bị "
+                "này; hãy báo ngay cho chủ tọa.",
+            )
+        secrets_ = self.record.ceremony_secrets()
+        if me["announcement"] is None:
+            if self.announcement is None:
+                self.announcement = ceremony.announce(
+                    GROUP, self.manifest.hash, secrets_, self.nonces
+                )
+            body = {"announcement": self.announcement.to_json()}
+            await self._post("announcement", self._sign("announcement", body))
+            return "waiting-announcements"
+        posted = ceremony.Announcement.from_json(GROUP, me["announcement"], self.manifest.threshold)
+        if not ceremony.same_keys(posted, secrets_, GROUP):
+            raise MemberFailure(
+                "not_mine", "thông báo khóa trên máy chủ không phải của thiết bị này"
+            )
+        if any(t["announcement"] is None for t in state["trustees"]):
+            return "waiting-announcements"
+        announced = self._verified_announcements(state)
+        await self._answer_complaints(state, announced, secrets_)
+        if not me["shares_sent"]:
+            shares = [
+                ceremony.make_encrypted_share(
+                    GROUP, self.manifest.hash, secrets_, other, self.nonces
+                ).to_json()
+                for index, other in sorted(announced.items())
+                if index != self.index
+            ]
+            await self._post("shares", self._sign("shares", {"shares": shares}))
+        if self.record.secret_share is None:
+            values = await self._open_shares(state, announced, secrets_)
+            if values is None:
+                return "waiting-shares"
+            if isinstance(values, str):
+                return values
+            self._keep_secret_share(announced, values)
+        lost = [c for c in state["complaints"] if c["outcome"] == "share-invalid"]
+        if lost:
+            accused = lost[0]["accused"]
+            raise MemberFailure(
+                "dispute_lost",
+                f"{self.name(accused)} đã công bố một phần khóa sai: lễ tạo khóa không thể hoàn "
+                "tất; chủ tọa cần làm lại lễ tạo khóa.",
+                accused,
+            )
+        if me["confirmed"]:
+            return "waiting-confirmations"
+        if not self.projector_shows(self.fingerprint):
+            return "waiting-projector"
+        election = ElectionContext.from_announcements(
+            GROUP, self.manifest, list(announced.values())
+        )
+        body = {"election": election.fingerprint.hex()}
+        answer = await self._post("confirm", self._sign("confirmation", body))
+        return "published" if answer.get("published") else "waiting-confirmations"
+
+    async def _post(self, what: str, message: dict[str, Any]) -> dict[str, Any]:
+        return await self.client.post(f"{self.path}/{what}", message, headers=self.headers)
+
+    def _key_of(self, state: dict[str, Any], index: int) -> bytes:
+        """Member ``index``'s key, from their own signed claim (never from the server's word)."""
+        assert self.manifest is not None
+        trustee = state["trustees"][index - 1]
+        claim = (trustee.get("messages") or {}).get("claim")
+        try:
+            message = load_message(claim, self.manifest.hash, trustee=index, message_type="claim")
+            key = bytes.fromhex(message.body["signing_key"])
+            verify_from(message, key)
+        except (TallyError, TypeError, ValueError):
+            raise MemberFailure(
+                "bad_announcement", f"khóa của {self.name(index)} không có chữ ký hợp lệ", index
+            ) from None
+        return key
+
+    def _verified_announcements(self, state: dict[str, Any]) -> dict[int, ceremony.Announcement]:
+        assert self.manifest is not None
+        found = {}
+        for trustee in state["trustees"]:
+            index = trustee["index"]
+            try:
+                key = self._key_of(state, index)
+                signed = load_message(
+                    trustee["messages"]["announcement"],
+                    self.manifest.hash,
+                    trustee=index,
+                    message_type="announcement",
+                )
+                verify_from(signed, key)
+                loaded = ceremony.Announcement.from_json(
+                    GROUP, signed.body["announcement"], self.manifest.threshold
+                )
+                if loaded.index != index or loaded.signing_key != key:
+                    raise ValueError("not this member's announcement")
+                ceremony.verify_announcement(
+                    GROUP, self.manifest.hash, loaded, self.manifest.threshold
+                )
+            except (TallyError, ValueError, TypeError, KeyError) as error:
+                raise MemberFailure(
+                    "bad_announcement",
+                    f"thông báo khóa của {self.name(index)} không hợp lệ: {error}",
+                    index,
+                ) from None
+            found[index] = loaded
+        return found
+
+    async def _answer_complaints(
+        self,
+        state: dict[str, Any],
+        announced: dict[int, ceremony.Announcement],
+        secrets_: ceremony.TrusteeSecrets,
+    ) -> None:
+        """Publish the disputed share for each complaint against this member (§13.3)."""
+        assert self.manifest is not None
+        for complaint in state["complaints"]:
+            if complaint["accused"] != self.index or complaint["reveal"] is not None:
+                continue
+            accuser = complaint["accuser"]
+            try:
+                signed = load_message(
+                    complaint["message"],
+                    self.manifest.hash,
+                    trustee=accuser,
+                    message_type="complaint",
+                )
+                verify_from(signed, self._key_of(state, accuser))
+            except TallyError:
+                continue  # not really from that member: nothing to answer
+            value = ceremony.evaluate_polynomial(GROUP, secrets_.coefficients, accuser)
+            body = {"recipient": accuser, "value": GROUP.scalar_to_hex(value)}
+            await self._post("reveal", self._sign("reveal", body))
+
+    async def _open_shares(
+        self,
+        state: dict[str, Any],
+        announced: dict[int, ceremony.Announcement],
+        secrets_: ceremony.TrusteeSecrets,
+    ) -> dict[int, int] | str | None:
+        """Every share sent to this member, opened and checked (None: not all arrived yet; a
+        state name: waiting for a dispute to be settled)."""
+        assert self.manifest is not None
+        messages = {m.get("trustee"): m for m in await self.client.get(f"{self.path}/shares")}
+        values = {
+            self.index: ceremony.evaluate_polynomial(GROUP, secrets_.coefficients, self.index)
+        }
+        waiting = None
+        for sender in sorted(announced):
+            if sender == self.index:
+                continue
+            if sender not in messages:
+                return None
+            share = self._share_from(state, sender, messages[sender])
+            try:
+                values[sender] = ceremony.open_share(
+                    GROUP, self.manifest.hash, secrets_, share, announced[sender]
+                )
+                continue
+            except TallyError as error:
+                check = getattr(error, "check", "decryption")
+            settled = await self._dispute(state, announced, sender, check)
+            if settled is None:
+                waiting = "waiting-reveal"
+            else:
+                values[sender] = settled
+        return waiting or values
+
+    def _share_from(
+        self, state: dict[str, Any], sender: int, data: dict[str, Any]
+    ) -> ceremony.EncryptedShare:
+        """The share ``sender`` signed for this member; a signature that fails blames the relay."""
+        assert self.manifest is not None
+        try:
+            signed = load_message(data, self.manifest.hash, trustee=sender, message_type="shares")
+            verify_from(signed, self._key_of(state, sender))
+            mine = [s for s in signed.body["shares"] if s.get("recipient") == self.index]
+            return ceremony.EncryptedShare.from_json(GROUP, mine[0])
+        except (TallyError, IndexError, AttributeError):
+            raise MemberFailure(
+                "relay",
+                f"phần khóa của {self.name(sender)} đã bị thay đổi trên đường chuyển qua máy chủ "
+                f"(chữ ký không khớp); không phải lỗi của {self.name(sender)}. Hãy báo chủ tọa.",
+                sender,
+            ) from None
+
+    async def _dispute(
+        self,
+        state: dict[str, Any],
+        announced: dict[int, ceremony.Announcement],
+        sender: int,
+        check: str,
+    ) -> int | None:
+        """Complain about a correctly signed share that fails; use the share the accused reveals
+        if it matches the commitments. Returns the settled value, or None while waiting."""
+        assert self.manifest is not None
+        complaint = next(
+            (
+                c
+                for c in state["complaints"]
+                if c["accuser"] == self.index and c["accused"] == sender
+            ),
+            None,
+        )
+        if complaint is None:
+            body = {"accused": sender, "check": check}
+            await self._post("complaint", self._sign("complaint", body))
+            return None
+        if complaint["reveal"] is None:
+            return None
+        try:
+            reveal = load_message(
+                complaint["reveal"], self.manifest.hash, trustee=sender, message_type="reveal"
+            )
+            verify_from(reveal, self._key_of(state, sender))
+            return ceremony.check_revealed_share(
+                GROUP, announced[sender], self.index, reveal.body["value"]
+            )
+        except TallyError:
+            raise MemberFailure(
+                "dispute_lost",
+                f"phần khóa {self.name(sender)} công bố vẫn sai: lễ tạo khóa không thể hoàn "
+                "tất; chủ tọa cần làm lại lễ tạo khóa.",
+                sender,
+            ) from None
+
+    def _keep_secret_share(
+        self, announced: dict[int, ceremony.Announcement], values: dict[int, int]
+    ) -> None:
+        assert self.record is not None
+        secret_share = ceremony.combine_secret_share(GROUP, values)
+        if GROUP.base_mul(secret_share) != ceremony.public_share(
+            GROUP, list(announced.values()), self.index
+        ):
+            raise MemberFailure("share_mismatch", "phần khóa bí mật không khớp với khóa công khai")
+        self._save(with_secret_share(self.record, secret_share))
+
+    async def _after_ceremony(self, state: dict[str, Any]) -> str:
+        """Once published: recompute sⱼ if this device was restored from a backup made before
+        the shares, then keep only sⱼ and the keys."""
+        assert self.record is not None
+        if state["phase"] == "abandoned":
+            return "abandoned"
+        if self.record.secret_share is None:
+            announced = self._verified_announcements(state)
+            values = await self._open_shares(state, announced, self.record.ceremony_secrets())
+            if not isinstance(values, dict):
+                raise MemberFailure("no_key", "không mở lại được các phần khóa đã nhận")
+            self._keep_secret_share(announced, values)
+        if self.record.coefficients is not None:
+            self._save(without_ceremony_secrets(self.record))
+        return "published"
+
+    # --- decrypting ------------------------------------------------------------------------------
+
+    def round_checker(self) -> RoundChecker:
+        assert self.record is not None and self.record.server_key is not None
+        if self.checker is None:
+            self.checker = RoundChecker(
+                self.client,
+                bytes.fromhex(self.record.server_key),
+                key_round=self.record.round,
+                index=self.index,
+                signing_key=self.signing_key,
+                workers=self.workers,
+            )
+        return self.checker
+
+    async def check_round(self, number: int) -> CheckedRound:
+        """Every check of §14 for round ``number``; raises ``DecryptionRefused`` naming why."""
+        return await self.round_checker().check(number)
+
+    async def decrypt(self, checked: CheckedRound) -> bool:
+        """This member's decryption share of the aggregate the device recomputed; True once the
+        count is complete."""
+        assert self.record is not None
+        if self.record.secret_share is None:
+            raise MemberFailure("no_key", "lễ tạo khóa chưa xong trên thiết bị này")
+        context = checked.context
+        if GROUP.base_mul(self.record.secret_share) != context.public_share(self.index):
+            raise MemberFailure(
+                "wrong_key", "phần khóa bí mật không khớp với khóa của cuộc bầu này"
+            )
+        share = make_decryption_share(
+            context, self.index, self.record.secret_share, checked.aggregate, self.nonces
+        )
+        try:
+            answer = await self.client.post(
+                f"/api/rounds/{checked.number}/decryption",
+                share.to_json(context),
+                headers=self.headers,
+            )
+        except ServerError as error:
+            if error.status == 409 and error.code == "counted":
+                return True
+            raise
+        return bool(answer.get("counted"))
+
+    # --- the minute ------------------------------------------------------------------------------
+
+    async def minute_to_sign(self, document: object) -> str:
+        """The digest of a minute this member may co-sign, recomputed from the minute itself;
+        refused (``MemberFailure`` ``minute``) when the server's digest differs, when the minute
+        names another signing key for this member, or gives one of this member's rounds another
+        election fingerprint than the signed log does."""
+        minute = document.get("minute") if isinstance(document, dict) else None
+        if not isinstance(minute, dict) or minute.get("kind") != "phieukin/minute":
+            raise MemberFailure("minute", "không ký: máy chủ không gửi một biên bản hợp lệ")
+        try:
+            digest = minute_digest(minute).hex()
+        except TallyError as error:
+            raise MemberFailure(
+                "minute", f"không ký: biên bản không có dạng chuẩn ({error})"
+            ) from None
+        if document.get("digest") != digest:  # type: ignore[union-attr]
+            claimed = str(document.get("digest"))  # type: ignore[union-attr]
+            raise MemberFailure(
+                "minute",
+                f"không ký: mã băm máy chủ gửi ({groups(claimed)}) khác mã băm tính từ nội dung "
+                f"biên bản ({groups(digest)}); nội dung có thể đã bị sửa",
+            )
+        member = next(
+            (c for c in minute.get("committee", []) if c.get("index") == self.index), None
+        )
+        if member is None or member.get("signing_key") != self.signing_key.hex():
+            raise MemberFailure(
+                "minute",
+                f"không ký: biên bản không ghi khóa ký của thành viên {self.index} như trên thiết "
+                "bị này",
+            )
+        events = await self.round_checker().refresh()
+        published = {
+            e["body"].get("round"): e["body"].get("fingerprint")
+            for e in events
+            if e.get("type") == "election-published"
+        }
+        mine = set(followable_rounds(events, self.record.round if self.record else 0))
+        for entry in minute.get("rounds", []):
+            number = entry.get("round") if isinstance(entry, dict) else None
+            if number in mine and entry.get("fingerprint") != published.get(number):
+                raise MemberFailure(
+                    "minute",
+                    f"không ký: vòng {number} trong biên bản không phải cuộc bầu trong bản ghi "
+                    "(dấu vân tay khác)",
+                )
+        return digest
+
+    async def sign_minute(self, document: dict[str, Any]) -> dict[str, Any]:
+        """Co-sign the minute after ``minute_to_sign``; returns the signature posted."""
+        assert self.record is not None
+        digest = await self.minute_to_sign(document)
+        key = SigningKey(self.record.signing_seed)
+        body = {
+            "digest": digest,
+            "signature": sign(key, SIGNATURE_PURPOSE, bytes.fromhex(digest)).hex(),
+        }
+        try:
+            await self.client.post("/api/minute/signatures", body, headers=self.headers)
+        except ServerError as error:
+            if error.code != "already_signed":
+                raise
+        return body
+
+
+def groups(hex_text: str) -> str:
+    """A digest in groups of eight, as minute.pdf and the committee page print it."""
+    return " ".join(hex_text[i : i + 8] for i in range(0, len(hex_text), 8))
