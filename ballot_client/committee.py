@@ -272,7 +272,7 @@ class CommitteeMember:
         )
         body = {"election": election.fingerprint.hex()}
         answer = await self._post("confirm", self._sign("confirmation", body))
-        return "published" if answer.get("published") else "waiting-confirmations"
+        return await self.step() if answer.get("published") else "waiting-confirmations"
 
     async def _post(self, what: str, message: dict[str, Any]) -> dict[str, Any]:
         return await self.client.post(f"{self.path}/{what}", message, headers=self.headers)

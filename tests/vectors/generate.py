@@ -31,7 +31,11 @@ from tally.decryption import (
 )
 from tally.manifest import ElectionContext, Manifest, rating_manifest_json
 from tally.token import base32_encode, normalize_token, token_hash
-from tests.vectors.round_vectors import committee_vectors, round_check_vectors
+from tests.vectors.round_vectors import (
+    committee_vectors,
+    round_check_vectors,
+    trustee_backup_vectors,
+)
 
 HERE = Path(__file__).parent
 GROUP = RISTRETTO255
@@ -350,6 +354,7 @@ def all_vectors() -> dict[str, dict[str, Any]]:
     return {
         "round_check.json": round_check_vectors(manifest, context),
         "committee.json": committee_vectors(context, seeds),
+        "trustee_backup.json": trustee_backup_vectors(),
         "hashing.json": hashing_vectors(),
         "canonical.json": canonical_vectors(),
         "group.json": group_vectors(),

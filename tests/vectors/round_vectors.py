@@ -456,3 +456,53 @@ def committee_vectors(context: ElectionContext, signing_seeds: dict[int, bytes])
             "code": election_code(context.fingerprint),
         },
     }
+
+
+def trustee_backup_vectors() -> dict[str, Any]:
+    """Backups of a member's secrets with a fixed salt and nonce and N = 2^10 (for speed):
+    keystore.mjs and ``ballot_client.keystore`` must both open them and re-encrypt them byte
+    for byte (PROTOCOL.md "Trustee backup")."""
+    from ballot_client.keystore import TrusteeRecord, encrypt_backup
+
+    passphrase = "mật khẩu thử nghiệm"
+    records = [
+        TrusteeRecord(
+            "hop-2026",
+            1,
+            2,
+            "ab" * 32,
+            bytes(range(32)),
+            (5, 7),
+            11,
+            None,
+            "3d4f78f9f68839dda669d8912050827a993fb772b2c93192bc9a6f5e773a653f",
+        ),
+        TrusteeRecord(
+            "cb-2026-12", 3, 1, "cd" * 32, bytes(range(32, 64)), None, None, 12345 + 2**200
+        ),
+        TrusteeRecord(
+            "cb-2026-12", 1, 3, "ef" * 32, bytes(range(64, 96)), (1, 2, 3), 4, 99, "11" * 32
+        ),
+    ]
+    cases = []
+    for number, record in enumerate(records):
+        salt = bytes(range(16 * number, 16 * number + 16))
+        nonce = bytes(range(100 + 24 * number, 124 + 24 * number))
+        backup = encrypt_backup(record, passphrase, n=2**10, salt=salt, nonce=nonce)
+        cases.append(
+            {
+                "secrets": record.to_json(),
+                "salt": salt.hex(),
+                "nonce": nonce.hex(),
+                "backup": backup,
+            }
+        )
+    return {
+        "comment": (
+            "Trustee backup vectors (PROTOCOL.md 'Trustee backup'), made by "
+            "ballot_client/keystore.py with fixed salt and nonce and N=1024 for speed; "
+            "keystore.mjs must decrypt them and re-encrypt byte-identically."
+        ),
+        "passphrase": passphrase,
+        "cases": cases,
+    }
