@@ -1,0 +1,180 @@
+"""The laptop's operator as an attacker: a real ``phieukin serve`` process, and its database.
+
+``ServerProcess`` runs the meeting server as its own process on 127.0.0.1 (stopped, restarted on
+the same folder like a laptop that crashed), and gives the test what an operator who controls
+that laptop has: the SQLite file, and the server's signing key in it. ``rewrite_event`` changes
+a logged event and re-signs the chain after it with that key — a log that still verifies under
+the key every device pinned. ``chair`` and ``public`` are API clients of the running server.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from nacl.signing import SigningKey
+
+from ballot_client.remote import MeetingClient
+from ballot_server.demo import free_port, setup_meeting, wait_until_up
+from tally.canonical import canonical_json
+from tally.crypto.signatures import sign
+from tally.eventlog import SIGNATURE_PURPOSE, event_hash
+from tests.server_support import CHAIR_SECRET
+
+BEARER = {"Authorization": f"Bearer {CHAIR_SECRET}"}
+
+
+class ServerProcess:
+    """``phieukin serve`` on a meeting folder, in its own process."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.session: aiohttp.ClientSession | None = None
+        self.chair_session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        log = (self.folder.parent / f"{self.folder.name}-server.log").open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ballot_server.cli",
+                "serve",
+                "--dir",
+                str(self.folder),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                "1",
+                f"--passphrase={CHAIR_SECRET}",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        await wait_until_up(self.public, self.process, 60)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(20)
+
+    async def restart(self) -> None:
+        """The laptop restarts the server on the same folder (links in memory are lost)."""
+        self.stop()
+        await self.start()
+
+    @property
+    def public(self) -> MeetingClient:
+        assert self.session is not None
+        return MeetingClient(self.session, self.url)
+
+    @property
+    def chair(self) -> MeetingClient:
+        assert self.chair_session is not None
+        return MeetingClient(self.chair_session, self.url)
+
+    # --- what the operator can do to the database ------------------------------------------------
+
+    def database(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.folder / "meeting.db", isolation_level=None, timeout=30)
+
+    def server_key(self) -> SigningKey:
+        with self.database() as db:
+            (seed,) = db.execute(
+                "SELECT value FROM settings WHERE key = 'server_key_seed'"
+            ).fetchone()
+        return SigningKey(bytes.fromhex(json.loads(seed)))
+
+    def entries(self) -> list[dict[str, Any]]:
+        with self.database() as db:
+            return [json.loads(r[0]) for r in db.execute("SELECT entry FROM events ORDER BY seq")]
+
+    def find(self, kind: str, number: int) -> int:
+        """The position of the event of ``kind`` of round ``number``."""
+        for entry in self.entries():
+            event = entry["event"]
+            if event["type"] == kind and event["body"].get("round") == number:
+                return event["seq"]
+        raise LookupError(kind)
+
+    def rewrite_event(self, seq: int, change: Callable[[dict[str, Any]], None]) -> None:
+        """Change the body of event ``seq`` and re-sign it and every later event with the
+        server's own key: the log still verifies from event 0 under the pinned key."""
+        entries = self.entries()
+        change(entries[seq]["event"]["body"])
+        key = self.server_key()
+        previous = entries[seq - 1]["hash"]
+        db = self.database()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            for entry in entries[seq:]:
+                event = entry["event"]
+                event["prev"] = previous
+                digest = event_hash(event)
+                entry["hash"] = digest.hex()
+                entry["signature"] = sign(key, SIGNATURE_PURPOSE, digest).hex()
+                previous = digest.hex()
+                db.execute(
+                    "UPDATE events SET entry = ? WHERE seq = ?",
+                    [canonical_json(entry).decode("utf-8"), event["seq"]],
+                )
+            db.execute("COMMIT")
+        finally:
+            db.close()
+
+    def execute(self, sql: str, parameters: list[Any]) -> None:
+        with self.database() as db:
+            db.execute(sql, parameters)
+
+
+@asynccontextmanager
+async def server_process(folder: Path) -> AsyncIterator[ServerProcess]:
+    server = ServerProcess(folder)
+    async with (
+        aiohttp.ClientSession() as session,
+        aiohttp.ClientSession(headers=BEARER) as chair_session,
+    ):
+        server.session, server.chair_session = session, chair_session
+        try:
+            await server.start()
+            yield server
+        finally:
+            server.stop()
+
+
+async def chair_starts(
+    server: ServerProcess, voters: int = 6, rated: int = 3, seed: int = 1
+) -> tuple[int, dict[int, str]]:
+    """The chair's setup through the API up to a round in its ceremony: (round, credentials)."""
+    number, credentials, _ = await setup_meeting(server.chair, voters, rated, random.Random(seed))
+    return number, credentials
+
+
+async def vote(server: ServerProcess, number: int, ballots: int, seed: int = 3) -> list[str]:
+    """Tokens for everyone present, voting opened, ``ballots`` of them cast; the tokens."""
+    chair, public = server.chair, server.public
+    tokens = (await chair.post(f"/api/chair/rounds/{number}/tokens", {}))["tokens"]
+    await chair.post(f"/api/chair/rounds/{number}/open", {})
+    context = await public.election(number)
+    rng = random.Random(seed)
+    for token in tokens[:ballots]:
+        await public.vote(number, token, [rng.randrange(4) for _ in context.manifest.questions])
+    return tokens
