@@ -34,9 +34,9 @@ export {
   selectionLabel, sumLabel,
 } from './ballot.mjs';
 export {
-  ANNOUNCEMENT_KIND, SHARE_KIND, makeTrustee, loadAnnouncement, verifyAnnouncement,
-  makeEncryptedShare, makeEncryptedShares, loadShare, openShare, combineSecretShare,
-  evaluatePolynomial, publicShareFromAnnouncements,
+  ANNOUNCEMENT_KIND, SHARE_KIND, makeTrustee, announceSecrets, sameKeys, checkRevealedShare,
+  loadAnnouncement, verifyAnnouncement, makeEncryptedShare, makeEncryptedShares, loadShare,
+  openShare, combineSecretShare, evaluatePolynomial, publicShareFromAnnouncements,
 } from './trustee.mjs';
 export {
   signingMessage, signingPublicKey, signingKeyFromHex, sign, verifySignature,
@@ -55,5 +55,6 @@ export {
 } from './messages.mjs';
 export { EVENT_KIND, eventHash, verifyLog, pinnedKey, LogFollower } from './eventlog.mjs';
 export {
-  MIN_BALLOTS, planRound, followableRounds, checkBallots, addSums, isSmall, finishRound,
+  MIN_BALLOTS, planRound, followableRounds, electionOfRound, checkBallots, addSums, isSmall,
+  finishRound,
 } from './round_check.mjs';

@@ -189,6 +189,19 @@ export function followableRounds(events, keyRound) {
 }
 
 /**
+ * The manifest and election JSON of a round, from the verified log (null until published):
+ * what ballots are checked against while voting is still open.
+ * @param {object[]} events
+ * @param {number} number
+ * @returns {{manifest: object, election: object}|null}
+ */
+export function electionOfRound(events, number) {
+  const entry = readRounds(events).get(number);
+  if (!entry || !('started' in entry.once) || !('election' in entry.once)) return null;
+  return { manifest: entry.once.started.manifest, election: entry.once.election.election };
+}
+
+/**
  * Verify ballots completely against a round's election (what a Web Worker runs).
  * @param {object} context - loadElection(...)
  * @param {unknown[]} ballots

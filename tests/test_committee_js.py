@@ -1,0 +1,157 @@
+"""The browser's committee client (``ballot_client/js/committee.mjs``, what the committee page
+drives) against a real server process, through Node (``tests/js/committee_driver.mjs``): it runs
+a ceremony together with Python members (signed messages made in one language are checked in the
+other) and refuses the same attacks as the Python client, with the same named reasons. The page
+itself is driven in Chromium by ``tests/browser/test_committee_attacks.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from ballot_client.committee import CommitteeMember, MemoryKeeper
+from ballot_client.simulated import decrypt_round
+from tally.aggregate import Aggregate
+from tally.ballot import verify_ballot
+from tally.crypto.elgamal import Ciphertext
+from tally.crypto.group import RISTRETTO255 as GROUP
+from tests.attack_support import ServerProcess, chair_starts, server_process, vote
+
+ROOT = Path(__file__).resolve().parents[1]
+DRIVER = ROOT / "tests" / "js" / "committee_driver.mjs"
+
+
+class JsMember:
+    """One committee member's browser client; its localStorage kept between runs."""
+
+    def __init__(self, server: ServerProcess, credential: str, number: int) -> None:
+        self.base, self.credential, self.number = server.url, credential, number
+        self.storage: dict[str, str] = {}
+
+    def run(self, action: str, number: int | None = None) -> dict[str, Any]:
+        request = {
+            "base": self.base,
+            "credential": self.credential,
+            "round": self.number,
+            "action": action,
+            "storage": self.storage,
+            "number": number,
+        }
+        done = subprocess.run(
+            ["node", str(DRIVER)],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        answer = json.loads(done.stdout)
+        assert "error" not in answer, answer["error"]
+        self.storage = answer["storage"]
+        return answer
+
+
+async def ceremony_with_js_member_1(server: ServerProcess):
+    """Member 1 in the browser's client, members 2 and 3 in Python, in turn."""
+    number, credentials = await chair_starts(server)
+    js = JsMember(server, credentials[1], number)
+    assert js.run("open")["result"] == {"index": 1, "claimed": False, "keyed": False}
+    js.run("make-key")
+    assert js.run("step")["result"] == {"stage": "backup"}  # the backup comes first
+    js.run("backed-up")
+    python = [
+        CommitteeMember(server.public, credentials[i], number, MemoryKeeper()) for i in (2, 3)
+    ]
+    for member in python:
+        await member.join()
+    stages: list[str] = []
+    for _ in range(8):
+        stage = js.run("step")["result"]["stage"]
+        if stage == "confirm-projector":
+            js.run("confirm")
+            stage = js.run("step")["result"]["stage"]
+        stages = [stage] + [await member.step() for member in python]
+        if stages == ["published"] * 3:
+            break
+    assert stages == ["published"] * 3
+    return number, js, python
+
+
+async def test_the_browser_client_runs_a_ceremony_with_python_members_and_refuses_attacks(
+    tmp_path,
+) -> None:
+    async with server_process(tmp_path / "meeting") as server:
+        number, js, python = await ceremony_with_js_member_1(server)
+        await vote(server, number, 1)
+        await server.chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
+        # a one-ballot round: refused until the chair records why
+        assert js.run("check", number)["refused"] == "round.small"
+        await server.chair.post(f"/api/chair/rounds/{number}/small-round", {"reason": "Thử"})
+        assert js.run("check", number)["result"] == {"ballots": 1, "tokens": 6, "override": "Thử"}
+        # the operator packs the aggregate, re-signing the log with the server's key
+        context = await server.public.election(number)
+        ballot = (await server.public.get(f"/api/rounds/{number}/ballots"))["ballots"][0]
+        doubled = Aggregate(  # 2·ballot, "1 ballot": a decryption would reveal it
+            tuple(
+                tuple(
+                    Ciphertext(GROUP.add(c.alpha, c.alpha), GROUP.add(c.beta, c.beta)) for c in row
+                )
+                for row in verify_ballot(context, ballot).ciphertexts
+            ),
+            1,
+        ).to_json(context)
+        position = server.find("aggregate", number)
+        honest = server.entries()[position]["event"]["body"]["aggregate"]
+        server.rewrite_event(position, lambda body: body.update(aggregate=doubled))
+        answer = js.run("decrypt", number)
+        assert answer["refused"] == "aggregate.sum", answer
+        server.rewrite_event(position, lambda body: body.update(aggregate=honest))
+        assert js.run("decrypt", number)["result"] == {"counted": False}
+        assert await decrypt_round(server.public, number, [python[0]]) is not None
+
+
+async def test_the_browser_client_blames_the_relay_and_raises_the_alarm(tmp_path) -> None:
+    async with server_process(tmp_path / "meeting") as server:
+        number, credentials = await chair_starts(server)
+        chair_copy = CommitteeMember(server.public, credentials[3], number, MemoryKeeper())
+        await chair_copy.join()  # the chair claims member 3's link first
+        member_3 = JsMember(server, credentials[3], number)
+        assert member_3.run("open")["result"]["claimed"] is True
+        assert member_3.run("make-key")["failure"] == "link_claimed"
+
+    async with server_process(tmp_path / "second") as server:
+        number, credentials = await chair_starts(server)
+        js = JsMember(server, credentials[1], number)
+        js.run("make-key")
+        js.run("backed-up")
+        python = [
+            CommitteeMember(server.public, credentials[i], number, MemoryKeeper()) for i in (2, 3)
+        ]
+        for member in python:
+            await member.join()
+        js.run("step")
+        for member in python:
+            await member.step()  # announcements
+        for member in python:
+            await member.step()  # their shares are sent
+        with server.database() as db:
+            (text,) = db.execute(
+                "SELECT message FROM committee_messages "
+                "WHERE round = ? AND trustee = 2 AND type = 'shares'",
+                [number],
+            ).fetchone()
+            message = json.loads(text)
+            message["body"]["shares"][0]["ephemeral"] = message["body"]["shares"][1]["ephemeral"]
+            db.execute(
+                "UPDATE committee_messages SET message = ? "
+                "WHERE round = ? AND trustee = 2 AND type = 'shares'",
+                [json.dumps(message), number],
+            )
+        answer = js.run("step")
+        assert (answer.get("failure"), answer.get("member")) == ("relay", 2), answer
+        assert "trustee-complaint" not in [e["event"]["type"] for e in server.entries()]
