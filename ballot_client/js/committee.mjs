@@ -166,7 +166,9 @@ export class CommitteeClient {
   async restore(record, phase) {
     const { ids } = this;
     if (record.index !== ids.index || record.round !== ids.round || record.manifestHash !== ids.manifestHash) {
-      throw new MemberFailure('other_backup', record.index);
+      const failure = new MemberFailure('other_backup', record.index);
+      failure.round = record.round;
+      throw failure;
     }
     this.record = record;
     this.progress = { backedUp: true };
