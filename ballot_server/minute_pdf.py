@@ -44,6 +44,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from tally.fingerprint import member_fingerprint
 from tally.minute import level_title, signature_status
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -564,12 +565,14 @@ def _signatures(minute: dict[str, Any], s: dict[str, ParagraphStyle]) -> list:
     left: list = [Paragraph("CÁC THÀNH VIÊN", s["sign"])]
     for member in others:
         left += [Spacer(1, 16 * mm), Paragraph(_e(member["name"]), s["sign-name"])]
+        left += _key_line(member, s)
     right: list = [
         Paragraph("T/M BAN KIỂM PHIẾU", s["sign"]),
         Paragraph("TRƯỞNG BAN", s["sign"]),
         Paragraph("(Ký, ghi rõ họ tên)", s["sign-note"]),
         Spacer(1, 16 * mm),
         Paragraph(_e(head["name"]) if head else "", s["sign-name"]),
+        *(_key_line(head, s) if head else []),
     ]
     table = Table([[left, right]], colWidths=[78 * mm, 82 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -584,6 +587,13 @@ def _signatures(minute: dict[str, Any], s: dict[str, ParagraphStyle]) -> list:
         s["body"],
     )
     return [Spacer(1, 4), KeepTogether([closing, Spacer(1, 6), table])]
+
+
+def _key_line(member: dict[str, Any], s: dict[str, ParagraphStyle]) -> list:
+    """The member's key fingerprint under the signature block (PROTOCOL.md §15): the same code
+    their phone and the projector showed when the committee made the key."""
+    code = member_fingerprint(bytes.fromhex(member["signing_key"]))
+    return [Paragraph(f"Mã khóa: <font face='PK-Mono'>{code}</font>", s["sign-note"])]
 
 
 class _NumberedCanvas(pdf_canvas.Canvas):

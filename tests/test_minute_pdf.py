@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ballot_server.minute_pdf import render_minute_pdf
+from tally.fingerprint import member_fingerprint
 from tests.minute_support import signed_document
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -67,6 +68,10 @@ def test_the_text_survives_and_the_pages_render(pdf, tmp_path) -> None:
     digest = signed_document((1, 2))["digest"]
     assert digest[:8] in text and digest[-8:] in text
     assert "2/3" in text and "Hoàng Thu Giang: chưa ký" in " ".join(text.split())
+    # each member's key fingerprint beside their signature block, as their phone showed it
+    for member in signed_document((1, 2))["minute"]["committee"]:
+        code = member_fingerprint(bytes.fromhex(member["signing_key"]))
+        assert f"Mã khóa: {code}" in text, (member["name"], code)
 
     ARTIFACTS.mkdir(exist_ok=True)
     for old in ARTIFACTS.glob("minute-page-*.png"):

@@ -15,7 +15,7 @@
 
 import { el } from '/static/dom.js';
 import {
-  encryptBallot, loadElection, normalizeToken, tokenHash, trackerCode,
+  electionCode, encryptBallot, loadElection, normalizeToken, tokenHash, trackerCode,
 } from '/js/index.mjs';
 import {
   applyI18n, getLang, initI18n, mountLanguageSwitch, onLangChange, optionWords, t,
@@ -422,6 +422,8 @@ function relabelBallot() {
   const list = questions();
   const meeting = [state.meeting.title, state.meeting.cell].filter(Boolean).join(' · ');
   $('ballot-meeting').textContent = [meeting, t('vote.round', { r: state.round })].filter(Boolean).join(' — ');
+  // the same code the projector shows: the voter can see the phone encrypts for this election
+  $('ballot-election').textContent = state.context ? electionCode(state.context.fingerprint) : '';
   for (const span of document.querySelectorAll('#questions .qnum')) {
     span.textContent = t('vote.question.number', { i: span.dataset.qnum, total: list.length });
   }
