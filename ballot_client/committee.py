@@ -180,8 +180,6 @@ class CommitteeMember:
 
     async def _claim(self) -> None:
         assert self.record is not None and self.manifest is not None
-        if (await self.client.get(self.path))["phase"] != "ceremony":
-            return
         message = self._sign("claim", {"signing_key": self.signing_key.hex()})
         try:
             await self.client.post(f"{self.path}/claim", message, headers=self.headers)

@@ -36,8 +36,8 @@ class CommitteeLinks:
     def claim(self, number: int, trustee: int, data: object) -> bool:
         """Bind the link to the key a signed ``claim`` names. The same key again is accepted (a
         device restored from its backup); another key is refused and raises the alarm.
-        Returns True when the link was bound now."""
-        self.rounds._require_phase(number, "ceremony")
+        Returns True when the link was bound now. A link is bound only during the ceremony;
+        the bound key may claim it again at any time (clearing an alarm its restore raised)."""
         manifest = self.rounds.manifest(number)
         try:
             message = load_message(data, manifest.hash, trustee=trustee, message_type="claim")
@@ -53,7 +53,8 @@ class CommitteeLinks:
             member = self._member(number, trustee)
             if member["alarm"]:
                 with self.store.transaction() as store:
-                    store.set_committee_fields(number, trustee, alarm=0)
+                    for shared in store.rounds_sharing_link(number, trustee):
+                        store.set_committee_fields(shared, trustee, alarm=0)
                     store.append_event("committee-restored", {"round": number, "trustee": trustee})
             return False
         if bound is not None:
@@ -63,6 +64,7 @@ class CommitteeLinks:
                 f"The link of committee member {trustee} was claimed by another device.",
                 code="link_claimed",
             )
+        self.rounds._require_phase(number, "ceremony")
         with self.store.transaction() as store:
             store.set_committee_fields(number, trustee, signing_key=key.hex())
             store.forget_committee_messages(number, trustee, "claim")
@@ -90,7 +92,8 @@ class CommitteeLinks:
         if self._member(number, trustee)["alarm"]:
             return
         with self.store.transaction() as store:
-            store.set_committee_fields(number, trustee, alarm=1)
+            for shared in store.rounds_sharing_link(number, trustee):  # the runoffs' too
+                store.set_committee_fields(shared, trustee, alarm=1)
             store.append_event(
                 "committee-alarm",
                 {"round": number, "trustee": trustee, "offered_key": offered_key},

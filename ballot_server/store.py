@@ -199,6 +199,17 @@ class Store:
             [*fields.values(), number, trustee],
         )
 
+    def rounds_sharing_link(self, number: int, trustee: int) -> list[int]:
+        """The rounds in which member ``trustee`` holds the same link as in round ``number``
+        (that round and the runoffs reusing its keys)."""
+        rows = self.db.execute(
+            "SELECT round FROM committee WHERE trustee = ? AND credential_hash = "
+            "(SELECT credential_hash FROM committee WHERE round = ? AND trustee = ?) "
+            "ORDER BY round",
+            [trustee, number, trustee],
+        )
+        return [row[0] for row in rows]
+
     def add_committee_message(
         self, number: int, trustee: int, kind: str, about: int, message: dict[str, Any]
     ) -> None:

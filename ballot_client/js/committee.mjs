@@ -161,9 +161,9 @@ export class CommitteeClient {
     this.progress.alarmed = true;
   }
 
-  /** Take the secrets of a decrypted backup; during the ceremony the link is claimed again
-   * with the same key (the alarm of a lost phone is cleared). */
-  async restore(record, phase) {
+  /** Take the secrets of a decrypted backup; the link is claimed again with the same key (the
+   * alarm this new phone raised is cleared). */
+  async restore(record) {
     const { ids } = this;
     if (record.index !== ids.index || record.round !== ids.round || record.manifestHash !== ids.manifestHash) {
       const failure = new MemberFailure('other_backup', record.index);
@@ -173,7 +173,7 @@ export class CommitteeClient {
     this.record = record;
     this.progress = { backedUp: true };
     this.persist();
-    if (phase === 'ceremony') await this.claim();
+    await this.claim();
   }
 
   markBackedUp() {

@@ -105,7 +105,7 @@ async function restore(event) {
   page.busy = true;
   try {
     const record = await decryptBackup(text, $('restore-pass').value);
-    await page.client.restore(record, page.ceremony?.phase);
+    await page.client.restore(record);
     $('restore-pass').value = '';
     $('restore-text').value = '';
     $('restore-file').value = '';

@@ -491,8 +491,8 @@ async function showDecrypt(number, decrypted) {
   $('dec-meeting').textContent = meetingText();
   $('dec-round').textContent = String(number);
   $('dec-print').textContent = shortCode(page.electionHex ?? '00'.repeat(32));
+  $('decrypt').hidden = Boolean(decrypted);
   if (decrypted) {
-    $('decrypt').hidden = true;
     showStatus('cm.status.decrypted', 'wait', { t: page.client.loaded.threshold });
     return;
   }
