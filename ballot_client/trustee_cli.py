@@ -196,6 +196,21 @@ class Session:
         state = await self.ceremony()
         if state != "published":
             return 1
+        try:
+            return await self.after_ceremony()
+        except DecryptionRefused as refused:
+            self.refuse(refused)
+            return 1
+
+    def refuse(self, refused: DecryptionRefused) -> None:
+        self.say(
+            f"TỪ CHỐI GIẢI MÃ ({refused.check}): {REASONS.get(refused.check, refused.check)} "
+            f"— {refused.subject}. Không gửi phần giải mã; hãy báo ban kiểm phiếu và chủ tọa."
+        )
+
+    async def after_ceremony(self) -> int:
+        """The round this member's keys may decrypt now: wait, decrypt, or co-sign the minute."""
+        member = self.member
         rounds = await member.round_checker().rounds()
         number = self.target or rounds[-1]
         if number not in rounds:
@@ -240,10 +255,7 @@ class Session:
         try:
             checked = await self.member.check_round(number)
         except DecryptionRefused as refused:
-            self.say(
-                f"TỪ CHỐI GIẢI MÃ ({refused.check}): {REASONS.get(refused.check, refused.check)} "
-                f"— {refused.subject}. Không gửi phần giải mã; hãy báo ban kiểm phiếu và chủ tọa."
-            )
+            self.refuse(refused)
             return False
         self.say(
             f"Đã kiểm tra vòng {number}: bản ghi ký từ sự kiện 0, {checked.ballots} phiếu (mọi "

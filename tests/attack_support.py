@@ -9,6 +9,7 @@ the key every device pinned. ``chair`` and ``public`` are API clients of the run
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import sqlite3
@@ -22,9 +23,11 @@ from typing import Any
 import aiohttp
 from nacl.signing import SigningKey
 
+from ballot_client.committee import CommitteeMember
 from ballot_client.remote import MeetingClient
 from ballot_server.demo import free_port, setup_meeting, wait_until_up
 from tally.canonical import canonical_json
+from tally.crypto.group import RISTRETTO255
 from tally.crypto.signatures import sign
 from tally.eventlog import SIGNATURE_PURPOSE, event_hash
 from tests.server_support import CHAIR_SECRET
@@ -178,3 +181,18 @@ async def vote(server: ServerProcess, number: int, ballots: int, seed: int = 3) 
     for token in tokens[:ballots]:
         await public.vote(number, token, [rng.randrange(4) for _ in context.manifest.questions])
     return tokens
+
+
+class CorruptingMember(CommitteeMember):
+    """A member whose device sends member 1 a share that does not decrypt (signed all the same),
+    and, if ``lie``, reveals a wrong value when member 1 complains."""
+
+    lie = False
+
+    def _sign(self, kind, body):
+        body = copy.deepcopy(body)
+        if kind == "shares":
+            body["shares"][0]["ciphertext"] = "00" * 48
+        if kind == "reveal" and self.lie:
+            body["value"] = RISTRETTO255.scalar_to_hex(12345)
+        return super()._sign(kind, body)

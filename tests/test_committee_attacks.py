@@ -7,7 +7,6 @@ attacks against the committee page run in Chromium (``tests/browser/test_committ
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 
@@ -26,7 +25,13 @@ from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import RISTRETTO255
 from tally.errors import DecryptionRefused
 from tally.manifest import Manifest
-from tests.attack_support import ServerProcess, chair_starts, server_process, vote
+from tests.attack_support import (
+    CorruptingMember,
+    ServerProcess,
+    chair_starts,
+    server_process,
+    vote,
+)
 
 GROUP = RISTRETTO255
 
@@ -199,21 +204,6 @@ async def test_the_chair_running_the_ceremony_with_the_links_raises_the_alarm(tm
             if e["event"]["type"] == "committee-alarm"
         ]
         assert alarms == [1, 2]
-
-
-class CorruptingMember(CommitteeMember):
-    """A member whose device sends member 1 a share that does not decrypt (signed all the same),
-    and, if ``lie``, reveals a wrong value when member 1 complains."""
-
-    lie = False
-
-    def _sign(self, kind, body):
-        body = copy.deepcopy(body)
-        if kind == "shares":
-            body["shares"][0]["ciphertext"] = "00" * 48
-        if kind == "reveal" and self.lie:
-            body["value"] = GROUP.scalar_to_hex(12345)
-        return super()._sign(kind, body)
 
 
 async def lockstep(members: list[CommitteeMember], passes: int = 12) -> list[str]:

@@ -163,5 +163,6 @@ $('small-round-button').addEventListener('click', () => {
 });
 $('lang').addEventListener('click', () => { setTimeout(refresh, 0); });
 if (window.EventSource) new EventSource('/api/stream').onmessage = () => { refresh(); };
-setInterval(() => { if (round?.phase === 'ceremony') refresh(); }, 3000);
+// before the login, and while the committee makes the key, look again now and then
+setInterval(() => { if (!round || round.phase === 'ceremony') refresh(); }, 2000);
 refresh();

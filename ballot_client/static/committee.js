@@ -436,7 +436,16 @@ $('confirm-fingerprint').addEventListener('click', async () => {
 /** The round followed: the last one the signed log shows this member's keys may decrypt. */
 async function follow() {
   const { client } = page;
-  const rounds = await client.rounds();
+  let rounds;
+  try {
+    rounds = await client.rounds();
+  } catch (error) {
+    if (!(error instanceof DecryptionRefused)) throw error;
+    page.checks = { round: page.round, refused: error }; // the log itself is refused
+    showOnly('decrypt');
+    renderChecks();
+    return;
+  }
   const number = rounds[rounds.length - 1] ?? client.linkRound;
   if (number !== page.round) {
     page.round = number;
