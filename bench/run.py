@@ -15,6 +15,11 @@ Metrics (medians over repeated runs; R = rated members × 4 levels, N = ballots)
   meeting's ``record.zip`` as ``phieukin verify`` does, 2 worker processes (bench/verify_record.py);
 - ``encrypt_ms_chromium_r30``: the browser core in headless Chromium, served by the real server
   (``bench/chromium_encrypt.py``, page ``/static/bench.html``);
+- ``committee_check_s_n30_r30``: the committee page in headless Chromium, from the chair's close
+  until the "Giải mã" button is enabled, every check of PROTOCOL.md §14 made (the page open while
+  ballots arrive; also with 4× CPU throttling, opened only at close, and the CPU time of the
+  checks); ``trustee_check_s_n100_r30``: the same checks by ``phieukin trustee``, N=100
+  (``bench/committee_check.py``);
 - ``ballot_bytes_r30``, ``record_bytes_n500_r50``: sizes (``bench/sizes.py``);
 - ``scaling``: the same operations at several R (and N), to show how each grows.
 
@@ -40,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import anchor_electionguard, chromium_encrypt, sizes  # noqa: E402
+from bench import anchor_electionguard, chromium_encrypt, committee_check, sizes  # noqa: E402
 from bench.close_to_result import close_to_result  # noqa: E402
 from bench.load import run_load  # noqa: E402
 from bench.verify_record import verify_record_metrics  # noqa: E402
@@ -182,6 +187,12 @@ def run(quick: bool, progress: Callable[[str], None]) -> dict:
     except Exception as error:  # no Chromium or a failing page: say so, keep the other metrics
         results["encrypt_ms_chromium_r30"] = None
         results.setdefault("errors", []).append(f"encrypt_chromium: {error}")
+    progress("committee checks before decrypting: the page in Chromium (N=30), the CLI (N=100)")
+    try:
+        results.update(committee_check.measure(quick=quick))
+    except Exception as error:  # no Chromium or a failing page: say so, keep the other metrics
+        results["committee_check_s_n30_r30"] = None
+        results.setdefault("errors", []).append(f"committee_check: {error}")
     progress("sizes: one ballot (R=30), the record (N=500, R=50)")
     results.update(sizes.measure(quick=quick))
     if not quick:

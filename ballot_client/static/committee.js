@@ -197,8 +197,10 @@ async function start() {
   try {
     const round = /^\d{1,4}$/.test(fragment.round ?? '')
       ? Number(fragment.round) : (await api('/api/status')).round;
-    const pool = new VerifierPool();
-    page.client = new CommitteeClient({ api, storage: store, linkRound: round, verifyBallots: pool.verify });
+    page.pool = new VerifierPool();
+    page.client = new CommitteeClient({
+      api, storage: store, linkRound: round, verifyBallots: page.pool.verify,
+    });
     page.round = round;
     const state = await page.client.open();
     $('identity').hidden = false;
@@ -511,6 +513,8 @@ async function showDecrypt(number, decrypted) {
   try {
     const checked = await page.client.checkRound(number, showProgress);
     page.checks = { round: number, checked };
+    // the time spent checking, workers and this page together (read by bench/committee_check.py)
+    document.body.dataset.checkMs = String(Math.round(page.pool.busyMs + page.client.checkMainMs));
   } catch (error) {
     if (!(error instanceof DecryptionRefused)) throw error;
     page.checks = { round: number, refused: error };

@@ -10,8 +10,9 @@ import { checkBallots, loadElection } from '/js/index.mjs';
 self.onmessage = (event) => {
   const { id, manifest, election, ballots } = event.data;
   try {
+    const started = performance.now();
     const { checks, sum } = checkBallots(loadElection(manifest, election), ballots);
-    self.postMessage({ id, checks, sum });
+    self.postMessage({ id, checks, sum, ms: performance.now() - started });
   } catch (error) {
     self.postMessage({ id, error: String(error?.message ?? error) });
   }
