@@ -89,13 +89,8 @@ class TrusteeRecord:
 
     @classmethod
     def from_json(cls, data: object) -> TrusteeRecord:
-        if not isinstance(data, dict):
-            raise BackupError("format", "expected an object")
-        if data.get("kind") != SECRETS_KIND:
-            raise BackupError("kind", f"expected kind {SECRETS_KIND}")
-        if data.get("version") != 1:
-            raise BackupError("version", "unknown version")
-        _check_ids(data)
+        _check_header(data, SECRETS_KIND)
+        assert isinstance(data, dict)
         coefficients = data.get("coefficients")
         if coefficients is not None and (
             not isinstance(coefficients, list) or not 1 <= len(coefficients) <= 15
@@ -176,6 +171,17 @@ def _optional_scalar(value: object, name: str) -> int | None:
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_header(data: object, kind: str) -> None:
+    """An object of ``kind``, version 1, naming a meeting, round, member and manifest."""
+    if not isinstance(data, dict):
+        raise BackupError("format", "expected a JSON object")
+    if data.get("kind") != kind:
+        raise BackupError("kind", f"expected kind {kind}")
+    if data.get("version") != 1:
+        raise BackupError("version", "unknown version")
+    _check_ids(data)
 
 
 def _check_ids(data: dict[str, Any]) -> None:
@@ -260,13 +266,8 @@ def backup_header(backup: object) -> dict[str, Any]:
             backup = json.loads(backup)
         except ValueError:
             raise BackupError("format", "not JSON") from None
-    if not isinstance(backup, dict):
-        raise BackupError("format", "expected a JSON object")
-    if backup.get("kind") != BACKUP_KIND:
-        raise BackupError("kind", f"expected kind {BACKUP_KIND}")
-    if backup.get("version") != 1:
-        raise BackupError("version", "unknown version")
-    _check_ids(backup)
+    _check_header(backup, BACKUP_KIND)
+    assert isinstance(backup, dict)
     _check_params(backup.get("kdf"))
     cipher = backup.get("cipher")
     if not isinstance(cipher, dict) or cipher.get("name") != "xchacha20poly1305":

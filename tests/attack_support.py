@@ -23,13 +23,17 @@ from typing import Any
 import aiohttp
 from nacl.signing import SigningKey
 
-from ballot_client.committee import CommitteeMember
+from ballot_client.committee import CommitteeMember, MemberFailure
 from ballot_client.remote import MeetingClient
 from ballot_server.demo import free_port, setup_meeting, wait_until_up
+from tally.aggregate import Aggregate
+from tally.ballot import verify_ballot
 from tally.canonical import canonical_json
+from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.signatures import sign
 from tally.eventlog import SIGNATURE_PURPOSE, event_hash
+from tally.manifest import ElectionContext, Manifest
 from tests.server_support import CHAIR_SECRET
 
 BEARER = {"Authorization": f"Bearer {CHAIR_SECRET}"}
@@ -147,6 +151,49 @@ class ServerProcess:
         with self.database() as db:
             db.execute(sql, parameters)
 
+    def rewrite_share(self, number: int, sender: int, change: Callable[[dict], None]) -> None:
+        """Change member ``sender``'s relayed shares message in the database (its signature
+        kept): what a relay that rewrites a share in transit serves."""
+        with self.database() as db:
+            (text,) = db.execute(
+                "SELECT message FROM committee_messages "
+                "WHERE round = ? AND trustee = ? AND type = 'shares'",
+                [number, sender],
+            ).fetchone()
+            message = json.loads(text)
+            change(message)
+            db.execute(
+                "UPDATE committee_messages SET message = ? "
+                "WHERE round = ? AND trustee = ? AND type = 'shares'",
+                [json.dumps(message), number, sender],
+            )
+
+    def add_round_outside_the_log(self, source: int, number: int) -> None:
+        """A round ``number`` "with the keys of round ``source``" in the database only — one of
+        ``source``'s ballots in it, its committee's links copied — that /api/status names once the
+        server restarts, and that the signed log never mentions."""
+        with self.database() as db:
+            manifest, election = db.execute(
+                "SELECT manifest, election FROM rounds WHERE number = ?", [source]
+            ).fetchone()
+            forged = json.loads(manifest) | {"round": number}
+            reused = json.loads(election) | {"manifest_hash": Manifest.from_json(forged).hash.hex()}
+            db.execute(
+                "INSERT INTO rounds (number, phase, manifest, election, subjects) "
+                "VALUES (?, 'closed', ?, ?, '{}')",
+                [number, json.dumps(forged), json.dumps(reused)],
+            )
+            db.execute(
+                "INSERT INTO committee (round, trustee, credential_hash, confirmed, signing_key) "
+                "SELECT ?, trustee, credential_hash, 1, signing_key FROM committee WHERE round = ?",
+                [number, source],
+            )
+            db.execute(
+                "INSERT INTO ballots (round, tracker, token_hash, ballot) "
+                "SELECT ?, tracker, token_hash, ballot FROM ballots WHERE round = ? LIMIT 1",
+                [number, source],
+            )
+
 
 @asynccontextmanager
 async def server_process(folder: Path) -> AsyncIterator[ServerProcess]:
@@ -196,3 +243,26 @@ class CorruptingMember(CommitteeMember):
         if kind == "reveal" and self.lie:
             body["value"] = RISTRETTO255.scalar_to_hex(12345)
         return super()._sign(kind, body)
+
+
+async def step_all(members: list[CommitteeMember]) -> list[str]:
+    """One step of every member, in turn: each one's state, or the reason it stopped."""
+    states = []
+    for member in members:
+        try:
+            states.append(await member.step())
+        except MemberFailure as failure:
+            states.append(failure.reason)
+    return states
+
+
+def doubled_aggregate(context: ElectionContext, ballot: dict) -> dict:
+    """2·ballot, said to be the sum of one ballot: one decryption would reveal that ballot."""
+    rows = tuple(
+        tuple(
+            Ciphertext(RISTRETTO255.add(c.alpha, c.alpha), RISTRETTO255.add(c.beta, c.beta))
+            for c in row
+        )
+        for row in verify_ballot(context, ballot).ciphertexts
+    )
+    return Aggregate(rows, 1).to_json(context)

@@ -24,12 +24,12 @@ from tally.ballot import verify_ballot
 from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import RISTRETTO255
 from tally.errors import DecryptionRefused
-from tally.manifest import Manifest
 from tests.attack_support import (
     CorruptingMember,
     ServerProcess,
     chair_starts,
     server_process,
+    step_all,
     vote,
 )
 
@@ -127,25 +127,7 @@ async def test_a_later_round_that_is_not_in_the_log_is_not_followed(tmp_path) ->
     async with server_process(tmp_path / "meeting") as server:
         number, members, _ = await closed_round(server)
         await decrypt_round(server.public, number, members[:2])
-        with server.database() as db:
-            manifest, election = db.execute(
-                "SELECT manifest, election FROM rounds WHERE number = 1"
-            ).fetchone()
-            forged = json.loads(manifest) | {"round": 2}
-            reused = json.loads(election) | {"manifest_hash": Manifest.from_json(forged).hash.hex()}
-            db.execute(
-                "INSERT INTO rounds (number, phase, manifest, election, subjects) "
-                "VALUES (2, 'closed', ?, ?, '{}')",
-                [json.dumps(forged), json.dumps(reused)],
-            )
-            db.execute(
-                "INSERT INTO committee (round, trustee, credential_hash, confirmed, signing_key) "
-                "SELECT 2, trustee, credential_hash, 1, signing_key FROM committee WHERE round = 1"
-            )
-            db.execute(
-                "INSERT INTO ballots (round, tracker, token_hash, ballot) "
-                "SELECT 2, tracker, token_hash, ballot FROM ballots WHERE round = 1 LIMIT 1"
-            )
+        server.add_round_outside_the_log(1, 2)
         await server.restart()
         assert (await server.public.status())["round"] == 2
         member = again(server, members[2], number)
@@ -209,12 +191,7 @@ async def test_the_chair_running_the_ceremony_with_the_links_raises_the_alarm(tm
 async def lockstep(members: list[CommitteeMember], passes: int = 12) -> list[str]:
     states: list[str] = []
     for _ in range(passes):
-        states = []
-        for member in members:
-            try:
-                states.append(await member.step())
-            except MemberFailure as failure:
-                states.append(failure.reason)
+        states = await step_all(members)
         if all(s == "published" for s in states):
             break
     return states
@@ -298,22 +275,12 @@ async def test_a_share_rewritten_by_the_relay_blames_the_relay(tmp_path) -> None
             await member.step()  # announcements
         await members[1].step()  # members 2 and 3 send their shares
         await members[2].step()
-        with server.database() as db:
-            (text,) = db.execute(
-                "SELECT message FROM committee_messages "
-                "WHERE round = ? AND trustee = 3 AND type = 'shares'",
-                [number],
-            ).fetchone()
-            message = json.loads(text)
+
+        def forge(message: dict) -> None:
             share = next(s for s in message["body"]["shares"] if s["recipient"] == 1)
-            share["ciphertext"] = share["ciphertext"][:-2] + (
-                "00" if share["ciphertext"][-2:] != "00" else "01"
-            )
-            db.execute(
-                "UPDATE committee_messages SET message = ? "
-                "WHERE round = ? AND trustee = 3 AND type = 'shares'",
-                [json.dumps(message), number],
-            )
+            share["ciphertext"] = share["ciphertext"][::-1]
+
+        server.rewrite_share(number, 3, forge)
         with pytest.raises(MemberFailure) as failure:
             await members[0].step()
         assert failure.value.reason == "relay" and failure.value.member == 3

@@ -7,18 +7,19 @@ itself is driven in Chromium by ``tests/browser/test_committee_attacks.py``.
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
 from ballot_client.committee import CommitteeMember, MemoryKeeper
 from ballot_client.simulated import decrypt_round
-from tally.aggregate import Aggregate
-from tally.ballot import verify_ballot
-from tally.crypto.elgamal import Ciphertext
-from tally.crypto.group import RISTRETTO255 as GROUP
-from tests.attack_support import ServerProcess, chair_starts, server_process, vote
+from tests.attack_support import (
+    ServerProcess,
+    chair_starts,
+    doubled_aggregate,
+    server_process,
+    vote,
+)
+from tests.node_support import node_json
 
 ROOT = Path(__file__).resolve().parents[1]
 DRIVER = ROOT / "tests" / "js" / "committee_driver.mjs"
@@ -40,17 +41,7 @@ class JsMember:
             "storage": self.storage,
             "number": number,
         }
-        done = subprocess.run(
-            ["node", str(DRIVER)],
-            input=json.dumps(request),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=ROOT,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        answer = json.loads(done.stdout)
+        answer = node_json([str(DRIVER)], request)
         assert "error" not in answer, answer["error"]
         self.storage = answer["storage"]
         return answer
@@ -96,15 +87,7 @@ async def test_the_browser_client_runs_a_ceremony_with_python_members_and_refuse
         # the operator packs the aggregate, re-signing the log with the server's key
         context = await server.public.election(number)
         ballot = (await server.public.get(f"/api/rounds/{number}/ballots"))["ballots"][0]
-        doubled = Aggregate(  # 2·ballot, "1 ballot": a decryption would reveal it
-            tuple(
-                tuple(
-                    Ciphertext(GROUP.add(c.alpha, c.alpha), GROUP.add(c.beta, c.beta)) for c in row
-                )
-                for row in verify_ballot(context, ballot).ciphertexts
-            ),
-            1,
-        ).to_json(context)
+        doubled = doubled_aggregate(context, ballot)
         position = server.find("aggregate", number)
         honest = server.entries()[position]["event"]["body"]["aggregate"]
         server.rewrite_event(position, lambda body: body.update(aggregate=doubled))
@@ -139,19 +122,12 @@ async def test_the_browser_client_blames_the_relay_and_raises_the_alarm(tmp_path
             await member.step()  # announcements
         for member in python:
             await member.step()  # their shares are sent
-        with server.database() as db:
-            (text,) = db.execute(
-                "SELECT message FROM committee_messages "
-                "WHERE round = ? AND trustee = 2 AND type = 'shares'",
-                [number],
-            ).fetchone()
-            message = json.loads(text)
-            message["body"]["shares"][0]["ephemeral"] = message["body"]["shares"][1]["ephemeral"]
-            db.execute(
-                "UPDATE committee_messages SET message = ? "
-                "WHERE round = ? AND trustee = 2 AND type = 'shares'",
-                [json.dumps(message), number],
-            )
+
+        def forge(message: dict) -> None:
+            shares = message["body"]["shares"]
+            shares[0]["ephemeral"] = shares[1]["ephemeral"]
+
+        server.rewrite_share(number, 2, forge)
         answer = js.run("step")
         assert (answer.get("failure"), answer.get("member")) == ("relay", 2), answer
         assert "trustee-complaint" not in [e["event"]["type"] for e in server.entries()]

@@ -8,7 +8,6 @@ shares combine in Python and Python shares in JS; and a tampered object is refus
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from tally.errors import InvalidProof
 from tally.manifest import ElectionContext, Manifest
 from tally.token import generate_token, token_hash
 from tests.conftest import run_ceremony
+from tests.node_support import node_json
 
 ROOT = Path(__file__).resolve().parent.parent
 BRIDGE = ROOT / "tests" / "js" / "bridge.mjs"
@@ -37,15 +37,7 @@ CHOICES = [[0, 1, None], [0, 3, 2], [2, 1, 0], [1, 1, None]]
 
 
 def node(op: str, **request: Any) -> dict[str, Any]:
-    result = subprocess.run(
-        ["node", str(BRIDGE)],
-        input=json.dumps({"op": op, **request}),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(result.stdout)
+    return node_json([str(BRIDGE)], {"op": op, **request}, timeout=60)
 
 
 @pytest.fixture(scope="module")

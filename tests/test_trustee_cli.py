@@ -18,7 +18,6 @@ import asyncio
 import io
 import json
 import random
-import subprocess
 from pathlib import Path
 
 import aiohttp
@@ -37,6 +36,7 @@ from tally.crypto.group import RISTRETTO255
 from tally.crypto.signatures import verify_key_from_hex, verify_signature
 from tally.fingerprint import member_fingerprint
 from tally.minute import minute_digest
+from tests.node_support import node_json
 from tests.server_support import CHAIR_SECRET, make_app, rating_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,17 +52,7 @@ def node(script: str, payload: object) -> object:
         "let text = ''; for await (const c of process.stdin) text += c;\n"
         "const input = JSON.parse(text);\n" + script
     )
-    done = subprocess.run(
-        ["node", "--input-type=module", "-e", source],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return node_json(["--input-type=module", "-e", source], payload, timeout=60)
 
 
 def sample_record(**changes) -> TrusteeRecord:

@@ -5,6 +5,7 @@
 // voting has closed on a small round, the form that records why it may still be decrypted. A
 // module of its own next to chair.js; it shares only the session (cookie and CSRF token).
 
+import { chairLang, translator } from '/static/chair-text.js';
 import { textEl } from '/static/dom.js';
 
 const TEXT = {
@@ -50,11 +51,8 @@ const TEXT = {
   },
 };
 const $ = (id) => document.getElementById(id);
-const lang = () => (localStorage.getItem('phieukin-lang') === 'en' ? 'en' : 'vi');
-const t = (key, ...args) => {
-  const value = TEXT[lang()][key];
-  return typeof value === 'function' ? value(...args) : value;
-};
+const lang = chairLang;
+const t = translator(TEXT);
 let round = null;
 
 async function post(path, body) {

@@ -2,6 +2,7 @@
 // who of the committee has signed it, and the PDF. A module of its own next to chair.js; it shares
 // only the session (cookie and the CSRF token chair.js keeps in sessionStorage) and the language.
 
+import { chairLang, translator } from '/static/chair-text.js';
 import { textEl } from '/static/dom.js';
 import { fetchResults, renderResults } from '/static/results.js';
 
@@ -28,11 +29,8 @@ const TEXT = {
   },
 };
 const $ = (id) => document.getElementById(id);
-const lang = () => (localStorage.getItem('phieukin-lang') === 'en' ? 'en' : 'vi');
-const t = (key, ...args) => {
-  const value = TEXT[lang()][key];
-  return typeof value === 'function' ? value(...args) : value;
-};
+const lang = chairLang;
+const t = translator(TEXT);
 let status = null;
 let results = null;
 

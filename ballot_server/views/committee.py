@@ -7,6 +7,9 @@ credential alone, which the chair has seen too, reads public state and can do no
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from aiohttp import web
 
 from ballot_server import keys
@@ -56,19 +59,21 @@ async def alarm(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-async def announce(request: web.Request) -> web.Response:
+async def _signed(request: web.Request, action: Callable[[int, int, Any], Any]) -> Any:
+    """Hand a member's signed message to the ceremony (which checks it), then tell the room."""
     number = round_number(request)
-    trustee = _trustee(request, number)
-    request.app[keys.CEREMONY].announce(number, trustee, await read_json(request))
+    result = action(number, _trustee(request, number), await read_json(request))
     publish_status(request.app)
+    return result
+
+
+async def announce(request: web.Request) -> web.Response:
+    await _signed(request, request.app[keys.CEREMONY].announce)
     return web.json_response({"ok": True})
 
 
 async def send_shares(request: web.Request) -> web.Response:
-    number = round_number(request)
-    trustee = _trustee(request, number)
-    request.app[keys.CEREMONY].send_shares(number, trustee, await read_json(request))
-    publish_status(request.app)
+    await _signed(request, request.app[keys.CEREMONY].send_shares)
     return web.json_response({"ok": True})
 
 
@@ -78,26 +83,17 @@ async def shares(request: web.Request) -> web.Response:
 
 
 async def complain(request: web.Request) -> web.Response:
-    number = round_number(request)
-    trustee = _trustee(request, number)
-    request.app[keys.CEREMONY].complain(number, trustee, await read_json(request))
-    publish_status(request.app)
+    await _signed(request, request.app[keys.CEREMONY].complain)
     return web.json_response({"ok": True})
 
 
 async def reveal(request: web.Request) -> web.Response:
-    number = round_number(request)
-    trustee = _trustee(request, number)
-    outcome = request.app[keys.CEREMONY].reveal(number, trustee, await read_json(request))
-    publish_status(request.app)
+    outcome = await _signed(request, request.app[keys.CEREMONY].reveal)
     return web.json_response({"ok": True, "outcome": outcome})
 
 
 async def confirm(request: web.Request) -> web.Response:
-    number = round_number(request)
-    trustee = _trustee(request, number)
-    published = request.app[keys.CEREMONY].confirm(number, trustee, await read_json(request))
-    publish_status(request.app)
+    published = await _signed(request, request.app[keys.CEREMONY].confirm)
     return web.json_response({"ok": True, "published": published})
 
 

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 from playwright.async_api import Page, expect
 
-from ballot_client.committee import CommitteeMember, MemberFailure
+from ballot_client.committee import CommitteeMember
+from tests.attack_support import step_all
 
 PASSPHRASE = "mật khẩu ban kiểm phiếu"
 
@@ -59,12 +60,7 @@ async def keep_stepping(members: Sequence[CommitteeMember], stop: asyncio.Event)
     polling its page would, until ``stop`` is set; their last states."""
     states: list[str] = []
     while not stop.is_set():
-        states = []
-        for member in members:
-            try:
-                states.append(await member.step())
-            except MemberFailure as failure:
-                states.append(failure.reason)
+        states = await step_all(list(members))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.3)
     return states

@@ -6,23 +6,18 @@ Python client are in ``tests/test_committee_attacks.py``."""
 from __future__ import annotations
 
 import asyncio
-import json
 
 import pytest
 from playwright.async_api import Page, Route, expect
 
 from ballot_client.committee import CommitteeMember, MemoryKeeper
 from ballot_client.simulated import decrypt_round
-from tally.aggregate import Aggregate
-from tally.ballot import verify_ballot
-from tally.crypto.elgamal import Ciphertext
-from tally.crypto.group import RISTRETTO255 as GROUP
-from tally.manifest import Manifest
 from tests.attack_support import (
     CHAIR_SECRET,
     CorruptingMember,
     ServerProcess,
     chair_starts,
+    doubled_aggregate,
     server_process,
     vote,
 )
@@ -60,6 +55,14 @@ async def ceremony_with_phone_1(server: ServerProcess, open_page: OpenPage, pyth
     stop.set()
     await stepping
     return number, credentials, tab, members
+
+
+async def closed_with_phone_1(server: ServerProcess, open_page: OpenPage, ballots: int):
+    """The ceremony with member 1 on a phone, ``ballots`` cast, voting closed."""
+    number, _, tab, members = await ceremony_with_phone_1(server, open_page)
+    await vote(server, number, ballots)
+    await server.chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
+    return number, tab.page, members
 
 
 def default_members(server, credentials, number):
@@ -115,10 +118,7 @@ async def test_the_page_refuses_a_small_round_a_packed_aggregate_and_a_rewritten
     tmp_path, open_page: OpenPage
 ) -> None:
     async with server_process(tmp_path / "meeting") as server:
-        number, _, tab, members = await ceremony_with_phone_1(server, open_page)
-        page = tab.page
-        await vote(server, number, 1)
-        await server.chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
+        number, page, members = await closed_with_phone_1(server, open_page, 1)
         await expect_refusal(page, "round.small")
         await expect(page.get_by_test_id("refusal")).to_contain_text("chủ tọa chưa ghi lý do")
         await page.screenshot(path=artifact("committee-refused-small.png"), full_page=True)
@@ -133,15 +133,7 @@ async def test_the_page_refuses_a_small_round_a_packed_aggregate_and_a_rewritten
         # the log; the phone is opened again and checks afresh.
         context = await server.public.election(number)
         ballot = (await server.public.get(f"/api/rounds/{number}/ballots"))["ballots"][0]
-        doubled = Aggregate(
-            tuple(
-                tuple(
-                    Ciphertext(GROUP.add(c.alpha, c.alpha), GROUP.add(c.beta, c.beta)) for c in row
-                )
-                for row in verify_ballot(context, ballot).ciphertexts
-            ),
-            1,
-        ).to_json(context)
+        doubled = doubled_aggregate(context, ballot)
         position = server.find("aggregate", number)
         honest = server.entries()[position]["event"]["body"]["aggregate"]
         browser_context, url = page.context, page.url
@@ -185,20 +177,12 @@ async def test_a_share_rewritten_by_the_relay_blames_the_relay_on_the_page(
         for _ in range(3):
             for member in members:
                 await member.step()
-        with server.database() as db:
-            (text,) = db.execute(
-                "SELECT message FROM committee_messages "
-                "WHERE round = ? AND trustee = 3 AND type = 'shares'",
-                [number],
-            ).fetchone()
-            message = json.loads(text)
+
+        def forge(message: dict) -> None:
             share = next(s for s in message["body"]["shares"] if s["recipient"] == 1)
             share["ciphertext"] = share["ciphertext"][::-1]
-            db.execute(
-                "UPDATE committee_messages SET message = ? "
-                "WHERE round = ? AND trustee = 3 AND type = 'shares'",
-                [json.dumps(message), number],
-            )
+
+        server.rewrite_share(number, 3, forge)
         tampered.set()
         error = page.get_by_test_id("error")
         await expect(error).to_have_attribute("data-code", "relay")
@@ -232,32 +216,11 @@ async def test_a_round_kept_out_of_the_log_is_not_followed_by_the_page(
     tmp_path, open_page: OpenPage
 ) -> None:
     async with server_process(tmp_path / "meeting") as server:
-        number, _, tab, members = await ceremony_with_phone_1(server, open_page)
-        page = tab.page
-        await vote(server, number, 4)
-        await server.chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
+        number, page, members = await closed_with_phone_1(server, open_page, 4)
         await expect(page.get_by_test_id("decrypt-button")).to_be_enabled()
         await decrypt_round(server.public, number, members)
         await expect_status(page, "cm.status.counted")
-        with server.database() as db:
-            manifest, election = db.execute(
-                "SELECT manifest, election FROM rounds WHERE number = 1"
-            ).fetchone()
-            forged = json.loads(manifest) | {"round": 2}
-            reused = json.loads(election) | {"manifest_hash": Manifest.from_json(forged).hash.hex()}
-            db.execute(
-                "INSERT INTO rounds (number, phase, manifest, election, subjects) "
-                "VALUES (2, 'closed', ?, ?, '{}')",
-                [json.dumps(forged), json.dumps(reused)],
-            )
-            db.execute(
-                "INSERT INTO committee (round, trustee, credential_hash, confirmed, signing_key) "
-                "SELECT 2, trustee, credential_hash, 1, signing_key FROM committee WHERE round = 1"
-            )
-            db.execute(
-                "INSERT INTO ballots (round, tracker, token_hash, ballot) "
-                "SELECT 2, tracker, token_hash, ballot FROM ballots WHERE round = 1 LIMIT 1"
-            )
+        server.add_round_outside_the_log(1, 2)
         await server.restart()
         assert (await server.public.status())["round"] == 2
         await page.reload()

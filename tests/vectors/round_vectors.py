@@ -202,6 +202,11 @@ def round_check_vectors(manifest: Manifest, context: ElectionContext) -> dict[st
 
     round1 = base[: aggregate1 + 1]
 
+    def changed(position: int, **changes: Any) -> list[dict[str, Any]]:
+        """Round 1's log with event ``position``'s body changed, re-signed from there on."""
+        edited = _edited(round1, position, lambda body: body.update(**changes))
+        return _resign(edited, server, position)
+
     def honest(ballots, tokens, reason=None):
         return {"ballots": ballots, "tokens": tokens, "override_reason": reason}
 
@@ -272,21 +277,13 @@ def round_check_vectors(manifest: Manifest, context: ElectionContext) -> dict[st
     )
     case(
         "a ballot whose token is not in the committed set",
-        _resign(
-            _edited(round1, first_ballot, lambda b: b.update(token_hash="ab" * 32)),
-            server,
-            first_ballot,
-        ),
+        changed(first_ballot, token_hash="ab" * 32),
         [0, 1, 2],
         {"reason": "ballots.token"},
     )
     case(
         "one token accepted twice",
-        _resign(
-            _edited(round1, first_ballot + 1, lambda b: b.update(token_hash=swap[0])),
-            server,
-            first_ballot,
-        ),
+        changed(first_ballot + 1, token_hash=swap[0]),
         [0, 1, 2],
         {"reason": "ballots.token-reused"},
     )
@@ -300,7 +297,7 @@ def round_check_vectors(manifest: Manifest, context: ElectionContext) -> dict[st
     )
     case(
         "the count logged at closing is not the ballots accepted",
-        _resign(_edited(round1, closed1, lambda b: b.update(ballot_count=2)), server, closed1),
+        changed(closed1, ballot_count=2),
         [0, 1, 2],
         {"reason": "aggregate.count"},
     )
