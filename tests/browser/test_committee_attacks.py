@@ -113,6 +113,28 @@ async def test_a_link_claimed_by_the_chair_alarms_the_phone_the_projector_and_th
             "data-alarm", "true"
         )
 
+        # The server restarts: member 3's unopened link was only in its memory. The chair's page
+        # says so and re-issues it (the old one stops working); then the chair abandons this
+        # ceremony, with the reason, and the projector shows it.
+        await server.restart()
+        await desk.reload()
+        await desk.locator("#secret").fill(CHAIR_SECRET)  # the session lived in its memory too
+        await desk.locator("#login-form button").click()
+        card = desk.get_by_test_id("committee-member-3")
+        await expect(card).to_contain_text("khởi động lại")
+        await expect(card.locator("svg")).to_have_count(0)
+        await desk.get_by_test_id("reissue-3").click()
+        await expect(card.locator("svg")).to_have_count(1)
+        stale = (await open_page(link(server, credentials[3], number), viewport=PHONE)).page
+        await expect(stale.get_by_test_id("error")).to_have_attribute("data-code", "forbidden")
+        await desk.locator("#abandon-reason").fill("Đồng chí thứ hai không nhận ra khóa của mình")
+        await desk.locator("#abandon").click()
+        await expect(desk.locator("#status-phase")).to_contain_text("Đã hủy lễ tạo khóa")
+        await expect(projector.get_by_test_id("phase")).to_have_text("Lễ tạo khóa đã bị hủy")
+        await desk.screenshot(path=artifact("chair-committee-abandoned.png"), full_page=True)
+        events = [e["event"]["type"] for e in server.entries()]
+        assert "committee-link-reissued" in events and events[-1] == "ceremony-abandoned"
+
 
 async def test_the_page_refuses_a_small_round_a_packed_aggregate_and_a_rewritten_log(
     tmp_path, open_page: OpenPage
