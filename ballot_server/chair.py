@@ -19,14 +19,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ballot_server.committee_links import CommitteeLinks
+from ballot_server.committee_links import CommitteeLinks, link_cards
 from ballot_server.config import ServerConfig
 from ballot_server.errors import BadRequest, Conflict, NotFound
 from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.roster_import import parse_roster
 from ballot_server.rounds import MIN_COMMITTEE, MIN_THRESHOLD, Rounds
 from ballot_server.store import Store
-from ballot_server.tokens_print import qr_svg
 from tally.errors import TallyError
 from tally.manifest import RATING_OPTIONS, rating_manifest_json
 from tally.roster import Attendance, Member, Roll, compute_roll
@@ -190,30 +189,8 @@ class Chair:
         }
 
     def _ceremony_links(self, number: int) -> list[dict[str, Any]]:
-        """Each member during the ceremony: the link (while in memory and unclaimed), whether a
-        device claimed it, the key fingerprint, the alarm, and progress. A link lost with a
-        restart (``link_lost``) is re-issued by ``reissue_link``."""
-        ceremony = KeyCeremony(self.store, self.rounds).state(number)["trustees"]
-        links = {c["index"]: c for c in self.memory.committee.get(number, [])}
-        listed = []
-        for member in ceremony:
-            index, link = member["index"], links.get(member["index"])
-            show = link is not None and not member["claimed"]
-            listed.append(
-                {
-                    "index": index,
-                    "name": member["name"],
-                    "url": link["url"] if show else None,
-                    "qr": qr_svg(link["url"], f"Mã QR thành viên {index}") if show else None,
-                    "link_lost": link is None and not member["claimed"],
-                    "claimed": member["claimed"],
-                    "fingerprint": member["fingerprint"],
-                    "alarm": member["alarm"],
-                    "announced": member["announcement"] is not None,
-                    "confirmed": member["confirmed"],
-                }
-            )
-        return listed
+        links = self.memory.committee.get(number, [])
+        return link_cards(KeyCeremony(self.store, self.rounds).state(number)["trustees"], links)
 
     # --- setup ---------------------------------------------------------------------------------
 

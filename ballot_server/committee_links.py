@@ -11,9 +11,12 @@ ceremony, both logged.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ballot_server.errors import BadRequest, Conflict, NotFound, reason_text
 from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.rounds import credential_hash
+from ballot_server.tokens_print import qr_svg
 from tally.committee_message import claimed_key, load_message
 from tally.errors import TallyError
 from tally.token import generate_token
@@ -131,3 +134,29 @@ class CommitteeLinks:
         with self.store.transaction() as store:
             store.set_round_phase(number, "abandoned")
             store.append_event("ceremony-abandoned", {"round": number, "reason": text})
+
+
+def link_cards(members: list[dict[str, Any]], links: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the chair's page shows of each member during the ceremony: the link and its QR (while
+    in memory and unclaimed), whether a device claimed it, the key fingerprint, the alarm and the
+    progress. A link lost with a restart (``link_lost``) is re-issued."""
+    by_index = {link["index"]: link for link in links}
+    cards = []
+    for member in members:
+        index, link = member["index"], by_index.get(member["index"])
+        show = link is not None and not member["claimed"]
+        cards.append(
+            {
+                "index": index,
+                "name": member["name"],
+                "url": link["url"] if show else None,
+                "qr": qr_svg(link["url"], f"Mã QR thành viên {index}") if show else None,
+                "link_lost": link is None and not member["claimed"],
+                "claimed": member["claimed"],
+                "fingerprint": member["fingerprint"],
+                "alarm": member["alarm"],
+                "announced": member["announcement"] is not None,
+                "confirmed": member["confirmed"],
+            }
+        )
+    return cards
