@@ -36,7 +36,7 @@ INPUT = {
     ],
 }
 
-SUBJECT_KEYS = {"id", "status", "vote_level", "level", "quota", "trace"}
+SUBJECT_KEYS = {"id", "status", "vote_level", "level", "quota", "trace", "steps"}
 QUOTA_KEYS = {"group", "good", "max_excellent", "kept", "over", "tied"}
 
 # Runs the audit commands without the rest of the ``phieukin`` parser.

@@ -31,6 +31,7 @@ from tally.decryption import (
 )
 from tally.manifest import ElectionContext, Manifest, rating_manifest_json
 from tally.token import base32_encode, normalize_token, token_hash
+from tests.vectors.rule_steps import rule_step_vectors
 
 HERE = Path(__file__).parent
 GROUP = RISTRETTO255
@@ -343,6 +344,7 @@ def all_vectors() -> dict[str, dict[str, Any]]:
         "ceremony.json": ceremony_data,
         "ballot.json": ballot_data,
         "decryption.json": decryption_vectors(context, ballots, secret_shares),
+        "rule_steps.json": rule_step_vectors(provenance("rule_steps.json")),
     }
 
 
