@@ -212,7 +212,10 @@ async def setup_meeting(chair: MeetingClient, voters: int, rated: int, rng: rand
     rated_ids = state["roll"]["rated"][:rated]
     await chair.post("/api/chair/rated", {"member_ids": rated_ids})
     voter_ids = state["roll"]["voters"]
-    await chair.post("/api/chair/committee", {"member_ids": voter_ids[-3:], "threshold": 2})
+    await chair.post(
+        "/api/chair/committee",
+        {"member_ids": voter_ids[-3:], "threshold": 2, "approved": True},
+    )
     started = await chair.post("/api/chair/rounds", {})
     number = started["round"]
     credentials = {c["index"]: c["url"].split("#c=")[1].split("&")[0] for c in started["committee"]}
