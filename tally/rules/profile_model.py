@@ -72,6 +72,16 @@ class ScoreBand:
     level: Level
 
 
+def cite(citations: Mapping[str, str], rule: str) -> str:
+    """The regulation behind a rule id: the entry of its longest dotted prefix, or ``""``."""
+    parts = rule.split(".")
+    for end in range(len(parts), 0, -1):
+        found = citations.get(".".join(parts[:end]))
+        if found:
+            return found
+    return ""
+
+
 @dataclass(frozen=True)
 class Profile:
     """A named, versioned set of rules chosen per meeting and printed in the minute."""
@@ -100,13 +110,8 @@ class Profile:
         return f"{self.name} v{self.version}"
 
     def citation(self, rule: str) -> str:
-        """The regulation behind ``rule``: the entry of its longest dotted prefix, or ``""``."""
-        parts = rule.split(".")
-        for end in range(len(parts), 0, -1):
-            found = self.citations.get(".".join(parts[:end]))
-            if found:
-                return found
-        return ""
+        """The regulation behind ``rule`` (see ``cite``)."""
+        return cite(self.citations, rule)
 
     def score_ceiling(self, points: Fraction) -> tuple[Level, int] | None:
         """The highest level the score allows and the band's minimum, or ``None`` without a

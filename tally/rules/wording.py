@@ -391,3 +391,76 @@ def reasons(
 ) -> list[str]:
     """The sentences of a subject's reasons: its steps whose code is in ``REASON_CODES``."""
     return [render_step(step, lang, names) for step in steps if step.code in REASON_CODES]
+
+
+_OPTION_WORDS = {
+    "vi": {
+        "base.roll": "Cơ sở tính tỷ lệ: số đảng viên chính thức của chi bộ trừ số được trừ theo "
+        "Điều lệ; phiếu vắng và phiếu để trống tính là không đạt cho người đó",
+        "base.present": "Cơ sở tính tỷ lệ: số đảng viên chính thức có mặt được bỏ phiếu; phiếu "
+        "để trống tính là không đạt cho người đó",
+        "base.valid_for_person": "Cơ sở tính tỷ lệ: số phiếu có đánh giá từng đồng chí (không "
+        "tính phiếu để trống người đó)",
+        "quorum.two_thirds": "Hội nghị hợp lệ khi có ít nhất hai phần ba số đảng viên chính thức "
+        "(trừ số được trừ) có mặt",
+        "quorum.more_than_half": "Hội nghị hợp lệ khi có hơn một nửa số đảng viên chính thức "
+        "(trừ số được trừ) có mặt",
+        "cumulative.true": "Số phiếu mỗi mức tính cộng dồn từ mức cao xuống (gồm cả phiếu các "
+        "mức cao hơn)",
+        "cumulative.false": "Số phiếu mỗi mức tính riêng, không cộng dồn",
+        "threshold.more_than_half": "quá một nửa",
+        "threshold.2/3": "từ hai phần ba trở lên",
+        "thresholds": "Ngưỡng đạt từng mức so với cơ sở tính: {levels}",
+        "good.true": "Tỷ lệ hoàn thành xuất sắc nhiệm vụ: không quá 20% số đạt từ hoàn thành "
+        "tốt nhiệm vụ trở lên (tính cả số hoàn thành xuất sắc), làm tròn xuống; dưới 5 người thì "
+        "tối đa 1",
+        "good.false": "Tỷ lệ hoàn thành xuất sắc nhiệm vụ: không quá 20% số được đề xuất hoàn "
+        "thành tốt nhiệm vụ (không tính số hoàn thành xuất sắc); dưới 5 người thì tối đa 1",
+        "blank.true": "Được để trống (không đánh giá) một đồng chí trên phiếu; để trống không "
+        "phải là phiếu cho mức nào",
+        "blank.false": "Phiếu phải đánh giá đủ mọi đồng chí có tên, không được để trống",
+    },
+    "en": {
+        "base.roll": "Base: the cell's official members minus those excluded under the Charter; "
+        "missing and blank answers count against the person",
+        "base.present": "Base: the official members present who vote; blank answers count "
+        "against the person",
+        "base.valid_for_person": "Base: the ballots that rate each member (blank answers about "
+        "that member left out)",
+        "quorum.two_thirds": "The meeting is valid with at least two thirds of the official "
+        "members (minus those excluded) present",
+        "quorum.more_than_half": "The meeting is valid with more than half of the official "
+        "members (minus those excluded) present",
+        "cumulative.true": "Each level's votes are counted cumulatively from the highest level "
+        "down",
+        "cumulative.false": "Each level's votes are counted on their own, not cumulatively",
+        "threshold.more_than_half": "more than half",
+        "threshold.2/3": "two thirds or more",
+        "thresholds": "Threshold of each level, of the base: {levels}",
+        "good.true": "Excellent quota: at most 20% of those at 'good' or better (the excellent "
+        "included), rounded down; at most 1 where fewer than 5",
+        "good.false": "Excellent quota: at most 20% of those finally proposed 'good' (the "
+        "excellent not included); at most 1 where fewer than 5",
+        "blank.true": "A ballot may leave a member blank ('no rating'); a blank is a vote for "
+        "no level",
+        "blank.false": "A ballot must rate every member named; no blank",
+    },
+}
+
+
+def option_words(options: Mapping[str, object], lang: str = "vi") -> list[str]:
+    """The meeting's options (``RuleOptions.as_json()``) as sentences, without any code."""
+    words = _OPTION_WORDS[_lang(lang)]
+    thresholds = options.get("thresholds") or {}
+    levels = "; ".join(
+        f"{level} {words['threshold.' + str(value)]}"
+        for level, value in thresholds.items()  # type: ignore[union-attr]
+    )
+    return [
+        words[f"base.{options['base']}"],
+        words[f"quorum.{options['quorum']}"],
+        words[f"cumulative.{str(options['cumulative']).lower()}"],
+        words["thresholds"].format(levels=levels),
+        words[f"good.{str(options['good_includes_excellent']).lower()}"],
+        words[f"blank.{str(options.get('blank_allowed', True)).lower()}"],
+    ]

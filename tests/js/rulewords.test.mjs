@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  groupWords, levelWords, percentText, reasons, renderStep,
+  groupWords, levelWords, optionWords, percentText, reasons, renderStep,
 } from '../../ballot_client/js/rulewords.mjs';
 
 const { cases } = JSON.parse(readFileSync(new URL('../vectors/rule_steps.json', import.meta.url), 'utf8'));
@@ -47,4 +47,16 @@ test('helpers: level names, groups, percentages', () => {
   const said = reasons(steps, 'vi');
   assert.ok(said.length > 0 && said.every((line) => typeof line === 'string'));
   assert.ok(!said.some((line) => line.startsWith('Phiếu:')), 'the counts are not a reason');
+});
+
+test('rule_steps.json: the options in words, as the minute prints them', () => {
+  const { options } = JSON.parse(readFileSync(new URL('../vectors/rule_steps.json', import.meta.url), 'utf8'));
+  assert.ok(options.length >= 3);
+  for (const entry of options) {
+    assert.deepEqual(optionWords(entry.options, 'vi'), entry.vi);
+    assert.deepEqual(optionWords(entry.options, 'en'), entry.en);
+    for (const line of [...entry.vi, ...entry.en]) {
+      assert.doesNotMatch(line, /valid_for_person|two_thirds|more_than_half|good_includes|blank_allowed|\broll\b/);
+    }
+  }
 });

@@ -14,8 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from tally.rules import decide_json
+from tally.rules.options import RuleOptions
+from tally.rules.request_options import parse_options
 from tally.rules.trace import step_from_json
-from tally.rules.wording import render_step
+from tally.rules.wording import option_words, render_step
 
 
 def _votes(xs: int, tot: int, ht: int = 0, kht: int = 0) -> dict[str, int]:
@@ -122,4 +124,28 @@ def rule_step_vectors(provenance: dict[str, str]) -> dict[str, Any]:
                         "en": render_step(step, "en", names),
                     }
                 )
-    return {"provenance": provenance, "cases": cases}
+    option_cases = []
+    for overrides in OPTION_SETS:
+        options = parse_options(overrides, RuleOptions()).as_json()
+        option_cases.append(
+            {
+                "options": options,
+                "vi": option_words(options, "vi"),
+                "en": option_words(options, "en"),
+            }
+        )
+    return {"provenance": provenance, "cases": cases, "options": option_cases}
+
+
+OPTION_SETS: list[dict[str, Any]] = [
+    {},
+    {
+        "base": "present",
+        "quorum": "more_than_half",
+        "cumulative": False,
+        "thresholds": {"XS": "2/3"},
+        "good_includes_excellent": False,
+        "blank_allowed": False,
+    },
+    {"base": "valid_for_person", "thresholds": {"XS": "2/3", "TOT": "2/3"}},
+]
