@@ -38,6 +38,7 @@ import {
   saveLocal, withSecretShare,
 } from '/js/keystore.mjs';
 import { qrSvg } from '/static/qr.js';
+import { renderStep, REASON_CODES } from '/js/rulewords.mjs';
 import {
   applyI18n, getLang, has, initI18n, mountLanguageSwitch, onLangChange, t,
 } from '/static/i18n.js';
@@ -672,15 +673,14 @@ function levelWords(subject) {
   return t(subject.status === 'not_rated' ? 'cm.minute.notRated' : 'cm.minute.unresolved');
 }
 
-function subjectItem(subject) {
-  const votes = ['XS', 'TOT', 'HT', 'KHT']
+/** A member of a round of the minute: the votes, the level, and the reasons rendered from the
+ * rule steps (the words of the printed minute). */
+function subjectItem(subject, names) {
+  const votes = typeof subject.votes === 'number' ? String(subject.votes) : ['XS', 'TOT', 'HT', 'KHT']
     .map((level) => `${level} ${subject.votes?.[level] ?? 0}`).join(' · ');
-  const notes = [];
-  if (subject.quota === 'over') notes.push(t('cm.minute.quotaOver'));
-  if (subject.quota === 'tie') notes.push(t('cm.minute.quotaTie'));
-  for (const adjustment of subject.adjustments ?? []) {
-    if (!String(adjustment.rule).startsWith('quota.')) notes.push(String(adjustment.text));
-  }
+  const notes = (subject.steps ?? [])
+    .filter((step) => REASON_CODES.includes(step.code) && step.rule !== 'quota.kept')
+    .map((step) => renderStep(step, getLang(), names));
   return el('li', { class: 'cm-minute-person', 'data-level': subject.level ?? '' },
     el('span', { class: 'cm-minute-name', text: subject.name }),
     el('strong', { class: 'cm-minute-level', text: levelWords(subject) }),
@@ -690,7 +690,8 @@ function subjectItem(subject) {
 function renderMinuteContent(minute, digest) {
   const meeting = minute.meeting ?? {};
   $('min-meeting').textContent = [meeting.title, meeting.cell].filter(Boolean).join(' · ');
-  $('min-when').textContent = [meeting.time, meeting.date, meeting.place].filter(Boolean).join(' · ');
+  const hours = [meeting.start_time, meeting.end_time].filter(Boolean).join('–');
+  $('min-when').textContent = [hours, meeting.date, meeting.locality, meeting.place].filter(Boolean).join(' · ');
   $('min-roll').textContent = t('cm.minute.rollText', {
     voters: minute.roll?.voters ?? '?', base: minute.roll?.base ?? '?',
   });
@@ -700,7 +701,8 @@ function renderMinuteContent(minute, digest) {
   el('h3', { class: 'cm-subtitle', text: t('cm.minute.round', { n: entry.round }) }),
   el('p', { class: 'meta', text: t('cm.minute.ballots', { ballots: entry.ballots, voters: entry.voters }) }),
   el('ul', { class: 'cm-minute-people', testid: `minute-round-${entry.round}` },
-    ...(entry.subjects ?? []).map(subjectItem))));
+    ...(entry.subjects ?? (entry.questions ?? []).flatMap((q) => q.candidates))
+      .map((subject) => subjectItem(subject, minute.names)))));
   $('min-rounds').replaceChildren(...rounds);
   $('min-digest').textContent = digestGroups(digest);
 }
