@@ -1,4 +1,5 @@
-"""The roster and the roll call: who is counted in the base, who votes, who is rated (BRIEF §3).
+"""The roster and the roll call: who is counted in the base, who votes, who is rated
+(docs/RULES.md §4.1–4.3).
 
 ``compute_roll`` is a pure function of the roster, the attendance and the meeting date. It
 returns a ``Roll`` holding every number the chair sees and the minute prints — official members,
@@ -6,7 +7,7 @@ each exclusion from the base with its reason, who is present, who votes, who is 
 not and why, the base and the quorum — and ``Roll.rule_roll`` turns it into the rule engine's
 input, so the quorum arithmetic is the engine's own (``tally.rules.majority``), never a copy.
 
-The rules, as the brief states them:
+The rules (docs/RULES.md):
 
 - **Who votes:** official members present who are not suspended. Probationary members are rated
   but never vote. A member on temporary activity elsewhere votes in that other cell; being
@@ -16,9 +17,9 @@ The rules, as the brief states them:
   Absent members without a reason (and those not yet marked) stay in the base.
 - **Quorum:** official members present who vote, at least two thirds of the base (option: more
   than half).
-- **Not rated:** admitted less than six months before the meeting, exempted, suspended from
-  party activity. A member suspended only from party-committee activity is still rated and
-  still votes.
+- **Not rated:** exempted, suspended from party activity, and — where the profile says so
+  (QĐ 124, QĐ 366; ``min_months_since_admission``) — admitted less than six months before the
+  meeting. A member suspended only from party-committee activity is still rated and still votes.
 """
 
 from __future__ import annotations
@@ -269,7 +270,8 @@ def compute_roll(
     *,
     min_months_since_admission: int = 6,
 ) -> Roll:
-    """Apply BRIEF §3 to the roster: base, present, voters, rated, not rated (in roster order).
+    """Apply the roll-call rules to the roster: base, present, voters, rated, not rated (in
+    roster order).
 
     ``attendance`` maps member ids to what the chair marked; a member missing from it is
     ``UNKNOWN`` (counted as absent without reason). ``min_months_since_admission`` comes from

@@ -76,7 +76,7 @@ def test_thresholds_agree_with_fractions() -> None:
 # --- the vote level ---------------------------------------------------------------------------
 
 
-def test_brief_trace_example_twelve_of_twenty() -> None:
+def test_trace_example_twelve_of_twenty() -> None:
     result = decide_one(votes(xs=12, tot=8))
     assert result["vote_level"] == "XS"
     assert "XS: 12/20 phiếu (60,0%) > 1/2 cơ sở 20 → đạt" in result["trace"]
