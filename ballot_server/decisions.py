@@ -53,8 +53,16 @@ def rule_input(
             "sick_leave_months": member.sick_leave_months,
             "disciplined": member.disciplined,
         }
-        if member.civil_servant_rating is not None:
+        if member.civil_servant_pending:
+            entry["civil_servant_rating"] = "pending"
+        elif member.civil_servant_rating is not None:
             entry["civil_servant_rating"] = str(member.civil_servant_rating)
+        if member.disciplined and member.discipline_self_remedied:
+            entry["discipline_self_remedied"] = True
+        if member.kht_years_before:
+            entry["kht_years_before"] = member.kht_years_before
+        if member.score is not None and chair.profile().score_scale is not None:
+            entry["score"] = member.score
         if member.heads and member.heads in collectives:
             entry["heads"] = keys[member.heads]
         entries.append(entry)

@@ -113,6 +113,14 @@ class Member:
     """The collective this member heads (a cap: not above that collective's level)."""
     group: str = DEFAULT_GROUP
     """The group of equivalent positions for the excellent quota."""
+    civil_servant_pending: bool = False
+    """A civil servant whose rating of this year is not known yet (the decision is held)."""
+    discipline_self_remedied: bool = False
+    """Disciplined, but found the fault and fully remedied it (QĐ 124's exception)."""
+    kht_years_before: int = 0
+    """Consecutive years right before this one rated KHT."""
+    score: str | None = None
+    """The score on the 100-point scale (QĐ 366), as written: ``"89.5"``."""
 
     @property
     def official(self) -> bool:
@@ -134,6 +142,10 @@ class Member:
             ),
             "heads": self.heads,
             "group": self.group,
+            "civil_servant_pending": self.civil_servant_pending,
+            "discipline_self_remedied": self.discipline_self_remedied,
+            "kht_years_before": self.kht_years_before,
+            "score": self.score,
         }
 
     @classmethod
@@ -153,6 +165,10 @@ class Member:
             civil_servant_rating=None if rating is None else Level(str(rating)),
             heads=None if data.get("heads") is None else str(data["heads"]),
             group=str(data.get("group", DEFAULT_GROUP)),
+            civil_servant_pending=bool(data.get("civil_servant_pending", False)),
+            discipline_self_remedied=bool(data.get("discipline_self_remedied", False)),
+            kht_years_before=int(data.get("kht_years_before", 0)),  # type: ignore[arg-type]
+            score=None if data.get("score") is None else str(data["score"]),
         )
 
 

@@ -23,7 +23,7 @@ from audit.verify import verify_record
 from ballot_client.remote import MeetingClient, decrypt_round, run_committee
 from ballot_server import keys
 from ballot_server.export import log_minute_pdf, record_bytes
-from ballot_server.roster_import import CSV_TYPE, HEADERS
+from ballot_server.roster_import import COLUMNS, CSV_TYPE, HEADERS
 from tally.ballot import Choice
 
 MEETING = {
@@ -48,9 +48,15 @@ def member_names(count: int) -> list[str]:
     return [f"{FAMILY[i % len(FAMILY)]} Văn {GIVEN[i % len(GIVEN)]} {i + 1}" for i in range(count)]
 
 
-def roster_csv(names: Sequence[str]) -> bytes:
-    """Every member official, admitted long ago, nothing that caps a level."""
-    rows = [f"{name},Chính thức,01/01/2005" + "," * (len(HEADERS) - 3) for name in names]
+def roster_csv(names: Sequence[str], facts: dict[int, dict[str, str]] | None = None) -> bytes:
+    """Every member official, admitted long ago, nothing that caps a level — except the
+    ``facts`` given per member id (1-based) by column key (``{"score": "75"}``)."""
+    keys = [column.key for column in COLUMNS]
+    rows = []
+    for number, name in enumerate(names, start=1):
+        cells = {"name": name, "membership": "Chính thức", "admitted": "01/01/2005"}
+        cells |= (facts or {}).get(number, {})
+        rows.append(",".join(cells.get(key, "") for key in keys))
     return ("\n".join([",".join(HEADERS), *rows]) + "\n").encode("utf-8")
 
 
@@ -76,12 +82,14 @@ class ScriptedMeeting:
         rated: int,
         options: dict[str, Any] | None = None,
         absent: int = 0,
+        facts: dict[int, dict[str, str]] | None = None,
+        profile: str = "qd366-hd43",
     ) -> ScriptedMeeting:
         names = member_names(members)
-        await chair.post("/api/chair/meeting", MEETING)
+        await chair.post("/api/chair/meeting", {**MEETING, "profile": profile})
         async with chair.session.post(
             chair.base + "/api/chair/roster",
-            data=roster_csv(names),
+            data=roster_csv(names, facts),
             headers={"Content-Type": CSV_TYPE},
         ) as response:
             assert response.status == 200, await response.text()
