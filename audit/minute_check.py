@@ -23,20 +23,11 @@ from tally.crypto.hashing import hash32
 from tally.crypto.signatures import verify_key_from_hex, verify_signature
 from tally.errors import TallyError
 from tally.manifest import RATING_OPTIONS, ElectionContext
+from tally.minute import MEETING_FIELDS
 from tally.minute_sections import proposal_section
 from tally.rules.profiles import get_profile
 from tally.rules.request_options import parse_options
 
-MEETING_FIELDS = (
-    "title",
-    "cell",
-    "committee_above",
-    "date",
-    "locality",
-    "place",
-    "chair",
-    "secretary",
-)
 ROLL_FIELDS = ("official", "probationary", "base", "quorum", "quorum_required", "voters")
 
 

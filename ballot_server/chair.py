@@ -30,25 +30,16 @@ from ballot_server.store import Store
 from ballot_server.tokens_print import qr_svg
 from tally.errors import TallyError
 from tally.manifest import RATING_OPTIONS, rating_manifest_json, runoff_manifest_json
+from tally.minute import MEETING_FIELDS as MINUTE_MEETING_FIELDS
 from tally.roster import Attendance, Member, Roll, compute_roll
 from tally.rules.options import RuleOptions
 from tally.rules.profiles import DEFAULT_PROFILE, PROFILES, Profile
 from tally.token import token_hash
 
-MEETING_FIELDS = (
-    "title",
-    "cell",
-    "committee_above",
-    "date",
-    "locality",
-    "place",
-    "start_time",
-    "chair",
-    "secretary",
-    "purpose",
-)
-"""``locality`` is the place name a party document dates itself with (địa danh: "Hà Nội");
-``place`` is where the meeting sits (the room); ``start_time`` (HH:MM) when it opened."""
+MEETING_FIELDS = (*MINUTE_MEETING_FIELDS, "start_time", "purpose")
+"""What the chair's meeting form holds: the minute's meeting facts (``locality`` is the place
+name a party document dates itself with, "Hà Nội"; ``place`` the room), the opening time
+(HH:MM) and the purpose."""
 REQUIRED_MEETING_FIELDS = ("title", "cell", "date")
 MAX_FIELD_CHARS = 300
 MAX_COMMITTEE = 15

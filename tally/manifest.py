@@ -47,33 +47,40 @@ def rating_manifest_json(
     Questions whose id is in ``blank_allowed`` accept a blank answer (at most one level);
     every other question needs exactly one.
     """
-    return {
-        "version": 1,
-        "kind": MANIFEST_KIND,
-        "meeting": meeting,
-        "round": round_number,
-        "questions": [
-            {
-                "id": qid,
-                "title": name,
-                "options": list(RATING_OPTIONS),
-                "min_selections": 0 if qid in blank_allowed else 1,
-                "max_selections": 1,
-            }
-            for qid, name in rated
-        ],
-        "committee": _committee_json(committee, threshold),
-    }
+    questions = [
+        {
+            "id": qid,
+            "title": name,
+            "options": list(RATING_OPTIONS),
+            "min_selections": 0 if qid in blank_allowed else 1,
+            "max_selections": 1,
+        }
+        for qid, name in rated
+    ]
+    return _manifest_json(meeting, round_number, questions, committee, threshold)
 
 
 MAX_OPTIONS = 100
 """Options per question: the four levels of a rating, or the members tied in a runoff."""
 
 
-def _committee_json(committee: Sequence[str], threshold: int) -> dict[str, Any]:
+def _manifest_json(
+    meeting: dict[str, Any],
+    round_number: int,
+    questions: list[dict[str, Any]],
+    committee: Sequence[str],
+    threshold: int,
+) -> dict[str, Any]:
     return {
-        "threshold": threshold,
-        "members": [{"index": index, "name": name} for index, name in enumerate(committee, 1)],
+        "version": 1,
+        "kind": MANIFEST_KIND,
+        "meeting": meeting,
+        "round": round_number,
+        "questions": questions,
+        "committee": {
+            "threshold": threshold,
+            "members": [{"index": i, "name": name} for i, name in enumerate(committee, 1)],
+        },
     }
 
 
@@ -88,24 +95,18 @@ def runoff_manifest_json(
     """The manifest of a runoff at the quota boundary: per tied group ``(question id, title,
     [(option id, member name)], places)``, one question whose options are the tied members,
     each voter choosing up to ``places`` of them (none is allowed)."""
-    return {
-        "version": 1,
-        "kind": MANIFEST_KIND,
-        "meeting": meeting,
-        "round": round_number,
-        "questions": [
-            {
-                "id": qid,
-                "title": title,
-                "options": [option for option, _ in members],
-                "option_titles": [name for _, name in members],
-                "min_selections": 0,
-                "max_selections": places,
-            }
-            for qid, title, members, places in groups
-        ],
-        "committee": _committee_json(committee, threshold),
-    }
+    questions = [
+        {
+            "id": qid,
+            "title": title,
+            "options": [option for option, _ in members],
+            "option_titles": [name for _, name in members],
+            "min_selections": 0,
+            "max_selections": places,
+        }
+        for qid, title, members, places in groups
+    ]
+    return _manifest_json(meeting, round_number, questions, committee, threshold)
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ __all__ = [
 MINUTE_KIND = "phieukin/minute"
 SIGNATURE_PURPOSE = "minute"
 
-MEETING_FIELDS = (
+MEETING_FIELDS: tuple[str, ...] = (
     "title",
     "cell",
     "committee_above",
@@ -84,6 +84,7 @@ MEETING_FIELDS = (
     "chair",
     "secretary",
 )
+"""The meeting's facts the minute repeats from the log (and the verifier compares)."""
 
 
 class MinuteError(FormatError):

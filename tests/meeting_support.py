@@ -10,8 +10,6 @@ and the record, and reads the printed minute back as text.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from ballot_server import keys
 from ballot_server.export import log_minute_pdf, record_bytes
 from ballot_server.roster_import import COLUMNS, CSV_TYPE, HEADERS
 from tally.ballot import Choice
+from tests.minute_support import pdf_text
 
 MEETING = {
     "title": "Hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên năm 2026",
@@ -160,17 +159,7 @@ class ScriptedMeeting:
         async with self.public.session.get(self.public.base + "/minute.pdf") as response:
             assert response.status == 200
             pdf = await response.read()
-        assert shutil.which("pdftotext"), "poppler-utils is installed by make setup"
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "minute.pdf"
-            path.write_bytes(pdf)
-            return subprocess.run(
-                ["pdftotext", "-raw", str(path), "-"],
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=60,
-            ).stdout
+        return pdf_text(pdf)
 
     def record(self) -> bytes:
         """The record as ``phieukin export`` writes it."""

@@ -8,7 +8,11 @@ case.
 
 from __future__ import annotations
 
+import re
+import subprocess
+import tempfile
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from nacl.signing import SigningKey
@@ -175,4 +179,28 @@ def signed_document(signers: tuple[int, ...] = (1, 2)) -> dict[str, Any]:
     }
 
 
-__all__ = ["Level", "signed_document", "synthetic_facts"]
+INTERNAL_IDENTIFIER = re.compile(
+    r"\bm\d{3}\b|\bxs-\d+\b|\bdefault\b"
+    r"|\b(?:cap|quota|runoff|majority|base|quorum|not_rated|civil_servant)\.[a-z_]+"
+    r"|valid_for_person|two_thirds|more_than_half|good_includes_excellent|blank_allowed"
+    r"|\(roll\)|\bqd\d+-hd\d+\b|\bhop-[0-9a-f]+|\bNone\b|\bTrue\b|\bFalse\b|«[a-z0-9-]+»"
+)
+"""What must never appear on a printed page: question and option ids, the default group's
+name, rule ids, option codes, profile names, meeting ids, Python values, collective keys."""
+
+
+def pdf_text(pdf: bytes, layout: bool = False) -> str:
+    """A PDF read back as text by pdftotext (poppler-utils, installed by ``make setup``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "minute.pdf"
+        path.write_bytes(pdf)
+        return subprocess.run(
+            ["pdftotext", "-layout" if layout else "-raw", str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
+
+
+__all__ = ["INTERNAL_IDENTIFIER", "Level", "pdf_text", "signed_document", "synthetic_facts"]

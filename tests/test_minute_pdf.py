@@ -4,7 +4,6 @@ with no internal identifier and every roster member accounted for, rendered to P
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ballot_server.minute_pdf import document_number, render_minute_pdf
-from tests.minute_support import NAMES, signed_document
+from tests.minute_support import INTERNAL_IDENTIFIER, NAMES, pdf_text, signed_document
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 needs_poppler = pytest.mark.skipif(
@@ -37,13 +36,7 @@ def test_it_is_an_a4_pdf_with_embedded_fonts(pdf) -> None:
 def test_the_text_survives_and_the_pages_render(pdf, tmp_path) -> None:
     path = tmp_path / "minute.pdf"
     path.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
+    text = pdf_text(pdf, layout=True)
     for heading in (
         "ĐẢNG BỘ SỞ KẾ HOẠCH VÀ ĐẦU TƯ",
         "CHI BỘ PHÒNG HÀNH CHÍNH",
@@ -95,29 +88,10 @@ def test_the_text_survives_and_the_pages_render(pdf, tmp_path) -> None:
     assert all(page.stat().st_size > 10_000 for page in pages)
 
 
-INTERNAL = re.compile(
-    r"\bm\d{3}\b|\bdefault\b|\b(?:cap|quota|runoff|majority|base|quorum|not_rated)\.[a-z_]+"
-    r"|valid_for_person|two_thirds|more_than_half|good_includes_excellent|blank_allowed"
-    r"|\(roll\)|\bqd\d+-hd\d+\b|\bhop-[0-9a-f]+|\bNone\b|\bTrue\b|\bFalse\b|«[a-z0-9-]+»"
-)
-
-
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "minute.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(
-        ["pdftotext", "-raw", str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-
-
 @needs_poppler
 def test_no_internal_identifier_and_every_roster_member(pdf, tmp_path) -> None:
-    text = pdf_text(pdf, tmp_path)
-    assert INTERNAL.findall(text) == []
+    text = pdf_text(pdf)
+    assert INTERNAL_IDENTIFIER.findall(text) == []
     flat = " ".join(text.split())
     for name in NAMES:
         assert name in flat, name

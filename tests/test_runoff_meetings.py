@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.meeting_support import ScriptedMeeting
+from tests.minute_support import INTERNAL_IDENTIFIER
 from tests.server_support import chair_and_public, make_app
 
 XS, TOT = 0, 1
@@ -63,6 +64,7 @@ async def test_three_tied_for_two_places_keep_two(aiohttp_client, tmp_path) -> N
         assert (summary["XS"], summary["TOT"], summary["tied"]) == (3, 12, 0)
         assert [r["kind"] for r in minute["rounds"]] == ["rating", "runoff"]
         text = " ".join((await meeting.pdf_text()).split())
+        assert INTERNAL_IDENTIFIER.findall(text) == []
         assert "Hoàn thành xuất sắc nhiệm vụ: 3" in text
         assert "còn 2 chỗ cho 3 đồng chí bằng phiếu" in text
         for name in meeting.names:  # every roster member accounted for
@@ -93,6 +95,7 @@ async def test_ten_tied_for_one_place_keep_one(aiohttp_client, tmp_path) -> None
         assert minute["proposal"]["summary"]["XS"] == 2
         assert minute["proposal"]["summary"]["TOT"] == 9
         text = " ".join((await meeting.pdf_text()).split())
+        assert INTERNAL_IDENTIFIER.findall(text) == []
         assert "Hoàn thành xuất sắc nhiệm vụ: 2" in text
         assert "còn 1 chỗ cho 10 đồng chí bằng phiếu" in text
         assert meeting.verify().passed
