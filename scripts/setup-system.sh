@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests and the minute need, only those that are missing:
 # Chromium for the browser tests, Liberation Serif (a Times-compatible Unicode font with every
-# Vietnamese letter, for the printed minute), DejaVu (monospace digests), poppler-utils (PDF → PNG
+# Vietnamese letter, for the printed minute, with Liberation Mono for its digests), DejaVu (the
+# token cards' monospace codes in the browser), poppler-utils (PDF → PNG
 # and PDF → text for the tests).
 set -euo pipefail
 packages=(chromium fonts-liberation2 fonts-dejavu-core poppler-utils)
