@@ -726,6 +726,18 @@ def minute_summary(minute: dict[str, Any], digest: str) -> list[str]:
                 f" — {line}" for line in reasons([s for s in steps if s.code == "cap"], "vi", names)
             )
             lines.append(f"    - {subject.get('name', '')}: {words}{why} [{votes}]")
+    proposal = minute.get("proposal") or {}
+    if proposal.get("subjects"):
+        lines.append("  Đề xuất của chi bộ (tổng hợp các vòng):")
+        for subject in proposal["subjects"]:
+            level = subject.get("level")
+            if subject.get("quota") == "tie":
+                words = "bằng phiếu ở ranh giới tỷ lệ XS, chờ bỏ phiếu thêm"
+            elif subject.get("status") == "pending":
+                words = "chờ kết quả xếp loại công chức, viên chức"
+            else:
+                words = f"{level_title(level)} ({level})" if level else "chưa xác định"
+            lines.append(f"    - {subject.get('name', '')}: {words}")
     lines.append(f"  Dấu vân tay biên bản: {_groups(digest)}")
     return lines
 

@@ -669,6 +669,8 @@ async function showCounted() {
 }
 
 function levelWords(subject) {
+  if (subject.quota === 'tie') return t('cm.minute.tied');
+  if (subject.status === 'pending') return t('cm.minute.pending');
   if (subject.level) return t(`level.${subject.level}`);
   return t(subject.status === 'not_rated' ? 'cm.minute.notRated' : 'cm.minute.unresolved');
 }
@@ -676,15 +678,16 @@ function levelWords(subject) {
 /** A member of a round of the minute: the votes, the level, and the reasons rendered from the
  * rule steps (the words of the printed minute). */
 function subjectItem(subject, names) {
-  const votes = typeof subject.votes === 'number' ? String(subject.votes) : ['XS', 'TOT', 'HT', 'KHT']
-    .map((level) => `${level} ${subject.votes?.[level] ?? 0}`).join(' · ');
+  let votes = null;
+  if (typeof subject.votes === 'number') votes = String(subject.votes);
+  else if (subject.votes) votes = ['XS', 'TOT', 'HT', 'KHT'].map((level) => `${level} ${subject.votes[level] ?? 0}`).join(' · ');
   const notes = (subject.steps ?? [])
     .filter((step) => REASON_CODES.includes(step.code) && step.rule !== 'quota.kept')
     .map((step) => renderStep(step, getLang(), names));
   return el('li', { class: 'cm-minute-person', 'data-level': subject.level ?? '' },
     el('span', { class: 'cm-minute-name', text: subject.name }),
     el('strong', { class: 'cm-minute-level', text: levelWords(subject) }),
-    el('span', { class: 'meta', text: [t('cm.minute.votes', { votes }), ...notes].join(' — ') }));
+    el('span', { class: 'meta', text: [...(votes === null ? [] : [t('cm.minute.votes', { votes })]), ...notes].join(' — ') }));
 }
 
 function renderMinuteContent(minute, digest) {
@@ -703,6 +706,12 @@ function renderMinuteContent(minute, digest) {
   el('ul', { class: 'cm-minute-people', testid: `minute-round-${entry.round}` },
     ...(entry.subjects ?? (entry.questions ?? []).flatMap((q) => q.candidates))
       .map((subject) => subjectItem(subject, minute.names)))));
+  if (minute.proposal) {
+    rounds.push(el('section', { class: 'cm-minute-round', 'aria-label': t('cm.minute.proposal') },
+      el('h3', { class: 'cm-subtitle', text: t('cm.minute.proposal') }),
+      el('ul', { class: 'cm-minute-people', testid: 'minute-proposal' },
+        ...minute.proposal.subjects.map((subject) => subjectItem(subject, minute.names)))));
+  }
   $('min-rounds').replaceChildren(...rounds);
   $('min-digest').textContent = digestGroups(digest);
 }

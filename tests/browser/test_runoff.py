@@ -207,5 +207,12 @@ async def test_a_tie_at_the_quota_goes_to_a_runoff_the_round_1_links_decrypt(
     code, document = await meeting.get("/api/minute")
     assert code == 200
     assert [entry["round"] for entry in document["minute"]["rounds"]] == [1, 2]
+    # A committee phone shows the minute with the cell's one proposal per member (all rounds)
+    proposal = pages[1].get_by_test_id("minute-proposal")
+    await expect(proposal.locator("li")).to_have_count(len(first["questions"]))
+    final = {s["id"]: s for s in document["minute"]["proposal"]["subjects"]}
+    kept = [i for i in tied if final[i]["level"] == "XS" and final[i]["quota"] == "kept"]
+    for question in kept:
+        await expect(proposal).to_contain_text(titles[question])
     for tab in (*tabs.values(), desk):
         tab.assert_no_errors()
