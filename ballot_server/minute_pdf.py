@@ -41,14 +41,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ballot_server.minute_pdf_body import (
-    body_sections,
-    date_words,
-    e,
-    one_line,
-    styles,
-    time_words,
-)
+from ballot_server.minute_pdf_body import body_sections
+from ballot_server.minute_pdf_style import date_words, e, one_line, styles, time_words
 from tally.minute import signature_status
 
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
@@ -59,7 +53,6 @@ FONT_FILES = {
     "PK-Serif-BoldItalic": "LiberationSerif-BoldItalic.ttf",
     "PK-Mono": "LiberationMono-Regular.ttf",
 }
-INK = colors.HexColor("#111111")
 LEFT_MARGIN, RIGHT_MARGIN = 30 * mm, 15 * mm
 WIDTH = A4[0] - LEFT_MARGIN - RIGHT_MARGIN
 
