@@ -35,6 +35,11 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 NOTE_CODES = ("cap", "cap_waived", "cap_pending", "pending", "unresolved", "quota", "runoff")
 
 
+def _head(s: dict, *labels: str) -> list:
+    """A table's header row: the position, the name, then ``labels``."""
+    return [Paragraph(label, s["th"]) for label in ("TT", "Họ và tên", *labels)]
+
+
 def _names(minute: dict[str, Any]) -> dict[str, dict[str, str]]:
     return {"collectives": minute.get("names", {}).get("collectives", {}), "groups": {}}
 
@@ -101,15 +106,7 @@ def _listed(entries: list[dict[str, Any]], s: dict, key: str = "text") -> list:
 def _roster_table(roll: dict[str, Any], s: dict, width: float) -> Table:
     widths = [8 * mm, 48 * mm, 20 * mm, 36 * mm]
     widths.append(width - sum(widths))
-    rows: list[list] = [
-        [
-            Paragraph("TT", s["th"]),
-            Paragraph("Họ và tên", s["th"]),
-            Paragraph("Đảng viên", s["th"]),
-            Paragraph("Điểm danh", s["th"]),
-            Paragraph("Đánh giá, xếp loại", s["th"]),
-        ]
-    ]
+    rows = [_head(s, "Đảng viên", "Điểm danh", "Đánh giá, xếp loại")]
     rating_words = {
         "rated": "Có tên trên phiếu",
         "not_rated": "Không xếp loại",
@@ -237,16 +234,8 @@ def _level_cell(subject: dict[str, Any], level: str, s: dict) -> Paragraph:
 def _rating_table(rnd: dict[str, Any], s: dict, width: float) -> Table:
     widths = [7 * mm, 40 * mm] + [18 * mm] * 4 + [16 * mm, 14 * mm]
     widths.append(width - sum(widths))
-    header = [
-        Paragraph("TT", s["th"]),
-        Paragraph("Họ và tên", s["th"]),
-        Paragraph("XS", s["th"]),
-        *[Paragraph(f"{code}<br/><i>cộng dồn</i>", s["th"]) for code in LEVELS[1:]],
-        Paragraph("Không đánh giá", s["th"]),
-        Paragraph("Theo phiếu", s["th"]),
-        Paragraph("Đề xuất", s["th"]),
-    ]
-    rows = [header]
+    cumulated = [f"{code}<br/><i>cộng dồn</i>" for code in LEVELS[1:]]
+    rows = [_head(s, "XS", *cumulated, "Không đánh giá", "Theo phiếu", "Đề xuất")]
     for position, subject in enumerate(rnd["subjects"], start=1):
         level = subject["level"] or "—"
         if subject["status"] == "unresolved":
@@ -273,14 +262,7 @@ def _rating_table(rnd: dict[str, Any], s: dict, width: float) -> Table:
 def _runoff_table(question: dict[str, Any], s: dict, width: float) -> Table:
     widths = [8 * mm, 60 * mm, 35 * mm]
     widths.append(width - sum(widths))
-    rows: list[list] = [
-        [
-            Paragraph("TT", s["th"]),
-            Paragraph("Họ và tên", s["th"]),
-            Paragraph("Số phiếu chọn (tỷ lệ)", s["th"]),
-            Paragraph("Kết quả", s["th"]),
-        ]
-    ]
+    rows = [_head(s, "Số phiếu chọn (tỷ lệ)", "Kết quả")]
     outcome = {
         "kept": "Giữ mức Hoàn thành xuất sắc nhiệm vụ",
         "over": "Đề xuất Hoàn thành tốt nhiệm vụ",
@@ -404,15 +386,7 @@ def _proposal(minute: dict[str, Any], s: dict, number: str, width: float) -> lis
     parts.append(Paragraph(f"Mức xếp loại chi bộ đề xuất cho từng đồng chí{across}:", s["item"]))
     widths = [8 * mm, 46 * mm, 18 * mm, 44 * mm]
     widths.append(width - sum(widths))
-    rows: list[list] = [
-        [
-            Paragraph("TT", s["th"]),
-            Paragraph("Họ và tên", s["th"]),
-            Paragraph("Theo phiếu", s["th"]),
-            Paragraph("Mức đề xuất", s["th"]),
-            Paragraph("Ghi chú", s["th"]),
-        ]
-    ]
+    rows = [_head(s, "Theo phiếu", "Mức đề xuất", "Ghi chú")]
     for position, subject in enumerate(proposal["subjects"], start=1):
         if subject["quota"] == "tie":
             level = "Chưa xác định (bằng phiếu)"
