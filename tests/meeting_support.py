@@ -154,12 +154,15 @@ class ScriptedMeeting:
             )
         return await self.public.get("/api/minute")
 
-    async def pdf_text(self) -> str:
-        """The printed minute read back as text (pdftotext), as a person would read it."""
+    async def pdf(self) -> bytes:
+        """The printed minute, as ``GET /minute.pdf`` serves it."""
         async with self.public.session.get(self.public.base + "/minute.pdf") as response:
             assert response.status == 200
-            pdf = await response.read()
-        return pdf_text(pdf)
+            return await response.read()
+
+    async def pdf_text(self) -> str:
+        """The printed minute read back as text (pdftotext), as a person would read it."""
+        return pdf_text(await self.pdf())
 
     def record(self) -> bytes:
         """The record as ``phieukin export`` writes it."""

@@ -9,11 +9,15 @@ in the signed minute and in the printed one, and the record verifies.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.meeting_support import ScriptedMeeting
-from tests.minute_support import INTERNAL_IDENTIFIER
+from tests.minute_support import INTERNAL_IDENTIFIER, pdf_text
 from tests.server_support import chair_and_public, make_app
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 XS, TOT = 0, 1
 
@@ -63,7 +67,10 @@ async def test_three_tied_for_two_places_keep_two(aiohttp_client, tmp_path) -> N
         summary = minute["proposal"]["summary"]
         assert (summary["XS"], summary["TOT"], summary["tied"]) == (3, 12, 0)
         assert [r["kind"] for r in minute["rounds"]] == ["rating", "runoff"]
-        text = " ".join((await meeting.pdf_text()).split())
+        pdf = await meeting.pdf()
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "minute-runoff.pdf").write_bytes(pdf)  # for a person to look at
+        text = " ".join(pdf_text(pdf).split())
         assert INTERNAL_IDENTIFIER.findall(text) == []
         assert "Hoàn thành xuất sắc nhiệm vụ: 3" in text
         assert "còn 2 chỗ cho 3 đồng chí bằng phiếu" in text
