@@ -80,7 +80,7 @@ class Counting:
                 return existing
             raise Conflict("Đã ghi lý do cho vòng này.", "Already overridden.", code="overridden")
         with self.store.transaction() as store:
-            store.set_result(number, "override", override)
+            store.add_result(number, "override", override)
             store.append_event("small-round-override", override)
         return override
 

@@ -244,7 +244,7 @@ class Store:
             [number, source],
         )
 
-    # --- ballots and results of a round ---------------------------------------------------------
+    # --- ballots, rounds and their results ------------------------------------------------------
 
     def ballots_in_arrival_order(self, number: int, offset: int, limit: int) -> list[Any]:
         """Accepted ballots in the order their ``ballot-accepted`` events are in the log."""
@@ -254,14 +254,27 @@ class Store:
         )
         return [json.loads(row[0]) for row in rows]
 
+    def round_numbers(self) -> list[int]:
+        """Every round's number, in order."""
+        return [row[0] for row in self.db.execute("SELECT number FROM rounds ORDER BY number")]
+
+    def round_manifests(self, upto: int) -> list[dict[str, Any]]:
+        """The manifests of rounds 1 … ``upto``, in order."""
+        rows = self.db.execute(
+            "SELECT manifest FROM rounds WHERE number <= ? ORDER BY number", [upto]
+        ).fetchall()
+        return [json.loads(row[0]) for row in rows]
+
     def result(self, number: int, kind: str) -> Any:
-        """A round's kept result of ``kind`` (aggregate, counts, override, …), or None."""
+        """A round's stored result of ``kind`` (``counts``, ``decisions``, ``override``, …) or
+        ``None``."""
         row = self.db.execute(
             "SELECT data FROM results WHERE round = ? AND kind = ? AND key = ''", [number, kind]
         ).fetchone()
         return None if row is None else json.loads(row[0])
 
-    def set_result(self, number: int, kind: str, data: Any) -> None:
+    def add_result(self, number: int, kind: str, data: Any) -> None:
+        """Store a round's result of ``kind`` (once; inside the transaction that logs it)."""
         self.db.execute(
             "INSERT INTO results (round, kind, key, data) VALUES (?, ?, '', ?)",
             [number, kind, json.dumps(data, ensure_ascii=False)],
