@@ -131,35 +131,35 @@ export function renderChecks() {
 }
 
 function mountDecrypt() {
-$('decrypt').addEventListener('click', async () => {
-  const checked = page.checks?.checked;
-  if (page.busy || !checked || !page.client.record?.secretShare) return;
-  page.busy = true;
-  const button = $('decrypt');
-  button.disabled = true;
-  $('decrypt-status').textContent = t('cm.decrypt.working');
-  page.showError(null);
-  try {
-    await new Promise((resolve) => { setTimeout(resolve, 0); }); // let the status paint
-    const counted = await page.client.decrypt(checked);
-    $('decrypt-status').textContent = t('cm.decrypt.sent');
-    button.hidden = true;
-    if (counted) {
-      page.showOnly('status');
-      page.showStatus('cm.status.counted', 'ok');
-    } else {
-      page.showOnly('decrypt', 'status', 'backup');
-      page.showStatus('cm.status.decrypted', 'wait', { t: page.client.loaded.threshold });
+  $('decrypt').addEventListener('click', async () => {
+    const checked = page.checks?.checked;
+    if (page.busy || !checked || !page.client.record?.secretShare) return;
+    page.busy = true;
+    const button = $('decrypt');
+    button.disabled = true;
+    $('decrypt-status').textContent = t('cm.decrypt.working');
+    page.showError(null);
+    try {
+      await new Promise((resolve) => { setTimeout(resolve, 0); }); // let the status paint
+      const counted = await page.client.decrypt(checked);
+      $('decrypt-status').textContent = t('cm.decrypt.sent');
+      button.hidden = true;
+      if (counted) {
+        page.showOnly('status');
+        page.showStatus('cm.status.counted', 'ok');
+      } else {
+        page.showOnly('decrypt', 'status', 'backup');
+        page.showStatus('cm.status.decrypted', 'wait', { t: page.client.loaded.threshold });
+      }
+    } catch (error) {
+      $('decrypt-status').textContent = '';
+      if (error instanceof MemberFailure) page.fail(error);
+      else page.transientError(error);
+    } finally {
+      page.busy = false;
+      button.disabled = false;
     }
-  } catch (error) {
-    $('decrypt-status').textContent = '';
-    if (error instanceof MemberFailure) page.fail(error);
-    else page.transientError(error);
-  } finally {
-    page.busy = false;
-    button.disabled = false;
-  }
-});
+  });
 }
 
 /** Wire the decrypt button to the page (its client, views and error helpers). */
