@@ -19,7 +19,7 @@ from ballot_server.chair import Chair, ChairMemory
 from ballot_server.config import ServerConfig
 from ballot_server.counting import Counting
 from ballot_server.decisions import Decisions
-from ballot_server.errors import ApiError, PayloadTooLarge
+from ballot_server.errors import ApiError, PayloadTooLarge, StoreError
 from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.live import Live
 from ballot_server.ratelimit import RateLimiter
@@ -53,7 +53,12 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except ApiError as error:
-        return web.json_response(error.to_json(), status=error.status)
+        headers = {}
+        if isinstance(error, StoreError):
+            log.warning("storage: %s (reference %s)", error.message_en, error.reference)
+            if error.retry_after is not None:
+                headers["Retry-After"] = str(error.retry_after)
+        return web.json_response(error.to_json(), status=error.status, headers=headers)
     except TallyError as error:
         wrapped = ApiError("Dữ liệu không hợp lệ.", str(error), code="invalid")
         return web.json_response(wrapped.to_json(), status=400)
@@ -103,8 +108,7 @@ def create_app(config: ServerConfig) -> web.Application:
     app[keys.TOKEN_LIMITER] = RateLimiter(limit=30, window_seconds=60.0)
 
     async def resources(app: web.Application) -> AsyncIterator[None]:
-        store = Store(Path(config.folder))
-        store.server_key()
+        store = Store(Path(config.folder), busy_seconds=config.busy_seconds)
         verifier = BallotVerifier(config.verify_workers)
         app[keys.STORE] = store
         app[keys.ROUNDS] = Rounds(store)

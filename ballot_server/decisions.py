@@ -8,7 +8,6 @@ are both logged, so an inspector can re-run the named profile on the same input 
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from typing import Any
@@ -78,10 +77,7 @@ class Decisions:
         self.chair = chair
 
     def get(self, number: int) -> dict[str, Any] | None:
-        row = self.store.db.execute(
-            "SELECT data FROM results WHERE round = ? AND kind = 'decisions'", [number]
-        ).fetchone()
-        return None if row is None else json.loads(row[0])
+        return self.store.result(number, "decisions")
 
     def record(self, number: int, counts: dict[str, list[int]]) -> dict[str, Any] | None:
         """Apply the profile to a round's counts and log input and output in one event.
@@ -96,9 +92,6 @@ class Decisions:
             return None
         request = rule_input(self.chair, subjects, counts)
         result = {"input": request, "output": decide_json(request)}
-        self.store.db.execute(
-            "INSERT INTO results (round, kind, key, data) VALUES (?, 'decisions', '', ?)",
-            [number, json.dumps(result, ensure_ascii=False)],
-        )
+        self.store.add_result(number, "decisions", result)
         self.store.append_event("decisions", {"round": number, **result})
         return result

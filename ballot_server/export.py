@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import zipfile
 from pathlib import Path
@@ -36,19 +35,17 @@ def record_bytes(store: Store, minute_pdf: bytes | None = None) -> bytes:
     """The record of the meeting in ``store`` as the bytes of a zip file."""
     events = store.events()
     meeting = store.setting("meeting", {}) or {}
-    rounds = [r[0] for r in store.db.execute("SELECT number FROM rounds ORDER BY number")]
+    rounds = store.round_numbers()
     files: dict[str, bytes] = {
         "events.jsonl": b"".join(canonical_json(entry) + b"\n" for entry in events)
     }
     ballot_counts: dict[str, dict[str, int]] = {}
     for number in rounds:
-        rows = store.db.execute(
-            "SELECT ballot FROM ballots WHERE round = ? ORDER BY tracker", [number]
-        ).fetchall()
+        ballots = store.ballots(number)
         files[f"ballots/round-{number}.jsonl"] = b"".join(
-            canonical_json(json.loads(row[0])) + b"\n" for row in rows
+            canonical_json(ballot) + b"\n" for ballot in ballots
         )
-        ballot_counts[str(number)] = {"ballots": len(rows)}
+        ballot_counts[str(number)] = {"ballots": len(ballots)}
     if minute_pdf is not None:
         files[MINUTE_PDF] = minute_pdf
     index: dict[str, Any] = {

@@ -14,7 +14,6 @@ signatures of the earlier one no longer count (they stay in the log).
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from typing import Any
@@ -33,7 +32,7 @@ MAX_NUMBER_CHARS = 40
 def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str, Any]:
     """Everything ``tally.minute.build_minute`` needs, read from the meeting's store."""
     store, rounds = chair.store, chair.rounds
-    numbers = [r[0] for r in store.db.execute("SELECT number FROM rounds ORDER BY number")]
+    numbers = rounds.numbers()
     if not numbers:
         raise Conflict("Chưa có vòng bỏ phiếu nào.", "No round yet.", code="no_round")
     for number in numbers:
@@ -45,10 +44,8 @@ def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str,
             )
     round_facts = []
     for number in numbers:
-        row = store.db.execute(
-            "SELECT data FROM results WHERE round = ? AND kind = 'decisions'", [number]
-        ).fetchone()
-        if row is None:
+        decisions = store.result(number, "decisions")
+        if decisions is None:
             raise Conflict(
                 f"Vòng {number} không có kết quả áp dụng quy tắc.",
                 f"Round {number} has no rule decisions.",
@@ -61,7 +58,7 @@ def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str,
                 "subjects": rounds.row(number)["subjects"],
                 "tokens": rounds.token_counts(number),
                 "ballots": rounds.ballot_count(number),
-                "decisions": json.loads(row[0]),
+                "decisions": decisions,
             }
         )
     last = numbers[-1]
@@ -119,7 +116,7 @@ class Minutes:
         """Make, sign and log the minute; returns (document, made now). A minute already made
         for the same counted rounds is returned as it is (its signatures stay valid)."""
         existing = self.current()
-        numbers = [r[0] for r in self.store.db.execute("SELECT number FROM rounds ORDER BY number")]
+        numbers = self.chair.rounds.numbers()
         if existing is not None and [r["round"] for r in existing["minute"]["rounds"]] == numbers:
             return existing, False
         extra = _extra(body)
@@ -145,7 +142,7 @@ class Minutes:
         if not credential:
             raise Forbidden("Thiếu mã thành viên ban kiểm phiếu.", "Missing committee credential.")
         rounds = self.chair.rounds
-        for (number,) in self.store.db.execute("SELECT number FROM rounds ORDER BY number DESC"):
+        for number in reversed(rounds.numbers()):
             try:
                 return rounds.trustee_for(number, credential)
             except Forbidden:

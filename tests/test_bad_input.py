@@ -493,12 +493,11 @@ async def test_roster_uploads_garbage_bombs_and_path_names_change_nothing(
     response = await client.post("/api/chair/meeting", json=MEETING, headers=BEARER)
     assert response.status == 200
     files_before = sorted(p.name for p in tmp_path.rglob("*"))
-    from ballot_server import keys
 
-    db = client.server.app[keys.STORE].db
+    from tests.db_support import on_disk
 
     def state() -> list:
-        return [db.execute(f"SELECT * FROM {t}").fetchall() for t in ("members", "events")]
+        return [on_disk(folder, f"SELECT * FROM {t}") for t in ("members", "events")]
 
     before = state()
     for data in BAD_ROSTERS:

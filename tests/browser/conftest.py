@@ -167,7 +167,8 @@ async def meeting(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
     await client.start_server()
     try:
         # What the chair's meeting form stores (shown by the projector).
-        client.server.app[keys.STORE].set_setting("meeting", MEETING_INFO)
+        with client.server.app[keys.STORE].transaction() as store:
+            store.set_setting("meeting", MEETING_INFO)
         if voting:
             voter, _, _, tokens = await open_round(client, **options)
         else:
