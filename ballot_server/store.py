@@ -4,7 +4,9 @@ server is here, as a named method; the services above never write SQL.
 WAL journal with ``synchronous=FULL``: a transaction is on disk when ``commit`` returns, so a
 ballot is durable before its receipt is sent, and a crash or power cut loses nothing committed
 and corrupts nothing. Every state change happens in one ``transaction()`` together with the
-event that records it, so the table state and the signed event log never disagree.
+event that records it, so the table state and the signed event log never disagree; after the
+commit the log's new head is appended to the log-head file (``log_head.py``) and fsynced, so a
+database that later turns out older than its own log is refused at start-up (``integrity.py``).
 
 Failures are never left half-done: a transaction that fails to begin or to commit is rolled
 back and leaves the store usable; a write lock held by another program is waited for at most
@@ -34,6 +36,7 @@ from typing import Any
 
 from nacl.signing import SigningKey
 
+from ballot_server import integrity
 from ballot_server.errors import (
     StoreBusy,
     StoreDamaged,
@@ -42,10 +45,13 @@ from ballot_server.errors import (
     StoreMissing,
     StoreUnwritable,
 )
+from ballot_server.integrity import DATABASE_NAME, DatabaseFacts
+from ballot_server.log_head import HEAD_NAME, Head, HeadFile
 from tally.canonical import canonical_json
 from tally.eventlog import LogEntry, make_event
 
-DATABASE_NAME = "meeting.db"
+__all__ = ["DATABASE_NAME", "HEAD_NAME", "Store"]
+
 SCHEMA_VERSION = 1
 BUSY_SECONDS = 2.0
 
@@ -121,24 +127,61 @@ def translate(error: sqlite3.Error | OSError) -> StoreError:
     return StoreUnwritable(f"SQLite: {error}")
 
 
+def read_database(path: Path, wal_present: bool) -> DatabaseFacts | None:
+    """Read what the start-up check needs without writing anything: a read-only connection,
+    and one that ignores the (absent) WAL if there is none, so that no file is created."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    uri = path.resolve().as_uri() + ("?mode=ro" if wal_present else "?mode=ro&immutable=1")
+    try:
+        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_SECONDS)
+    except sqlite3.Error as error:
+        raise translate(error) from None
+    try:
+        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+        check = [r[0] for r in connection.execute("PRAGMA quick_check")]
+        events, seed = [], None
+        if "events" in tables:
+            rows = connection.execute("SELECT entry FROM events ORDER BY seq").fetchall()
+            events = [_decode(r[0], "một sự kiện của nhật ký / an event") for r in rows]
+        if "settings" in tables:
+            row = connection.execute(
+                "SELECT value FROM settings WHERE key = 'server_key_seed'"
+            ).fetchone()
+            seed = None if row is None else _decode(row[0], "khóa máy chủ / the server key")
+        return DatabaseFacts(check, events, seed)
+    except sqlite3.Error as error:
+        raise translate(error) from None
+    finally:
+        connection.close()
+
+
 class Store:
     """The meeting database. Not thread-safe: the server uses it from its event loop only.
 
-    ``create=False`` refuses a folder that holds no meeting instead of starting one (the
-    command-line tools)."""
+    Opening checks the folder first (``integrity.py``); ``create=False`` refuses a folder that
+    holds no meeting instead of starting one (the command-line tools)."""
 
     def __init__(
         self, folder: Path, *, create: bool = True, busy_seconds: float = BUSY_SECONDS
     ) -> None:
         self.folder = folder
         self.path = folder / DATABASE_NAME
-        if not self.path.is_file():
-            if not create:
-                raise StoreMissing(
-                    f"Thư mục {folder} không có hội nghị nào (không có {DATABASE_NAME}).",
-                    f"The folder {folder} holds no meeting (no {DATABASE_NAME}).",
-                )
-            folder.mkdir(parents=True, exist_ok=True)
+        layout = integrity.folder_layout(folder)
+        try:
+            if layout.is_new:
+                if not create:
+                    raise integrity.missing_meeting(folder)
+                folder.mkdir(parents=True, exist_ok=True)
+                head = HeadFile.create(folder / HEAD_NAME)
+            else:
+                integrity.check_files(layout)
+                heads = integrity.anchored_heads(layout)
+                integrity.check_database(layout, read_database(self.path, layout.wal), heads)
+                head = HeadFile(folder / HEAD_NAME)
+        except OSError as error:
+            raise translate(error) from None
+        self._head = head
         self._in_transaction = False
         self.damaged: StoreDamaged | None = None
         try:
@@ -150,13 +193,15 @@ class Store:
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as error:
+            head.close()
             raise translate(error) from None
+        self._anchored = -1
         if self.last_event() is None:
             self._open_log()
 
     def _open_log(self) -> None:
         """Event 0 publishes the server's event-signing key; every later event is signed by it.
-        Only a database without any event gets here."""
+        Only a folder holding no meeting gets here (``integrity.py``)."""
         key = SigningKey.generate()
         with self.transaction() as store:
             store.set_setting("server_key_seed", key.encode().hex())
@@ -167,6 +212,7 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+        self._head.close()
 
     # --- statements and transactions -----------------------------------------------------------
 
@@ -200,8 +246,8 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
-        """One atomic, durable step: BEGIN IMMEDIATE … COMMIT, rolled back on any error.
-        Whatever fails, the store is usable afterwards."""
+        """One atomic, durable step: BEGIN IMMEDIATE … COMMIT, rolled back on any error; then
+        the log's head is anchored. Whatever fails, the store is usable afterwards."""
         if self._in_transaction:
             raise RuntimeError("transactions do not nest")
         if self.damaged is not None:
@@ -223,11 +269,30 @@ class Store:
             raise
         finally:
             self._in_transaction = False
+        self._anchor()
 
     def _rollback(self) -> None:
         if self._db.in_transaction:
             with suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
+
+    def _anchor(self) -> None:
+        """Append the committed head to the log-head file unless it is there already."""
+        head = self.head()
+        if head is None or head.seq <= self._anchored:
+            return
+        try:
+            self._head.append(head)
+        except OSError as error:
+            raise self._fail(error) from None
+        self._anchored = head.seq
+
+    def head(self) -> Head | None:
+        """The sequence number and hash of the last event in the database."""
+        row = self._row(
+            "SELECT seq, json_extract(entry, '$.hash') FROM events ORDER BY seq DESC LIMIT 1"
+        )
+        return None if row is None else Head(row[0], row[1])
 
     def quick_check(self) -> list[str]:
         return [r[0] for r in self._rows("PRAGMA quick_check")]

@@ -1,9 +1,14 @@
-"""The store under faults: a lock held by another process and failed transactions, on real
-SQLite files. Every refusal is a specific ``StoreError`` and leaves the store usable.
+"""The store under faults: a lock held by another process, failed transactions, and a database
+that is behind its own log (a lost or cut WAL, a copied database), on real SQLite files.
+
+Every refusal must be a specific ``StoreError`` and change nothing in the folder: putting the
+missing file back must give the whole meeting again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,10 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from ballot_server.errors import StoreBusy
-from ballot_server.store import DATABASE_NAME, Store
+from ballot_server.errors import StoreBehindLog, StoreBusy, StoreDamaged, StoreMissing
+from ballot_server.log_head import HEADER, read_heads
+from ballot_server.store import DATABASE_NAME, HEAD_NAME, Store
+from tests.db_support import on_disk
 
 ROOT = Path(__file__).resolve().parent.parent
+WAL = DATABASE_NAME + "-wal"
 
 
 @contextmanager
@@ -41,6 +49,30 @@ def fill(store: Store, events: int, start: int = 0) -> None:
         with store.transaction() as writing:
             writing.set_setting(f"step-{i}", {"i": i})
             writing.append_event("test-step", {"i": i})
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    """The bytes of every meeting file in ``folder`` (the scratch index -shm left out)."""
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.endswith("-shm")
+    }
+
+
+@pytest.fixture
+def crashed(tmp_path: Path) -> Path:
+    """A meeting folder as a power cut leaves it: 40 committed steps, the newest pages still in
+    the WAL (copied while the server's connection is open, as after a SIGKILL)."""
+    live = tmp_path / "live"
+    store = Store(live)
+    fill(store, 40)
+    image = tmp_path / "crashed"
+    image.mkdir()
+    for name in (DATABASE_NAME, WAL, HEAD_NAME):
+        shutil.copyfile(live / name, image / name)
+    store.close()
+    return image
 
 
 # --- transactions and locks --------------------------------------------------------------------
@@ -79,4 +111,126 @@ def test_changes_outside_a_transaction_are_refused(tmp_path) -> None:
     store = Store(tmp_path)
     with pytest.raises(RuntimeError):
         store.set_setting("loose", True)
+    store.close()
+
+
+# --- the log-head file ---------------------------------------------------------------------------
+
+
+def test_every_committed_head_is_anchored_before_the_step_returns(tmp_path) -> None:
+    store = Store(tmp_path)
+    for i in range(5):
+        fill(store, 1, start=i)
+        head = store.last_event()
+        assert head is not None
+        anchored = read_heads(tmp_path / HEAD_NAME)[-1]
+        assert (anchored.seq, anchored.hash) == (head.event["seq"], head.hash.hex())
+    store.close()
+
+
+def test_a_deleted_wal_is_refused_by_name_and_nothing_changes(crashed: Path) -> None:
+    wal = (crashed / WAL).read_bytes()
+    (crashed / WAL).unlink()
+    before = fingerprint(crashed)
+    with pytest.raises(StoreBehindLog) as behind:
+        Store(crashed)
+    assert "database is behind its own log" in behind.value.message_en
+    assert f"{WAL} is missing" in behind.value.message_en
+    assert "chậm hơn chính nhật ký" in behind.value.message_vi
+    assert fingerprint(crashed) == before  # no new log, no new key, no empty WAL made
+    (crashed / WAL).write_bytes(wal)
+    store = Store(crashed)
+    assert store.setting("step-39") == {"i": 39} and len(store.events()) == 41
+    store.close()
+
+
+@pytest.mark.parametrize("keep", [0, 32, 4096 + 24, 40_000])
+def test_a_cut_wal_is_refused_and_the_whole_one_still_opens(crashed: Path, keep: int) -> None:
+    whole = (crashed / WAL).read_bytes()
+    (crashed / WAL).write_bytes(whole[:keep])
+    before = fingerprint(crashed)
+    with pytest.raises(StoreBehindLog) as behind:
+        Store(crashed)
+    assert f"{WAL} is damaged" in behind.value.message_en
+    assert fingerprint(crashed) == before
+    (crashed / WAL).write_bytes(whole)
+    store = Store(crashed)
+    assert len(store.events()) == 41
+    store.close()
+
+
+def test_a_database_copied_alone_gets_no_new_log_or_key(crashed: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copyfile(crashed / DATABASE_NAME, copy / DATABASE_NAME)
+    with pytest.raises(StoreMissing) as missing:
+        Store(copy)
+    assert HEAD_NAME in missing.value.message_en
+    assert "never gets a new log" in missing.value.message_en
+    assert sorted(p.name for p in copy.iterdir()) == [DATABASE_NAME]
+    # the same with the WAL copied too, but not the head file
+    shutil.copyfile(crashed / WAL, copy / WAL)
+    with pytest.raises(StoreMissing):
+        Store(copy)
+    assert sorted(p.name for p in copy.iterdir()) == [DATABASE_NAME, WAL]
+
+
+def test_a_missing_database_with_its_log_head_is_refused(crashed: Path) -> None:
+    (crashed / DATABASE_NAME).unlink()
+    (crashed / WAL).unlink()
+    with pytest.raises(StoreMissing) as missing:
+        Store(crashed)
+    assert f"{DATABASE_NAME} is missing" in missing.value.message_en
+    assert sorted(p.name for p in crashed.iterdir()) == [HEAD_NAME]
+
+
+def test_a_damaged_head_file_is_refused_and_a_torn_last_line_is_cut(crashed: Path) -> None:
+    head = crashed / HEAD_NAME
+    whole = head.read_bytes()
+    head.write_bytes(whole[:-20] + b"zz" + whole[-18:])  # a complete line, changed
+    with pytest.raises(StoreDamaged) as damaged:
+        Store(crashed)
+    assert HEAD_NAME in damaged.value.message_en
+    head.write_bytes(whole + b"41 0123")  # a crash in the middle of writing the next head
+    store = Store(crashed)
+    fill(store, 1, start=40)
+    assert read_heads(head)[-1].seq == 41 and head.read_bytes().startswith(whole + b"41 ")
+    store.close()
+
+
+def test_a_rewritten_event_is_named(crashed: Path) -> None:
+    store = Store(crashed)
+    store.close()
+    # another program edits one event in place (the signature no longer matches)
+    import sqlite3
+
+    connection = sqlite3.connect(crashed / DATABASE_NAME)
+    connection.execute(
+        "UPDATE events SET entry = replace(entry, '\"i\":7', '\"i\":8') WHERE seq = 8"
+    )
+    connection.commit()
+    connection.close()
+    with pytest.raises(StoreDamaged) as damaged:
+        Store(crashed)
+    assert "event 8" in damaged.value.message_en
+
+
+def test_a_file_that_is_not_a_database_is_named_damaged(tmp_path: Path) -> None:
+    (tmp_path / HEAD_NAME).write_bytes(HEADER + b"0 " + b"ab" * 32 + b"\n")
+    (tmp_path / DATABASE_NAME).write_bytes(b"this is not SQLite at all" * 200)
+    with pytest.raises(StoreDamaged) as damaged:
+        Store(tmp_path)
+    assert "SQLite" in damaged.value.message_en
+
+
+def test_a_folder_without_a_meeting_is_not_made_one_by_the_tools(tmp_path: Path) -> None:
+    with pytest.raises(StoreMissing):
+        Store(tmp_path / "nothing", create=False)
+    assert not (tmp_path / "nothing").exists()
+
+
+def test_the_reading_connection_sees_what_is_committed(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    fill(store, 3)
+    assert on_disk(tmp_path, "SELECT COUNT(*) FROM events") == [(4,)]
     store.close()
