@@ -1,0 +1,123 @@
+"""What voters, the chair and the command line are told when the storage fails: a specific
+message in Vietnamese and English, never a traceback, and nothing half-written.
+
+(Before: a lock held by another process for a few seconds gave a ballot a 500, and afterwards
+every ballot and chair action failed with "transactions do not nest" until a restart; a
+damaged or incomplete database stopped ``export`` with a Python traceback.)
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ballot_server import keys
+from ballot_server.store import DATABASE_NAME, HEAD_NAME
+from tally.ballot import make_ballot
+from tally.canonical import canonical_json
+from tally.crypto.nonces import system_nonce
+from tally.token import token_hash
+from tests.server_support import CHAIR_SECRET, make_app, open_round
+from tests.test_store import WAL, fill, lock_held
+
+ROOT = Path(__file__).resolve().parent.parent
+BEARER = {"Authorization": f"Bearer {CHAIR_SECRET}"}
+
+
+async def test_a_ballot_while_another_process_holds_the_lock_is_told_to_resend(
+    aiohttp_client, tmp_path
+) -> None:
+    client = await aiohttp_client(make_app(tmp_path, busy_seconds=0.3))
+    meeting, _, context, tokens = await open_round(client)
+    body = canonical_json(
+        {"token": tokens[0], "ballot": make_ballot(context, token_hash(tokens[0]), [0, 1, 2],
+                                                   system_nonce)}
+    )  # fmt: skip
+    url = "/api/rounds/1/ballots"
+    headers = {"Content-Type": "application/json"}
+    with lock_held(tmp_path):
+        response = await client.post(url, data=body, headers=headers)
+        answer = await response.json()
+        assert (response.status, answer["error"]) == (503, "busy")
+        assert response.headers["Retry-After"] == "2"
+        assert "gửi lại" in answer["message"] and "send again" in answer["message_en"]
+        chair = await client.post("/api/chair/rounds/1/close", json={"confirm": True},
+                                  headers=BEARER)  # fmt: skip
+        assert (chair.status, (await chair.json())["error"]) == (503, "busy")
+    # released: the same ballot is accepted, and every later write works
+    response = await client.post(url, data=body, headers=headers)
+    assert response.status == 201
+    again = await client.post(url, data=body, headers=headers)
+    assert again.status == 200 and await again.json() == await response.json()
+    second = make_ballot(context, token_hash(tokens[1]), [1, 1, 1], system_nonce)
+    await meeting.submit(1, tokens[1], second)
+    closed = await client.post("/api/chair/rounds/1/close", json={"confirm": True}, headers=BEARER)
+    assert closed.status == 200 and (await closed.json())["ballots"] == 2
+    assert client.server.app[keys.ROUNDS].ballot_count(1) == 2
+
+
+def phieukin(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ballot_server.cli", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def crash_image(tmp_path: Path) -> Path:
+    """A meeting folder as a SIGKILL leaves it, its newest pages still in the WAL."""
+    from ballot_server.store import Store
+
+    live = tmp_path / "live"
+    store = Store(live)
+    fill(store, 20)
+    image = tmp_path / "meeting"
+    image.mkdir()
+    for name in (DATABASE_NAME, WAL, HEAD_NAME):
+        shutil.copyfile(live / name, image / name)
+    store.close()
+    return image
+
+
+def test_export_and_serve_refuse_a_database_behind_its_log(tmp_path) -> None:
+    folder = crash_image(tmp_path)
+    (folder / WAL).unlink()
+    exported = phieukin("export", str(folder))
+    assert exported.returncode == 3, exported.stderr
+    assert "Traceback" not in exported.stderr + exported.stdout
+    assert f"the file {WAL} is missing" in exported.stderr
+    assert "cơ sở dữ liệu chậm hơn chính nhật ký" in exported.stderr
+    assert not (folder / "record.zip").exists() and not (folder / "record.zip.tmp").exists()
+    served = phieukin("serve", "--dir", str(folder), "--host", "127.0.0.1", "--port", "0")
+    assert served.returncode == 3 and f"{WAL} is missing" in served.stderr
+    assert "Traceback" not in served.stderr + served.stdout
+    minute = phieukin("minute", str(folder))
+    assert minute.returncode == 3 and f"{WAL} is missing" in minute.stderr
+    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith("-shm")) == sorted(
+        [DATABASE_NAME, HEAD_NAME]
+    )
+
+
+def test_the_tools_name_a_folder_without_a_meeting(tmp_path) -> None:
+    for command in (["export", str(tmp_path)], ["minute", str(tmp_path)]):
+        done = phieukin(*command)
+        assert done.returncode == 2 and "holds no meeting" in done.stderr, done.stderr
+        assert "không có hội nghị" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_damaged_database_is_named_not_a_traceback(tmp_path) -> None:
+    from ballot_server.store import Store
+
+    folder = tmp_path / "meeting"
+    store = Store(folder)
+    fill(store, 20)
+    store.close()  # a normal stop: everything is in meeting.db, the WAL is gone
+    assert not (folder / WAL).exists()
+    data = bytearray((folder / DATABASE_NAME).read_bytes())
+    data[:16] = b"not a database!!"
+    (folder / DATABASE_NAME).write_bytes(bytes(data))
+    done = phieukin("export", str(folder))
+    assert done.returncode == 3 and "damaged" in done.stderr and "bị hỏng" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
