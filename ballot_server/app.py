@@ -15,6 +15,7 @@ from pathlib import Path
 from aiohttp import web
 
 from ballot_server import keys
+from ballot_server.auth import ChairAuth
 from ballot_server.chair import Chair, ChairMemory
 from ballot_server.config import ServerConfig
 from ballot_server.counting import Counting
@@ -22,6 +23,7 @@ from ballot_server.decisions import Decisions
 from ballot_server.errors import ApiError, PayloadTooLarge, StoreError
 from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.live import Live
+from ballot_server.minute_service import Minutes
 from ballot_server.ratelimit import RateLimiter
 from ballot_server.rounds import Rounds
 from ballot_server.routes import setup_routes
@@ -114,6 +116,9 @@ def create_app(config: ServerConfig) -> web.Application:
         app[keys.ROUNDS] = Rounds(store)
         app[keys.CEREMONY] = KeyCeremony(store, app[keys.ROUNDS])
         chair = Chair(store, app[keys.ROUNDS], config, ChairMemory())
+        app[keys.CHAIR] = chair
+        app[keys.CHAIR_AUTH] = ChairAuth(config.chair_secret, store)
+        app[keys.MINUTES] = Minutes(store, chair)
         app[keys.DECISIONS] = Decisions(store, chair)
         app[keys.COUNTING] = Counting(store, app[keys.ROUNDS], app[keys.DECISIONS].record)
         app[keys.VERIFIER] = verifier

@@ -16,9 +16,11 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from ballot_server.config import ServerConfig
+from ballot_server.disk import storage_state
 from ballot_server.errors import BadRequest, Conflict, NotFound
 from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.roster_import import parse_roster
@@ -199,6 +201,7 @@ class Chair:
             ],
             "rounds": rounds,
             "public_url": base_url,
+            "storage": storage_state(Path(self.config.folder), self.config.low_disk_bytes),
         }
 
     # --- setup ---------------------------------------------------------------------------------
