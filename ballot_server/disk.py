@@ -60,4 +60,4 @@ def write_file_atomically(path: Path, data: bytes) -> None:
     except OSError as error:
         with suppress(OSError):
             temporary.unlink()
-        raise translate(error) from None
+        raise translate(error, path.parent) from None

@@ -99,9 +99,9 @@ class StoreBusy(StoreError):
     def __init__(self) -> None:
         super().__init__(
             "Cơ sở dữ liệu hội nghị đang bị một chương trình khác giữ; chưa ghi gì. "
-            "Vui lòng gửi lại sau vài giây.",
+            "Vui lòng thử lại sau vài giây.",
             "The meeting database is held by another program; nothing was saved. "
-            "Please send again in a few seconds.",
+            "Please try again in a few seconds.",
         )
 
 
@@ -114,10 +114,10 @@ class StoreFull(StoreError):
 
     def __init__(self) -> None:
         super().__init__(
-            "Ổ đĩa của máy chủ đã đầy; chưa ghi gì. Chủ tọa cần giải phóng chỗ trống trên máy "
-            "chủ rồi gửi lại.",
-            "The server's disk is full; nothing was saved. The chair must free some disk space "
-            "on the server, then send again.",
+            "Ổ đĩa chứa thư mục hội nghị đã đầy; chưa ghi gì. Hãy giải phóng chỗ trống trên "
+            "máy chủ rồi thử lại.",
+            "The disk holding the meeting folder is full; nothing was saved. Free some disk "
+            "space on the server, then try again.",
         )
 
 

@@ -5,8 +5,8 @@ folder is inspected without changing anything in it:
 
 - a folder holding any part of a meeting (``meeting.db``, ``meeting.db-wal`` or the log-head
   file ``meeting.head``) is never given a new log or a new server key;
-- ``PRAGMA quick_check`` must pass, and the event log in the database must be a sound chain
-  signed by the meeting's server key;
+- ``PRAGMA quick_check`` must pass, the event log in the database must be a sound chain signed
+  by the meeting's server key, and the tables must say what the log says (``consistency.py``);
 - the database must reach every head anchored in ``meeting.head`` (``log_head.py``): if it
   does not, committed events are missing — the WAL file was lost, cut short or replaced.
 
@@ -23,6 +23,7 @@ from typing import Any
 from nacl.exceptions import CryptoError
 from nacl.signing import SigningKey
 
+from ballot_server.consistency import TableFacts, check_tables
 from ballot_server.errors import StoreBehindLog, StoreDamaged, StoreMissing
 from ballot_server.log_head import HEAD_NAME, Head, HeadFileDamaged, read_heads
 from tally.eventlog import verify_log
@@ -53,6 +54,7 @@ class DatabaseFacts:
     quick_check: list[str]
     events: list[dict[str, Any]]
     server_key_seed: str | None
+    tables: TableFacts | None = None  # None: the database has no meeting tables yet
 
 
 def folder_layout(folder: Path) -> Layout:
@@ -113,11 +115,15 @@ def check_database(layout: Layout, facts: DatabaseFacts | None, heads: list[Head
         detail = "; ".join(facts.quick_check[:3])
         raise StoreDamaged(f"quick_check báo lỗi ({detail})", f"quick_check failed ({detail})")
     _check_chain(facts)
+    if facts.tables is not None:
+        check_tables(facts.events, facts.tables)
     by_seq = {entry["event"]["seq"]: entry["hash"] for entry in facts.events}
-    for head in heads:
-        if by_seq.get(head.seq) == head.hash:
-            continue
-        raise _behind(layout, head, len(facts.events), head.seq in by_seq)
+    wrong = [head for head in heads if by_seq.get(head.seq) != head.hash]
+    rewritten = [head for head in wrong if head.seq in by_seq]
+    if rewritten:
+        raise _behind(layout, rewritten[0], len(facts.events), True)
+    if wrong:
+        raise _behind(layout, max(wrong, key=lambda h: h.seq), len(facts.events), False)
 
 
 def _check_chain(facts: DatabaseFacts) -> None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -37,6 +38,8 @@ from typing import Any
 from nacl.signing import SigningKey
 
 from ballot_server import integrity
+from ballot_server.consistency import TableFacts
+from ballot_server.disk import free_bytes
 from ballot_server.errors import (
     StoreBusy,
     StoreDamaged,
@@ -91,6 +94,7 @@ CREATE TABLE IF NOT EXISTS chair_sessions (id_hash TEXT PRIMARY KEY, expires REA
 """
 
 _FULL = (errno.ENOSPC, errno.EDQUOT)
+NEARLY_FULL_BYTES = 1_000_000
 
 
 def _encode(value: Any) -> str:
@@ -104,17 +108,30 @@ def _decode(text: str, what: str) -> Any:
         raise StoreDamaged(f"không đọc được {what}", f"{what} cannot be read") from None
 
 
-def translate(error: sqlite3.Error | OSError) -> StoreError:
+def translate(error: sqlite3.Error | OSError, folder: Path | None = None) -> StoreError:
     """The ``StoreError`` a client is told for a failure of SQLite or of the file system.
 
-    (A violated constraint or a wrong statement is a bug, not a storage failure: ``_fail``
-    lets those through unchanged, to be logged with a reference.)"""
+    SQLite reports a full disk as SQLITE_FULL only for its own files' growth; creating or
+    growing its shared-memory index on a full disk is an I/O error, so an I/O error while the
+    disk of ``folder`` has (almost) no space left is told as a full disk too. (A violated
+    constraint or a wrong statement is a bug, not a storage failure: ``_fail`` lets those
+    through unchanged, to be logged with a reference.)"""
     if isinstance(error, OSError):
         if error.errno in _FULL:
             return StoreFull()
         return StoreUnwritable(error.strerror or type(error).__name__)
     code = getattr(error, "sqlite_errorcode", 0) & 0xFF
-    if code == sqlite3.SQLITE_FULL:
+    if _undecodable(error):  # never the text itself: it may be a member's private facts
+        column = re.search(r"column '(\w+)'", str(error))
+        where = f" ({column[1]})" if column else ""
+        return StoreDamaged(
+            f"một văn bản đã lưu{where} không còn là UTF-8",
+            f"a stored text{where} is no longer valid UTF-8",
+        )
+    full = folder is not None and free_bytes(folder) < NEARLY_FULL_BYTES
+    if code == sqlite3.SQLITE_FULL or (
+        full and code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN)
+    ):
         return StoreFull()
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
         return StoreBusy()
@@ -127,6 +144,11 @@ def translate(error: sqlite3.Error | OSError) -> StoreError:
     return StoreUnwritable(f"SQLite: {error}")
 
 
+def _undecodable(error: sqlite3.Error | OSError) -> bool:
+    """A stored text that no longer decodes (Python's sqlite3 says so with a generic error)."""
+    return isinstance(error, sqlite3.OperationalError) and "decode" in str(error).lower()
+
+
 def read_database(path: Path, wal_present: bool) -> DatabaseFacts | None:
     """Read what the start-up check needs without writing anything: a read-only connection,
     and one that ignores the (absent) WAL if there is none, so that no file is created."""
@@ -136,7 +158,7 @@ def read_database(path: Path, wal_present: bool) -> DatabaseFacts | None:
     try:
         connection = sqlite3.connect(uri, uri=True, timeout=BUSY_SECONDS)
     except sqlite3.Error as error:
-        raise translate(error) from None
+        raise translate(error, path.parent) from None
     try:
         tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
         check = [r[0] for r in connection.execute("PRAGMA quick_check")]
@@ -149,11 +171,31 @@ def read_database(path: Path, wal_present: bool) -> DatabaseFacts | None:
                 "SELECT value FROM settings WHERE key = 'server_key_seed'"
             ).fetchone()
             seed = None if row is None else _decode(row[0], "khóa máy chủ / the server key")
-        return DatabaseFacts(check, events, seed)
+        return DatabaseFacts(check, events, seed, _table_facts(connection, tables))
     except sqlite3.Error as error:
-        raise translate(error) from None
+        raise translate(error, path.parent) from None
     finally:
         connection.close()
+
+
+def _table_facts(connection: sqlite3.Connection, tables: set[str]) -> TableFacts | None:
+    """The rows the start-up check compares with the log (``consistency.py``)."""
+    if not {"ballots", "tokens", "results", "rounds", "members", "settings", "committee"} <= tables:
+        return None
+
+    def rows(sql: str) -> list[Any]:
+        return connection.execute(sql).fetchall()
+
+    return TableFacts(
+        ballots=rows("SELECT round, tracker, token_hash, ballot FROM ballots"),
+        tokens=rows("SELECT round, token_hash, state FROM tokens"),
+        results=rows("SELECT round, kind, key, data FROM results"),
+        rounds=rows("SELECT number, phase, manifest, election FROM rounds"),
+        members=rows("SELECT id, data, attendance FROM members"),
+        settings=dict(rows("SELECT key, value FROM settings WHERE key IN ('meeting', 'minute')")),
+        committee=rows("SELECT round, trustee, announcement, confirmed FROM committee"),
+        trustee_shares=rows("SELECT round, sender, recipient, share FROM trustee_shares"),
+    )
 
 
 class Store:
@@ -180,7 +222,7 @@ class Store:
                 integrity.check_database(layout, read_database(self.path, layout.wal), heads)
                 head = HeadFile(folder / HEAD_NAME)
         except OSError as error:
-            raise translate(error) from None
+            raise translate(error, folder) from None
         self._head = head
         self._in_transaction = False
         self.damaged: StoreDamaged | None = None
@@ -194,7 +236,7 @@ class Store:
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as error:
             head.close()
-            raise translate(error) from None
+            raise translate(error, folder) from None
         self._anchored = -1
         if self.last_event() is None:
             self._open_log()
@@ -218,9 +260,11 @@ class Store:
 
     def _fail(self, error: sqlite3.Error | OSError) -> Exception:
         code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+        if code in (sqlite3.SQLITE_ERROR, sqlite3.SQLITE_MISUSE) and _undecodable(error):
+            code = sqlite3.SQLITE_CORRUPT  # text that is not UTF-8 any more: a damaged page
         if code in (sqlite3.SQLITE_CONSTRAINT, sqlite3.SQLITE_ERROR, sqlite3.SQLITE_MISUSE):
             return error
-        failure = translate(error)
+        failure = translate(error, self.folder)
         if isinstance(failure, StoreDamaged):
             self.damaged = failure  # never write on top of a damaged file
         return failure

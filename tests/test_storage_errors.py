@@ -42,7 +42,7 @@ async def test_a_ballot_while_another_process_holds_the_lock_is_told_to_resend(
         answer = await response.json()
         assert (response.status, answer["error"]) == (503, "busy")
         assert response.headers["Retry-After"] == "2"
-        assert "gửi lại" in answer["message"] and "send again" in answer["message_en"]
+        assert "thử lại" in answer["message"] and "try again" in answer["message_en"]
         chair = await client.post("/api/chair/rounds/1/close", json={"confirm": True},
                                   headers=BEARER)  # fmt: skip
         assert (chair.status, (await chair.json())["error"]) == (503, "busy")
