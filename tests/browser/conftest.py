@@ -66,7 +66,6 @@ TIMINGS: list[str] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: runs in real headless Chromium")
     config.addinivalue_line(
         "markers",
         "meeting(rated=3, tokens=5, voting=True): the meeting fixture's round 1 "
