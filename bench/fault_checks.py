@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 import zipfile
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -268,15 +268,9 @@ def fill_until_told(run: MeetingRun, mount: Path) -> None:
     run.background.append(asyncio.ensure_future(free_when_told()))
 
 
-async def full_disk_export(
-    options: Any, mount: Path, meeting_row: Callable[..., Awaitable[Any]]
-) -> Any:
-    """A finished meeting on a full disk: export refuses by name and writes nothing; with
-    space freed it writes the whole record."""
-    run = MeetingRun(
-        mount / "meeting", options.voters, options.rated, options.seed,
-        time.monotonic() + options.time_limit,
-    )  # fmt: skip
+async def full_disk_export(run: MeetingRun, mount: Path) -> Row:
+    """A finished meeting (``run``, its folder on the tmpfs ``mount``) on a full disk: export
+    refuses by name and writes nothing; with space freed it writes the whole record."""
     await run.play("end")
     run.server.stop()
     filler = fill(mount)

@@ -57,20 +57,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fault_checks as checks
 from fault_checks import Row
-from fault_meeting import Fault, MeetingRun, kill_and_restart
+from fault_meeting import PHASES, Fault, MeetingRun, kill_and_restart
 
 ROOT = Path(__file__).resolve().parent.parent
-KILL_PHASES = (
-    "ceremony",
-    "tokens issued",
-    "open",
-    "mid-voting",
-    "close",
-    "decryption",
-    "minute",
-    "co-signing",
-    "end",
-)
+KILL_PHASES = tuple(phase for phase in PHASES if phase != "export")  # export: kill_export
 CI_ROWS = (
     "kill/mid-voting",
     "lock/mid-voting",
@@ -96,19 +86,17 @@ Scenario = Callable[[Options], Awaitable[Row | list[Row]]]
 # --- rows that play a meeting with a fault ----------------------------------------------------
 
 
+def meeting(options: Options, folder: Path, fault: Fault | None = None) -> MeetingRun:
+    """A meeting of the suite's shape in ``folder``, with ``fault`` (or none)."""
+    deadline = time.monotonic() + options.time_limit
+    return MeetingRun(folder, options.voters, options.rated, options.seed, deadline, fault)
+
+
 async def meeting_row(
     options: Options, name: str, phase: str, fault: Fault | None, folder: Path | None = None
 ) -> Row:
     """Play the whole meeting with ``fault``, export, verify, and judge what came out."""
-    folder = folder or checks.fresh_folder(options.work, f"{name}-{phase}")
-    run = MeetingRun(
-        folder,
-        options.voters,
-        options.rated,
-        options.seed,
-        time.monotonic() + options.time_limit,
-        fault,
-    )
+    run = meeting(options, folder or checks.fresh_folder(options.work, f"{name}-{phase}"), fault)
     try:
         await run.play("end")
     except Exception as error:  # the meeting could not go on: say how
@@ -164,7 +152,7 @@ def disk_full_at(phase: str) -> Scenario:
             if mount is None:
                 return Row("disk full", phase, "skipped", 0, "—", checks.NO_TMPFS)
             if phase == "export":
-                return await checks.full_disk_export(options, mount, meeting_row)
+                return await checks.full_disk_export(meeting(options, mount / "meeting"), mount)
 
             async def fill(run: MeetingRun) -> None:
                 checks.fill_until_told(run, mount)
@@ -178,9 +166,7 @@ def disk_full_at(phase: str) -> Scenario:
 async def kill_export(options: Options) -> Row:
     """``phieukin export`` itself is killed half-way: never half a record.zip."""
     folder = checks.fresh_folder(options.work, "kill-export")
-    run = MeetingRun(
-        folder, options.voters, options.rated, options.seed, time.monotonic() + options.time_limit
-    )
+    run = meeting(options, folder)
     await run.play("end")
     run.server.stop()
     problem = checks.kill_an_export(folder)
@@ -197,13 +183,7 @@ def after_the_meeting(breaks: list[str]) -> Scenario:
 
     async def scenario(options: Options) -> list[Row]:
         folder = checks.fresh_folder(options.work, "meeting")
-        run = MeetingRun(
-            folder,
-            options.voters,
-            options.rated,
-            options.seed,
-            time.monotonic() + options.time_limit,
-        )
+        run = meeting(options, folder)
         await run.play("end")
         crashed = checks.fresh_folder(options.work, "crashed")
         checks.copy_meeting(folder, crashed)  # the server still running: a crash image

@@ -8,7 +8,6 @@ damaged or incomplete database stopped ``export`` with a Python traceback.)
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ from tally.canonical import canonical_json
 from tally.crypto.nonces import system_nonce
 from tally.token import token_hash
 from tests.server_support import CHAIR_SECRET, make_app, open_round
-from tests.test_store import WAL, fill, lock_held
+from tests.store_support import WAL, crash_image, fill, lock_held
 
 ROOT = Path(__file__).resolve().parent.parent
 BEARER = {"Authorization": f"Bearer {CHAIR_SECRET}"}
@@ -65,23 +64,8 @@ def phieukin(*args: str) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
-def crash_image(tmp_path: Path) -> Path:
-    """A meeting folder as a SIGKILL leaves it, its newest pages still in the WAL."""
-    from ballot_server.store import Store
-
-    live = tmp_path / "live"
-    store = Store(live)
-    fill(store, 20)
-    image = tmp_path / "meeting"
-    image.mkdir()
-    for name in (DATABASE_NAME, WAL, HEAD_NAME):
-        shutil.copyfile(live / name, image / name)
-    store.close()
-    return image
-
-
 def test_export_and_serve_refuse_a_database_behind_its_log(tmp_path) -> None:
-    folder = crash_image(tmp_path)
+    folder = crash_image(tmp_path, steps=20)
     (folder / WAL).unlink()
     exported = phieukin("export", str(folder))
     assert exported.returncode == 3, exported.stderr

@@ -7,12 +7,7 @@ missing file back must give the whole meeting again.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,58 +16,12 @@ from ballot_server.errors import StoreBehindLog, StoreBusy, StoreDamaged, StoreM
 from ballot_server.log_head import HEADER, read_heads
 from ballot_server.store import DATABASE_NAME, HEAD_NAME, Store
 from tests.db_support import on_disk
-
-ROOT = Path(__file__).resolve().parent.parent
-WAL = DATABASE_NAME + "-wal"
-
-
-@contextmanager
-def lock_held(folder: Path, seconds: float = 60) -> Iterator[subprocess.Popen]:
-    """Another process holds the database's write lock until the block ends."""
-    holder = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "lock_holder.py"), str(folder / DATABASE_NAME),
-         str(seconds)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        yield holder
-    finally:
-        if holder.stdin is not None:
-            holder.stdin.close()
-        holder.wait(30)
-
-
-def fill(store: Store, events: int, start: int = 0) -> None:
-    """Commit ``events`` steps, each a setting and its event."""
-    for i in range(start, start + events):
-        with store.transaction() as writing:
-            writing.set_setting(f"step-{i}", {"i": i})
-            writing.append_event("test-step", {"i": i})
-
-
-def fingerprint(folder: Path) -> dict[str, str]:
-    """The bytes of every meeting file in ``folder`` (the scratch index -shm left out)."""
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.iterdir())
-        if p.is_file() and not p.name.endswith("-shm")
-    }
+from tests.store_support import WAL, crash_image, fill, fingerprint, lock_held
 
 
 @pytest.fixture
 def crashed(tmp_path: Path) -> Path:
-    """A meeting folder as a power cut leaves it: 40 committed steps, the newest pages still in
-    the WAL (copied while the server's connection is open, as after a SIGKILL)."""
-    live = tmp_path / "live"
-    store = Store(live)
-    fill(store, 40)
-    image = tmp_path / "crashed"
-    image.mkdir()
-    for name in (DATABASE_NAME, WAL, HEAD_NAME):
-        shutil.copyfile(live / name, image / name)
-    store.close()
-    return image
+    return crash_image(tmp_path)
 
 
 # --- transactions and locks --------------------------------------------------------------------

@@ -17,7 +17,7 @@ import pytest
 from ballot_server.errors import StoreDamaged
 from ballot_server.store import DATABASE_NAME, Store
 from tests.record_support import build_meeting
-from tests.test_store import fingerprint
+from tests.store_support import fingerprint
 
 EDITS = {
     "a ballot": (
