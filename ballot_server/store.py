@@ -151,15 +151,18 @@ def _undecodable(error: sqlite3.Error | OSError) -> bool:
 
 def read_database(path: Path, wal_present: bool) -> DatabaseFacts | None:
     """Read what the start-up check needs without writing anything: a read-only connection,
-    and one that ignores the (absent) WAL if there is none, so that no file is created."""
+    and one that ignores the (absent) WAL if there is none, so that no file is created. Every
+    read is in one read transaction: a server running meanwhile (``export`` beside it) may
+    commit, but this sees one consistent state."""
     if not path.is_file() or path.stat().st_size == 0:
         return None
     uri = path.resolve().as_uri() + ("?mode=ro" if wal_present else "?mode=ro&immutable=1")
     try:
-        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_SECONDS)
+        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_SECONDS, isolation_level=None)
     except sqlite3.Error as error:
         raise translate(error, path.parent) from None
     try:
+        connection.execute("BEGIN")
         tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
         check = [r[0] for r in connection.execute("PRAGMA quick_check")]
         events, seed = [], None
