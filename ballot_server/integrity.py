@@ -5,8 +5,10 @@ folder is inspected without changing anything in it:
 
 - a folder holding any part of a meeting (``meeting.db``, ``meeting.db-wal`` or the log-head
   file ``meeting.head``) is never given a new log or a new server key;
-- ``PRAGMA quick_check`` must pass, the event log in the database must be a sound chain signed
-  by the meeting's server key, and the tables must say what the log says (``consistency.py``);
+- ``PRAGMA integrity_check`` must pass (``quick_check`` and more: every index must also match
+  its table; 0.07 s on the 53 MB database of a 500-voter, 50-rated meeting), the event log in
+  the database must be a sound chain signed by the meeting's server key, and the tables must
+  say what the log says (``consistency.py``);
 - the database must reach every head anchored in ``meeting.head`` (``log_head.py``): if it
   does not, committed events are missing — the WAL file was lost, cut short or replaced.
 
@@ -51,7 +53,7 @@ class Layout:
 class DatabaseFacts:
     """What the start-up check reads from the database, read-only."""
 
-    quick_check: list[str]
+    integrity_check: list[str]
     events: list[dict[str, Any]]
     server_key_seed: str | None
     tables: TableFacts | None = None  # None: the database has no meeting tables yet
@@ -100,7 +102,8 @@ def anchored_heads(layout: Layout) -> list[Head]:
 
 
 def check_database(layout: Layout, facts: DatabaseFacts | None, heads: list[Head]) -> None:
-    """The database passes ``quick_check``, its log is a sound signed chain, and it reaches
+    """The database passes ``integrity_check``, its log is a sound signed chain, its tables
+    say what the log says, and it reaches
     every anchored head. ``facts`` is None when there is no database file."""
     if facts is None:
         if heads:
@@ -111,9 +114,11 @@ def check_database(layout: Layout, facts: DatabaseFacts | None, heads: list[Head
                 f"{max(h.seq for h in heads) + 1} events.",
             )
         return
-    if facts.quick_check != ["ok"]:
-        detail = "; ".join(facts.quick_check[:3])
-        raise StoreDamaged(f"quick_check báo lỗi ({detail})", f"quick_check failed ({detail})")
+    if facts.integrity_check != ["ok"]:
+        detail = "; ".join(facts.integrity_check[:3])
+        raise StoreDamaged(
+            f"integrity_check báo lỗi ({detail})", f"integrity_check failed ({detail})"
+        )
     _check_chain(facts)
     if facts.tables is not None:
         check_tables(facts.events, facts.tables)

@@ -164,7 +164,7 @@ def read_database(path: Path, wal_present: bool) -> DatabaseFacts | None:
     try:
         connection.execute("BEGIN")
         tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
-        check = [r[0] for r in connection.execute("PRAGMA quick_check")]
+        check = [r[0] for r in connection.execute("PRAGMA integrity_check")]
         events, seed = [], None
         if "events" in tables:
             rows = connection.execute("SELECT entry FROM events ORDER BY seq").fetchall()
@@ -340,9 +340,6 @@ class Store:
             "SELECT seq, json_extract(entry, '$.hash') FROM events ORDER BY seq DESC LIMIT 1"
         )
         return None if row is None else Head(row[0], row[1])
-
-    def quick_check(self) -> list[str]:
-        return [r[0] for r in self._rows("PRAGMA quick_check")]
 
     # --- settings ----------------------------------------------------------------------------
 
