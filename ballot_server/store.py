@@ -183,7 +183,7 @@ def read_database(path: Path, wal_present: bool) -> DatabaseFacts | None:
 
 def _table_facts(connection: sqlite3.Connection, tables: set[str]) -> TableFacts | None:
     """The rows the start-up check compares with the log (``consistency.py``)."""
-    if not {"ballots", "tokens", "results", "rounds", "members", "settings", "committee"} <= tables:
+    if not {"ballots", "tokens", "results", "rounds", "members", "settings"} <= tables:
         return None
 
     def rows(sql: str) -> list[Any]:
@@ -196,8 +196,6 @@ def _table_facts(connection: sqlite3.Connection, tables: set[str]) -> TableFacts
         rounds=rows("SELECT number, phase, manifest, election FROM rounds"),
         members=rows("SELECT id, data, attendance FROM members"),
         settings=dict(rows("SELECT key, value FROM settings WHERE key IN ('meeting', 'minute')")),
-        committee=rows("SELECT round, trustee, announcement, confirmed FROM committee"),
-        trustee_shares=rows("SELECT round, sender, recipient, share FROM trustee_shares"),
     )
 
 

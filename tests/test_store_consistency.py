@@ -45,9 +45,9 @@ EDITS = {
         "'\"signatures\": [{\"x\": 1, ') WHERE key = 'minute'",
         "the minute",
     ),
-    "a confirmation": (
-        "UPDATE committee SET confirmed = 0 WHERE rowid = (SELECT MIN(rowid) FROM committee)",
-        "committee member",
+    "a token state": (
+        "UPDATE tokens SET state = 'spenT' WHERE rowid = (SELECT MIN(rowid) FROM tokens)",
+        "a token state of round 1 is unknown",
     ),
 }
 
