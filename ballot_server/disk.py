@@ -48,7 +48,7 @@ def write_file_atomically(path: Path, data: bytes) -> None:
     """Write ``path`` whole or not at all: a temporary file, fsynced, renamed into place. On a
     full disk (or any write error) the temporary file is removed and ``StoreError`` raised; the
     previous ``path``, if any, is left as it was."""
-    from ballot_server.store import translate
+    from ballot_server.store_failures import translate  # (it reads the free space here)
 
     temporary = path.with_name(path.name + ".tmp")
     try:

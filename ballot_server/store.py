@@ -26,9 +26,7 @@ hashes; chair sessions only as hashes of their identifiers.
 
 from __future__ import annotations
 
-import errno
 import json
-import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -39,17 +37,12 @@ from nacl.signing import SigningKey
 
 from ballot_server import integrity
 from ballot_server.consistency import TableFacts
-from ballot_server.disk import free_bytes
 from ballot_server.errors import (
-    StoreBusy,
     StoreDamaged,
-    StoreError,
-    StoreFull,
-    StoreMissing,
-    StoreUnwritable,
 )
 from ballot_server.integrity import DATABASE_NAME, DatabaseFacts
 from ballot_server.log_head import HEAD_NAME, Head, HeadFile
+from ballot_server.store_failures import is_bug, translate
 from tally.canonical import canonical_json
 from tally.eventlog import LogEntry, make_event
 
@@ -93,9 +86,6 @@ CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, entry TEXT NOT NULL)
 CREATE TABLE IF NOT EXISTS chair_sessions (id_hash TEXT PRIMARY KEY, expires REAL NOT NULL);
 """
 
-_FULL = (errno.ENOSPC, errno.EDQUOT)
-NEARLY_FULL_BYTES = 1_000_000
-
 
 def _encode(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
@@ -106,47 +96,6 @@ def _decode(text: str, what: str) -> Any:
         return json.loads(text)
     except (ValueError, TypeError):
         raise StoreDamaged(f"không đọc được {what}", f"{what} cannot be read") from None
-
-
-def translate(error: sqlite3.Error | OSError, folder: Path | None = None) -> StoreError:
-    """The ``StoreError`` a client is told for a failure of SQLite or of the file system.
-
-    SQLite reports a full disk as SQLITE_FULL only for its own files' growth; creating or
-    growing its shared-memory index on a full disk is an I/O error, so an I/O error while the
-    disk of ``folder`` has (almost) no space left is told as a full disk too. (A violated
-    constraint or a wrong statement is a bug, not a storage failure: ``_fail`` lets those
-    through unchanged, to be logged with a reference.)"""
-    if isinstance(error, OSError):
-        if error.errno in _FULL:
-            return StoreFull()
-        return StoreUnwritable(error.strerror or type(error).__name__)
-    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
-    if _undecodable(error):  # never the text itself: it may be a member's private facts
-        column = re.search(r"column '(\w+)'", str(error))
-        where = f" ({column[1]})" if column else ""
-        return StoreDamaged(
-            f"một văn bản đã lưu{where} không còn là UTF-8",
-            f"a stored text{where} is no longer valid UTF-8",
-        )
-    full = folder is not None and free_bytes(folder) < NEARLY_FULL_BYTES
-    if code == sqlite3.SQLITE_FULL or (
-        full and code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN)
-    ):
-        return StoreFull()
-    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return StoreBusy()
-    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_FORMAT):
-        return StoreDamaged(f"SQLite: {error}", f"SQLite: {error}")
-    if code == sqlite3.SQLITE_CANTOPEN:
-        return StoreMissing(
-            f"Không mở được {DATABASE_NAME} ({error}).", f"{DATABASE_NAME} cannot be opened."
-        )
-    return StoreUnwritable(f"SQLite: {error}")
-
-
-def _undecodable(error: sqlite3.Error | OSError) -> bool:
-    """A stored text that no longer decodes (Python's sqlite3 says so with a generic error)."""
-    return isinstance(error, sqlite3.OperationalError) and "decode" in str(error).lower()
 
 
 def read_database(path: Path, wal_present: bool) -> DatabaseFacts | None:
@@ -260,10 +209,7 @@ class Store:
     # --- statements and transactions -----------------------------------------------------------
 
     def _fail(self, error: sqlite3.Error | OSError) -> Exception:
-        code = getattr(error, "sqlite_errorcode", 0) & 0xFF
-        if code in (sqlite3.SQLITE_ERROR, sqlite3.SQLITE_MISUSE) and _undecodable(error):
-            code = sqlite3.SQLITE_CORRUPT  # text that is not UTF-8 any more: a damaged page
-        if code in (sqlite3.SQLITE_CONSTRAINT, sqlite3.SQLITE_ERROR, sqlite3.SQLITE_MISUSE):
+        if is_bug(error):
             return error
         failure = translate(error, self.folder)
         if isinstance(failure, StoreDamaged):
