@@ -136,3 +136,20 @@ async def test_export_beside_the_running_server_sees_one_consistent_state(
 
     _, exports = await asyncio.gather(vote_all(), export_all())
     assert exports >= 3
+
+
+async def test_free_space_is_reported_at_start_and_to_the_chair_when_low(
+    aiohttp_client, tmp_path
+) -> None:
+    from ballot_server.disk import startup_lines
+
+    plenty, never = 0, 10**18  # thresholds: no disk is below 0 bytes, every disk below 10^18
+    assert "CẢNH BÁO" not in "\n".join(startup_lines(tmp_path, plenty))
+    lines = startup_lines(tmp_path, never)
+    assert lines[0].startswith("Dung lượng trống (free disk space): ") and "CẢNH BÁO" in lines[1]
+    for threshold, low in ((plenty, False), (never, True)):
+        client = await aiohttp_client(make_app(tmp_path / str(threshold), low_disk_bytes=threshold))
+        response = await client.get("/api/chair/state", headers=BEARER)
+        storage = (await response.json())["storage"]
+        assert storage["low"] is low and storage["free_bytes"] > 0
+        assert storage["low_bytes"] == threshold
