@@ -358,6 +358,11 @@ class Store:
     def round_numbers(self) -> list[int]:
         return [r[0] for r in self._rows("SELECT number FROM rounds ORDER BY number")]
 
+    def round_manifests(self, upto: int) -> list[dict[str, Any]]:
+        """The manifests of rounds 1 … ``upto``, in order."""
+        rows = self._rows("SELECT manifest FROM rounds WHERE number <= ? ORDER BY number", [upto])
+        return [_decode(r[0], "a manifest") for r in rows]
+
     def last_round(self) -> int | None:
         return self._rows("SELECT MAX(number) FROM rounds")[0][0]
 
@@ -548,6 +553,7 @@ class Store:
     # --- results (aggregate, decryption shares, counts, decisions) -------------------------------
 
     def result(self, number: int, kind: str, key: str = "") -> Any:
+        """A round's stored result of ``kind`` (``counts``, ``decisions``, …) or ``None``."""
         row = self._row(
             "SELECT data FROM results WHERE round = ? AND kind = ? AND key = ?",
             [number, kind, key],

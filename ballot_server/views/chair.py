@@ -160,8 +160,15 @@ async def attendance(request: web.Request) -> web.Response:
 
 async def rated(request: web.Request) -> web.Response:
     chair = chair_service(request)
-    rated = chair.set_rated(field(await read_json(request), "member_ids", list))
-    return web.json_response({"rated": rated})
+    body = await read_json(request)
+    rated = chair.set_rated(field(body, "member_ids", list), body.get("reasons"))
+    return web.json_response({"rated": rated, "reasons": chair.rated_reasons()})
+
+
+async def options(request: web.Request) -> web.Response:
+    chair = chair_service(request)
+    options = chair.set_options(await read_json(request))
+    return web.json_response({"options": options.as_json()})
 
 
 async def collectives(request: web.Request) -> web.Response:
@@ -174,7 +181,12 @@ async def collectives(request: web.Request) -> web.Response:
 async def committee(request: web.Request) -> web.Response:
     chair = chair_service(request)
     body = await read_json(request)
-    committee = chair.set_committee(field(body, "member_ids", list), body.get("threshold", 2))
+    committee = chair.set_committee(
+        field(body, "member_ids", list),
+        body.get("threshold", 2),
+        head=body.get("head"),
+        approved=body.get("approved", False),
+    )
     return web.json_response(committee)
 
 
@@ -255,6 +267,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/api/chair/attendance", attendance),
         web.post("/api/chair/rated", rated),
         web.post("/api/chair/collectives", collectives),
+        web.post("/api/chair/options", options),
         web.post("/api/chair/committee", committee),
         web.post("/api/chair/rounds", start_round),
         web.post("/api/chair/rounds/{round}/tokens", tokens),
