@@ -49,11 +49,11 @@ def _damaged(detail_vi: str, detail_en: str) -> StoreDamaged:
     return StoreDamaged(detail_vi, detail_en)
 
 
-def _value(text: str | None, what: str) -> Any:
+def _value(text: str | None, what_en: str, what_vi: str) -> Any:
     try:
         return None if text is None else json.loads(text)
     except ValueError:
-        raise _damaged(f"không đọc được {what}", f"{what} cannot be read") from None
+        raise _damaged(f"không đọc được {what_vi}", f"{what_en} cannot be read") from None
 
 
 @dataclass
@@ -127,10 +127,10 @@ def check_tables(events: list[dict[str, Any]], tables: TableFacts) -> None:
 def _check_ballots(tables: TableFacts, log: _Log) -> None:
     stored = set()
     for number, tracked, digest, text in tables.ballots:
+        ballot = _value(text, f"a ballot of round {number}", f"một phiếu của vòng {number}")
         own = hash32("tracker", text.encode("utf-8")).hex()
         if own != tracked:  # stored canonical; else hash its canonical form to be sure
-            own = tracker(_value(text, f"a ballot of round {number}")).hex()
-        ballot = _value(text, f"a ballot of round {number}")
+            own = tracker(ballot).hex()
         if own != tracked or not isinstance(ballot, dict) or ballot.get("token_hash") != digest:
             raise _damaged(
                 f"phiếu có mã theo dõi {tracked[:16]}… của vòng {number} bị thay đổi",
@@ -170,8 +170,8 @@ def _check_rounds(tables: TableFacts, log: _Log) -> None:
     for number, phase, manifest, election in tables.rounds:
         same = (
             phase == log.phases.get(number)
-            and _value(manifest, f"round {number}") == log.manifests[number]
-            and _value(election, f"round {number}") == log.elections.get(number)
+            and _value(manifest, f"round {number}", f"vòng {number}") == log.manifests[number]
+            and _value(election, f"round {number}", f"vòng {number}") == log.elections.get(number)
         )
         if not same:
             raise _damaged(
@@ -185,7 +185,8 @@ def _check_results(tables: TableFacts, log: _Log) -> None:
     if set(stored) != set(log.results):
         raise _damaged("bảng kết quả khác với nhật ký", "the results table differs from the log")
     for (number, kind, key), text in stored.items():
-        if _value(text, f"{kind} of round {number}") != log.results[(number, kind, key)]:
+        stored_value = _value(text, f"{kind} of round {number}", f"{kind} của vòng {number}")
+        if stored_value != log.results[(number, kind, key)]:
             raise _damaged(
                 f"{kind} của vòng {number} khác với nhật ký",
                 f"the {kind} of round {number} differs from the log",
@@ -193,17 +194,17 @@ def _check_results(tables: TableFacts, log: _Log) -> None:
 
 
 def _check_setup(tables: TableFacts, log: _Log) -> None:
-    if _value(tables.settings.get("meeting"), "the meeting") != log.meeting:
+    if _value(tables.settings.get("meeting"), "the meeting", "cuộc họp") != log.meeting:
         raise _damaged("thông tin cuộc họp khác với nhật ký", "the meeting differs from the log")
     minute = tables.settings.get("minute")  # the signed minute as kept for the chair and the PDF
-    if minute is not None and _value(minute, "the minute") != log.minute:
+    if minute is not None and _value(minute, "the minute", "biên bản") != log.minute:
         raise _damaged(
             "biên bản (hoặc chữ ký của nó) khác với nhật ký",
             "the minute (or its signatures) differs from the log",
         )
     members = {}
     for member_id, data, attendance in tables.members:
-        facts = _value(data, f"member {member_id}")
+        facts = _value(data, f"member {member_id}", f"đảng viên số {member_id}")
         if not isinstance(facts, dict) or attendance != log.attendance.get(member_id, "unknown"):
             members = None
             break

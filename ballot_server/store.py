@@ -91,11 +91,12 @@ def _encode(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _decode(text: str, what: str) -> Any:
+def _decode(text: str, what_en: str, what_vi: str) -> Any:
+    """A stored JSON text, or ``StoreDamaged`` naming what could not be read."""
     try:
         return json.loads(text)
     except (ValueError, TypeError):
-        raise StoreDamaged(f"không đọc được {what}", f"{what} cannot be read") from None
+        raise StoreDamaged(f"không đọc được {what_vi}", f"{what_en} cannot be read") from None
 
 
 def read_database(path: Path, wal_present: bool) -> DatabaseFacts | None:
@@ -117,12 +118,12 @@ def read_database(path: Path, wal_present: bool) -> DatabaseFacts | None:
         events, seed = [], None
         if "events" in tables:
             rows = connection.execute("SELECT entry FROM events ORDER BY seq").fetchall()
-            events = [_decode(r[0], "một sự kiện của nhật ký / an event") for r in rows]
+            events = [_decode(r[0], "an event of the log", "một sự kiện của nhật ký") for r in rows]
         if "settings" in tables:
             row = connection.execute(
                 "SELECT value FROM settings WHERE key = 'server_key_seed'"
             ).fetchone()
-            seed = None if row is None else _decode(row[0], "khóa máy chủ / the server key")
+            seed = None if row is None else _decode(row[0], "the server key", "khóa của máy chủ")
         return DatabaseFacts(check, events, seed, _table_facts(connection, tables))
     except sqlite3.Error as error:
         raise translate(error, path.parent) from None
@@ -289,7 +290,7 @@ class Store:
 
     def setting(self, key: str, default: Any = None) -> Any:
         row = self._row("SELECT value FROM settings WHERE key = ?", [key])
-        return default if row is None else _decode(row[0], f"setting {key}")
+        return default if row is None else _decode(row[0], f"the setting {key}", f"thiết lập {key}")
 
     def set_setting(self, key: str, value: Any) -> None:
         self._run(
@@ -311,7 +312,7 @@ class Store:
         row = self._row("SELECT entry FROM events ORDER BY seq DESC LIMIT 1")
         if row is None:
             return None
-        data = _decode(row[0], "the last event")
+        data = _decode(row[0], "the last event", "sự kiện cuối của nhật ký")
         return LogEntry(
             data["event"], bytes.fromhex(data["hash"]), bytes.fromhex(data["signature"])
         )
@@ -329,14 +330,14 @@ class Store:
 
     def events(self, start: int = 0) -> list[dict[str, Any]]:
         rows = self._rows("SELECT entry FROM events WHERE seq >= ? ORDER BY seq", [start])
-        return [_decode(row[0], "an event") for row in rows]
+        return [_decode(row[0], "an event of the log", "một sự kiện của nhật ký") for row in rows]
 
     # --- members -------------------------------------------------------------------------------
 
     def members(self) -> list[dict[str, Any]]:
         """Every roster member's stored facts, by id."""
         rows = self._rows("SELECT data FROM members ORDER BY id")
-        return [_decode(r[0], "a member") for r in rows]
+        return [_decode(r[0], "a member", "một đảng viên") for r in rows]
 
     def attendance(self) -> dict[int, str]:
         return dict(self._rows("SELECT id, attendance FROM members"))  # type: ignore[arg-type]
@@ -361,7 +362,7 @@ class Store:
     def round_manifests(self, upto: int) -> list[dict[str, Any]]:
         """The manifests of rounds 1 … ``upto``, in order."""
         rows = self._rows("SELECT manifest FROM rounds WHERE number <= ? ORDER BY number", [upto])
-        return [_decode(r[0], "a manifest") for r in rows]
+        return [_decode(r[0], "a manifest", "một bản kê phiếu") for r in rows]
 
     def last_round(self) -> int | None:
         return self._rows("SELECT MAX(number) FROM rounds")[0][0]
@@ -373,12 +374,13 @@ class Store:
         )
         if row is None:
             return None
+        what = f"round {number}", f"vòng {number}"
         return {
             "number": row[0],
             "phase": row[1],
-            "manifest": _decode(row[2], f"round {number}"),
-            "election": None if row[3] is None else _decode(row[3], f"round {number}"),
-            "subjects": _decode(row[4], f"round {number}"),
+            "manifest": _decode(row[2], *what),
+            "election": None if row[3] is None else _decode(row[3], *what),
+            "subjects": _decode(row[4], *what),
         }
 
     def insert_round(
@@ -478,7 +480,7 @@ class Store:
             "SELECT share FROM trustee_shares WHERE round = ? AND recipient = ? ORDER BY sender",
             [number, recipient],
         )
-        return [_decode(r[0], "a key share") for r in rows]
+        return [_decode(r[0], "a key share", "một phần khóa") for r in rows]
 
     # --- tokens and ballots ----------------------------------------------------------------------
 
@@ -545,7 +547,7 @@ class Store:
     def ballots(self, number: int) -> list[dict[str, Any]]:
         """The accepted ballots in tracker order (never arrival order)."""
         rows = self._rows("SELECT ballot FROM ballots WHERE round = ? ORDER BY tracker", [number])
-        return [_decode(r[0], "a ballot") for r in rows]
+        return [_decode(r[0], "a ballot", "một phiếu") for r in rows]
 
     def trackers(self, number: int) -> list[str]:
         return [r[0] for r in self._rows("SELECT tracker FROM ballots WHERE round = ?", [number])]
@@ -558,13 +560,15 @@ class Store:
             "SELECT data FROM results WHERE round = ? AND kind = ? AND key = ?",
             [number, kind, key],
         )
-        return None if row is None else _decode(row[0], f"{kind} of round {number}")
+        what = f"{kind} of round {number}", f"{kind} của vòng {number}"
+        return None if row is None else _decode(row[0], *what)
 
     def results(self, number: int, kind: str) -> dict[str, Any]:
         rows = self._rows(
             "SELECT key, data FROM results WHERE round = ? AND kind = ?", [number, kind]
         )
-        return {key: _decode(data, f"{kind} of round {number}") for key, data in rows}
+        what = f"{kind} of round {number}", f"{kind} của vòng {number}"
+        return {key: _decode(data, *what) for key, data in rows}
 
     def add_result(self, number: int, kind: str, data: Any, key: str = "") -> None:
         self._run(
