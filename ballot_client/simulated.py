@@ -24,12 +24,20 @@ async def run_committee(
     members = [
         CommitteeMember(client, credentials[i], number, keeper()) for i in sorted(credentials)
     ]
+    return members, await run_ceremony(client, number, members)
+
+
+async def run_ceremony(
+    client: MeetingClient, number: int, members: Sequence[CommitteeMember]
+) -> ElectionContext:
+    """The given members (each with its keeper: run again after a failure, they go on with the
+    keys they already made) join and step the ceremony in turn until the election is published."""
     for member in members:
         await member.join()
     for _ in range(MAX_PASSES):
         states = [await member.step() for member in members]
         if all(state == "published" for state in states):
-            return members, await client.election(number)
+            return await client.election(number)
     raise RuntimeError(f"the simulated ceremony did not finish: {states}")
 
 

@@ -40,10 +40,12 @@ BEARER = {"Authorization": f"Bearer {CHAIR_SECRET}"}
 
 
 class ServerProcess:
-    """``phieukin serve`` on a meeting folder, in its own process."""
+    """``phieukin serve`` on a meeting folder, in its own process; with ``checks=False`` the
+    operator's build without the start-up checks of the folder (``tests/operator_server.py``)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, checks: bool = True) -> None:
         self.folder = folder
+        self.checks = checks
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -56,7 +58,7 @@ class ServerProcess:
             [
                 sys.executable,
                 "-m",
-                "ballot_server.cli",
+                "ballot_server.cli" if self.checks else "tests.operator_server",
                 "serve",
                 "--dir",
                 str(self.folder),
@@ -196,8 +198,8 @@ class ServerProcess:
 
 
 @asynccontextmanager
-async def server_process(folder: Path) -> AsyncIterator[ServerProcess]:
-    server = ServerProcess(folder)
+async def server_process(folder: Path, checks: bool = True) -> AsyncIterator[ServerProcess]:
+    server = ServerProcess(folder, checks)
     async with (
         aiohttp.ClientSession() as session,
         aiohttp.ClientSession(headers=BEARER) as chair_session,

@@ -5,6 +5,7 @@
 // voting has closed on a small round, the form that records why it may still be decrypted. A
 // module of its own next to chair.js; it shares only the session (cookie and CSRF token).
 
+import { chairFetch } from '/static/chair-session.js';
 import { chairLang, translator } from '/static/chair-text.js';
 import { textEl } from '/static/dom.js';
 
@@ -56,14 +57,10 @@ const t = translator(TEXT);
 let round = null;
 
 async function post(path, body) {
-  const response = await fetch(path, {
+  const response = await chairFetch(path, {
     method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'X-CSRF-Token': sessionStorage.getItem('phieukin-csrf') || '',
-    },
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
-    credentials: 'same-origin',
   });
   const answer = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error((lang() === 'en' ? answer.message_en : answer.message) || `HTTP ${response.status}`);
