@@ -65,6 +65,13 @@ class Conflict(ApiError):
     code = "conflict"
 
 
+class RequestTimeout(ApiError):
+    """The client took too long to send its request body."""
+
+    status = 408
+    code = "timeout"
+
+
 class PayloadTooLarge(ApiError):
     """The request body is larger than the server accepts."""
 
@@ -77,3 +84,18 @@ class TooManyRequests(ApiError):
 
     status = 429
     code = "rate_limited"
+
+
+class ServiceUnavailable(ApiError):
+    """The server is too busy right now; the client should send again after ``retry_after``
+    seconds (given in the ``Retry-After`` header)."""
+
+    status = 503
+    code = "busy"
+
+    def __init__(self, message_vi: str, message_en: str, *, retry_after: int) -> None:
+        super().__init__(message_vi, message_en)
+        self.retry_after = retry_after
+
+    def to_json(self) -> dict[str, str | int]:
+        return {**super().to_json(), "retry_after": self.retry_after}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ballot_server.audits import Audits
 from ballot_server.config import ServerConfig
 from ballot_server.counting import Counting
 from ballot_server.decisions import Decisions
 from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.live import Live
-from ballot_server.ratelimit import RateLimiter
+from ballot_server.minute_cache import MinutePdfCache
+from ballot_server.ratelimit import RateLimiter, VerificationQueue
 from ballot_server.rounds import Rounds
 from ballot_server.store import Store
 from ballot_server.verifier import BallotVerifier
@@ -23,3 +25,7 @@ DECISIONS = web.AppKey("decisions", Decisions)
 VERIFIER = web.AppKey("verifier", BallotVerifier)
 LIVE = web.AppKey("live", Live)
 TOKEN_LIMITER = web.AppKey("token_limiter", RateLimiter)
+TOKEN_SPEND_LIMITER = web.AppKey("token_spend_limiter", RateLimiter)  # refused ballots per token
+VERIFY_QUEUE = web.AppKey("verify_queue", VerificationQueue)
+AUDITS = web.AppKey("audits", Audits)
+MINUTE_PDF = web.AppKey("minute_pdf", MinutePdfCache)

@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ballot_server.audits import log_pending_audits
 from ballot_server.errors import BadRequest, Conflict, Forbidden, NotFound
 from ballot_server.store import Store
 from tally.aggregate import Aggregate, aggregate_ballots
@@ -242,6 +243,25 @@ class Rounds:
             store.append_event("tokens-issued", {"round": number, "count": count})
         return tokens
 
+    def cancel_unused(self, number: int) -> list[str]:
+        """Void every unused token of the round at once (before or during voting); each is
+        logged as ``token-cancelled``. Returns their hashes."""
+        self._require_phase(number, "ready", "open")
+        with self.store.transaction() as store:
+            hashes = store.unused_token_hashes(number)
+            store.cancel_tokens(number, hashes)
+            for digest in hashes:
+                store.append_event("token-cancelled", {"round": number, "token_hash": digest})
+        return hashes
+
+    def reissue_tokens(self, number: int, count: int) -> tuple[list[str], list[str]]:
+        """Before voting opens, replace every unused token (e.g. after a restart forgot their
+        plaintext): cancel them all (logged) and issue ``count`` fresh ones. Returns the new
+        tokens and the cancelled hashes."""
+        self._require_phase(number, "ready")
+        cancelled = self.cancel_unused(number)
+        return self.issue_tokens(number, count), cancelled
+
     def token_counts(self, number: int) -> dict[str, int]:
         rows = self.store.db.execute(
             "SELECT state, COUNT(*) FROM tokens WHERE round = ? GROUP BY state", [number]
@@ -303,12 +323,22 @@ class Rounds:
         return "unknown" if row is None else row[0]
 
     def accept_ballot(
-        self, number: int, digest: str, tracker: str, ballot: dict[str, Any] | str
+        self,
+        number: int,
+        digest: str,
+        tracker: str,
+        ballot: dict[str, Any] | str,
+        *,
+        token_key: str,
+        signature: str,
     ) -> Receipt:
         """Store a verified ballot and spend its token in one durable step.
 
-        The same ballot sent again with its token returns the same receipt (a phone that lost
-        the answer may resend); any other ballot on a spent token is refused.
+        ``token_key`` and ``signature`` are the submission's proof of possession of the token
+        (PROTOCOL.md §6.1), already checked; they are logged with the ballot. The same ballot
+        sent again with its token returns the same receipt (a phone that lost the answer may
+        resend); any other ballot on a spent token is refused, and so is an encryption that the
+        voter audited (it was opened, so it can never be counted).
         """
         receipt = Receipt(tracker, tracker_code(bytes.fromhex(tracker)))
         with self.store.transaction() as store:
@@ -341,6 +371,12 @@ class Rounds:
                     "Voting is not open." if phase != "closed" else "Voting is closed.",
                     code=code,
                 )
+            if store.audit(number, tracker) is not None:
+                raise Conflict(
+                    "Phiếu mã hóa này đã được mở ra để kiểm tra nên không thể bỏ; hãy mã hóa lại.",
+                    "This encryption was audited; it cannot be cast. Encrypt again.",
+                    code="audited_ballot",
+                )
             store.db.execute(
                 "INSERT INTO ballots (round, tracker, token_hash, ballot) VALUES (?, ?, ?, ?)",
                 [
@@ -355,7 +391,14 @@ class Rounds:
                 [number, digest],
             )
             store.append_event(
-                "ballot-accepted", {"round": number, "tracker": tracker, "token_hash": digest}
+                "ballot-accepted",
+                {
+                    "round": number,
+                    "tracker": tracker,
+                    "token_hash": digest,
+                    "token_key": token_key,
+                    "signature": signature,
+                },
             )
         return receipt
 
@@ -394,6 +437,7 @@ class Rounds:
         self._require_phase(number, "open")
         context = self.context(number)
         with self.store.transaction() as store:
+            log_pending_audits(store, number)
             self._set_phase(number, "closed")
             ballots = self.ballots(number)
             ciphertexts = [_ciphertexts(context, b) for b in ballots]

@@ -28,6 +28,7 @@ def setup_routes(app: web.Application) -> None:
             web.get("/api/rounds/{round}/election", public.get_election),
             web.post("/api/rounds/{round}/token-status", public.token_status),
             web.post("/api/rounds/{round}/ballots", public.submit_ballot),
+            web.post("/api/rounds/{round}/audits", public.submit_audit),
             web.get("/api/rounds/{round}/trackers/{code}", public.find_tracker),
             web.get("/api/rounds/{round}/aggregate", public.get_aggregate),
             web.get("/api/rounds/{round}/counts", public.get_counts),

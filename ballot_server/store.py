@@ -58,6 +58,11 @@ CREATE TABLE IF NOT EXISTS results (
     PRIMARY KEY (round, kind, key)
 );
 CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, entry TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audits (
+    round INTEGER NOT NULL, tracker TEXT NOT NULL, audited TEXT NOT NULL,
+    logged INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (round, tracker)
+);
 """
 
 
@@ -154,3 +159,68 @@ class Store:
     def events(self, start: int = 0) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT entry FROM events WHERE seq >= ? ORDER BY seq", [start])
         return [json.loads(row[0]) for row in rows]
+
+    # --- tokens, ballots and audited ballots of a round (the voter's side) -----------------------
+
+    def cast_tracker(self, number: int, token_hash: str) -> str | None:
+        """The tracker of the ballot cast with the token whose hash is ``token_hash``, if any."""
+        row = self.db.execute(
+            "SELECT tracker FROM ballots WHERE round = ? AND token_hash = ?", [number, token_hash]
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def is_cast(self, number: int, tracker: str) -> bool:
+        """Whether a cast ballot of the round has this tracker."""
+        return (
+            self.db.execute(
+                "SELECT 1 FROM ballots WHERE round = ? AND tracker = ?", [number, tracker]
+            ).fetchone()
+            is not None
+        )
+
+    def unused_token_hashes(self, number: int) -> list[str]:
+        """The hashes of the round's issued, unused tokens, sorted."""
+        rows = self.db.execute(
+            "SELECT token_hash FROM tokens WHERE round = ? AND state = 'issued' "
+            "ORDER BY token_hash",
+            [number],
+        )
+        return [r[0] for r in rows]
+
+    def cancel_tokens(self, number: int, token_hashes: list[str]) -> None:
+        """Mark these issued tokens cancelled (inside the transaction that logs it)."""
+        self.db.conn.executemany(
+            "UPDATE tokens SET state = 'cancelled' WHERE round = ? AND token_hash = ? "
+            "AND state = 'issued'",
+            [(number, digest) for digest in token_hashes],
+        )
+
+    def audit(self, number: int, tracker: str) -> dict[str, Any] | None:
+        """The audited ballot of the round with this tracker, if received."""
+        row = self.db.execute(
+            "SELECT audited FROM audits WHERE round = ? AND tracker = ?", [number, tracker]
+        ).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def add_audit(self, number: int, tracker: str, audited: str, logged: bool) -> None:
+        """Store a checked audited ballot (its canonical JSON)."""
+        self.db.execute(
+            "INSERT INTO audits (round, tracker, audited, logged) VALUES (?, ?, ?, ?)",
+            [number, tracker, audited, int(logged)],
+        )
+
+    def unlogged_audits(self, number: int) -> list[tuple[str, dict[str, Any]]]:
+        """The round's audited ballots not yet in the event log, in tracker order."""
+        rows = self.db.execute(
+            "SELECT tracker, audited FROM audits WHERE round = ? AND logged = 0 ORDER BY tracker",
+            [number],
+        )
+        return [(r[0], json.loads(r[1])) for r in rows]
+
+    def mark_audits_logged(self, number: int) -> None:
+        self.db.execute("UPDATE audits SET logged = 1 WHERE round = ?", [number])
+
+    def audit_trackers(self, number: int) -> list[str]:
+        """Every audited ballot's tracker in the round."""
+        rows = self.db.execute("SELECT tracker FROM audits WHERE round = ?", [number])
+        return [r[0] for r in rows]

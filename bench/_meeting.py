@@ -181,6 +181,21 @@ class Meeting:
     state: dict[str, Any] = field(default_factory=dict)
 
 
+def phone_address(index: int) -> str:
+    """A distinct loopback source address for simulated phone ``index`` (127.0.x.y; the whole
+    of 127/8 is this machine on Linux): on a meeting's Wi-Fi every phone has its own address,
+    and the server's limits are per address."""
+    return f"127.0.{1 + index // 250}.{2 + index % 250}"
+
+
+def phone_session(index: int, seconds: float = 120) -> aiohttp.ClientSession:
+    """An HTTP session of one simulated phone, from its own source address."""
+    connector = aiohttp.TCPConnector(local_addr=(phone_address(index), 0), limit=4)
+    return aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=seconds)
+    )
+
+
 def chair_session(secret: str, seconds: float = 120) -> aiohttp.ClientSession:
     return aiohttp.ClientSession(
         timeout=aiohttp.ClientTimeout(total=seconds),

@@ -55,6 +55,7 @@ from tally.crypto.signatures import sign
 from tally.eventlog import GENESIS, SIGNATURE_PURPOSE, event_hash
 from tally.manifest import ElectionContext, Manifest
 from tally.minute import SIGNATURE_PURPOSE as MINUTE_PURPOSE
+from tally.submission import make_submission
 from tally.token import token_hash
 
 BASE_URL = "http://127.0.0.1:8080"
@@ -135,11 +136,19 @@ def build_meeting(
         ballots = make_ballots(context, tokens, choices, workers)
         half = len(ballots) // 2
         opened = b""
-        for position, ballot in enumerate(ballots):
+        for position, (token, ballot) in enumerate(zip(tokens, ballots, strict=True)):
             if position == half:
                 opened = record_bytes(store)
             verified = verify_ballot(context, ballot)
-            rounds.accept_ballot(number, verified.token_hash.hex(), verified.tracker.hex(), ballot)
+            submission = make_submission(token, ballot)
+            rounds.accept_ballot(
+                number,
+                verified.token_hash.hex(),
+                verified.tracker.hex(),
+                ballot,
+                token_key=submission["token_key"],
+                signature=submission["signature"],
+            )
         chair.close_voting(number, True)
         aggregate = Aggregate.from_json(context, rounds.aggregate(number))
         for trustee in (trustees[0], trustees[2]):
