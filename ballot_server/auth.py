@@ -4,7 +4,8 @@ A browser logs in once with the chair secret (printed when the server starts) an
 cookie (HttpOnly, SameSite=Strict) and a CSRF token; every state-changing call made with the
 cookie must also carry the token in the ``X-CSRF-Token`` header. A program sends the secret
 itself as ``Authorization: Bearer <secret>`` and needs no cookie or CSRF token. Secrets and
-tokens are compared in constant time; sessions live only in the server's memory.
+tokens are compared in constant time; sessions live only in the server's memory. Wrong secrets,
+whichever way they come, share one limiter per client address (10 a minute).
 """
 
 from __future__ import annotations
@@ -47,16 +48,22 @@ class ChairAuth:
     sessions: dict[str, Session] = field(default_factory=dict)
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(limit=10, window_seconds=60))
 
-    def login(self, request: web.Request, given: str) -> tuple[str, str]:
-        """Check the secret; return a new (session id, CSRF token) or raise ``Unauthorized``."""
+    def check_secret(self, request: web.Request, given: str) -> None:
+        """Compare ``given`` with the chair secret. Every wrong guess — by ``/login`` or by an
+        ``Authorization: Bearer`` header — counts against the client's address in one limiter,
+        and a blocked address is refused before any comparison."""
         client = request.remote or "unknown"
         if self.limiter.blocked(client):
             raise TooManyRequests(
-                "Nhập sai quá nhiều lần. Vui lòng đợi một phút.", "Too many failed logins."
+                "Nhập sai quá nhiều lần. Vui lòng đợi một phút.", "Too many failed attempts."
             )
         if not secret_matches(self.secret, given):
             self.limiter.record_failure(client)
             raise Unauthorized("Mật khẩu chủ tọa không đúng.", "Wrong chair secret.")
+
+    def login(self, request: web.Request, given: str) -> tuple[str, str]:
+        """Check the secret; return a new (session id, CSRF token) or raise ``Unauthorized``."""
+        self.check_secret(request, given)
         now = time.monotonic()
         self.sessions = {k: s for k, s in self.sessions.items() if s.expires > now}
         while len(self.sessions) >= MAX_SESSIONS:
@@ -73,9 +80,8 @@ class ChairAuth:
         header = request.headers.get("Authorization", "")
         if header:
             scheme, _, given = header.partition(" ")
-            if scheme.lower() == "bearer" and secret_matches(self.secret, given.strip()):
-                return
-            raise Unauthorized("Mật khẩu chủ tọa không đúng.", "Wrong chair secret.")
+            self.check_secret(request, given.strip() if scheme.lower() == "bearer" else "")
+            return
         session = self._session(request.cookies.get(COOKIE, ""))
         if session is None:
             raise Unauthorized("Cần đăng nhập chủ tọa.", "Chair login required.")

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import os
 import random
-import secrets
 import signal
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from ballot_client.remote import (  # noqa: E402
 )
 from ballot_client.trustee import Trustee  # noqa: E402
 from ballot_server.demo import free_port, setup_meeting, start_server, wait_until_up  # noqa: E402
+from ballot_server.serve import chair_secret  # noqa: E402
 from tally.manifest import ElectionContext  # noqa: E402
 
 START_SECONDS = 60.0  # a (re)started server must answer within this
@@ -97,14 +97,16 @@ class ServerProcess:
     def __init__(self, folder: Path, port: int | None = None, secret: str | None = None) -> None:
         self.folder = folder
         self.port = port or free_port()
-        self.secret = secret or secrets.token_urlsafe(12)
+        self.secret = secret or chair_secret()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
         self.output: deque[str] = deque(maxlen=40)
         self.starts = 0
 
     def start(self) -> subprocess.Popen:
-        self.process = start_server(self.folder, "127.0.0.1", self.port, self.secret)
+        self.process = start_server(
+            self.folder, "127.0.0.1", self.port, self.secret, output=subprocess.PIPE
+        )
         self.starts += 1
         threading.Thread(target=self._drain, args=(self.process,), daemon=True).start()
         return self.process

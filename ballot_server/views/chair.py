@@ -12,7 +12,7 @@ from aiohttp import web
 from ballot_server import keys
 from ballot_server.auth import ChairAuth, clear_cookie, set_cookie
 from ballot_server.chair import Chair, ChairMemory, voter_url
-from ballot_server.errors import ApiError, BadRequest, PayloadTooLarge
+from ballot_server.errors import ApiError, BadRequest, Conflict, PayloadTooLarge
 from ballot_server.roster_import import (
     CSV_TYPE,
     XLSX_TYPE,
@@ -21,7 +21,7 @@ from ballot_server.roster_import import (
     template_csv,
     template_xlsx,
 )
-from ballot_server.tokens_print import print_sheet, screen_mode
+from ballot_server.tokens_print import print_sheet, refused_page, screen_mode
 from ballot_server.views import assets
 from ballot_server.views.common import (
     field,
@@ -193,9 +193,20 @@ class ChairViews:
 
     async def cancel(self, request: web.Request) -> web.Response:
         chair = self.chair(request)
-        digest = chair.cancel_token(round_number(request), await read_json(request))
+        cancelled = chair.cancel_token(round_number(request), await read_json(request))
         publish_status(request.app)
-        return web.json_response({"ok": True, "token_hash": digest})
+        if isinstance(cancelled, list):
+            return web.json_response({"ok": True, "cancelled": cancelled})
+        return web.json_response({"ok": True, "token_hash": cancelled})
+
+    async def reissue(self, request: web.Request) -> web.Response:
+        """Before voting opens: cancel every unused card and issue a fresh set (logged)."""
+        chair = self.chair(request)
+        number = round_number(request)
+        await _body(request)
+        issued = chair.reissue_tokens(number, public_base_url(request))
+        publish_status(request.app)
+        return web.json_response(issued, status=201)
 
     async def open(self, request: web.Request) -> web.Response:
         chair = self.chair(request)
@@ -218,7 +229,16 @@ class ChairViews:
         chair = self.chair(request)
         number = round_number(request)
         base = public_base_url(request)
-        cards = [(voter_url(base, t, number), t) for t in chair.tokens_in_memory(number)]
+        try:
+            tokens = chair.tokens_in_memory(number)  # in a fresh random order
+        except Conflict as refused:  # a page, not JSON: the chair opened it in a tab
+            return web.Response(
+                text=refused_page(number, refused.message_vi, refused.message_en),
+                status=refused.status,
+                content_type="text/html",
+                charset="utf-8",
+            )
+        cards = [(voter_url(base, t, number), t) for t in tokens]
         meeting = (chair.meeting() or {}).get("title", "")
         render = screen_mode if request.query.get("mode") == "screen" else print_sheet
         return web.Response(
@@ -246,6 +266,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/api/chair/rounds", views.start_round),
         web.post("/api/chair/rounds/{round}/tokens", views.tokens),
         web.post("/api/chair/rounds/{round}/tokens/cancel", views.cancel),
+        web.post("/api/chair/rounds/{round}/tokens/reissue", views.reissue),
         web.post("/api/chair/rounds/{round}/open", views.open),
         web.post("/api/chair/rounds/{round}/close", views.close),
     ]
