@@ -25,6 +25,9 @@ class RoundEvents:
     opened: dict[str, Any] | None = None
     opened_seq: int = -1
     accepted: list[tuple[int, str, str]] = field(default_factory=list)  # seq, tracker, token
+    possession: dict[str, tuple[object, object]] = field(default_factory=dict)
+    """tracker → (token_key, signature) of each accepted ballot, as logged."""
+    audited: list[tuple[int, str, Any]] = field(default_factory=list)  # seq, tracker, ballot
     closed: dict[str, Any] | None = None
     closed_seq: int = -1
     aggregate: dict[str, Any] | None = None
@@ -101,9 +104,14 @@ def replay(events: list[dict[str, Any]]) -> Replay:
             entry = round_of(body)
             entry.opened, entry.opened_seq = body, seq
         elif kind == "ballot-accepted":
-            round_of(body).accepted.append(
-                (seq, str(body.get("tracker")), str(body.get("token_hash")))
+            entry = round_of(body)
+            entry.accepted.append((seq, str(body.get("tracker")), str(body.get("token_hash"))))
+            entry.possession[str(body.get("tracker"))] = (
+                body.get("token_key"),
+                body.get("signature"),
             )
+        elif kind == "ballot-audited":
+            round_of(body).audited.append((seq, str(body.get("tracker")), body.get("audited")))
         elif kind == "voting-closed":
             entry = round_of(body)
             entry.closed, entry.closed_seq = body, seq

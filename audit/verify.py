@@ -15,6 +15,7 @@ from typing import Any
 from nacl.signing import VerifyKey
 
 from audit.ballot_checks import check_ballots
+from audit.cast_or_audit import check_audited, check_possession
 from audit.findings import Report
 from audit.minute_check import check_minute
 from audit.record import Record
@@ -137,6 +138,8 @@ def _check_round(
     verified = _check_ballots(
         record, entry, context, valid_tokens, report, label, workers, progress
     )
+    check_possession(entry, report, label)
+    check_audited(entry, context, report, label)
     aggregate = _check_aggregate(entry, context, verified, report, label)
     if aggregate is not None:
         counts = _check_decryption(entry, context, aggregate, report, label)

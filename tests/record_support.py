@@ -34,6 +34,7 @@ from typing import Any
 from nacl.signing import SigningKey
 
 from ballot_client.trustee import Trustee
+from ballot_server.audits import Audits
 from ballot_server.chair import Chair, ChairMemory
 from ballot_server.config import ServerConfig
 from ballot_server.counting import Counting
@@ -46,7 +47,8 @@ from ballot_server.roster_import import CSV_TYPE, roster_csv
 from ballot_server.rounds import Rounds
 from ballot_server.store import Store
 from tally.aggregate import Aggregate
-from tally.ballot import make_ballot, verify_ballot
+from tally.audited import open_ballot
+from tally.ballot import encrypt_ballot, make_ballot, tracker, verify_ballot
 from tally.canonical import canonical_json
 from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
@@ -101,9 +103,16 @@ def make_ballots(
 
 
 def build_meeting(
-    folder: Path, voters: int = 6, rated: int = 4, seed: int = 2026, workers: int = 1
+    folder: Path,
+    voters: int = 6,
+    rated: int = 4,
+    seed: int = 2026,
+    workers: int = 1,
+    audits: int = 0,
 ) -> BuiltMeeting:
-    """Run a whole meeting in ``folder`` (see the module docstring) and export its records."""
+    """Run a whole meeting in ``folder`` (see the module docstring) and export its records.
+    With ``audits``, that many voters first audit an encryption of their choices (PROTOCOL.md
+    §8.1) before casting; the audited ballots are logged when voting closes."""
     rng = random.Random(seed)
     store = Store(folder)
     try:
@@ -134,6 +143,11 @@ def build_meeting(
         questions = context.manifest.questions
         choices = [[rng.choices(range(4), (3, 10, 3, 1))[0] for _ in questions] for _ in tokens]
         ballots = make_ballots(context, tokens, choices, workers)
+        for token, choice in zip(tokens[:audits], choices, strict=False):
+            sealed = encrypt_ballot(context, token_hash(token), choice, system_nonce)
+            opened = open_ballot(context, sealed)
+            receipt = tracker(opened).hex()
+            Audits(store, rounds).receive(number, receipt, canonical_json(opened).decode())
         half = len(ballots) // 2
         opened = b""
         for position, (token, ballot) in enumerate(zip(tokens, ballots, strict=True)):
