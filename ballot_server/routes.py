@@ -22,6 +22,7 @@ def setup_routes(app: web.Application) -> None:
             web.get("/vendor/{package}/{path:.+\\.js}", assets.vendor),
             # voters and projector
             web.get("/api/openapi.json", openapi.get_openapi),
+            web.get("/api/bundle", assets.get_bundle),
             web.get("/api/status", public.get_status),
             web.get("/join-qr.svg", public.join_qr),
             web.get("/api/stream", public.stream),
