@@ -14,6 +14,7 @@ Every refusal that a client could repeat to waste the server's time counts again
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,14 @@ def client_address(request: web.Request) -> str:
 
 def too_many() -> TooManyRequests:
     return TooManyRequests("Thử quá nhiều lần. Vui lòng đợi một phút.", "Too many attempts.")
+
+
+async def refuse_blocked(request: web.Request) -> TooManyRequests:
+    """The refusal for a blocked client, given only after ``refusal_delay`` seconds and without
+    reading its body: a flooding client then waits on each of its few connections instead of
+    making the server read and refuse thousands of bodies a second."""
+    await asyncio.sleep(request.app[keys.CONFIG].refusal_delay)
+    return too_many()
 
 
 def token_in_clear() -> BadRequest:
@@ -96,7 +105,7 @@ async def receive_ballot(request: web.Request, number: int) -> tuple[Receipt, in
     address_limit, token_limit = app[keys.TOKEN_LIMITER], app[keys.TOKEN_SPEND_LIMITER]
     address = client_address(request)
     if address_limit.blocked(address):
-        raise too_many()
+        raise await refuse_blocked(request)
     with address_limit.in_flight(address):
         body = await read_body(request)
         try:
@@ -114,7 +123,7 @@ async def receive_ballot(request: web.Request, number: int) -> tuple[Receipt, in
             return _refuse_used(store, number, state, check, token_limit), 200
         _require_open(row["phase"])
         if token_limit.blocked(check.token_hash):
-            raise too_many()
+            raise await refuse_blocked(request)
         with token_limit.in_flight(check.token_hash):
             try:
                 check_signature(check)
@@ -210,7 +219,7 @@ async def receive_audit(request: web.Request, number: int) -> tuple[dict[str, An
     address_limit = app[keys.TOKEN_LIMITER]
     address = client_address(request)
     if address_limit.blocked(address):
-        raise too_many()
+        raise await refuse_blocked(request)
     with address_limit.in_flight(address):
         body = await read_body(request)
         row = app[keys.ROUNDS].row(number)

@@ -51,7 +51,7 @@ async def test_fifty_concurrent_submissions_with_one_token_accept_exactly_one(cl
     accepted = [r for r in results if isinstance(r, dict)]
     refused = [r for r in results if isinstance(r, ServerError)]
     assert len(accepted) == 1 and len(refused) == 49
-    # the token's own limit counts the submissions in flight: most are refused at once (429)
+    # the token's own limit counts the submissions in flight: most are refused (429)
     # without their proofs being checked; the few checked with the winner find the token spent
     codes = {(e.status, e.code) for e in refused}
     assert codes <= {(409, "token_used"), (429, "rate_limited")} and (429, "rate_limited") in codes

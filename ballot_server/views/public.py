@@ -14,8 +14,8 @@ from ballot_server.intake import (
     client_address,
     receive_audit,
     receive_ballot,
+    refuse_blocked,
     token_in_clear,
-    too_many,
 )
 from ballot_server.live import sse_frame
 from ballot_server.tokens_print import qr_svg
@@ -57,7 +57,7 @@ async def token_status(request: web.Request) -> web.Response:
     limiter = request.app[keys.TOKEN_LIMITER]
     address = client_address(request)
     if limiter.blocked(address):
-        raise too_many()
+        raise await refuse_blocked(request)
     body = await read_json(request)
     if isinstance(body, dict) and "token" in body:
         raise token_in_clear()
