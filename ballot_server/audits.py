@@ -4,47 +4,21 @@ An audited ballot shows a voter's intended choices, so the record must not tell 
 it came before or after. Those received while voting is open are stored at once (durably, before
 the phone is answered) and logged as ``ballot-audited`` events in tracker order when voting
 closes, in the same transaction as ``voting-closed``; one received after closing is logged when
-it arrives. An audited ballot is never counted, and no encryption is both cast and audited.
+it arrives (``Store.log_pending_audits``). An audited ballot is never counted, and no
+encryption is both cast and audited.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ballot_server.errors import Conflict
+from ballot_server.rounds import Receipt, Rounds
 from ballot_server.store import Store
 from tally.ballot import tracker_code
 
-if TYPE_CHECKING:  # rounds.py logs the pending audits when it closes voting
-    from ballot_server.rounds import Rounds
-
 AUDIT_PHASES = ("open", "closed")
-
-
-@dataclass(frozen=True)
-class AuditReceipt:
-    """What the phone gets back for an audited ballot."""
-
-    tracker: str
-    code: str
-    duplicate: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        return {"tracker": self.tracker, "code": self.code, "audited": True}
-
-
-def log_pending_audits(store: Store, number: int) -> int:
-    """Log the round's audited ballots not yet in the log, in tracker order (inside the
-    caller's transaction); returns how many."""
-    pending = store.unlogged_audits(number)
-    for tracker, audited in pending:
-        store.append_event(
-            "ballot-audited", {"round": number, "tracker": tracker, "audited": audited}
-        )
-    store.mark_audits_logged(number)
-    return len(pending)
 
 
 class Audits:
@@ -54,13 +28,13 @@ class Audits:
         self.store = store
         self.rounds = rounds
 
-    def receive(self, number: int, tracker: str, audited: str) -> AuditReceipt:
+    def receive(self, number: int, tracker: str, audited: str) -> Receipt:
         """Store a checked audited ballot (canonical JSON ``audited``, tracker ``tracker``).
 
         The same audited ballot again gets the same answer; an encryption that was cast is
         refused (opening it would reveal a counted vote).
         """
-        receipt = AuditReceipt(tracker, tracker_code(bytes.fromhex(tracker)))
+        receipt = Receipt(tracker, tracker_code(bytes.fromhex(tracker)), audited=True)
         with self.store.transaction() as store:
             phase = self.rounds.phase(number)
             if phase not in AUDIT_PHASES:
@@ -76,7 +50,7 @@ class Audits:
                     code="already_cast",
                 )
             if store.audit(number, tracker) is not None:
-                return AuditReceipt(tracker, receipt.code, duplicate=True)
+                return Receipt(tracker, receipt.code, duplicate=True, audited=True)
             logged = phase != "open"
             store.add_audit(number, tracker, audited, logged)
             if logged:

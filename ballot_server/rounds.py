@@ -18,7 +18,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ballot_server.audits import log_pending_audits
 from ballot_server.errors import BadRequest, Conflict, Forbidden, NotFound
 from ballot_server.store import Store
 from tally.aggregate import Aggregate, aggregate_ballots
@@ -37,14 +36,18 @@ PHASES = ("ceremony", "ready", "open", "closed", "counted")
 
 @dataclass(frozen=True)
 class Receipt:
-    """What a voter gets back: the tracker and its short code."""
+    """What a voter gets back for a cast (or an audited) ballot: the tracker and its code."""
 
     tracker: str
     code: str
     duplicate: bool = False
+    audited: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"tracker": self.tracker, "code": self.code}
+        answer: dict[str, Any] = {"tracker": self.tracker, "code": self.code}
+        if self.audited:
+            answer["audited"] = True
+        return answer
 
 
 def credential_hash(credential: str) -> str:
@@ -437,7 +440,7 @@ class Rounds:
         self._require_phase(number, "open")
         context = self.context(number)
         with self.store.transaction() as store:
-            log_pending_audits(store, number)
+            store.log_pending_audits(number)
             self._set_phase(number, "closed")
             ballots = self.ballots(number)
             ciphertexts = [_ciphertexts(context, b) for b in ballots]

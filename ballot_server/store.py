@@ -217,8 +217,16 @@ class Store:
         )
         return [(r[0], json.loads(r[1])) for r in rows]
 
-    def mark_audits_logged(self, number: int) -> None:
+    def log_pending_audits(self, number: int) -> int:
+        """Log the round's audited ballots not yet in the log as ``ballot-audited`` events, in
+        tracker order (inside the caller's transaction); returns how many."""
+        pending = self.unlogged_audits(number)
+        for tracker, audited in pending:
+            self.append_event(
+                "ballot-audited", {"round": number, "tracker": tracker, "audited": audited}
+            )
         self.db.execute("UPDATE audits SET logged = 1 WHERE round = ?", [number])
+        return len(pending)
 
     def audit_trackers(self, number: int) -> list[str]:
         """Every audited ballot's tracker in the round."""

@@ -12,9 +12,11 @@ import asyncio
 import contextlib
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
@@ -252,6 +254,15 @@ def expected_counts(context: ElectionContext, choices: list[list[int]]) -> dict[
         q.id: [sum(1 for c in choices if c[i] == o) for o in range(len(q.options))]
         for i, q in enumerate(questions)
     }
+
+
+def run_in_temporary_folder(prefix: str, play: Any, *args: Any, seconds: float = 1800) -> Any:
+    """``asyncio.run(play(*args, folder))`` in a fresh temporary folder, removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        return asyncio.run(asyncio.wait_for(play(*args, folder), seconds))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def percentile(values: list[float], fraction: float) -> float:

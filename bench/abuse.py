@@ -1,11 +1,12 @@
 """Abuse: honest voters' latency while one client floods the server, and the server's answer
 while one client holds as many connections as it can.
 
-    .venv/bin/python bench/abuse.py --rated 30 --votes 30
+    .venv/bin/python bench/abuse.py --rated 30 --votes 60
 
 A real ``phieukin serve`` process (two proof-checking workers) runs a meeting set up through the
 chair's API. Honest voters submit ballots one after another (each from its own phone address,
-each ballot encrypted beforehand), and the receipt latency is measured in three conditions:
+each ballot encrypted beforehand), and the receipt latency is measured in three conditions,
+taking turns three times (so that load from other processes falls on all three alike):
 
 1. ``idle``: nothing else happens;
 2. ``spent_flood``: one client (its own address) has voted, then re-sends its valid ballot —
@@ -31,9 +32,7 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -53,6 +52,7 @@ from tally.token import generate_token
 TARGET_RATIO = 1.5
 TARGET_STATUS_S = 1.0
 FLOOD_CONNECTIONS = 16
+ROUNDS = 3
 ATTACKERS = {"spent": "127.0.200.1", "unknown": "127.0.200.4"}
 HOLDER = "127.0.200.2"
 PROJECTOR = "127.0.200.3"
@@ -209,13 +209,32 @@ async def play(rated: int, votes: int, connections: int, folder: Path) -> dict[s
                 attacker.post(url, data=spent, headers={"Content-Type": "application/json"}) as r,
             ):
                 assert r.status == 201, await r.text()
-            idle = await honest_votes(url, bodies[:votes], 0)
-            spent_lat, spent_statuses, spent_wall = await under_flood(
-                url, bodies[votes : 2 * votes], votes, [spent, *others], ATTACKERS["spent"]
-            )
-            unknown_lat, unknown_statuses, unknown_wall = await under_flood(
-                url, bodies[2 * votes : 3 * votes], 2 * votes, fake_bodies, ATTACKERS["unknown"]
-            )
+            # the three conditions take turns, ROUNDS times, so that the load other processes
+            # put on a shared machine falls on all three alike
+            idle, spent_lat, unknown_lat = [], [], []
+            spent_statuses, unknown_statuses = Counter(), Counter()
+            spent_wall = unknown_wall = 0.0
+            share = votes // ROUNDS
+            for turn in range(ROUNDS):
+                start = 3 * share * turn
+                batch = [bodies[start + k * share : start + (k + 1) * share] for k in range(3)]
+                idle += await honest_votes(url, batch[0], start)
+                latencies, statuses, wall = await under_flood(
+                    url, batch[1], start + share, [spent, *others], ATTACKERS["spent"]
+                )
+                spent_lat, spent_statuses, spent_wall = (
+                    spent_lat + latencies,
+                    spent_statuses + statuses,
+                    spent_wall + wall,
+                )
+                latencies, statuses, wall = await under_flood(
+                    url, batch[2], start + 2 * share, fake_bodies, ATTACKERS["unknown"]
+                )
+                unknown_lat, unknown_statuses, unknown_wall = (
+                    unknown_lat + latencies,
+                    unknown_statuses + statuses,
+                    unknown_wall + wall,
+                )
             held = await hold_connections(server.base, server.port, connections)
     finally:
         server.stop()
@@ -247,18 +266,17 @@ async def play(rated: int, votes: int, connections: int, folder: Path) -> dict[s
     return result
 
 
-def run_abuse(rated: int = 30, votes: int = 30, connections: int = 3000) -> dict[str, Any]:
-    folder = Path(tempfile.mkdtemp(prefix="phieukin-abuse-"))
-    try:
-        return asyncio.run(asyncio.wait_for(play(rated, votes, connections, folder), 1800))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+def run_abuse(rated: int = 30, votes: int = 60, connections: int = 3000) -> dict[str, Any]:
+    """Run the abuse benchmark against a fresh server in a temporary folder; the JSON object."""
+    return _meeting.run_in_temporary_folder("phieukin-abuse-", play, rated, votes, connections)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rated", type=int, default=30)
-    parser.add_argument("--votes", type=int, default=30, help="honest ballots per condition")
+    parser.add_argument(
+        "--votes", type=int, default=60, help="honest ballots per condition (a multiple of 3)"
+    )
     parser.add_argument("--connections", type=int, default=3000, help="connections to hold")
     args = parser.parse_args(argv)
     result = run_abuse(args.rated, args.votes, args.connections)

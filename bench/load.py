@@ -30,10 +30,8 @@ import json
 import multiprocessing
 import os
 import random
-import shutil
 import sqlite3
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -223,11 +221,7 @@ async def play(voters: int, rated: int, seed: int, folder: Path) -> dict[str, An
 
 def run_load(voters: int = 500, rated: int = 30, seed: int = 2026) -> dict[str, Any]:
     """Run the load benchmark against a fresh server in a temporary folder; the JSON object."""
-    folder = Path(tempfile.mkdtemp(prefix="phieukin-load-"))
-    try:
-        return asyncio.run(asyncio.wait_for(play(voters, rated, seed, folder), 1800))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    return _meeting.run_in_temporary_folder("phieukin-load-", play, voters, rated, seed)
 
 
 def main(argv: list[str] | None = None) -> int:

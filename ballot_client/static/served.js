@@ -28,6 +28,10 @@ async function show() {
     return; // offline: nothing to show
   }
   if (typeof code !== 'string' || !/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/.test(code)) return;
+  const style = document.createElement('link');
+  style.rel = 'stylesheet';
+  style.href = '/static/served.css';
+  document.head.append(style);
   node = document.createElement('p');
   node.className = 'served-code no-print';
   node.dataset.testid = 'served-code';

@@ -166,7 +166,15 @@ function audit() {
   page.focusTop($('view-audited'));
 }
 
+let lastAudit = null; // {code, selected}: to re-render the audited view in another language
+
+/** Refill the language-dependent text of the audited view (after a language switch). */
+export function relabelCasting() {
+  if (page.state.view === 'audited' && lastAudit) renderAudited(lastAudit.code, lastAudit.selected);
+}
+
 function renderAudited(code, selected) {
+  lastAudit = { code, selected };
   const { questions } = page.state.manifest;
   $('audited-code').textContent = code;
   $('reseal').hidden = false;

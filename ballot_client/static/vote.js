@@ -22,7 +22,7 @@ import {
 } from '/static/i18n.js';
 import { HttpError, NetworkError, api } from '/static/vote-api.js';
 import {
-  dropSealed, flushAudits, initCasting, recoverReceipt, seal,
+  dropSealed, flushAudits, initCasting, recoverReceipt, relabelCasting, seal,
 } from '/static/vote-cast.js';
 
 const $ = (id) => document.getElementById(id);
@@ -524,6 +524,7 @@ onLangChange(() => {
   document.title = `${t('app.name')} — ${t('vote.title')}`;
   if (state.view === 'ballot' || state.view === 'review') relabelBallot();
   if (state.view === 'review') renderReview();
+  relabelCasting();
   if (state.view === 'state' && state.stateKey) {
     $('state-title').textContent = t(`state.${state.stateKey}.title`);
     $('state-body').textContent = t(`state.${state.stateKey}.body`);
