@@ -23,7 +23,10 @@ from aiohttp import web
 
 from ballot_server import keys
 from ballot_server.errors import BadRequest, Conflict, Forbidden, NotFound, TooManyRequests
-from ballot_server.rounds import Receipt
+from ballot_server.ratelimit import RateLimiter
+from ballot_server.rounds import Receipt, audited_refusal
+from ballot_server.store import Store
+from ballot_server.verifier import Verdict
 from ballot_server.views.common import publish_status, read_body
 from tally.ballot import tracker, tracker_code
 from tally.crypto.signatures import verify_key_from_hex, verify_signature
@@ -86,17 +89,21 @@ def precheck_submission(body: bytes) -> Precheck:
     return Precheck(digest.hex(), data["token_key"], data.get("signature"), ballot_tracker)
 
 
+def bad_signature() -> Forbidden:
+    return Forbidden(
+        "Chữ ký của mã phiếu không đúng; phiếu không được nhận.",
+        "The token key's signature on the ballot does not verify.",
+        code="bad_signature",
+    )
+
+
 def check_signature(check: Precheck) -> None:
     """The token key must sign the tracker (cheap: about 0.1 ms); raise ``Forbidden``."""
     try:
         key = verify_key_from_hex(check.token_key, "token_key")
         verify_signature(key, SUBMISSION_PURPOSE, check.tracker, check.signature, "ballot")
     except TallyError:
-        raise Forbidden(
-            "Chữ ký của mã phiếu không đúng; phiếu không được nhận.",
-            "The token key's signature on the ballot does not verify.",
-            code="bad_signature",
-        ) from None
+        raise bad_signature() from None
 
 
 async def receive_ballot(request: web.Request, number: int) -> tuple[Receipt, int]:
@@ -128,12 +135,7 @@ async def receive_ballot(request: web.Request, number: int) -> tuple[Receipt, in
             try:
                 check_signature(check)
                 if store.audit(number, check.tracker.hex()) is not None:
-                    raise Conflict(
-                        "Phiếu mã hóa này đã được mở ra để kiểm tra nên không thể bỏ; "
-                        "hãy mã hóa lại.",
-                        "This encryption was audited; it cannot be cast. Encrypt again.",
-                        code="audited_ballot",
-                    )
+                    raise audited_refusal()
             except (Forbidden, Conflict):
                 address_limit.record_failure(address)
                 token_limit.record_failure(check.token_hash)
@@ -159,7 +161,9 @@ async def receive_ballot(request: web.Request, number: int) -> tuple[Receipt, in
     return receipt, 200 if receipt.duplicate else 201
 
 
-def _refuse_used(store: Any, number: int, state: str, check: Precheck, token_limit: Any) -> Receipt:
+def _refuse_used(
+    store: Store, number: int, state: str, check: Precheck, token_limit: RateLimiter
+) -> Receipt:
     """Unknown and cancelled tokens are refused; on a spent token, the same ballot again gets
     its receipt (a phone that lost the answer), any other ballot is refused."""
     if state == "unknown":
@@ -189,7 +193,7 @@ def _require_open(phase: str) -> None:
         )
 
 
-def _verdict_error(verdict: Any) -> BadRequest | Forbidden:
+def _verdict_error(verdict: Verdict) -> BadRequest | Forbidden:
     if verdict.error == "json":
         return BadRequest(
             "Dữ liệu gửi lên không phải JSON hợp lệ.", f"Invalid submission: {verdict.detail}"
@@ -201,11 +205,7 @@ def _verdict_error(verdict: Any) -> BadRequest | Forbidden:
             code="token_mismatch",
         )
     if verdict.error == "signature":
-        return Forbidden(
-            "Chữ ký của mã phiếu không đúng; phiếu không được nhận.",
-            "The token key's signature on the ballot does not verify.",
-            code="bad_signature",
-        )
+        return bad_signature()
     return BadRequest(
         "Phiếu không hợp lệ nên không được nhận.",
         f"Ballot rejected: {verdict.error} ({verdict.check})",

@@ -50,6 +50,15 @@ class Receipt:
         return answer
 
 
+def audited_refusal() -> Conflict:
+    """An encryption that was audited (opened) can never be cast."""
+    return Conflict(
+        "Phiếu mã hóa này đã được mở ra để kiểm tra nên không thể bỏ; hãy mã hóa lại.",
+        "This encryption was audited; it cannot be cast. Encrypt again.",
+        code="audited_ballot",
+    )
+
+
 def credential_hash(credential: str) -> str:
     """Committee credentials are stored like tokens: only their hash."""
     return token_hash(credential).hex()
@@ -375,11 +384,7 @@ class Rounds:
                     code=code,
                 )
             if store.audit(number, tracker) is not None:
-                raise Conflict(
-                    "Phiếu mã hóa này đã được mở ra để kiểm tra nên không thể bỏ; hãy mã hóa lại.",
-                    "This encryption was audited; it cannot be cast. Encrypt again.",
-                    code="audited_ballot",
-                )
+                raise audited_refusal()
             store.db.execute(
                 "INSERT INTO ballots (round, tracker, token_hash, ballot) VALUES (?, ?, ?, ?)",
                 [
