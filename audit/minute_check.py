@@ -23,9 +23,11 @@ from tally.crypto.hashing import hash32
 from tally.crypto.signatures import verify_key_from_hex, verify_signature
 from tally.errors import TallyError
 from tally.manifest import RATING_OPTIONS, ElectionContext
+from tally.minute import MEETING_FIELDS
+from tally.minute_sections import proposal_section
 from tally.rules.profiles import get_profile
+from tally.rules.request_options import parse_options
 
-MEETING_FIELDS = ("title", "cell", "committee_above", "date", "place", "chair", "secretary")
 ROLL_FIELDS = ("official", "probationary", "base", "quorum", "quorum_required", "voters")
 
 
@@ -39,6 +41,19 @@ def check_minute_content(
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         problems = [f"malformed minute: {error!r}"]
     report.expect(not problems, "minute.content", "minute", "; ".join(problems[:5]))
+
+
+def subject_names(contexts: dict[int, ElectionContext]) -> dict[str, str]:
+    """Each subject id → the name the manifests give (a rating question's title, a runoff
+    option's title)."""
+    names: dict[str, str] = {}
+    for number in sorted(contexts):
+        for question in contexts[number].manifest.questions:
+            if question.option_titles:
+                names.update(zip(question.options, question.option_titles, strict=True))
+            else:
+                names[question.id] = question.title
+    return names
 
 
 def _differences(
@@ -82,11 +97,13 @@ def _differences(
     label = first.manifest.data["meeting"].get("profile", "")
     profile = minute["profile"]
     named = get_profile(profile["name"])
+    fixed = parse_options(first.manifest.data["meeting"].get("options"), named.options)
     expect(
         f"{profile['name']} v{profile['version']}" == label
         and named.version == profile["version"]
-        and profile["options"] == named.options.as_json(),
-        f"another rule profile than the manifest's ({label})",
+        and profile["options"] == fixed.as_json()
+        and profile["citations"] == dict(sorted(named.citations.items())),
+        f"another rule profile or options than the manifest's ({label})",
     )
     entries = state.rounds
     roll = (entries[min(contexts)].roll or {}).get("roll", {})
@@ -96,6 +113,7 @@ def _differences(
         "another roll than the one logged with the round",
     )
     counted = [n for n, e in entries.items() if e.counts is not None]
+    names = subject_names(contexts)
     expect([r["round"] for r in minute["rounds"]] == counted, "not the counted rounds")
     for section in minute["rounds"]:
         number = section["round"]
@@ -105,7 +123,6 @@ def _differences(
             continue
         output = entry.decisions.get("output") or {}
         decided = {s["id"]: s for s in output.get("subjects", [])}
-        titles = {q.id: q.title for q in context.manifest.questions}
         counts = entry.counts.get("counts") or {}
         expect(
             section["fingerprint"] == context.fingerprint.hex()
@@ -119,23 +136,39 @@ def _differences(
             == len(entry.cancelled_before_open) + len(entry.cancelled_after_open),
             f"round {number}: cancelled tokens differ",
         )
-        subjects = section["subjects"]
+        if section.get("kind") == "runoff":
+            people = [c for q in section["questions"] for c in q["candidates"]]
+            chosen = {
+                option: [count]
+                for q in context.manifest.questions
+                for option, count in zip(q.options, counts.get(q.id, []), strict=False)
+            }
+        else:
+            people = section["subjects"]
+            chosen = counts
         expect(
-            sorted(s["id"] for s in subjects) == sorted(decided),
+            sorted(s["id"] for s in people) == sorted(decided),
             f"round {number}: other members rated",
         )
-        for subject in subjects:
-            logged = decided.get(subject["id"], {})
+        for person in people:
+            logged = decided.get(person["id"], {})
+            votes = (
+                [person["votes"]]
+                if section.get("kind") == "runoff"
+                else [person["votes"][level] for level in RATING_OPTIONS]
+            )
             same = (
-                subject["name"] == titles.get(subject["id"])
-                and [subject["votes"][level] for level in RATING_OPTIONS]
-                == counts.get(subject["id"])
+                person["name"] == names.get(person["id"])
+                and votes == chosen.get(person["id"])
                 and all(
-                    subject[name] == logged.get(name)
-                    for name in ("vote_level", "level", "status", "quota", "trace")
+                    person[name] == logged.get(name) for name in ("level", "quota", "steps")
                 )
             )
-            expect(same, f"round {number}, {subject['id']}: name, votes or decision differ")
+            expect(same, f"round {number}, {person['id']}: name, votes or decision differ")
+    expected = proposal_section(
+        [{"round": n, "decisions": entries[n].decisions} for n in counted], names
+    )
+    expect(minute["proposal"] == expected, "the proposal is not the one the decisions make")
     return problems
 
 

@@ -76,6 +76,7 @@ def replay(events: list[dict[str, Any]]) -> Replay:
             "rated-set",
             "committee-set",
             "collectives-set",
+            "options-set",
         ):
             pass  # the chair's setup; the roll that matters is logged with each round
         elif kind == "round-started":

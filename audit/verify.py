@@ -16,6 +16,7 @@ from nacl.signing import VerifyKey
 
 from audit.ballot_checks import check_ballots
 from audit.cast_or_audit import check_audited, check_possession
+from audit.decisions_check import check_decisions
 from audit.findings import Report
 from audit.minute_check import check_minute
 from audit.record import Record
@@ -34,9 +35,7 @@ from tally.decryption import (
 )
 from tally.errors import TallyError
 from tally.eventlog import verify_log
-from tally.manifest import RATING_OPTIONS, ElectionContext, Manifest
-from tally.rules.engine import decide_json
-from tally.rules.inputs import parse_request
+from tally.manifest import ElectionContext, Manifest
 
 GROUP = RISTRETTO255
 Progress = Callable[[str, int, int], None]
@@ -143,7 +142,7 @@ def _check_round(
     aggregate = _check_aggregate(entry, context, verified, report, label)
     if aggregate is not None:
         counts = _check_decryption(entry, context, aggregate, report, label)
-        _check_decisions(entry, context, counts, report, label)
+        check_decisions(entry, context, counts, state, report, label)
     return context
 
 
@@ -418,63 +417,3 @@ def _check_decryption(
         "the logged counts are not what the shares decrypt to",
     )
     return counts
-
-
-def _check_decisions(
-    entry: RoundEvents,
-    context: ElectionContext,
-    counts: dict[str, list[int]] | None,
-    report: Report,
-    label: str,
-) -> None:
-    if entry.decisions is None or counts is None:
-        report.expect(
-            entry.decisions is None, "decisions.input", label, "decisions without verified counts"
-        )
-        return
-    request, output = entry.decisions.get("input"), entry.decisions.get("output")
-    subjects = request.get("subjects") if isinstance(request, dict) else None
-    votes = {
-        s.get("id"): [s.get("votes", {}).get(level) for level in RATING_OPTIONS]
-        for s in subjects or []
-        if isinstance(s, dict) and "votes" in s
-    }
-    report.expect(
-        votes == counts,
-        "decisions.input",
-        label,
-        "the votes given to the rules are not the decrypted counts",
-    )
-    roll = (entry.roll or {}).get("roll", {})
-    expected_roll = {
-        "official": roll.get("official"),
-        "excluded": len(roll.get("excluded", [])),
-        "present": roll.get("voters"),
-    }
-    report.expect(
-        isinstance(request, dict) and request.get("roll") == expected_roll,
-        "decisions.roll",
-        label,
-        "the roll given to the rules is not the round's roll",
-    )
-    try:
-        rerun = decide_json(request)
-        parsed = parse_request(request)
-    except TallyError as error:
-        report.fail("decisions.rerun", label, f"the rules refuse the logged input: {error}")
-        return
-    named = context.manifest.data["meeting"].get("profile")
-    report.expect(
-        parsed.profile.label == named and parsed.options == parsed.profile.options,
-        "decisions.profile",
-        label,
-        f"the rules ran with {parsed.profile.label!r}"
-        + ("" if parsed.options == parsed.profile.options else " and changed options")
-        + f"; the manifest names {named!r}",
-    )
-    report.expect(
-        rerun == output,
-        "decisions.rerun",
-        label,
-        "re-running the named profile gives other decisions",
-    )

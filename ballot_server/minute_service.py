@@ -14,13 +14,13 @@ signatures of the earlier one no longer count (they stay in the log).
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from typing import Any
 
 from ballot_server.chair import Chair
 from ballot_server.errors import BadRequest, Conflict, Forbidden, NotFound
+from ballot_server.proposal import collective_keys
 from ballot_server.store import Store
 from tally.crypto.signatures import sign, verify_key_from_hex, verify_signature
 from tally.errors import TallyError
@@ -28,12 +28,13 @@ from tally.minute import SIGNATURE_PURPOSE, build_minute, minute_digest
 
 SETTING = "minute"
 MAX_NUMBER_CHARS = 40
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
 def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str, Any]:
     """Everything ``tally.minute.build_minute`` needs, read from the meeting's store."""
     store, rounds = chair.store, chair.rounds
-    numbers = [r[0] for r in store.db.execute("SELECT number FROM rounds ORDER BY number")]
+    numbers = store.round_numbers()
     if not numbers:
         raise Conflict("Chưa có vòng bỏ phiếu nào.", "No round yet.", code="no_round")
     for number in numbers:
@@ -45,23 +46,26 @@ def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str,
             )
     round_facts = []
     for number in numbers:
-        row = store.db.execute(
-            "SELECT data FROM results WHERE round = ? AND kind = 'decisions'", [number]
-        ).fetchone()
-        if row is None:
+        decisions = store.result(number, "decisions")
+        if decisions is None:
             raise Conflict(
                 f"Vòng {number} không có kết quả áp dụng quy tắc.",
                 f"Round {number} has no rule decisions.",
                 code="no_decisions",
             )
+        row = rounds.row(number)
         round_facts.append(
             {
                 "round": number,
                 "fingerprint": rounds.context(number).fingerprint.hex(),
-                "subjects": rounds.row(number)["subjects"],
+                "subjects": row["subjects"],
+                "questions": [
+                    {"id": q["id"], "title": q["title"], "options": q["options"]}
+                    for q in row["manifest"]["questions"]
+                ],
                 "tokens": rounds.token_counts(number),
                 "ballots": rounds.ballot_count(number),
-                "decisions": json.loads(row[0]),
+                "decisions": decisions,
             }
         )
     last = numbers[-1]
@@ -71,36 +75,49 @@ def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str,
         {"index": index, "name": names[index - 1], "signing_key": key.hex()}
         for index, key in enumerate(context.signing_keys, start=1)
     ]
-    head = store.last_event()
+    setting = chair.committee() or {}
+    head_name = next((m.name for m in chair.members() if m.id == setting.get("head")), None)
+    head = names.index(head_name) + 1 if head_name in names else 1
+    keys_by_name = collective_keys(chair.collectives())
+    head_entry = store.last_event()
+    extra = extra or {}
     return {
         "meeting": chair.meeting() or {},
-        "number": (extra or {}).get("number", ""),
-        "time": (extra or {}).get("time", ""),
+        "number": extra.get("number", ""),
+        "start_time": extra.get("start_time", ""),
+        "end_time": extra.get("time", ""),
         "members": [
             {"id": m.id, "name": m.name, "membership": m.membership.value} for m in chair.members()
         ],
         "roll": chair.roll().to_json(),
         "rated": chair.rated(),
+        "rated_reasons": chair.rated_reasons(),
         "committee": committee,
         "threshold": context.manifest.threshold,
+        "head": head,
+        "committee_approved": bool(setting.get("approved")),
+        "collectives": {key: name for name, key in keys_by_name.items()},
         "rounds": round_facts,
         "record": {
-            "head_hash": head.hash.hex() if head else "00" * 32,
-            "events": 0 if head is None else head.event["seq"] + 1,
+            "head_hash": head_entry.hash.hex() if head_entry else "00" * 32,
+            "events": 0 if head_entry is None else head_entry.event["seq"] + 1,
             "server_key": store.server_key().verify_key.encode().hex(),
         },
     }
 
 
 def _extra(body: dict[str, Any]) -> dict[str, str]:
-    """The chair's optional document number and time (``HH:MM``; default: now)."""
+    """The chair's optional document number, start time (default: the meeting's) and end time
+    (``HH:MM``; default: now)."""
     number = body.get("number", "")
     when = body.get("time") or time.strftime("%H:%M")
+    start = body.get("start_time", "")
     if not isinstance(number, str) or len(number) > MAX_NUMBER_CHARS:
         raise BadRequest("Số biên bản không hợp lệ.", "Invalid minute number.")
-    if not (isinstance(when, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", when)):
-        raise BadRequest("Giờ không hợp lệ (cần HH:MM).", "Invalid time (HH:MM).")
-    return {"number": " ".join(number.split()), "time": when}
+    for value, vi, en in ((when, "Giờ", "time"), (start, "Giờ khai mạc", "start_time")):
+        if value and not (isinstance(value, str) and _TIME.fullmatch(value)):
+            raise BadRequest(f"{vi} không hợp lệ (cần HH:MM).", f"Invalid {en} (HH:MM).")
+    return {"number": " ".join(number.split()), "time": when, "start_time": start}
 
 
 class Minutes:
@@ -119,7 +136,7 @@ class Minutes:
         """Make, sign and log the minute; returns (document, made now). A minute already made
         for the same counted rounds is returned as it is (its signatures stay valid)."""
         existing = self.current()
-        numbers = [r[0] for r in self.store.db.execute("SELECT number FROM rounds ORDER BY number")]
+        numbers = self.store.round_numbers()
         if existing is not None and [r["round"] for r in existing["minute"]["rounds"]] == numbers:
             return existing, False
         extra = _extra(body)

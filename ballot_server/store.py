@@ -232,3 +232,30 @@ class Store:
         """Every audited ballot's tracker in the round."""
         rows = self.db.execute("SELECT tracker FROM audits WHERE round = ?", [number])
         return [r[0] for r in rows]
+
+    # --- rounds and their results --------------------------------------------------------------
+
+    def round_numbers(self) -> list[int]:
+        """Every round's number, in order."""
+        return [row[0] for row in self.db.execute("SELECT number FROM rounds ORDER BY number")]
+
+    def round_manifests(self, upto: int) -> list[dict[str, Any]]:
+        """The manifests of rounds 1 … ``upto``, in order."""
+        rows = self.db.execute(
+            "SELECT manifest FROM rounds WHERE number <= ? ORDER BY number", [upto]
+        ).fetchall()
+        return [json.loads(row[0]) for row in rows]
+
+    def result(self, number: int, kind: str) -> Any:
+        """A round's stored result of ``kind`` (``counts``, ``decisions``, …) or ``None``."""
+        row = self.db.execute(
+            "SELECT data FROM results WHERE round = ? AND kind = ? AND key = ''", [number, kind]
+        ).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def add_result(self, number: int, kind: str, data: Any) -> None:
+        """Store a round's result of ``kind`` (once; inside the transaction that logs it)."""
+        self.db.execute(
+            "INSERT INTO results (round, kind, key, data) VALUES (?, ?, '', ?)",
+            [number, kind, json.dumps(data, ensure_ascii=False)],
+        )

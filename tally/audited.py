@@ -39,13 +39,13 @@ def open_ballot(context: ElectionContext, encrypted: EncryptedBallot) -> dict[st
     """The audited ballot of ``encrypted``: its ciphertexts with their nonces and the choices."""
     group = context.group
     answers = []
-    for answer, nonces, choice in zip(
-        encrypted.data["answers"], encrypted.nonces, encrypted.choices, strict=True
+    for answer, nonces, selected in zip(
+        encrypted.data["answers"], encrypted.nonces, encrypted.selected, strict=True
     ):
         answers.append(
             {
                 "question": answer["question"],
-                "selected": [] if choice is None else [choice],
+                "selected": list(selected),
                 "selections": [
                     {"alpha": s["alpha"], "beta": s["beta"], "nonce": group.scalar_to_hex(r)}
                     for s, r in zip(answer["selections"], nonces, strict=True)

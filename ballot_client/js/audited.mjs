@@ -25,11 +25,11 @@ const SELECTION_KEYS = ['alpha', 'beta', 'nonce'];
 /**
  * The audited ballot of a sealed ballot (`sealBallot`, `encryptBallotSteps`): its ciphertexts
  * with their nonces and, per question, the chosen options.
- * @param {{ballot: object, nonces: bigint[][], choices: Array<number|null>}} sealed
+ * @param {{ballot: object, nonces: bigint[][], selected: number[][]}} sealed
  * @returns {object} the `phieukin/audited-ballot` JSON
  */
 export function openBallot(sealed) {
-  const { ballot, nonces, choices } = sealed;
+  const { ballot, nonces, selected } = sealed;
   if (!ballot || !Array.isArray(nonces) || nonces.length !== ballot.answers.length) {
     throw new FormatError('expected a sealed ballot with its nonces', 'sealed ballot');
   }
@@ -39,7 +39,7 @@ export function openBallot(sealed) {
     election: ballot.election,
     answers: ballot.answers.map((answer, q) => ({
       question: answer.question,
-      selected: choices[q] === null || choices[q] === undefined ? [] : [choices[q]],
+      selected: [...selected[q]],
       selections: answer.selections.map((s, o) => ({
         alpha: s.alpha, beta: s.beta, nonce: scalarToHex(nonces[q][o]),
       })),

@@ -49,11 +49,34 @@ function tokenHashBytes(tokenHash) {
 }
 
 /**
+ * The option indices a choice selects (a Set); a RangeError if the question does not allow it.
+ * @param {import('./election.mjs').Question} question
+ * @param {number|number[]|null|undefined} choice
+ */
+export function selectedOptions(question, choice) {
+  let chosen;
+  if (choice === null || choice === undefined) chosen = [];
+  else if (Array.isArray(choice)) chosen = choice;
+  else chosen = [choice];
+  const picked = new Set(chosen);
+  if (picked.size !== chosen.length
+    || !chosen.every((c) => Number.isInteger(c) && c >= 0 && c < question.options.length)) {
+    throw new RangeError(`question ${question.id} has no such options: ${JSON.stringify(chosen)}`);
+  }
+  if (picked.size < question.minSelections || picked.size > question.maxSelections) {
+    throw new RangeError(
+      `question ${question.id} needs ${question.minSelections} to ${question.maxSelections} options, got ${picked.size}`,
+    );
+  }
+  return picked;
+}
+
+/**
  * Encrypt a ballot step by step: a generator that yields `{done, total}` after each question
  * (so a page can repaint between questions) and returns the sealed ballot
- * `{ballot, nonces, choices}` — the ballot JSON, and the encryption nonces r per question and
+ * `{ballot, nonces, selected}` — the ballot JSON, the encryption nonces r per question and
  * option, kept only until the voter casts the ballot (forgotten) or audits it (revealed by
- * `openBallot`).
+ * `openBallot`), and per question the selected option indices in increasing order.
  *
  * For each question in manifest order and each option in order: draw r, encrypt m ∈ {0, 1},
  * prove m ∈ [0, 1]; then prove that (Σα, Σβ) with nonce Σr encrypts a value in
@@ -63,10 +86,11 @@ function tokenHashBytes(tokenHash) {
  * @param {object} [args.election] - the election JSON
  * @param {import('./election.mjs').ElectionContext} [args.context] - a loaded election
  * @param {string|Uint8Array} args.tokenHash - the token hash (64 hex characters or 32 bytes)
- * @param {Array<number|null>} args.choices - per question, the chosen option index, or null
- *   for a blank answer (only where min_selections is 0)
+ * @param {Array<number|number[]|null>} args.choices - per question, the chosen option index,
+ *   null for a blank answer (only where min_selections is 0), or the list of chosen indices
+ *   (where max_selections allows more than one)
  * @param {() => bigint} [args.rng] - nonce source (default: the platform CSPRNG)
- * @returns {Generator<{done: number, total: number}, {ballot: object, nonces: bigint[][], choices: Array<number|null>}>}
+ * @returns {Generator<{done: number, total: number}, {ballot: object, nonces: bigint[][], selected: number[][]}>}
  */
 export function* encryptBallotSteps({ manifest, election, context, tokenHash, choices, rng = osRandomScalar }) {
   const ctx = contextFrom({ context, manifest, election });
@@ -79,20 +103,17 @@ export function* encryptBallotSteps({ manifest, election, context, tokenHash, ch
   const keyBytes = ctx.jointKeyBytes;
   const answers = [];
   const nonces = [];
+  const selected = [];
   for (const [q, question] of questions.entries()) {
-    const choice = choices[q];
-    if (choice === null || choice === undefined) {
-      if (question.minSelections > 0) throw new RangeError(`question ${question.id} needs an answer`);
-    } else if (!Number.isInteger(choice) || choice < 0 || choice >= question.options.length) {
-      throw new RangeError(`question ${question.id} has no option ${choice}`);
-    }
+    const picked = selectedOptions(question, choices[q]);
+    selected.push([...picked].sort((x, y) => x - y));
     const selections = [];
     const alphas = [];
     const betas = [];
     const drawn = [];
     let totalNonce = 0n;
     for (let option = 0; option < question.options.length; option++) {
-      const message = option === choice ? 1 : 0;
+      const message = picked.has(option) ? 1 : 0;
       const nonce = rng();
       const alpha = baseMul(nonce);
       const masked = mul(nonce, key);
@@ -115,7 +136,7 @@ export function* encryptBallotSteps({ manifest, election, context, tokenHash, ch
       binding: { election: ctx.fingerprint, tokenHash: token, label: sumLabel(question.id) },
       key, keyBytes, alpha, alphaBytes: alpha.toBytes(), beta, betaBytes: beta.toBytes(),
       allowed: question.allowedSums,
-    }, totalNonce, choice === null || choice === undefined ? 0 : 1, rng);
+    }, totalNonce, picked.size, rng);
     answers.push({ question: question.id, selections, sum_proof: rangeProofToJson(sumProof) });
     nonces.push(drawn);
     yield { done: q + 1, total: questions.length };
@@ -127,14 +148,14 @@ export function* encryptBallotSteps({ manifest, election, context, tokenHash, ch
     token_hash: bytesToHex(token),
     answers,
   };
-  return { ballot, nonces, choices: choices.map((c) => (c === undefined ? null : c)) };
+  return { ballot, nonces, selected };
 }
 
 /**
  * Encrypt a ballot at once (see `encryptBallotSteps`); returns the sealed ballot
- * `{ballot, nonces, choices}`.
+ * `{ballot, nonces, selected}`.
  * @param {object} args - as for `encryptBallotSteps`
- * @returns {{ballot: object, nonces: bigint[][], choices: Array<number|null>}}
+ * @returns {{ballot: object, nonces: bigint[][], selected: number[][]}}
  */
 export function sealBallot(args) {
   const steps = encryptBallotSteps(args);

@@ -23,7 +23,7 @@ export {
   ALPHABET, base32Encode, generateToken, normalizeToken, tokenHash, tokenHashBytes, tokenIdentity,
 } from './token.mjs';
 export {
-  MANIFEST_KIND, ELECTION_KIND, loadManifest, loadElection, makeElection, publicShare,
+  MANIFEST_KIND, ELECTION_KIND, MAX_OPTIONS, loadManifest, loadElection, makeElection, publicShare,
   expectedSharePoint,
 } from './election.mjs';
 export {
@@ -33,6 +33,7 @@ export {
 export {
   BALLOT_KIND, ENCRYPTION_KIND, encryptBallot, encryptBallotSteps, sealBallot, encryptionOf,
   verifyBallot, tracker, trackerCode, aggregateCiphertexts, selectionLabel, sumLabel,
+  selectedOptions,
 } from './ballot.mjs';
 export { AUDITED_KIND, openBallot, verifyAuditedBallot } from './audited.mjs';
 export { SUBMISSION_PURPOSE, makeSubmission } from './submission.mjs';

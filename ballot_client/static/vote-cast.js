@@ -94,7 +94,7 @@ export async function seal() {
   await nextFrame();
   try {
     const started = performance.now();
-    const choices = state.choices.map((c) => (c === 'blank' ? null : c));
+    const choices = state.choices.map((c) => (c === 'blank' ? null : c)); // a runoff's list stays a list
     const steps = encryptBallotSteps({ context: state.context, tokenHash: state.tokenHash, choices });
     let sliceStart = performance.now();
     let step = steps.next();
@@ -181,7 +181,9 @@ function renderAudited(code, selected) {
   const list = $('audited-list');
   list.replaceChildren();
   questions.forEach((question, q) => {
-    const choice = selected[q].length ? selected[q][0] : 'blank';
+    // a runoff question (names to tick) shows the list; a rating question its one level
+    const choice = Array.isArray(question.option_titles) ? selected[q]
+      : selected[q].length ? selected[q][0] : 'blank';
     list.append(el('li', { class: 'review-row', testid: `audited-${question.id}` },
       el('span', { class: 'review-name', text: question.title || question.id }),
       el('span', { class: 'review-choice', 'data-choice': String(choice), text: page.choiceText(question, choice) })));
