@@ -163,7 +163,7 @@ def find_audited(record: Record, code: str) -> dict[str, Any] | None:
                 {
                     "question": question.id,
                     "title": question.title,
-                    "selected": [question.options[i] for i in chosen],
+                    "selected": [(question.option_titles or question.options)[i] for i in chosen],
                 }
                 for question, chosen in zip(manifest.questions, opened.selected, strict=True)
             ]

@@ -24,10 +24,11 @@ from tally.errors import (
     InvalidScalar,
     InvalidSignature,
 )
+from tally.manifest import Manifest, runoff_manifest_json
 from tally.submission import make_submission, submission_token_hash, verify_possession
 from tally.token import token_hash, token_key
 
-from .conftest import OTHER_TOKEN, TOKEN
+from .conftest import OTHER_TOKEN, TOKEN, run_ceremony
 
 CHOICES = [2, None, 1]
 
@@ -183,3 +184,27 @@ def test_malformed_token_keys_are_refused(key):
     if len(key) != 64 or key != key.lower() or not all(c in "0123456789abcdef" for c in key):
         with pytest.raises(FormatError):
             submission_token_hash(key)
+
+
+def test_a_runoff_ballot_with_several_choices_opens_to_all_of_them() -> None:
+    """A runoff question lets the voter tick up to the places left: the audit opens every one."""
+    manifest = Manifest.from_json(
+        runoff_manifest_json(
+            {"id": "cb-2026-12", "title": "Họp chi bộ"},
+            [("t01", "Bằng phiếu", [("m01", "An"), ("m02", "Bình"), ("m03", "Cường")], 2)],
+            ["Ủy viên 1", "Ủy viên 2", "Ủy viên 3"],
+            threshold=2,
+            round_number=2,
+        )
+    )
+    context = run_ceremony(manifest, seed="runoff-audit").context
+    for choice, expected in (([2, 0], (0, 2)), (None, ()), ([1], (1,))):
+        sealed = encrypt_ballot(context, token_hash(TOKEN), [choice], TestNonces(f"r{choice}"))
+        audited = open_ballot(context, sealed)
+        assert audited["answers"][0]["selected"] == list(expected)
+        assert verify_audited_ballot(context, audited).selected == (expected,)
+    lying = copy.deepcopy(audited)
+    lying["answers"][0]["selected"] = [1, 2]  # claims one more name than was ticked
+    with pytest.raises(InvalidAudit) as caught:
+        verify_audited_ballot(context, lying)
+    assert caught.value.check == "opening"

@@ -99,7 +99,7 @@ async function openAudited(code, round, data) {
     if (opened.tracker !== data.tracker) throw new Error('tracker');
     const choices = manifest.questions.map((question, q) => ({
       name: question.title || question.id,
-      choice: opened.selected[q].map((i) => question.options[i]),
+      choice: opened.selected[q].map((i) => (question.option_titles ?? question.options)[i]),
     }));
     return { kind: 'audited', code, round, tracker: data.tracker, choices };
   } catch {

@@ -148,9 +148,9 @@ async def serve_modified(page: Page, meeting: RealMeeting, *, lie_in_audit: bool
             audited = await response.text()
     ballot = lying(
         ballot,
-        "const message = option === choice ? 1 : 0;",
-        "const message = choice !== null && choice !== undefined"
-        " && option === (choice + 1) % question.options.length ? 1 : 0;",
+        "const message = picked.has(option) ? 1 : 0;",
+        "const message = picked.size === 1"
+        " && option === ([...picked][0] + 1) % question.options.length ? 1 : 0;",
     )
     if lie_in_audit:
         audited = lying(
