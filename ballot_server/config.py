@@ -35,3 +35,5 @@ class ServerConfig:
     max_connections_per_address: int = 64
     max_streams: int = 512
     max_streams_per_address: int = 8
+    busy_seconds: float = 2.0  # the longest wait for a database lock held by another program
+    low_disk_bytes: int = 200_000_000  # below this much free space the chair is warned

@@ -16,6 +16,7 @@ import qrcode
 
 from ballot_server.app import create_app
 from ballot_server.config import ServerConfig
+from ballot_server.disk import startup_lines
 from ballot_server.listener import raise_open_file_limit, serve
 from ballot_server.passphrase import (
     ENVIRONMENT_VARIABLE,
@@ -23,6 +24,7 @@ from ballot_server.passphrase import (
     check_strength,
     read_passphrase,
 )
+from ballot_server.store import Store
 from tally.token import base32_encode
 
 
@@ -123,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(warning, file=sys.stderr)
     config = build_config(args, passphrase or chair_secret())
+    # the folder is checked (a new meeting made, or an existing one found whole) before listening
+    Store(config.folder, busy_seconds=config.busy_seconds).close()
     soft, _ = raise_open_file_limit()
     print("Phiếu Kín — máy chủ hội nghị")
     print(f"  Chủ tọa (chair):        {config.public_url}/chair")
@@ -132,7 +136,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         print("  Mã chủ tọa: mật khẩu đã đặt (the chair passphrase given)")
     print(terminal_qr(config.public_url))
-    print(f"Thư mục hội nghị: {config.folder} (tối đa {soft} tệp mở)", flush=True)
+    print(f"Thư mục hội nghị: {config.folder} (tối đa {soft} tệp mở)")
+    print("\n".join(startup_lines(config.folder, config.low_disk_bytes)), flush=True)
+    # no access log (listener.serve): it would tie each ballot's request to the phone's address,
+    # agent and time
     app = create_app(config)
     asyncio.run(serve(app, config.host, config.port, config.max_connections_per_address))
     return 0
