@@ -26,6 +26,7 @@ class RoundEvents:
     opened_seq: int = -1
     accepted: list[tuple[int, str, str]] = field(default_factory=list)  # seq, tracker, token
     possession: dict[str, tuple[object, object]] = field(default_factory=dict)
+    ballot_hashes: dict[str, object] = field(default_factory=dict)  # tracker -> ballot_hash
     """tracker → (token_key, signature) of each accepted ballot, as logged."""
     audited: list[tuple[int, str, Any]] = field(default_factory=list)  # seq, tracker, ballot
     closed: dict[str, Any] | None = None
@@ -107,6 +108,7 @@ def replay(events: list[dict[str, Any]]) -> Replay:
         elif kind == "ballot-accepted":
             entry = round_of(body)
             entry.accepted.append((seq, str(body.get("tracker")), str(body.get("token_hash"))))
+            entry.ballot_hashes[str(body.get("tracker"))] = body.get("ballot_hash")
             entry.possession[str(body.get("tracker"))] = (
                 body.get("token_key"),
                 body.get("signature"),

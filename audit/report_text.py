@@ -47,7 +47,10 @@ CHECKS: dict[str, tuple[str, str]] = {
     "ballots.count": ("Số phiếu không quá số mã phiếu", "No more ballots than tokens"),
     "ballots.closed_count": ("Số phiếu khi kết thúc", "The ballot count at closing"),
     "ballots.proofs": ("Chứng minh không tiết lộ của từng phiếu", "Every ballot's proofs"),
-    "ballots.binding": ("Phiếu gắn với mã phiếu đã dùng", "Each ballot bound to its token"),
+    "ballots.binding": (
+        "Phiếu đúng là phiếu đã nhận với mã phiếu của nó",
+        "Each ballot is the one accepted with its token",
+    ),
     "ballots.order": ("Phiếu xếp theo mã theo dõi", "Ballots in tracker order"),
     "ballots.duplicate": ("Không có phiếu trùng", "No duplicate ballot"),
     "ballots.on_file": ("Hồ sơ có đúng các phiếu đã nhận", "Exactly the accepted ballots on file"),

@@ -22,7 +22,8 @@ from audit.minute_check import check_minute
 from audit.record import Record
 from audit.replay import Replay, RoundEvents, replay
 from tally.aggregate import Aggregate, aggregate_ballots
-from tally.ballot import tracker_code
+from tally.ballot import ballot_hash, tracker_code
+from tally.canonical import canonical_json
 from tally.crypto import ceremony
 from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import RISTRETTO255
@@ -322,6 +323,13 @@ def _check_ballots(
                 "ballots.binding",
                 f"{label}, ballot {tracker_code(bytes.fromhex(tracker))}",
                 "not accepted with this token",
+            )
+            continue
+        if entry.ballot_hashes.get(tracker) != ballot_hash(canonical_json(ballot)).hex():
+            report.fail(
+                "ballots.binding",
+                f"{label}, ballot {tracker_code(bytes.fromhex(tracker))}",
+                "not the ballot accepted (its ballot_hash differs)",
             )
             continue
         verified.append(_ciphertexts(ballot))

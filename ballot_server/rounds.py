@@ -20,7 +20,7 @@ from typing import Any
 from ballot_server.errors import BadRequest, Conflict, Forbidden, NotFound
 from ballot_server.store import Store
 from tally.aggregate import Aggregate, aggregate_ballots
-from tally.ballot import tracker_code
+from tally.ballot import ballot_hash, tracker_code
 from tally.canonical import canonical_json
 from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import RISTRETTO255
@@ -359,6 +359,7 @@ class Rounds:
                     "round": number,
                     "tracker": tracker,
                     "token_hash": digest,
+                    "ballot_hash": ballot_hash(text.encode("utf-8")).hex(),
                     "token_key": token_key,
                     "signature": signature,
                 },

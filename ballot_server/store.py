@@ -151,6 +151,9 @@ def _table_facts(connection: sqlite3.Connection, tables: set[str]) -> TableFacts
         rounds=rows("SELECT number, phase, manifest, election FROM rounds"),
         members=rows("SELECT id, data, attendance FROM members"),
         settings=dict(rows("SELECT key, value FROM settings WHERE key IN ('meeting', 'minute')")),
+        audits=rows("SELECT round, tracker, audited, logged FROM audits")
+        if "audits" in tables
+        else [],
     )
 
 

@@ -179,6 +179,13 @@ def tracker(ballot: object) -> bytes:
     return hash32("tracker", canonical_json(encryption(ballot)))
 
 
+def ballot_hash(canonical: bytes) -> bytes:
+    """``H32("ballot", canonical(ballot))``: the whole ballot as accepted, proofs and token hash
+    included (the tracker covers only its encryption). Logged with the ballot, so the record
+    and the server's own tables are bound to the exact bytes that were accepted."""
+    return hash32("ballot", canonical)
+
+
 def tracker_code(tracker_value: bytes) -> str:
     """The human form of a tracker: its first 10 bytes as 16 base-32 characters, in fours."""
     text = base32_encode(tracker_value[:10])

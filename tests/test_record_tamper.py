@@ -28,7 +28,8 @@ from audit.record import load_record
 from audit.verify import verify_record
 from ballot_server.minute_pdf import render_minute_pdf
 from tally.aggregate import aggregate_ballots
-from tally.ballot import make_ballot, tracker
+from tally.ballot import ballot_hash, make_ballot, tracker
+from tally.canonical import canonical_json
 from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.hashing import hash32
@@ -97,7 +98,9 @@ def substitute_ballot(
     old = parts.entries[position]["event"]["body"]["tracker"]
     ballot = fresh_ballot(built, token_hash_hex)
     parts.entries[position]["event"]["body"].update(
-        tracker=tracker(ballot).hex(), token_hash=token_hash_hex
+        tracker=tracker(ballot).hex(),
+        token_hash=token_hash_hex,
+        ballot_hash=ballot_hash(canonical_json(ballot)).hex(),
     )
     if token is not None:
         submission = make_submission(token, ballot)
@@ -252,6 +255,12 @@ def one_token_twice(parts, built):
     substitute_ballot(parts, built, used)
 
 
+def other_ballot_hash(parts, built):
+    """The logged hash of an accepted ballot is not that of the ballot on file."""
+    body = parts.body("ballot-accepted", 1)
+    body["ballot_hash"] = flip_hex(body["ballot_hash"])
+
+
 def ballot_after_closing(parts, built):
     entry = parts.entries.pop(parts.position("ballot-accepted", 2))
     parts.entries.insert(parts.position("voting-closed") + 1, entry)
@@ -399,6 +408,7 @@ LOGGED: list[tuple[str, Callable, set[str]]] = [
         one_token_twice,
         {"ballots.token_once", "ballots.possession", "aggregate"},
     ),
+    ("another ballot_hash logged", other_ballot_hash, {"ballots.binding", "aggregate"}),
     ("reorder the log: a ballot after closing", ballot_after_closing, {"ballots.window"}),
     ("remove a log event: a confirmation", remove_confirmation, {"ceremony.confirmed"}),
     ("a committee key proof", change_announcement, {"ceremony.announcement"}),

@@ -52,7 +52,8 @@ def test_the_record_holds_every_audit_and_verifies(built, parts) -> None:
     checks = {f.check for f in report.findings}
     assert {"ballots.possession", "audits.opening", "audits.not_cast"} <= checks
     for body in parts.bodies("ballot-accepted"):
-        assert set(body) == {"round", "tracker", "token_hash", "token_key", "signature"}
+        keys = {"round", "tracker", "token_hash", "ballot_hash", "token_key", "signature"}
+        assert set(body) == keys
     text = json.dumps(parts.bodies("ballot-audited"))
     assert "token" not in text and "proof" not in text
 
