@@ -89,11 +89,12 @@ class TooManyRequests(ApiError):
 
 
 class ServiceUnavailable(ApiError):
-    """The server is too busy right now; the client should send again after ``retry_after``
-    seconds (given in the ``Retry-After`` header)."""
+    """The server has too much to do right now (the proof queue or the live-update streams are
+    full); the client should send again after ``retry_after`` seconds (given in the
+    ``Retry-After`` header). Not ``busy``, which says the database is held by another program."""
 
     status = 503
-    code = "busy"
+    code = "overloaded"
 
     def __init__(self, message_vi: str, message_en: str, *, retry_after: int) -> None:
         super().__init__(message_vi, message_en)

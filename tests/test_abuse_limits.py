@@ -63,7 +63,7 @@ async def test_the_proof_queue_is_bounded_and_answers_503_with_retry_after(
     busy = next(a for a in answers if a.status == 503)
     assert int(busy.headers["Retry-After"]) >= 1
     body = await busy.json()
-    assert body["error"] == "busy" and body["retry_after"] >= 1 and body["message"]
+    assert body["error"] == "overloaded" and body["retry_after"] >= 1 and body["message"]
     # sent again (as the phone does after Retry-After), each is accepted once
     for body, answer in zip(bodies, answers, strict=True):
         if answer.status == 503:
