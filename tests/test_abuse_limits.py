@@ -197,6 +197,7 @@ def test_serve_refuses_a_weak_passphrase_and_explains_the_rule(tmp_path) -> None
         assert not (tmp_path / "m").exists()  # refused before anything was made
 
 
+@pytest.mark.live
 async def test_the_demo_server_writes_to_a_log_file_not_a_pipe(tmp_path) -> None:
     """``demo --serve`` kept reading nothing from the server's stdout pipe: once the pipe
     filled, the server would block on its next log line."""

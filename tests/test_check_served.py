@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from ballot_client.bundle import bundle_files, local_bundle
 from tests.process_support import ROOT, ServerProcess
@@ -37,6 +38,7 @@ def installed_copy(target: Path) -> Path:
     return target
 
 
+@pytest.mark.live
 async def test_a_server_running_this_copy_serves_exactly_its_files(tmp_path: Path) -> None:
     server = ServerProcess(tmp_path / "meeting").start()
     try:
@@ -60,6 +62,7 @@ async def test_a_server_running_this_copy_serves_exactly_its_files(tmp_path: Pat
         server.stop()
 
 
+@pytest.mark.live
 async def test_a_modified_installation_is_named_file_by_file(tmp_path: Path) -> None:
     copy = installed_copy(tmp_path / "laptop")
     vote = copy / "ballot_client" / "static" / "vote.js"

@@ -24,7 +24,7 @@ from tally.submission import make_submission
 from tally.token import generate_token, token_hash, token_key, token_signing_key
 from tests.process_support import RealMeeting, real_meeting, session_from
 
-pytestmark = pytest.mark.asyncio
+pytestmark = [pytest.mark.live, pytest.mark.asyncio]
 
 
 async def post(session: aiohttp.ClientSession, url: str, body: object) -> tuple[int, dict]:
