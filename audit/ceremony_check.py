@@ -1,4 +1,4 @@
-"""The committee's signed ceremony messages, checked from the log (PROTOCOL.md §13).
+"""The committee's signed ceremony messages, checked from the log (PROTOCOL.md §14).
 
 Each member claimed their link with a key and signed every ceremony message with it; the log
 keeps each message's fields and signature. The verifier rebuilds every message and checks its

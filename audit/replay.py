@@ -30,6 +30,10 @@ class RoundEvents:
     opened: dict[str, Any] | None = None
     opened_seq: int = -1
     accepted: list[tuple[int, str, str]] = field(default_factory=list)  # seq, tracker, token
+    possession: dict[str, tuple[object, object]] = field(default_factory=dict)
+    ballot_hashes: dict[str, object] = field(default_factory=dict)  # tracker -> ballot_hash
+    """tracker → (token_key, signature) of each accepted ballot, as logged."""
+    audited: list[tuple[int, str, Any]] = field(default_factory=list)  # seq, tracker, ballot
     closed: dict[str, Any] | None = None
     closed_seq: int = -1
     aggregate: dict[str, Any] | None = None
@@ -51,7 +55,7 @@ class Replay:
     unknown: list[tuple[int, str]] = field(default_factory=list)
 
 
-# Events that carry a committee member's signed message (PROTOCOL.md §13.2), by message type.
+# Events that carry a committee member's signed message (PROTOCOL.md §14.2), by message type.
 SIGNED = {
     "trustee-claimed": "claim",
     "trustee-announced": "announcement",
@@ -131,9 +135,15 @@ def replay(events: list[dict[str, Any]]) -> Replay:
             entry = round_of(body)
             entry.opened, entry.opened_seq = body, seq
         elif kind == "ballot-accepted":
-            round_of(body).accepted.append(
-                (seq, str(body.get("tracker")), str(body.get("token_hash")))
+            entry = round_of(body)
+            entry.accepted.append((seq, str(body.get("tracker")), str(body.get("token_hash"))))
+            entry.ballot_hashes[str(body.get("tracker"))] = body.get("ballot_hash")
+            entry.possession[str(body.get("tracker"))] = (
+                body.get("token_key"),
+                body.get("signature"),
             )
+        elif kind == "ballot-audited":
+            round_of(body).audited.append((seq, str(body.get("tracker")), body.get("audited")))
         elif kind == "voting-closed":
             entry = round_of(body)
             entry.closed, entry.closed_seq = body, seq

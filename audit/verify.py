@@ -15,6 +15,7 @@ from typing import Any
 from nacl.signing import VerifyKey
 
 from audit.ballot_checks import check_ballots
+from audit.cast_or_audit import check_audited, check_possession
 from audit.ceremony_check import check_ceremony_messages, check_confirmations
 from audit.decisions_check import check_decisions
 from audit.findings import Report
@@ -22,7 +23,8 @@ from audit.minute_check import check_minute
 from audit.record import Record
 from audit.replay import Replay, RoundEvents, replay
 from tally.aggregate import Aggregate, aggregate_ballots
-from tally.ballot import tracker_code
+from tally.ballot import ballot_hash, tracker_code
+from tally.canonical import canonical_json
 from tally.crypto import ceremony
 from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import RISTRETTO255
@@ -146,6 +148,8 @@ def _check_round(
     verified = _check_ballots(
         record, entry, context, valid_tokens, report, label, workers, progress
     )
+    check_possession(entry, report, label)
+    check_audited(entry, context, report, label)
     aggregate = _check_aggregate(entry, context, verified, report, label)
     if aggregate is not None:
         counts = _check_decryption(entry, context, aggregate, report, label)
@@ -331,6 +335,13 @@ def _check_ballots(
                 "ballots.binding",
                 f"{label}, ballot {tracker_code(bytes.fromhex(tracker))}",
                 "not accepted with this token",
+            )
+            continue
+        if entry.ballot_hashes.get(tracker) != ballot_hash(canonical_json(ballot)).hex():
+            report.fail(
+                "ballots.binding",
+                f"{label}, ballot {tracker_code(bytes.fromhex(tracker))}",
+                "not the ballot accepted (its ballot_hash differs)",
             )
             continue
         verified.append(_ciphertexts(ballot))

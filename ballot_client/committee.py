@@ -3,11 +3,11 @@ trustee``, the demo's simulated committee and the tests all drive (the committee
 JavaScript mirror, ``ballot_client/js/committee.mjs``).
 
 The member's device claims the link with its own key and pins the server's key (PROTOCOL.md
-§13.1), keeps its secrets (``keystore``) before anything depending on them leaves it, signs every
-ceremony message (§13.2), checks every other member's signed announcement and share, settles a
-bad share in the open (§13.3) and confirms the election only after the member has compared their
-key fingerprint with the projector (§13.4, §15). Before it decrypts, it checks the round in the
-signed log, every ballot and the aggregate (``committee_checks``, §14); it co-signs the minute
+§14.1), keeps its secrets (``keystore``) before anything depending on them leaves it, signs every
+ceremony message (§14.2), checks every other member's signed announcement and share, settles a
+bad share in the open (§14.3) and confirms the election only after the member has compared their
+key fingerprint with the projector (§14.4, §16). Before it decrypts, it checks the round in the
+signed log, every ballot and the aggregate (``committee_checks``, §15); it co-signs the minute
 only after recomputing its digest. Nothing here trusts the server for what it acts on.
 """
 
@@ -197,7 +197,7 @@ class CommitteeMember(CeremonySteps):
         return self.checker
 
     async def check_round(self, number: int) -> CheckedRound:
-        """Every check of §14 for round ``number``; raises ``DecryptionRefused`` naming why."""
+        """Every check of §15 for round ``number``; raises ``DecryptionRefused`` naming why."""
         return await self.round_checker().check(number)
 
     async def decrypt(self, checked: CheckedRound) -> bool:

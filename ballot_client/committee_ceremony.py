@@ -1,4 +1,4 @@
-"""The key ceremony as a committee member's device runs it (PROTOCOL.md §5, §13): the steps of
+"""The key ceremony as a committee member's device runs it (PROTOCOL.md §5, §14): the steps of
 ``ballot_client.committee.CommitteeMember``, kept apart because they are the longest part.
 
 Each step does whatever the ceremony allows now, from the public state the server relays: the
@@ -183,7 +183,7 @@ class CeremonySteps:
         announced: dict[int, ceremony.Announcement],
         secrets_: ceremony.TrusteeSecrets,
     ) -> None:
-        """Publish the disputed share for each complaint against this member (§13.3)."""
+        """Publish the disputed share for each complaint against this member (§14.3)."""
         assert self.manifest is not None
         for complaint in state["complaints"]:
             if complaint["accused"] != self.index or complaint["reveal"] is not None:

@@ -1,4 +1,4 @@
-"""A committee device's checks before it decrypts (PROTOCOL.md §14), over the server's API.
+"""A committee device's checks before it decrypts (PROTOCOL.md §15), over the server's API.
 
 The device reads the signed log from event 0 under the server key it pinned (``GET /api/log``,
 only what is new each time), reads the round from it, fetches the round's accepted ballots
@@ -103,7 +103,7 @@ class RoundChecker:
                 return found
 
     async def check(self, number: int) -> CheckedRound:
-        """Every check of §14 for round ``number``; raises ``DecryptionRefused`` naming why."""
+        """Every check of §15 for round ``number``; raises ``DecryptionRefused`` naming why."""
         events = await self.refresh()
         plan = plan_round(
             events, number, self.key_round, self.index, self.signing_key, RISTRETTO255

@@ -7,7 +7,7 @@ the committee page, ``ballot_client.keystore``) and talks to the member on the t
 - first use of the link: the key is made and saved in the backup, the link is claimed with it
   (a link another device claimed raises the alarm instead), then the ceremony runs; before the
   election is confirmed the member compares their key fingerprint with the projector;
-- after voting closes: every check of PROTOCOL.md §14 (the signed log from event 0 under the
+- after voting closes: every check of PROTOCOL.md §15 (the signed log from event 0 under the
   pinned server key, the round rule, every ballot, the aggregate as the plain sum, the ballot
   count against the tokens, a recorded reason for a small round); the numbers are shown, and the
   decryption share is sent only if every check passes — else the named reason is printed;

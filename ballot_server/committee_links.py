@@ -1,4 +1,4 @@
-"""Committee links: who holds them (PROTOCOL.md §13.1).
+"""Committee links: who holds them (PROTOCOL.md §14.1).
 
 The chair's page shows each member a link carrying a credential; the chair has seen it too, so it
 only lets a device ask. The first device that claims the link with a signed ``claim`` binds it

@@ -1,11 +1,11 @@
-"""The committee's key ceremony, relayed by the server (PROTOCOL.md §5, §13).
+"""The committee's key ceremony, relayed by the server (PROTOCOL.md §5, §14).
 
 The server relays and notarises; it never holds a key that decrypts. Every message a member
 sends is signed with the key their device claimed the link with (``committee_links.py``): the
 server checks the signature and every proof before it relays or logs anything, logs each
 message's fields with its signature (so anyone can check them again), and publishes the election
 only when every member has confirmed, from their own device, the same election fingerprint — with
-no complaint left unanswered and no dispute lost by its accused (§13.3).
+no complaint left unanswered and no dispute lost by its accused (§14.3).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class KeyCeremony:
         }
 
     def complaints(self, number: int) -> list[dict[str, Any]]:
-        """Each complaint with the accused's reveal, if any, and the outcome of §13.3."""
+        """Each complaint with the accused's reveal, if any, and the outcome of §14.3."""
         reveals = {
             (m["trustee"], m["body"]["recipient"]): m for m in self._messages(number, "reveal")
         }

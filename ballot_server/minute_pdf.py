@@ -209,7 +209,7 @@ def _signatures(minute: dict[str, Any], s: dict) -> list:
 
 
 def _key_line(member: dict[str, Any], s: dict) -> list:
-    """The member's key fingerprint under the signature block (PROTOCOL.md §15): the same code
+    """The member's key fingerprint under the signature block (PROTOCOL.md §16): the same code
     their phone and the projector showed when the committee made the key."""
     code = member_fingerprint(bytes.fromhex(member["signing_key"]))
     return [Paragraph(f"Mã khóa: <font face='PK-Mono'>{code}</font>", s["sign-note"])]

@@ -1,4 +1,4 @@
-"""The committee's checks before decrypting (PROTOCOL.md §14), timed as a member waits for them.
+"""The committee's checks before decrypting (PROTOCOL.md §15), timed as a member waits for them.
 
     .venv/bin/python bench/committee_check.py [--quick]     # prints one JSON object
 

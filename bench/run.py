@@ -16,7 +16,7 @@ Metrics (medians over repeated runs; R = rated members × 4 levels, N = ballots)
 - ``encrypt_ms_chromium_r30``: the browser core in headless Chromium, served by the real server
   (``bench/chromium_encrypt.py``, page ``/static/bench.html``);
 - ``committee_check_s_n30_r30``: the committee page in headless Chromium, from the chair's close
-  until the "Giải mã" button is enabled, every check of PROTOCOL.md §14 made (the page open while
+  until the "Giải mã" button is enabled, every check of PROTOCOL.md §15 made (the page open while
   ballots arrive; also with 4× CPU throttling, opened only at close, and the CPU time of the
   checks); ``trustee_check_s_n100_r30``: the same checks by ``phieukin trustee``, N=100
   (``bench/committee_check.py``);

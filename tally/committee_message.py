@@ -1,4 +1,4 @@
-"""Signed committee messages (PROTOCOL.md §13.2).
+"""Signed committee messages (PROTOCOL.md §14.2).
 
 Every message a committee member sends during the key ceremony — the claim of their link, the
 announcement, the encrypted shares, a complaint, a reveal, the confirmation — is signed with the

@@ -55,6 +55,10 @@ class InvalidBallot(VerificationError):
     """A ballot does not match its election: wrong fingerprint, shape or binding."""
 
 
+class InvalidAudit(VerificationError):
+    """An audited ballot does not open to the choices it claims, or does not fit its election."""
+
+
 class InvalidShare(VerificationError):
     """A key-ceremony share fails to decrypt or does not match the sender's commitments."""
 
@@ -77,7 +81,7 @@ class InvalidMessage(VerificationError):
 
 class DecryptionRefused(VerificationError):
     """A committee device's check before decrypting failed; ``check`` is the named reason of
-    PROTOCOL.md §14 (``aggregate.sum``, ``round.keys``, …) shown to the member."""
+    PROTOCOL.md §15 (``aggregate.sum``, ``round.keys``, …) shown to the member."""
 
 
 class RuleInputError(TallyError, ValueError):

@@ -1,4 +1,4 @@
-"""Fingerprints people compare by eye (PROTOCOL.md §15).
+"""Fingerprints people compare by eye (PROTOCOL.md §16).
 
 One format on every surface — the member's phone, the projector, the chair's page, the voter's
 page, the printed minute and ``phieukin trustee``: the first 10 bytes of a 32-byte value as 16

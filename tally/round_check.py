@@ -1,10 +1,10 @@
-"""What a committee device checks before it decrypts (PROTOCOL.md §14), as pure functions.
+"""What a committee device checks before it decrypts (PROTOCOL.md §15), as pure functions.
 
 The server relays; it is never the authority on what is decrypted. A device holding a secret
 share therefore decrypts only an aggregate it has recomputed from ballots it has verified, of a
 round it has followed in the signed log from event 0 under the server key it pinned when it
 claimed its link. Each refusal raises ``DecryptionRefused`` whose ``check`` is the named reason
-of §14, shown to the member.
+of §15, shown to the member.
 
 The work is split so that a client can spread it out: ``LogFollower`` checks the log as it grows
 (incrementally, catching a rewritten prefix); ``check_ballot`` checks one ballot (run in worker
@@ -198,7 +198,7 @@ def plan_round(
     signing_key: bytes,
     group: Ristretto255,
 ) -> RoundPlan:
-    """The log's side of §14: ``round.*`` and the ``ballots.*`` checks that need no ballot."""
+    """The log's side of §15: ``round.*`` and the ``ballots.*`` checks that need no ballot."""
     rounds = _rounds(events)
     subject = f"round {number}"
     for needed in (number, key_round):
@@ -241,7 +241,7 @@ def plan_round(
 
 def followable_rounds(events: Sequence[dict[str, Any]], key_round: int) -> list[int]:
     """Every round of the log this member's keys may decrypt: the key round and its runoffs
-    (the round rule of §14), in order. A client follows the last of them, never a round the
+    (the round rule of §15), in order. A client follows the last of them, never a round the
     server merely names."""
     rounds = _rounds(events)
     found = []
@@ -296,7 +296,7 @@ class CheckedRound:
 
 
 def finish_round(plan: RoundPlan, checks: Sequence[BallotCheck]) -> CheckedRound:
-    """The ballots' side of §14: exactly the accepted ones, every proof, the plain sum."""
+    """The ballots' side of §15: exactly the accepted ones, every proof, the plain sum."""
     subject = f"round {plan.number}"
     served = Counter(c.tracker for c in checks)
     missing = sorted(set(plan.accepted) - set(served))

@@ -1,6 +1,6 @@
 """The laptop's operator as an attacker: a real ``phieukin serve`` process, and its database.
 
-``ServerProcess`` runs the meeting server as its own process on 127.0.0.1 (stopped, restarted on
+``OperatorLaptop`` runs the meeting server as its own process on 127.0.0.1 (stopped, restarted on
 the same folder like a laptop that crashed), and gives the test what an operator who controls
 that laptop has: the SQLite file, and the server's signing key in it. ``rewrite_event`` changes
 a logged event and re-signs the chain after it with that key — a log that still verifies under
@@ -13,8 +13,6 @@ import copy
 import json
 import random
 import sqlite3
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,7 +23,7 @@ from nacl.signing import SigningKey
 
 from ballot_client.committee import CommitteeMember, MemberFailure
 from ballot_client.remote import MeetingClient
-from ballot_server.demo import free_port, setup_meeting, wait_until_up
+from ballot_server.demo import setup_meeting
 from tally.aggregate import Aggregate
 from tally.ballot import verify_ballot
 from tally.canonical import canonical_json
@@ -34,56 +32,31 @@ from tally.crypto.group import RISTRETTO255
 from tally.crypto.signatures import sign
 from tally.eventlog import SIGNATURE_PURPOSE, event_hash
 from tally.manifest import ElectionContext, Manifest
+from tests.process_support import ServerProcess
 from tests.server_support import CHAIR_SECRET
 
 BEARER = {"Authorization": f"Bearer {CHAIR_SECRET}"}
 
 
-class ServerProcess:
-    """``phieukin serve`` on a meeting folder, in its own process; with ``checks=False`` the
-    operator's build without the start-up checks of the folder (``tests/operator_server.py``)."""
+class OperatorLaptop:
+    """``phieukin serve`` on a meeting folder, in its own process (``tests.process_support``),
+    with API clients and the operator's tools; with ``checks=False`` the operator's build without
+    the start-up checks of the folder (``tests/operator_server.py``)."""
 
     def __init__(self, folder: Path, checks: bool = True) -> None:
         self.folder = folder
-        self.checks = checks
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
+        module = "ballot_server.cli" if checks else "tests.operator_server"
+        self.server = ServerProcess(folder, secret=CHAIR_SECRET, module=module)
+        self.url = self.server.base
         self.session: aiohttp.ClientSession | None = None
         self.chair_session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
-        log = (self.folder.parent / f"{self.folder.name}-server.log").open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "ballot_server.cli" if self.checks else "tests.operator_server",
-                "serve",
-                "--dir",
-                str(self.folder),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--workers",
-                "1",
-                f"--passphrase={CHAIR_SECRET}",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-        await wait_until_up(self.public, self.process, 60)
+        self.server.start()
+        await self.server.wait_up()
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(20)
+        self.server.stop()
 
     async def restart(self) -> None:
         """The laptop restarts the server on the same folder (links in memory are lost)."""
@@ -198,8 +171,8 @@ class ServerProcess:
 
 
 @asynccontextmanager
-async def server_process(folder: Path, checks: bool = True) -> AsyncIterator[ServerProcess]:
-    server = ServerProcess(folder, checks)
+async def server_process(folder: Path, checks: bool = True) -> AsyncIterator[OperatorLaptop]:
+    server = OperatorLaptop(folder, checks)
     async with (
         aiohttp.ClientSession() as session,
         aiohttp.ClientSession(headers=BEARER) as chair_session,
@@ -213,14 +186,14 @@ async def server_process(folder: Path, checks: bool = True) -> AsyncIterator[Ser
 
 
 async def chair_starts(
-    server: ServerProcess, voters: int = 6, rated: int = 3, seed: int = 1
+    server: OperatorLaptop, voters: int = 6, rated: int = 3, seed: int = 1
 ) -> tuple[int, dict[int, str]]:
     """The chair's setup through the API up to a round in its ceremony: (round, credentials)."""
     number, credentials, _ = await setup_meeting(server.chair, voters, rated, random.Random(seed))
     return number, credentials
 
 
-async def vote(server: ServerProcess, number: int, ballots: int, seed: int = 3) -> list[str]:
+async def vote(server: OperatorLaptop, number: int, ballots: int, seed: int = 3) -> list[str]:
     """Tokens for everyone present, voting opened, ``ballots`` of them cast; the tokens."""
     chair, public = server.chair, server.public
     tokens = (await chair.post(f"/api/chair/rounds/{number}/tokens", {}))["tokens"]

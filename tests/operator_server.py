@@ -3,7 +3,7 @@ meeting folder switched off (``ballot_server/integrity.py``: the log's chain and
 against the log), as anyone who controls the laptop can run it after editing the database.
 
 The committee's devices must not depend on those checks: they verify the log and the ballots
-themselves (PROTOCOL.md §14). ``tests/attack_support.py`` starts this with ``checks=False``.
+themselves (PROTOCOL.md §15). ``tests/attack_support.py`` starts this with ``checks=False``.
 """
 
 from __future__ import annotations

@@ -43,13 +43,15 @@ from ballot_client.committee import CommitteeMember
 from ballot_client.remote import MeetingClient
 from ballot_client.simulated import run_committee
 from ballot_server import keys
+from ballot_server.audits import Audits
 from ballot_server.chair import Chair, ChairMemory
 from ballot_server.demo import DEMO_MEETING, build_roster
 from ballot_server.export import log_minute_pdf, record_bytes
 from ballot_server.minute_service import Minutes
 from ballot_server.roster_import import CSV_TYPE, roster_csv
 from tally.aggregate import Aggregate
-from tally.ballot import make_ballot, verify_ballot
+from tally.audited import open_ballot
+from tally.ballot import encrypt_ballot, make_ballot, tracker, verify_ballot
 from tally.canonical import canonical_json
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.nonces import system_nonce
@@ -57,6 +59,7 @@ from tally.crypto.signatures import sign
 from tally.eventlog import GENESIS, SIGNATURE_PURPOSE, event_hash
 from tally.manifest import ElectionContext, Manifest
 from tally.minute import SIGNATURE_PURPOSE as MINUTE_PURPOSE
+from tally.submission import make_submission
 from tally.token import token_hash
 from tests.server_support import decryption_share, make_app
 
@@ -103,10 +106,17 @@ def make_ballots(
 
 
 def build_meeting(
-    folder: Path, voters: int = 6, rated: int = 4, seed: int = 2026, workers: int = 1
+    folder: Path,
+    voters: int = 6,
+    rated: int = 4,
+    seed: int = 2026,
+    workers: int = 1,
+    audits: int = 0,
 ) -> BuiltMeeting:
-    """Run a whole meeting in ``folder`` (see the module docstring) and export its records."""
-    return asyncio.run(_build_meeting(folder, voters, rated, seed, workers))
+    """Run a whole meeting in ``folder`` (see the module docstring) and export its records.
+    With ``audits``, that many voters first audit an encryption of their choices (PROTOCOL.md
+    §8.1) before casting; the audited ballots are logged when voting closes."""
+    return asyncio.run(_build_meeting(folder, voters, rated, seed, workers, audits))
 
 
 @dataclass
@@ -149,7 +159,7 @@ async def ready_meeting(
 
 
 async def _build_meeting(
-    folder: Path, voters: int, rated: int, seed: int, workers: int
+    folder: Path, voters: int, rated: int, seed: int, workers: int, audits: int
 ) -> BuiltMeeting:
     rng = random.Random(seed)
     async with TestClient(TestServer(make_app(folder), host="127.0.0.1")) as client:
@@ -163,13 +173,26 @@ async def _build_meeting(
         questions = context.manifest.questions
         choices = [[rng.choices(range(4), (3, 10, 3, 1))[0] for _ in questions] for _ in tokens]
         ballots = make_ballots(context, tokens, choices, workers)
+        for token, choice in zip(tokens[:audits], choices, strict=False):
+            sealed = encrypt_ballot(context, token_hash(token), choice, system_nonce)
+            opened = open_ballot(context, sealed)
+            receipt = tracker(opened).hex()
+            Audits(store, rounds).receive(number, receipt, canonical_json(opened).decode())
         half = len(ballots) // 2
         opened = b""
-        for position, ballot in enumerate(ballots):
+        for position, (token, ballot) in enumerate(zip(tokens, ballots, strict=True)):
             if position == half:
                 opened = record_bytes(store)
             verified = verify_ballot(context, ballot)
-            rounds.accept_ballot(number, verified.token_hash.hex(), verified.tracker.hex(), ballot)
+            submission = make_submission(token, ballot)
+            rounds.accept_ballot(
+                number,
+                verified.token_hash.hex(),
+                verified.tracker.hex(),
+                ballot,
+                token_key=submission["token_key"],
+                signature=submission["signature"],
+            )
         chair.close_voting(number, True)
         aggregate = Aggregate.from_json(context, rounds.aggregate(number))
         for member in (ready.members[0], ready.members[2]):

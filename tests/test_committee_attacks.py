@@ -1,7 +1,7 @@
 """Attacks on the committee by whoever controls the laptop — its database and its server process
 (``tests.attack_support``) — and the faults a ceremony must survive. Every attack is refused by
 the Python committee client (``ballot_client.committee``, what ``phieukin trustee`` and the demo
-run) with the reason PROTOCOL.md §14 names; each test fails if that check is removed. The same
+run) with the reason PROTOCOL.md §15 names; each test fails if that check is removed. The same
 attacks against the committee page run in Chromium (``tests/browser/test_committee_attacks.py``).
 """
 
@@ -26,7 +26,7 @@ from tally.crypto.group import RISTRETTO255
 from tally.errors import DecryptionRefused
 from tests.attack_support import (
     CorruptingMember,
-    ServerProcess,
+    OperatorLaptop,
     chair_starts,
     server_process,
     step_all,
@@ -50,13 +50,13 @@ async def cli_says(member: CommitteeMember, number: int) -> str:
     return out.getvalue()
 
 
-def again(server: ServerProcess, member: CommitteeMember, number: int) -> CommitteeMember:
+def again(server: OperatorLaptop, member: CommitteeMember, number: int) -> CommitteeMember:
     """The same member's device opening the page again (its secrets kept, nothing cached)."""
     credential = member.headers["X-Committee-Credential"]
     return CommitteeMember(server.public, credential, number, MemoryKeeper(member.record))
 
 
-def decryption_events(server: ServerProcess) -> list[str]:
+def decryption_events(server: OperatorLaptop) -> list[str]:
     return [
         e["event"]["type"]
         for e in server.entries()
@@ -64,7 +64,7 @@ def decryption_events(server: ServerProcess) -> list[str]:
     ]
 
 
-async def closed_round(server: ServerProcess, ballots: int = 4):
+async def closed_round(server: OperatorLaptop, ballots: int = 4):
     number, credentials = await chair_starts(server)
     members, context = await run_committee(server.public, number, credentials)
     await vote(server, number, ballots)

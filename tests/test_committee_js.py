@@ -13,7 +13,7 @@ from typing import Any
 from ballot_client.committee import CommitteeMember, MemoryKeeper
 from ballot_client.simulated import decrypt_round
 from tests.attack_support import (
-    ServerProcess,
+    OperatorLaptop,
     chair_starts,
     doubled_aggregate,
     server_process,
@@ -28,7 +28,7 @@ DRIVER = ROOT / "tests" / "js" / "committee_driver.mjs"
 class JsMember:
     """One committee member's browser client; its localStorage kept between runs."""
 
-    def __init__(self, server: ServerProcess, credential: str, number: int) -> None:
+    def __init__(self, server: OperatorLaptop, credential: str, number: int) -> None:
         self.base, self.credential, self.number = server.url, credential, number
         self.storage: dict[str, str] = {}
 
@@ -47,7 +47,7 @@ class JsMember:
         return answer
 
 
-async def ceremony_with_js_member_1(server: ServerProcess):
+async def ceremony_with_js_member_1(server: OperatorLaptop):
     """Member 1 in the browser's client, members 2 and 3 in Python, in turn."""
     number, credentials = await chair_starts(server)
     js = JsMember(server, credentials[1], number)

@@ -1,4 +1,4 @@
-"""Signed committee messages (PROTOCOL.md §13.2) and fingerprints (§15): the shared vectors, the
+"""Signed committee messages (PROTOCOL.md §14.2) and fingerprints (§16): the shared vectors, the
 round trip, and that changing any field of a message makes its signature fail."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The committee's checks before decrypting (PROTOCOL.md §14), on the shared vectors.
+"""The committee's checks before decrypting (PROTOCOL.md §15), on the shared vectors.
 
 Every case of ``tests/vectors/round_check.json`` is a signed log (an honest meeting, or one an
 attacker controlling the laptop changed) and the ballots a server serves; the Python checks

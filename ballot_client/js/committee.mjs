@@ -6,12 +6,12 @@
  * page, inline elsewhere).
  *
  * The device makes the member's key, pins the server's key from event 0 and claims the link with
- * its own key (PROTOCOL.md §13.1); the member saves the encrypted backup before the announcement
- * leaves the device; every ceremony message is signed (§13.2); every other member's signed
- * announcement and share is checked; a bad share is settled in the open (§13.3); the member
- * confirms only after comparing their key fingerprint with the projector (§15). Before it
+ * its own key (PROTOCOL.md §14.1); the member saves the encrypted backup before the announcement
+ * leaves the device; every ceremony message is signed (§14.2); every other member's signed
+ * announcement and share is checked; a bad share is settled in the open (§14.3); the member
+ * confirms only after comparing their key fingerprint with the projector (§16). Before it
  * decrypts, it follows the round in the signed log from event 0, verifies every ballot (as they
- * arrive, during voting) and recomputes the aggregate (§14); it decrypts what it recomputed.
+ * arrive, during voting) and recomputes the aggregate (§15); it decrypts what it recomputed.
  */
 
 import { TallyError } from './errors.mjs';
@@ -118,7 +118,7 @@ export class CommitteeClient {
     return publicKeyHex(this.record.signingSeed);
   }
 
-  /** This member's key fingerprint, as the projector shows it (§15). */
+  /** This member's key fingerprint, as the projector shows it (§16). */
   get fingerprint() {
     return memberFingerprint(this.signingKeyHex);
   }
@@ -282,7 +282,7 @@ export class CommitteeClient {
     return found;
   }
 
-  /** Publish the disputed share for each complaint against this member (§13.3). */
+  /** Publish the disputed share for each complaint against this member (§14.3). */
   async answerComplaints(state, secrets) {
     for (const complaint of state.complaints) {
       if (complaint.accused !== this.index || complaint.reveal) continue;
@@ -384,7 +384,7 @@ export class CommitteeClient {
     return { stage: 'published' };
   }
 
-  // ---- before decrypting (§14) ----------------------------------------------------------------
+  // ---- before decrypting (§15) ----------------------------------------------------------------
 
   /** Fetch what is new in the log (and the last known event again) and verify it. */
   async refreshLog() {
@@ -429,7 +429,7 @@ export class CommitteeClient {
   }
 
   /**
-   * Every check of §14 for a closed round; throws `DecryptionRefused` naming the reason.
+   * Every check of §15 for a closed round; throws `DecryptionRefused` naming the reason.
    * @returns {Promise<{number, context, aggregate, ballots, tokens, overrideReason}>}
    */
   async checkRound(number, onProgress) {

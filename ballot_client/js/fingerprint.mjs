@@ -1,5 +1,5 @@
 /**
- * Fingerprints people compare by eye (PROTOCOL.md §15), mirror of `tally/fingerprint.py`.
+ * Fingerprints people compare by eye (PROTOCOL.md §16), mirror of `tally/fingerprint.py`.
  *
  * One format on every surface: the first 10 bytes of a 32-byte value as 16 Crockford base-32
  * characters in four groups of four (`7K2D-QW3X-9PZ1-ABCD`), the format of the receipt code.

@@ -1,5 +1,5 @@
 /**
- * Signed committee messages (PROTOCOL.md §13.2), mirror of `tally/committee_message.py`.
+ * Signed committee messages (PROTOCOL.md §14.2), mirror of `tally/committee_message.py`.
  *
  * Every message a committee member sends during the key ceremony is signed with the Ed25519 key
  * the member's device drew when it claimed the link:

@@ -1,5 +1,5 @@
 /**
- * What a committee device checks before it decrypts (PROTOCOL.md §14), mirror of
+ * What a committee device checks before it decrypts (PROTOCOL.md §15), mirror of
  * `tally/round_check.py`; `tests/vectors/round_check.json` holds cases both must decide alike.
  *
  * The device decrypts only an aggregate it recomputed from ballots it verified, of a round it
@@ -111,7 +111,7 @@ function checkKeys(rounds, number, keyRound) {
 }
 
 /**
- * The log's side of §14: the round and the ballot checks that need no ballot.
+ * The log's side of §15: the round and the ballot checks that need no ballot.
  * @param {object[]} events - the verified events
  * @param {{number: number, keyRound: number, index: number, signingKey: string}} who
  * @returns {{number: number, context: object, accepted: Map<string, string>, tokens: number,
@@ -258,7 +258,7 @@ export function isSmall(ballots, tokens) {
 }
 
 /**
- * The ballots' side of §14: exactly the accepted ones, every proof, the plain sum.
+ * The ballots' side of §15: exactly the accepted ones, every proof, the plain sum.
  * @param {ReturnType<typeof planRound>} plan
  * @param {Array<{tracker: string, tokenHash: string, problem: string}>} checks
  * @param {Array<Array<{alpha: *, beta: *}>>} sum - of every ballot's ciphertexts (`addSums`)

@@ -91,7 +91,7 @@ function announcementJson(index, { commitments, proofs }, { key, proof }, signin
  * Draw trustee `index`'s polynomial and encryption key and build its announcement.
  * Draw order (§12): a_{i,0} … a_{i,t−1}; each coefficient proof's u; eᵢ; the key proof's u;
  * the signing seed (the 32-byte encoding of the next scalar) unless `signingSeed` is given (the
- * device key drawn when the link was claimed, §13.1).
+ * device key drawn when the link was claimed, §14.1).
  * @param {object} args
  * @param {object} args.manifest - the manifest JSON (or a loaded manifest)
  * @param {number} args.index - i, in 1..n
@@ -148,7 +148,7 @@ function isObjectLike(value) {
 }
 
 /**
- * A share published in the open to settle a complaint (§13.3): Pᵢ(j)·G = Σₖ jᵏ·A_{i,k}.
+ * A share published in the open to settle a complaint (§14.3): Pᵢ(j)·G = Σₖ jᵏ·A_{i,k}.
  * Throws `InvalidShare` (check "scalar" or "commitments") naming the sender.
  * @param {LoadedAnnouncement} sender
  * @param {number} recipient - j

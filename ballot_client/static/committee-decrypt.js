@@ -1,7 +1,7 @@
 /**
  * The committee page's round to decrypt: the round followed (the last one the signed log shows
  * this member's keys may decrypt), its ballots checked in Web Workers while voting is open, and
- * after close every check of PROTOCOL.md §14 with progress — the "Giải mã" button enabled only
+ * after close every check of PROTOCOL.md §15 with progress — the "Giải mã" button enabled only
  * when every check passed, a refusal shown with its named reason.
  */
 

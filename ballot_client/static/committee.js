@@ -2,7 +2,7 @@
  * The committee member's page (`/committee#c=CREDENTIAL&r=ROUND`), opened from the member's QR:
  * the screens over the committee client (`/js/committee.mjs`), which does and checks everything.
  *
- * Key ceremony (PROTOCOL.md §13), four steps: (1) make the key on this phone — the phone pins the
+ * Key ceremony (PROTOCOL.md §14), four steps: (1) make the key on this phone — the phone pins the
  * server's key and claims the link with its own key; (2) save the encrypted backup, before
  * anything leaves the phone; (3) every member's signed announcement checked, the encrypted shares
  * sent; (4) the shares received opened and checked (a bad one disputed in the open), then the
@@ -10,7 +10,7 @@
  * opening a link another device claimed shows a loud alarm (also on the projector and the chair's
  * page) and offers to restore the backup.
  *
- * After voting closes: the checks of §14 — the signed log from event 0, the round rule, every
+ * After voting closes: the checks of §15 — the signed log from event 0, the round rule, every
  * ballot verified in Web Workers (during voting already), the aggregate as the plain sum, the
  * ballot count next to the tokens, a small round's recorded reason — with progress; the "Giải mã"
  * button is enabled only when every check passed, and a refusal names its reason. A further round
@@ -18,6 +18,7 @@
  * Then the minute (committee-minute.js). The page polls every second; a reload resumes.
  */
 
+import '/static/served.js';
 import { el } from '/static/dom.js';
 import { loadElection, shortCode } from '/js/index.mjs';
 import { CommitteeClient, MemberFailure } from '/js/committee.mjs';

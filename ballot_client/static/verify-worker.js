@@ -1,6 +1,6 @@
 /**
  * A Web Worker of the committee page: checks a chunk of ballots against a round's election
- * (every proof, PROTOCOL.md §14) and returns each ballot's tracker, token hash and any problem,
+ * (every proof, PROTOCOL.md §15) and returns each ballot's tracker, token hash and any problem,
  * with the chunk's ciphertext sum — so the page stays responsive while hundreds of ballots are
  * verified, during voting already.
  */

@@ -1,7 +1,7 @@
 """The committee's key ceremony and decryption, relayed by the server (it never holds a key share).
 
 A member's device asks with the credential from their link (``X-Committee-Credential``), but acts
-only through messages signed with the key it claimed the link with (PROTOCOL.md §13): the
+only through messages signed with the key it claimed the link with (PROTOCOL.md §14): the
 credential alone, which the chair has seen too, reads public state and can do nothing else.
 """
 

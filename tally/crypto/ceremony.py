@@ -143,7 +143,7 @@ def make_trustee(
     """Draw trustee ``index``'s polynomial and encryption key and build its announcement.
 
     ``signing_seed`` is the device key drawn when the member's link was claimed (PROTOCOL.md
-    §13.1); without it the seed is drawn here, last (the draw order of §12)."""
+    §14.1); without it the seed is drawn here, last (the draw order of §12)."""
     coefficients = tuple(nonces() for _ in range(threshold))
     commitments, proofs = _commit(group, manifest_hash, index, coefficients, nonces)
     encryption_secret = nonces()
@@ -298,7 +298,7 @@ def open_share(
 def check_revealed_share(
     group: Ristretto255, sender: Announcement, recipient: int, value_hex: object
 ) -> int:
-    """A share published in the open to settle a complaint (PROTOCOL.md §13.3): the scalar
+    """A share published in the open to settle a complaint (PROTOCOL.md §14.3): the scalar
     Pᵢ(j) must satisfy Pᵢ(j)·G = Σₖ jᵏ·A_{i,k}. Raises ``InvalidShare`` (check ``scalar`` or
     ``commitments``) naming the sender."""
     subject = f"share from trustee {sender.index} to trustee {recipient}, revealed"

@@ -1,5 +1,5 @@
 """The committee page in Chromium against a real server process whose operator attacks it
-(``tests.attack_support``): the page refuses with the reason PROTOCOL.md §14 names, or raises the
+(``tests.attack_support``): the page refuses with the reason PROTOCOL.md §15 names, or raises the
 alarm — on the member's phone, the projector and the chair's page. The same attacks against the
 Python client are in ``tests/test_committee_attacks.py``."""
 
@@ -15,7 +15,7 @@ from ballot_client.simulated import decrypt_round
 from tests.attack_support import (
     CHAIR_SECRET,
     CorruptingMember,
-    ServerProcess,
+    OperatorLaptop,
     chair_starts,
     doubled_aggregate,
     server_process,
@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 LAPTOP = {"width": 1366, "height": 900}
 
 
-def link(server: ServerProcess, credential: str, number: int) -> str:
+def link(server: OperatorLaptop, credential: str, number: int) -> str:
     return f"http://{HOST}:{server.port}/committee#c={credential}&r={number}"
 
 
@@ -40,7 +40,7 @@ async def expect_refusal(page: Page, reason: str) -> None:
     await expect(page.get_by_test_id("decrypt-button")).to_be_disabled()
 
 
-async def ceremony_with_phone_1(server: ServerProcess, open_page: OpenPage, python=None):
+async def ceremony_with_phone_1(server: OperatorLaptop, open_page: OpenPage, python=None):
     """Member 1 on a phone, members 2 and 3 in Python (``python`` makes them), to publication."""
     number, credentials = await chair_starts(server)
     tab = await open_page(link(server, credentials[1], number), viewport=PHONE)
@@ -57,7 +57,7 @@ async def ceremony_with_phone_1(server: ServerProcess, open_page: OpenPage, pyth
     return number, credentials, tab, members
 
 
-async def closed_with_phone_1(server: ServerProcess, open_page: OpenPage, ballots: int):
+async def closed_with_phone_1(server: OperatorLaptop, open_page: OpenPage, ballots: int):
     """The ceremony with member 1 on a phone, ``ballots`` cast, voting closed."""
     number, _, tab, members = await ceremony_with_phone_1(server, open_page)
     await vote(server, number, ballots)

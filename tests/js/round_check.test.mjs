@@ -1,5 +1,5 @@
-// The committee's checks before decrypting (PROTOCOL.md §14) and its signed messages and
-// fingerprints (§13.2, §15), on the vectors the Python core made: every case must be decided
+// The committee's checks before decrypting (PROTOCOL.md §15) and its signed messages and
+// fingerprints (§14.2, §16), on the vectors the Python core made: every case must be decided
 // exactly as the Python checks decide it (tests/test_round_check.py).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

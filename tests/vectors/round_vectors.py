@@ -1,5 +1,5 @@
-"""Vectors for the committee's checks before decrypting (PROTOCOL.md §14) and for the signed
-committee messages and fingerprints (§13.2, §15).
+"""Vectors for the committee's checks before decrypting (PROTOCOL.md §15) and for the signed
+committee messages and fingerprints (§14.2, §16).
 
 A small meeting is written as a signed event log with ``tally.eventlog.make_event``: round 1
 (three ballots, four tokens), counted, then a runoff round 2 with the same keys. Each case is
@@ -403,7 +403,7 @@ def round_check_vectors(manifest: Manifest, context: ElectionContext) -> dict[st
     case("an override naming other numbers", small.json(), [0], {"reason": "round.small"}, prefix=0)
     return {
         "comment": (
-            "Committee checks before decrypting (PROTOCOL.md §14). The log of a case is "
+            "Committee checks before decrypting (PROTOCOL.md §15). The log of a case is "
             "base[:prefix] + tail; its ballots are indices into ballot_pool; the device pinned "
             "server_key and its keys were made in key_round as member index with signing_key."
         ),
@@ -441,7 +441,7 @@ def committee_vectors(context: ElectionContext, signing_seeds: dict[int, bytes])
             {"seed": seed.hex(), "message": message.to_json(), "digest": message.digest.hex()}
         )
     return {
-        "comment": "Signed committee messages (PROTOCOL.md §13.2) and fingerprints (§15).",
+        "comment": "Signed committee messages (PROTOCOL.md §14.2) and fingerprints (§16).",
         "manifest_hash": manifest_hash.hex(),
         "messages": messages,
         "member_fingerprints": [
