@@ -72,7 +72,8 @@ REASONS = {
     "ballots.extra": "máy chủ đưa phiếu không có trong bản ghi",
     "ballots.proof": "có phiếu với chứng minh không hợp lệ (có thể là bản sao nhân lên của "
     "phiếu khác)",
-    "ballots.binding": "có phiếu không gắn với mã phiếu ghi trong bản ghi",
+    "ballots.binding": "có phiếu không phải là phiếu (hoặc mã phiếu) ghi trong bản ghi",
+    "ballots.possession": "có phiếu không có chữ ký của chính mã phiếu đã bỏ nó",
     "aggregate.count": "số phiếu ghi khi kết thúc không khớp số phiếu đã nhận",
     "aggregate.sum": "tổng mã hóa máy chủ đưa ra không phải tổng của các phiếu đã nhận",
     "round.small": "vòng có quá ít phiếu và chủ tọa chưa ghi lý do",

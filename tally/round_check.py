@@ -24,7 +24,7 @@ from typing import Any
 from nacl.signing import VerifyKey
 
 from tally.aggregate import Aggregate, aggregate_ballots
-from tally.ballot import tracker, tracker_code, verify_ballot
+from tally.ballot import ballot_hash, tracker, tracker_code, verify_ballot
 from tally.canonical import canonical_json, is_integer
 from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import Ristretto255
@@ -32,6 +32,7 @@ from tally.crypto.signatures import verify_key_from_hex
 from tally.errors import DecryptionRefused, TallyError
 from tally.eventlog import GENESIS, verify_log
 from tally.manifest import ElectionContext, Manifest
+from tally.submission import verify_possession
 
 MIN_BALLOTS = 3
 _ONCE = ("started", "roll", "election", "opened", "closed", "aggregate", "counts", "override")
@@ -116,6 +117,7 @@ class _Round:
     seq: dict[str, int] = field(default_factory=dict)
     once: dict[str, dict[str, Any]] = field(default_factory=dict)
     accepted: list[tuple[int, str, str]] = field(default_factory=list)  # seq, tracker, token
+    logged: dict[str, dict[str, Any]] = field(default_factory=dict)  # tracker → its event body
     cancelled_after_open: set[str] = field(default_factory=set)
 
 
@@ -133,6 +135,7 @@ def _rounds(events: Sequence[dict[str, Any]]) -> dict[int, _Round]:
             entry.once[name], entry.seq[name] = body, seq
         elif kind == "ballot-accepted":
             entry.accepted.append((seq, str(body.get("tracker")), str(body.get("token_hash"))))
+            entry.logged[str(body.get("tracker"))] = body
         elif kind == "token-cancelled" and "opened" in entry.once:
             entry.cancelled_after_open.add(str(body.get("token_hash")))
     return rounds
@@ -179,7 +182,9 @@ def _check_keys(rounds: dict[int, _Round], number: int, key_round: int) -> None:
 @dataclass(frozen=True)
 class RoundPlan:
     """A round to decrypt, read from the verified log: its election, the accepted ballots
-    (tracker → token hash), the tokens that could vote, the logged aggregate and override."""
+    (tracker → token hash, and tracker → the ``ballot-accepted`` body with the ballot's hash and
+    the submission's proof of possession), the tokens that could vote, the logged aggregate and
+    override."""
 
     number: int
     context: ElectionContext
@@ -188,6 +193,7 @@ class RoundPlan:
     closed_count: object
     aggregate: object
     override: dict[str, Any] | None
+    logged: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def plan_round(
@@ -236,6 +242,7 @@ def plan_round(
         entry.once["closed"].get("ballot_count"),
         entry.once["aggregate"].get("aggregate"),
         entry.once.get("override"),
+        entry.logged,
     )
 
 
@@ -261,26 +268,28 @@ def followable_rounds(events: Sequence[dict[str, Any]], key_round: int) -> list[
 
 @dataclass(frozen=True)
 class BallotCheck:
-    """One served ballot, checked: its tracker, and its token hash and ciphertexts if every proof
-    verified (else ``problem`` says why)."""
+    """One served ballot, checked: its tracker and ``H32("ballot", …)`` of its bytes, and its
+    token hash and ciphertexts if every proof verified (else ``problem`` says why)."""
 
     tracker: str
     token_hash: str = ""
     ciphertexts: tuple[tuple[Ciphertext, ...], ...] | None = None
     problem: str = ""
+    ballot_hash: str = ""
 
 
 def check_ballot(context: ElectionContext, ballot: object) -> BallotCheck:
     """Verify one ballot completely against the round's election (§8)."""
     try:
         name = tracker(ballot).hex()  # type: ignore[arg-type]
+        whole = ballot_hash(canonical_json(ballot)).hex()
     except (TallyError, TypeError, ValueError):
         return BallotCheck("", problem="not canonical JSON")
     try:
         verified = verify_ballot(context, ballot)
     except TallyError as error:
-        return BallotCheck(name, problem=f"{type(error).__name__}: {error}")
-    return BallotCheck(name, verified.token_hash.hex(), verified.ciphertexts)
+        return BallotCheck(name, problem=f"{type(error).__name__}: {error}", ballot_hash=whole)
+    return BallotCheck(name, verified.token_hash.hex(), verified.ciphertexts, "", whole)
 
 
 @dataclass(frozen=True)
@@ -311,8 +320,14 @@ def finish_round(plan: RoundPlan, checks: Sequence[BallotCheck]) -> CheckedRound
                 "ballots.proof", f"{subject}, ballot {_code(check.tracker)}", check.problem
             )
     for check in checks:
-        if plan.accepted[check.tracker] != check.token_hash:
+        logged = plan.logged.get(check.tracker, {})
+        if (
+            plan.accepted[check.tracker] != check.token_hash
+            or logged.get("ballot_hash") != check.ballot_hash
+        ):
             raise refuse("ballots.binding", f"{subject}, ballot {_code(check.tracker)}")
+    for check in checks:
+        _check_possession(subject, check, plan.logged.get(check.tracker, {}))
     count = len(checks)
     logged = plan.aggregate.get("ballot_count") if isinstance(plan.aggregate, dict) else None
     if plan.closed_count != count or logged != count:
@@ -322,6 +337,22 @@ def finish_round(plan: RoundPlan, checks: Sequence[BallotCheck]) -> CheckedRound
         raise refuse("aggregate.sum", subject, "not the plain sum of the accepted ballots")
     reason = _small_round(plan, count)
     return CheckedRound(plan.number, plan.context, aggregate, count, plan.tokens, reason)
+
+
+def _check_possession(subject: str, check: BallotCheck, logged: dict[str, Any]) -> None:
+    """The token's key hashes to the ballot's token hash and signed its tracker (§6.1): only
+    whoever held the card could have cast it."""
+    where = f"{subject}, ballot {_code(check.tracker)}"
+    try:
+        verify_possession(
+            bytes.fromhex(check.token_hash),
+            logged.get("token_key"),
+            logged.get("signature"),
+            bytes.fromhex(check.tracker),
+            where,
+        )
+    except (TallyError, ValueError) as error:
+        raise refuse("ballots.possession", where, str(error)) from None
 
 
 def is_small(ballots: int, tokens: int) -> bool:

@@ -25,12 +25,12 @@ from ballot_client.committee import CommitteeMember, MemberFailure
 from ballot_client.remote import MeetingClient
 from ballot_server.demo import setup_meeting
 from tally.aggregate import Aggregate
-from tally.ballot import verify_ballot
+from tally.ballot import ballot_hash, tracker, verify_ballot
 from tally.canonical import canonical_json
 from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.signatures import sign
-from tally.eventlog import SIGNATURE_PURPOSE, event_hash
+from tally.eventlog import SIGNATURE_PURPOSE, LogEntry, event_hash, make_event
 from tally.manifest import ElectionContext, Manifest
 from tests.process_support import ServerProcess
 from tests.server_support import CHAIR_SECRET
@@ -142,6 +142,44 @@ class OperatorLaptop:
                 "WHERE round = ? AND trustee = ? AND type = 'shares'",
                 [json.dumps(message), number, sender],
             )
+
+    def stuff_ballot(self, number: int, ballot: dict[str, Any]) -> None:
+        """While voting is open: store ``ballot`` as accepted, spend its token and log it with
+        the server's key — signed, for want of the card's own key, by another key."""
+        text = canonical_json(ballot)
+        name = tracker(ballot).hex()
+        stranger = SigningKey.generate()
+        body = {
+            "round": number,
+            "tracker": name,
+            "token_hash": ballot["token_hash"],
+            "ballot_hash": ballot_hash(text).hex(),
+            "token_key": stranger.verify_key.encode().hex(),
+            "signature": sign(stranger, "ballot", bytes.fromhex(name)).hex(),
+        }
+        last = self.entries()[-1]
+        previous = LogEntry(
+            last["event"], bytes.fromhex(last["hash"]), bytes.fromhex(last["signature"])
+        )
+        entry = make_event(previous, "ballot-accepted", body, self.server_key())
+        db = self.database()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "INSERT INTO events (seq, entry) VALUES (?, ?)",
+                [entry.event["seq"], canonical_json(entry.to_json()).decode("utf-8")],
+            )
+            db.execute(
+                "INSERT INTO ballots (round, tracker, token_hash, ballot) VALUES (?, ?, ?, ?)",
+                [number, name, ballot["token_hash"], text.decode("utf-8")],
+            )
+            db.execute(
+                "UPDATE tokens SET state = 'spent' WHERE round = ? AND token_hash = ?",
+                [number, ballot["token_hash"]],
+            )
+            db.execute("COMMIT")
+        finally:
+            db.close()
 
     def add_round_outside_the_log(self, source: int, number: int) -> None:
         """A round ``number`` "with the keys of round ``source``" in the database only — one of

@@ -20,10 +20,12 @@ from ballot_client.simulated import decrypt_round, run_committee, sign_minute
 from ballot_client.trustee_cli import BackupKeeper, PassphraseSource, Session
 from ballot_server.export import write_record
 from tally.aggregate import Aggregate
-from tally.ballot import verify_ballot
+from tally.ballot import make_ballot, verify_ballot
 from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import RISTRETTO255
+from tally.crypto.nonces import system_nonce
 from tally.errors import DecryptionRefused
+from tally.token import token_hash
 from tests.attack_support import (
     CorruptingMember,
     OperatorLaptop,
@@ -119,6 +121,28 @@ async def test_a_substituted_or_packed_aggregate_is_refused(tmp_path) -> None:
         )
         counts = await decrypt_round(server.public, number, [members[0], members[1]])
         assert counts is not None and sum(counts[context.manifest.questions[0].id]) == 4
+
+
+async def test_a_ballot_stuffed_on_an_unused_card_is_refused(tmp_path) -> None:
+    """While voting is open the operator adds a ballot of their own on a card nobody used: a
+    proper encryption with valid proofs for a committed token hash, stored, logged as accepted
+    (signed with the server's key) and summed into the aggregate at close. What it cannot make
+    is that card's signature on it: the card's key never reached the laptop after opening
+    (PROTOCOL.md §6.1)."""
+    async with server_process(tmp_path / "meeting") as server:
+        number, credentials = await chair_starts(server)
+        members, context = await run_committee(server.public, number, credentials)
+        tokens = await vote(server, number, 4)
+        assert len(tokens) > 4
+        choices = [0] * len(context.manifest.questions)
+        server.stuff_ballot(
+            number, make_ballot(context, token_hash(tokens[4]), choices, system_nonce)
+        )
+        await server.chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
+        assert (await server.public.status())["turnout"]["ballots"] == 5
+        assert await refused(members[0], number) == "ballots.possession"
+        assert "TỪ CHỐI GIẢI MÃ (ballots.possession)" in await cli_says(members[1], number)
+        assert decryption_events(server) == []
 
 
 async def test_a_later_round_that_is_not_in_the_log_is_not_followed(tmp_path) -> None:

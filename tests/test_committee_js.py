@@ -12,6 +12,9 @@ from typing import Any
 
 from ballot_client.committee import CommitteeMember, MemoryKeeper
 from ballot_client.simulated import decrypt_round
+from tally.ballot import make_ballot
+from tally.crypto.nonces import system_nonce
+from tally.token import token_hash
 from tests.attack_support import (
     OperatorLaptop,
     chair_starts,
@@ -96,6 +99,21 @@ async def test_the_browser_client_runs_a_ceremony_with_python_members_and_refuse
         server.rewrite_event(position, lambda body: body.update(aggregate=honest))
         assert js.run("decrypt", number)["result"] == {"counted": False}
         assert await decrypt_round(server.public, number, [python[0]]) is not None
+
+
+async def test_the_browser_client_refuses_a_ballot_stuffed_on_an_unused_card(tmp_path) -> None:
+    """The operator's own ballot on a card nobody used, logged and summed, lacks that card's
+    signature: the browser's client refuses it as the Python one does."""
+    async with server_process(tmp_path / "meeting") as server:
+        number, js, _ = await ceremony_with_js_member_1(server)
+        tokens = await vote(server, number, 4)
+        context = await server.public.election(number)
+        choices = [0] * len(context.manifest.questions)
+        server.stuff_ballot(
+            number, make_ballot(context, token_hash(tokens[4]), choices, system_nonce)
+        )
+        await server.chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
+        assert js.run("check", number)["refused"] == "ballots.possession"
 
 
 async def test_the_browser_client_blames_the_relay_and_raises_the_alarm(tmp_path) -> None:

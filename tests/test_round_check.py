@@ -79,6 +79,7 @@ def test_every_reason_of_the_protocol_has_a_vector() -> None:
         "ballots.extra",
         "ballots.proof",
         "ballots.binding",
+        "ballots.possession",
         "ballots.token",
         "ballots.token-reused",
         "ballots.window",
@@ -91,6 +92,17 @@ def test_every_reason_of_the_protocol_has_a_vector() -> None:
         "log.signature",
         "log.hash",
     } <= named
+
+
+def test_every_reason_is_told_to_the_member_in_both_clients() -> None:
+    """``phieukin trustee`` and the committee page (Vietnamese and English) word every reason."""
+    from ballot_client.trustee_cli import REASONS
+
+    named = {c["expected"]["reason"] for c in CASES if "reason" in c["expected"]}
+    words = (Path(__file__).parents[1] / "ballot_client/static/words-committee.js").read_text()
+    for reason in named:
+        assert reason in REASONS, reason
+        assert words.count(f"'cm.reason.{reason}'") == 2, reason  # vi and en
 
 
 def test_the_follower_checks_only_what_is_new_and_catches_a_rewritten_prefix() -> None:

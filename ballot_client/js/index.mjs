@@ -36,7 +36,7 @@ export {
   selectedOptions,
 } from './ballot.mjs';
 export { AUDITED_KIND, openBallot, verifyAuditedBallot } from './audited.mjs';
-export { SUBMISSION_PURPOSE, makeSubmission } from './submission.mjs';
+export { SUBMISSION_PURPOSE, makeSubmission, verifyPossession } from './submission.mjs';
 export {
   ANNOUNCEMENT_KIND, SHARE_KIND, makeTrustee, announceSecrets, sameKeys, checkRevealedShare,
   loadAnnouncement, verifyAnnouncement, makeEncryptedShare, makeEncryptedShares, loadShare,

@@ -11,10 +11,12 @@
  */
 
 import { DecryptionRefused, TallyError } from './errors.mjs';
-import { canonicalBytes } from './encoding.mjs';
+import { bytesToHex, canonicalBytes } from './encoding.mjs';
 import { IDENTITY, pointFromHex, pointToHex } from './group.mjs';
 import { loadElection, loadManifest } from './election.mjs';
 import { aggregateCiphertexts, tracker, trackerCode, verifyBallot } from './ballot.mjs';
+import { H32 } from './hashing.mjs';
+import { verifyPossession } from './submission.mjs';
 import { aggregateToJson } from './decryption.mjs';
 import { isObject } from './objects.mjs';
 
@@ -53,7 +55,8 @@ function readRounds(events) {
     if (!isObject(body) || !Number.isSafeInteger(body.round)) continue;
     if (!rounds.has(body.round)) {
       rounds.set(body.round, {
-        number: body.round, seq: {}, once: {}, accepted: [], cancelledAfterOpen: new Set(),
+        number: body.round, seq: {}, once: {}, accepted: [], logged: new Map(),
+        cancelledAfterOpen: new Set(),
       });
     }
     const entry = rounds.get(body.round);
@@ -64,6 +67,7 @@ function readRounds(events) {
       entry.seq[name] = seq;
     } else if (type === 'ballot-accepted') {
       entry.accepted.push([seq, String(body.tracker), String(body.token_hash)]);
+      entry.logged.set(String(body.tracker), body);
     } else if (type === 'token-cancelled' && 'opened' in entry.once) {
       entry.cancelledAfterOpen.add(String(body.token_hash));
     }
@@ -114,8 +118,10 @@ function checkKeys(rounds, number, keyRound) {
  * The log's side of §15: the round and the ballot checks that need no ballot.
  * @param {object[]} events - the verified events
  * @param {{number: number, keyRound: number, index: number, signingKey: string}} who
- * @returns {{number: number, context: object, accepted: Map<string, string>, tokens: number,
- *   closedCount: *, aggregate: *, override: object|null}}
+ * @returns {{number: number, context: object, accepted: Map<string, string>,
+ *   logged: Map<string, object>, tokens: number, closedCount: *, aggregate: *,
+ *   override: object|null}} `accepted`: tracker → token hash; `logged`: tracker → the
+ *   `ballot-accepted` body (the ballot's hash, the submission's proof of possession)
  */
 export function planRound(events, { number, keyRound, index, signingKey }) {
   const rounds = readRounds(events);
@@ -158,6 +164,7 @@ export function planRound(events, { number, keyRound, index, signingKey }) {
     number,
     context,
     accepted: new Map(entry.accepted.map(([, trackerHex, token]) => [trackerHex, token])),
+    logged: entry.logged,
     tokens: valid.size,
     closedCount: entry.once.closed.ballot_count,
     aggregate: entry.once.aggregate.aggregate,
@@ -205,27 +212,31 @@ export function electionOfRound(events, number) {
  * Verify ballots completely against a round's election (what a Web Worker runs).
  * @param {object} context - loadElection(...)
  * @param {unknown[]} ballots
- * @returns {{checks: Array<{tracker: string, tokenHash: string, problem: string}>, sum: string[][][]}}
- *   and the ciphertext sum of the good ones as hex, per question, option: [alpha, beta]
+ * @returns {{checks: Array<{tracker: string, ballotHash: string, tokenHash: string,
+ *   problem: string}>, sum: string[][][]}} and the ciphertext sum of the good ones as hex, per question, option: [alpha, beta]
  */
 export function checkBallots(context, ballots) {
   const checks = [];
   const good = [];
   for (const ballot of ballots) {
     let name;
+    let ballotHash;
     try {
       name = tracker(ballot);
+      ballotHash = bytesToHex(H32('ballot', canonicalBytes(ballot)));
     } catch {
-      checks.push({ tracker: '', tokenHash: '', problem: 'not canonical JSON' });
+      checks.push({ tracker: '', ballotHash: '', tokenHash: '', problem: 'not canonical JSON' });
       continue;
     }
     try {
       const verified = verifyBallot({ ballot, context });
       good.push(verified.ciphertexts);
-      checks.push({ tracker: name, tokenHash: verified.tokenHash, problem: '' });
+      checks.push({ tracker: name, ballotHash, tokenHash: verified.tokenHash, problem: '' });
     } catch (error) {
       if (!(error instanceof TallyError)) throw error;
-      checks.push({ tracker: name, tokenHash: '', problem: `${error.name}: ${error.message}` });
+      checks.push({
+        tracker: name, ballotHash, tokenHash: '', problem: `${error.name}: ${error.message}`,
+      });
     }
   }
   const sum = aggregateCiphertexts(context, good)
@@ -260,7 +271,7 @@ export function isSmall(ballots, tokens) {
 /**
  * The ballots' side of §15: exactly the accepted ones, every proof, the plain sum.
  * @param {ReturnType<typeof planRound>} plan
- * @param {Array<{tracker: string, tokenHash: string, problem: string}>} checks
+ * @param {Array<{tracker: string, ballotHash: string, tokenHash: string, problem: string}>} checks
  * @param {Array<Array<{alpha: *, beta: *}>>} sum - of every ballot's ciphertexts (`addSums`)
  * @returns {{number: number, context: object, aggregate: object, ballots: number, tokens: number,
  *   overrideReason: string|null}} `aggregate` is the recomputed `phieukin/aggregate` JSON
@@ -277,8 +288,20 @@ export function finishRound(plan, checks, sum) {
     if (check.problem) throw refuse('ballots.proof', `${subject}, ballot ${code(check.tracker)}`, check.problem);
   }
   for (const check of checks) {
-    if (plan.accepted.get(check.tracker) !== check.tokenHash) {
+    const logged = plan.logged?.get(check.tracker) ?? {};
+    if (plan.accepted.get(check.tracker) !== check.tokenHash || logged.ballot_hash !== check.ballotHash) {
       throw refuse('ballots.binding', `${subject}, ballot ${code(check.tracker)}`);
+    }
+  }
+  for (const check of checks) {
+    // only whoever held the card could have cast it (§6.1)
+    const logged = plan.logged?.get(check.tracker) ?? {};
+    const where = `${subject}, ballot ${code(check.tracker)}`;
+    try {
+      verifyPossession(check.tokenHash, logged.token_key, logged.signature, check.tracker, where);
+    } catch (error) {
+      if (!(error instanceof TallyError)) throw error;
+      throw refuse('ballots.possession', where, error.message);
     }
   }
   const count = checks.length;

@@ -17,7 +17,8 @@ from typing import Any
 from nacl.signing import SigningKey
 
 from tally.aggregate import Aggregate, aggregate_ballots
-from tally.ballot import make_ballot, tracker, verify_ballot
+from tally.ballot import ballot_hash, make_ballot, tracker, verify_ballot
+from tally.canonical import canonical_json
 from tally.committee_message import sign_message
 from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import RISTRETTO255
@@ -27,7 +28,8 @@ from tally.crypto.signatures import sign
 from tally.eventlog import SIGNATURE_PURPOSE, LogEntry, event_hash, make_event
 from tally.fingerprint import election_code, member_fingerprint
 from tally.manifest import ElectionContext, Manifest, rating_manifest_json
-from tally.token import base32_encode, token_hash
+from tally.submission import make_submission
+from tally.token import base32_encode, token_hash, token_key
 
 GROUP = RISTRETTO255
 
@@ -96,13 +98,18 @@ def _round(
         "voting-opened", {"round": number, "token_hashes": hashes, "token_commitment": commitment}
     )
     verified = [verify_ballot(context, b) for b in ballots]
-    for ballot in verified:
+    token_of = {token_hash(t).hex(): t for t in tokens}
+    for ballot, checked in zip(ballots, verified, strict=True):
+        submission = make_submission(token_of[checked.token_hash.hex()], ballot)
         log.add(
             "ballot-accepted",
             {
                 "round": number,
-                "tracker": ballot.tracker.hex(),
-                "token_hash": ballot.token_hash.hex(),
+                "tracker": checked.tracker.hex(),
+                "token_hash": checked.token_hash.hex(),
+                "ballot_hash": ballot_hash(canonical_json(ballot)).hex(),
+                "token_key": submission["token_key"],
+                "signature": submission["signature"],
             },
         )
     log.add(
@@ -274,6 +281,24 @@ def round_check_vectors(manifest: Manifest, context: ElectionContext) -> dict[st
         _resign(swapped, server, first_ballot),
         [0, 1, 2],
         {"reason": "ballots.binding"},
+    )
+    case(
+        "a ballot's logged hash is not the bytes served",
+        changed(first_ballot, ballot_hash="00" * 32),
+        [0, 1, 2],
+        {"reason": "ballots.binding"},
+    )
+    case(
+        "a ballot logged without its token's signature",
+        changed(first_ballot, signature="00" * 64),
+        [0, 1, 2],
+        {"reason": "ballots.possession"},
+    )
+    case(
+        "a ballot logged with another token's key",
+        changed(first_ballot, token_key=token_key(tokens1[3]).hex()),
+        [0, 1, 2],
+        {"reason": "ballots.possession"},
     )
     case(
         "a ballot whose token is not in the committed set",
