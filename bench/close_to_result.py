@@ -26,11 +26,10 @@ from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
 
 from ballot_server import keys  # noqa: E402
 from ballot_server.minute_service import Minutes  # noqa: E402
-from tally.ballot import make_ballot, verify_ballot  # noqa: E402
+from tally.ballot import make_ballot  # noqa: E402
 from tally.crypto.nonces import system_nonce  # noqa: E402
-from tally.submission import make_submission  # noqa: E402
 from tally.token import token_hash  # noqa: E402
-from tests.record_support import ready_meeting  # noqa: E402
+from tests.record_support import accept_signed, ready_meeting  # noqa: E402
 from tests.server_support import decryption_share, make_app  # noqa: E402
 
 
@@ -47,16 +46,7 @@ async def _sample(folder: Path, voters: int, rated: int, seed: int) -> float:
         for token in tokens:
             choices = [rng.randrange(4) for _ in context.manifest.questions]
             ballot = make_ballot(context, token_hash(token), choices, system_nonce)
-            verified = verify_ballot(context, ballot)
-            submission = make_submission(token, ballot)
-            rounds.accept_ballot(
-                number,
-                verified.token_hash.hex(),
-                verified.tracker.hex(),
-                ballot,
-                token_key=submission["token_key"],
-                signature=submission["signature"],
-            )
+            accept_signed(rounds, context, number, token, ballot)
         minutes = Minutes(app[keys.STORE], ready.chair)
         started = time.perf_counter()
         aggregate = rounds.close_voting(number)

@@ -48,6 +48,7 @@ class OperatorLaptop:
         module = "ballot_server.cli" if checks else "tests.operator_server"
         self.server = ServerProcess(folder, secret=CHAIR_SECRET, module=module)
         self.url = self.server.base
+        self.port = self.server.port
         self.session: aiohttp.ClientSession | None = None
         self.chair_session: aiohttp.ClientSession | None = None
 

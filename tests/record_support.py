@@ -49,6 +49,7 @@ from ballot_server.demo import DEMO_MEETING, build_roster
 from ballot_server.export import log_minute_pdf, record_bytes
 from ballot_server.minute_service import Minutes
 from ballot_server.roster_import import CSV_TYPE, roster_csv
+from ballot_server.rounds import Rounds
 from tally.aggregate import Aggregate
 from tally.audited import open_ballot
 from tally.ballot import encrypt_ballot, make_ballot, tracker, verify_ballot
@@ -103,6 +104,22 @@ def make_ballots(
                 chunksize=8,
             )
         )
+
+
+def accept_signed(
+    rounds: Rounds, context: ElectionContext, number: int, token: str, ballot: dict
+) -> None:
+    """Accept ``ballot`` as the server does a submission signed with ``token``'s key."""
+    verified = verify_ballot(context, ballot)
+    submission = make_submission(token, ballot)
+    rounds.accept_ballot(
+        number,
+        verified.token_hash.hex(),
+        verified.tracker.hex(),
+        ballot,
+        token_key=submission["token_key"],
+        signature=submission["signature"],
+    )
 
 
 def build_meeting(
@@ -183,16 +200,7 @@ async def _build_meeting(
         for position, (token, ballot) in enumerate(zip(tokens, ballots, strict=True)):
             if position == half:
                 opened = record_bytes(store)
-            verified = verify_ballot(context, ballot)
-            submission = make_submission(token, ballot)
-            rounds.accept_ballot(
-                number,
-                verified.token_hash.hex(),
-                verified.tracker.hex(),
-                ballot,
-                token_key=submission["token_key"],
-                signature=submission["signature"],
-            )
+            accept_signed(rounds, context, number, token, ballot)
         chair.close_voting(number, True)
         aggregate = Aggregate.from_json(context, rounds.aggregate(number))
         for member in (ready.members[0], ready.members[2]):

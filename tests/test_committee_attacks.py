@@ -35,6 +35,8 @@ from tests.attack_support import (
     vote,
 )
 
+pytestmark = pytest.mark.live  # a real server process
+
 GROUP = RISTRETTO255
 
 

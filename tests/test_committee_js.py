@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from ballot_client.committee import CommitteeMember, MemoryKeeper
 from ballot_client.simulated import decrypt_round
 from tally.ballot import make_ballot
@@ -23,6 +25,8 @@ from tests.attack_support import (
     vote,
 )
 from tests.node_support import node_json
+
+pytestmark = pytest.mark.live  # a real server process
 
 ROOT = Path(__file__).resolve().parents[1]
 DRIVER = ROOT / "tests" / "js" / "committee_driver.mjs"

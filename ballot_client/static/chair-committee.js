@@ -127,13 +127,15 @@ function renderSmallRound() {
   $('small-round-button').textContent = t('smallButton');
 }
 
-async function refresh() {
-  const response = await fetch('/api/chair/state', { cache: 'no-store', credentials: 'same-origin' });
-  if (!response.ok) return;
-  const state = await response.json();
+function show(state) {
   round = state.rounds?.[state.rounds.length - 1] ?? null;
   renderCeremony();
   renderSmallRound();
+}
+
+async function refresh() {
+  const response = await chairFetch('/api/chair/state');
+  if (response.ok) show(await response.json());
 }
 
 $('abandon').addEventListener('click', () => {
@@ -156,8 +158,8 @@ $('small-round-button').addEventListener('click', () => {
     .then(() => { say(t('smallDone')); return refresh(); })
     .catch((error) => say(error.message, true));
 });
-$('lang').addEventListener('click', () => { setTimeout(refresh, 0); });
-if (window.EventSource) new EventSource('/api/stream').onmessage = () => { refresh(); };
-// before the login, and while the committee makes the key, look again now and then
-setInterval(() => { if (!round || round.phase === 'ceremony') refresh(); }, 2000);
-refresh();
+// the chair's page (chair.js) reads the state on every change it hears of, and hands it on
+document.addEventListener('chair-state', (event) => show(event.detail));
+$('lang').addEventListener('click', () => { setTimeout(() => { renderCeremony(); renderSmallRound(); }, 0); });
+// while the committee makes the key (claims, alarms, confirmations), look again now and then
+setInterval(() => { if (round?.phase === 'ceremony') refresh(); }, 2000);

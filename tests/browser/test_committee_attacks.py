@@ -118,8 +118,7 @@ async def test_a_link_claimed_by_the_chair_alarms_the_phone_the_projector_and_th
         # ceremony, with the reason, and the projector shows it.
         await server.restart()
         await desk.reload()
-        await desk.locator("#secret").fill(CHAIR_SECRET)  # the session lived in its memory too
-        await desk.locator("#login-form button").click()
+        await expect(desk.locator("#app")).to_be_visible()  # the chair's session is kept
         card = desk.get_by_test_id("committee-member-3")
         await expect(card).to_contain_text("khởi động lại")
         await expect(card.locator("svg")).to_have_count(0)
@@ -237,7 +236,8 @@ async def test_a_bad_share_is_settled_in_the_open_and_the_page_goes_on(
 async def test_a_round_kept_out_of_the_log_is_not_followed_by_the_page(
     tmp_path, open_page: OpenPage
 ) -> None:
-    async with server_process(tmp_path / "meeting") as server:
+    """The operator's build without the start-up checks names a round 2 the log never has."""
+    async with server_process(tmp_path / "meeting", checks=False) as server:
         number, page, members = await closed_with_phone_1(server, open_page, 4)
         await expect(page.get_by_test_id("decrypt-button")).to_be_enabled()
         await decrypt_round(server.public, number, members)
