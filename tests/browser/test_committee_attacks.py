@@ -79,6 +79,9 @@ async def test_a_link_claimed_by_the_chair_alarms_the_phone_the_projector_and_th
                 f"http://{HOST}:{server.port}/projector", viewport=PROJECTOR, phone=False
             )
         ).page
+        # the projector is on, and live, before anyone opens a link
+        await expect(projector.locator("#pj-conn")).to_have_attribute("data-state", "live")
+        await expect(projector.get_by_test_id("committee-2-key")).to_have_text("—")
         chair_device = CommitteeMember(server.public, credentials[2], number, MemoryKeeper())
         await chair_device.join()  # the chair makes a key in member 2's name, with the link
         await expect(projector.get_by_test_id("committee-2-key")).to_have_text(
