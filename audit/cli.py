@@ -84,6 +84,7 @@ def run_profiles(args: argparse.Namespace) -> int:
     _print_json(
         [
             {
+                "label": profile.label,
                 "name": profile.name,
                 "version": profile.version,
                 "title": profile.title,

@@ -26,10 +26,10 @@ from ballot_server.roster_import import parse_roster
 from ballot_server.rounds import Rounds
 from ballot_server.store import Store
 from ballot_server.tokens_print import qr_svg
-from tally.errors import TallyError
+from tally.errors import RuleInputError, TallyError
 from tally.manifest import RATING_OPTIONS, rating_manifest_json
 from tally.roster import Attendance, Member, Roll, compute_roll
-from tally.rules.profiles import DEFAULT_PROFILE, PROFILES, Profile
+from tally.rules.profiles import DEFAULT_PROFILE, PROFILES, Profile, get_profile
 from tally.token import token_hash
 
 MEETING_FIELDS = (
@@ -78,6 +78,7 @@ def _roll_summary(roll: Roll) -> dict[str, Any]:
         "probationary": roll.probationary,
         "excluded": [{"id": i, "reason": r.value} for i, r in roll.excluded],
         "base": roll.base,
+        "base_option": roll.options.base.value,
         "quorum": roll.options.quorum.value,
         "quorum_required": roll.quorum_required,
         "quorum_met": roll.quorum_met,
@@ -105,7 +106,7 @@ class Chair:
 
     def profile(self) -> Profile:
         meeting = self.meeting() or {}
-        return PROFILES.get(meeting.get("profile", ""), DEFAULT_PROFILE)
+        return get_profile(meeting.get("profile") or None)
 
     def meeting_date(self) -> date:
         meeting = self.meeting()
@@ -187,9 +188,10 @@ class Chair:
         return {
             "meeting": self.meeting(),
             "profiles": [
-                {"name": p.name, "version": p.version, "title": p.title} for p in PROFILES.values()
+                {"label": p.label, "name": p.name, "version": p.version, "title": p.title}
+                for p in PROFILES.values()
             ],
-            "default_profile": DEFAULT_PROFILE.name,
+            "default_profile": DEFAULT_PROFILE.label,
             "roster": [
                 m.to_json() | {"attendance": attendance.get(m.id, Attendance.UNKNOWN).value}
                 for m in self.members()
@@ -247,13 +249,14 @@ class Chair:
             raise BadRequest(
                 "Ngày họp không hợp lệ (cần dạng YYYY-MM-DD).", "Invalid date (YYYY-MM-DD)."
             ) from None
-        profile = data.get("profile", DEFAULT_PROFILE.name)
-        if profile not in PROFILES:
+        try:
+            profile = get_profile(data.get("profile", DEFAULT_PROFILE.label))
+        except RuleInputError:
             raise BadRequest(
                 "Không có bộ quy tắc này.",
-                f"Unknown profile; known: {', '.join(sorted(PROFILES))}.",
-            )
-        meeting["profile"] = profile
+                f"Unknown profile; known: {', '.join(p.label for p in PROFILES.values())}.",
+            ) from None
+        meeting["profile"] = profile.label
         self._no_round_yet("sửa thông tin cuộc họp", "edit the meeting")
         previous = self.meeting()
         meeting["id"] = previous["id"] if previous else f"hop-{secrets.token_hex(4)}"

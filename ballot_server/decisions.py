@@ -55,7 +55,7 @@ def rule_input(chair: Chair, subjects: dict[str, int], counts: dict[str, list[in
             entry["heads"] = keys[member.heads]
         entries.append(entry)
     request: dict[str, Any] = {
-        "profile": chair.profile().name,
+        "profile": chair.profile().label,
         "roll": {
             "official": roll.official,
             "excluded": len(roll.excluded),

@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from audit.minute_pdf import FontsMissing, render_minute_pdf
 from ballot_server.errors import ApiError
-from ballot_server.minute_pdf import FontsMissing, render_minute_pdf
 from ballot_server.store import DATABASE_NAME
 from tally.minute import build_minute, minute_digest, signature_status
 

@@ -1,12 +1,14 @@
 """The minute of the count: made from the record, signed by the server, co-signed by the committee.
 
-Once every round is counted the chair makes the minute: ``minute_facts`` gathers from the store
+Once every round is counted the chair makes the minute: ``minute_facts`` gathers from the log
 what the minute shows (the meeting, the committee with its signing keys, the roll, every round's
 tokens, ballots, fingerprint and rule decisions, the record's head), ``tally.minute`` builds the
 canonical ``phieukin/minute`` object, and the server signs its digest (purpose ``minute``). The
-minute, its digest and the server's signature are logged in one event (``minute``) and kept in
-the settings; each committee member's signature, checked against the key that member signs with
-(named in the minute, from the key ceremony), is logged as ``minute-signature``.
+minute, its digest and the server's signature are logged in one event (``minute``); each
+committee member's signature, checked against the key that member signs with (named in the
+minute, from the key ceremony), is logged as ``minute-signature``. The log is the minute's only
+source: the facts are read from it (``tally.minute_log.minute_facts``) and the signed document
+that the API returns and the PDF prints is read back from it (``minute_document``).
 
 A minute is remade only when the record has moved on to a further counted round; then the
 signatures of the earlier one no longer count (they stay in the log).
@@ -14,7 +16,6 @@ signatures of the earlier one no longer count (they stay in the log).
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from typing import Any
@@ -25,15 +26,17 @@ from ballot_server.store import Store
 from tally.crypto.signatures import sign, verify_key_from_hex, verify_signature
 from tally.errors import TallyError
 from tally.minute import SIGNATURE_PURPOSE, build_minute, minute_digest
+from tally.minute_log import MINUTE_EVENT_TYPES, MinuteFactsError, minute_document
+from tally.minute_log import minute_facts as facts_from_log
 
-SETTING = "minute"
 MAX_NUMBER_CHARS = 40
 
 
 def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str, Any]:
-    """Everything ``tally.minute.build_minute`` needs, read from the meeting's store."""
+    """Everything ``tally.minute.build_minute`` needs, read from the meeting's event log (the
+    minute has one source: ``tally.minute_log``). Refused until every round is counted."""
     store, rounds = chair.store, chair.rounds
-    numbers = [r[0] for r in store.db.execute("SELECT number FROM rounds ORDER BY number")]
+    numbers = store.round_numbers()
     if not numbers:
         raise Conflict("Chưa có vòng bỏ phiếu nào.", "No round yet.", code="no_round")
     for number in numbers:
@@ -43,53 +46,16 @@ def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str,
                 f"Round {number} is not counted yet.",
                 code="not_counted",
             )
-    round_facts = []
-    for number in numbers:
-        row = store.db.execute(
-            "SELECT data FROM results WHERE round = ? AND kind = 'decisions'", [number]
-        ).fetchone()
-        if row is None:
-            raise Conflict(
-                f"Vòng {number} không có kết quả áp dụng quy tắc.",
-                f"Round {number} has no rule decisions.",
-                code="no_decisions",
-            )
-        round_facts.append(
-            {
-                "round": number,
-                "fingerprint": rounds.context(number).fingerprint.hex(),
-                "subjects": rounds.row(number)["subjects"],
-                "tokens": rounds.token_counts(number),
-                "ballots": rounds.ballot_count(number),
-                "decisions": json.loads(row[0]),
-            }
+    try:
+        return facts_from_log(
+            store.events(), (extra or {}).get("number", ""), (extra or {}).get("time", "")
         )
-    last = numbers[-1]
-    context = rounds.context(last)
-    names = [m["name"] for m in context.manifest.data["committee"]["members"]]
-    committee = [
-        {"index": index, "name": names[index - 1], "signing_key": key.hex()}
-        for index, key in enumerate(context.signing_keys, start=1)
-    ]
-    head = store.last_event()
-    return {
-        "meeting": chair.meeting() or {},
-        "number": (extra or {}).get("number", ""),
-        "time": (extra or {}).get("time", ""),
-        "members": [
-            {"id": m.id, "name": m.name, "membership": m.membership.value} for m in chair.members()
-        ],
-        "roll": chair.roll().to_json(),
-        "rated": chair.rated(),
-        "committee": committee,
-        "threshold": context.manifest.threshold,
-        "rounds": round_facts,
-        "record": {
-            "head_hash": head.hash.hex() if head else "00" * 32,
-            "events": 0 if head is None else head.event["seq"] + 1,
-            "server_key": store.server_key().verify_key.encode().hex(),
-        },
-    }
+    except MinuteFactsError as error:
+        raise Conflict(
+            "Nhật ký chưa đủ để lập biên bản (thiếu kết quả áp dụng quy tắc?).",
+            f"The log does not make a minute yet: {error}",
+            code="no_decisions",
+        ) from None
 
 
 def _extra(body: dict[str, Any]) -> dict[str, str]:
@@ -111,15 +77,16 @@ class Minutes:
         self.chair = chair
 
     def current(self) -> dict[str, Any] | None:
-        """``{"minute", "digest", "server_signature", "signatures": [{"trustee", "signature"}]}``
-        of the current minute, or ``None``."""
-        return self.store.setting(SETTING)
+        """The signed minute as the log holds it (``tally.minute_log.minute_document``):
+        ``{"version", "kind", "minute", "digest", "server_signature", "signatures"}``, or
+        ``None``. Read from the log every time: there is no other copy to drift from it."""
+        return minute_document(self.store.events_of_types(*MINUTE_EVENT_TYPES))
 
     def make(self, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         """Make, sign and log the minute; returns (document, made now). A minute already made
         for the same counted rounds is returned as it is (its signatures stay valid)."""
         existing = self.current()
-        numbers = [r[0] for r in self.store.db.execute("SELECT number FROM rounds ORDER BY number")]
+        numbers = self.store.round_numbers()
         if existing is not None and [r["round"] for r in existing["minute"]["rounds"]] == numbers:
             return existing, False
         extra = _extra(body)
@@ -127,17 +94,12 @@ class Minutes:
             minute = build_minute(minute_facts(self.chair, extra))
             digest = minute_digest(minute)
             signature = sign(store.server_key(), SIGNATURE_PURPOSE, digest).hex()
-            document = {
-                "minute": minute,
-                "digest": digest.hex(),
-                "server_signature": signature,
-                "signatures": [],
-            }
             store.append_event(
                 "minute",
                 {"minute": minute, "digest": digest.hex(), "server_signature": signature},
             )
-            store.set_setting(SETTING, document)
+        document = self.current()
+        assert document is not None
         return document, True
 
     def trustee_for(self, credential: str) -> int:
@@ -145,7 +107,7 @@ class Minutes:
         if not credential:
             raise Forbidden("Thiếu mã thành viên ban kiểm phiếu.", "Missing committee credential.")
         rounds = self.chair.rounds
-        for (number,) in self.store.db.execute("SELECT number FROM rounds ORDER BY number DESC"):
+        for number in reversed(self.store.round_numbers()):
             try:
                 return rounds.trustee_for(number, credential)
             except Forbidden:
@@ -190,10 +152,6 @@ class Minutes:
                 )
         entry = {"trustee": trustee, "signature": signature}
         with self.store.transaction() as store:
-            document["signatures"] = sorted(
-                [*document["signatures"], entry], key=lambda s: s["trustee"]
-            )
-            store.set_setting(SETTING, document)
             store.append_event(
                 "minute-signature", {"digest": digest, "trustee": trustee, "signature": signature}
             )

@@ -154,3 +154,24 @@ class Store:
     def events(self, start: int = 0) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT entry FROM events WHERE seq >= ? ORDER BY seq", [start])
         return [json.loads(row[0]) for row in rows]
+
+    def events_of_types(self, *types: str) -> list[dict[str, Any]]:
+        """The log entries whose event type is one of ``types``, in log order."""
+        marks = ", ".join("?" for _ in types)
+        rows = self.db.execute(
+            f"SELECT entry FROM events WHERE json_extract(entry, '$.event.type') IN ({marks}) "
+            "ORDER BY seq",
+            list(types),
+        )
+        return [json.loads(row[0]) for row in rows]
+
+    def round_numbers(self) -> list[int]:
+        """The numbers of the rounds started, in order."""
+        return [row[0] for row in self.db.execute("SELECT number FROM rounds ORDER BY number")]
+
+    def ballots_in_tracker_order(self, number: int) -> list[dict[str, Any]]:
+        """The accepted ballots of round ``number``, sorted by tracker (never arrival order)."""
+        rows = self.db.execute(
+            "SELECT ballot FROM ballots WHERE round = ? ORDER BY tracker", [number]
+        )
+        return [json.loads(row[0]) for row in rows]

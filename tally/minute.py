@@ -231,8 +231,7 @@ def _profile(facts: Mapping[str, Any]) -> dict[str, Any]:
     meeting = facts.get("meeting") or {}
     profile = get_profile(meeting.get("profile") or None)
     return {
-        "name": profile.name,
-        "version": profile.version,
+        "label": profile.label,
         "title": profile.title,
         "documents": list(profile.documents),
         "options": profile.options.as_json(),

@@ -55,6 +55,8 @@ from tally.crypto.signatures import sign
 from tally.eventlog import GENESIS, SIGNATURE_PURPOSE, event_hash
 from tally.manifest import ElectionContext, Manifest
 from tally.minute import SIGNATURE_PURPOSE as MINUTE_PURPOSE
+from tally.minute_log import minute_document
+from tally.record_index import MINUTE_JSON, record_index
 from tally.token import token_hash
 
 BASE_URL = "http://127.0.0.1:8080"
@@ -253,8 +255,9 @@ class Parts:
 
     def resign(self, key: SigningKey) -> Parts:
         """Renumber, rechain, rehash and re-sign every event with ``key``; name ``key`` in event
-        0 and in ``record.json`` with the head and event count — what an attacker who controls
-        the laptop can do. With the real server key this extends a record legitimately."""
+        0, and write ``record.json`` and ``minute.json`` again from the new log — what an
+        attacker who controls the laptop can do. With the real server key this extends a record
+        legitimately."""
         key_hex = key.verify_key.encode().hex()
         previous = GENESIS
         for seq, entry in enumerate(self.entries):
@@ -267,12 +270,13 @@ class Parts:
             entry["hash"] = digest.hex()
             entry["signature"] = sign(key, SIGNATURE_PURPOSE, digest).hex()
             previous = digest
-        self.index.update(
-            server_key=key_hex, events=len(self.entries), head=self.entries[-1]["hash"]
-        )
-        self.index["files"] = sorted(
-            [*(f"ballots/round-{n}.jsonl" for n in self.ballots), "events.jsonl", *self.files]
-        )
+        document = minute_document(self.entries)
+        if document is None:
+            self.files.pop(MINUTE_JSON, None)
+        else:
+            self.files[MINUTE_JSON] = canonical_json(document)
+        names = [*(f"ballots/round-{n}.jsonl" for n in self.ballots), "events.jsonl", *self.files]
+        self.index = record_index(self.entries, sorted(names))
         return self
 
 

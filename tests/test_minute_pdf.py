@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ballot_server.minute_pdf import render_minute_pdf
+from audit.minute_pdf import render_minute_pdf
 from tests.minute_support import signed_document
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 from nacl.signing import SigningKey
 
+from audit.minute_pdf import render_minute_pdf
 from audit.record import load_record
 from audit.verify import verify_record
-from ballot_server.minute_pdf import render_minute_pdf
 from tally.aggregate import aggregate_ballots
 from tally.ballot import make_ballot, tracker
 from tally.crypto.elgamal import Ciphertext
@@ -36,6 +36,7 @@ from tally.crypto.nonces import system_nonce
 from tally.crypto.signatures import sign
 from tally.manifest import ElectionContext
 from tally.minute import minute_digest
+from tally.minute_log import minute_document
 from tally.rules.engine import decide_json
 from tally.token import generate_token, token_hash
 from tests.record_support import BuiltMeeting, Parts, attacker_key, meeting_record
@@ -60,14 +61,27 @@ def failed(parts: Parts) -> set[str]:
 
 
 def forge(parts: Parts, key: SigningKey | None = None) -> Parts:
-    """The attacker re-signs everything they can: the minute's server signature and the log."""
+    """The attacker re-signs everything they can: the minute's server signature and the log,
+    and prints the PDF again from the minute so signed (its hash in the last ``minute-pdf``)."""
     key = key or attacker_key()
     for entry in parts.entries:
         if entry["event"]["type"] == "minute":
             body = entry["event"]["body"]
             digest = bytes.fromhex(body["digest"])
             body["server_signature"] = sign(key, "minute", digest).hex()
+    if "minute.pdf" in parts.files:
+        reprint(parts)
     return parts.resign(key)
+
+
+def reprint(parts: Parts, document: dict | None = None) -> None:
+    """Render ``document`` (default: the signed minute the log holds before the last
+    ``minute-pdf`` event) and log the new PDF's hash in that event."""
+    at = parts.position("minute-pdf", -1)
+    document = document or minute_document(parts.entries, upto=at)
+    pdf = render_minute_pdf(document)
+    parts.files["minute.pdf"] = pdf
+    parts.entries[at]["event"]["body"]["pdf_hash"] = hash32("minute-pdf", pdf).hex()
 
 
 def new_event(kind: str, body: dict) -> dict:
@@ -102,12 +116,16 @@ def substitute_ballot(parts: Parts, built: BuiltMeeting, token_hash_hex: str) ->
 
 
 def test_the_untampered_records_pass(built):
-    for data in (built.final, built.open):
-        report = verify_bytes(data)
-        assert report.passed, [f.to_json() for f in report.failures]
-    checks = {f.check for f in verify_bytes(built.final).findings}
+    report = verify_bytes(built.final)
+    assert report.passed and report.verdict == "final", [f.to_json() for f in report.failures]
+    checks = {f.check for f in report.findings}
     assert {"minute.content", "decisions.profile", "tokens.voters", "ballots.on_file"} <= checks
+    assert {"minute.pdf_render", "minute.json", "minute.cosigned", "record.files"} <= checks
     assert failed(Parts.open(built.final)) == set()  # unpacking and packing changes nothing
+    # Exported while voting was open: nothing is wrong, but it proves no result yet.
+    report = verify_bytes(built.open)
+    assert (report.verdict, report.failed_checks()) == ("interim", set())
+    assert report.pending_checks() == {"minute.present"} and not report.passed
     assert failed(forge(Parts.open(built.open))) == set()  # no minute yet: a new key is unseen
 
 
@@ -175,7 +193,7 @@ UNLOGGED: list[tuple[str, Callable, set[str]]] = [
     ("record.json names another head", index_head, {"index.head"}),
     ("record.json names another key", index_server_key, {"index.server_key"}),
     ("forge a server signature on one event", forge_event_signature, {"log.signature"}),
-    ("swap the minute PDF", swap_minute_pdf, {"minute.pdf"}),
+    ("swap the minute PDF", swap_minute_pdf, {"minute.pdf", "minute.pdf_render"}),
 ]
 
 
@@ -194,9 +212,11 @@ def test_the_minute_pdf_is_fixed_by_its_hash_and_a_swapped_one_is_named(built):
     assert parts.files["minute.pdf"].startswith(b"%PDF")
     assert parts.body("minute-pdf")["digest"] == parts.body("minute")["digest"]
     swap_minute_pdf(parts, built)
-    assert failed(parts) == {"minute.pdf"}
+    assert failed(parts) == {"minute.pdf", "minute.pdf_render"}
     del parts.files["minute.pdf"]
-    assert failed(parts) == {"minute.pdf"}  # removed: the log still names one
+    assert failed(parts) == {"record.files"}  # removed: record.json still lists it
+    parts.index["files"].remove("minute.pdf")
+    assert failed(parts) == {"index.files"}  # and unlisted: the log still names one
 
 
 # --- tamperings of the log: naive (the chain catches it) and re-signed (the specific check) ----
@@ -214,6 +234,7 @@ def drop_ballot_everywhere(parts, built):
     del parts.entries[position]
     file_ballots(parts, [b for b in parts.ballots[1] if tracker(b).hex() != gone])
     parts.body("voting-closed")["ballot_count"] -= 1
+    parts.body("voting-closed")["unused_tokens"] += 1
     rows = [
         tuple(
             tuple(
@@ -335,6 +356,7 @@ def extra_token(parts, built):
     body["token_hashes"] = hashes
     body["token_commitment"] = hash32("token-set", *map(bytes.fromhex, hashes)).hex()
     parts.body("tokens-issued")["count"] += 1
+    parts.body("voting-closed")["unused_tokens"] += 1
 
 
 def change_minute_text(parts, built):
@@ -343,14 +365,8 @@ def change_minute_text(parts, built):
     body = parts.body("minute")
     body["minute"]["meeting"]["place"] = "Phòng họp tầng 5"
     body["digest"] = minute_digest(body["minute"]).hex()
-    signatures = [
-        {"trustee": b["trustee"], "signature": b["signature"]}
-        for b in parts.bodies("minute-signature")
-    ]
-    document = {k: body[k] for k in ("minute", "digest", "server_signature")}
-    pdf = render_minute_pdf({**document, "signatures": signatures})
-    parts.files["minute.pdf"] = pdf
-    parts.body("minute-pdf").update(digest=body["digest"], pdf_hash=hash32("minute-pdf", pdf).hex())
+    parts.body("minute-pdf").update(digest=body["digest"], signatures=0)
+    reprint(parts)
 
 
 def forge_committee_signature(parts, built):
@@ -370,7 +386,13 @@ LOGGED: list[tuple[str, Callable, set[str]]] = [
     (
         "drop a ballot's event",
         drop_ballot_event,
-        {"ballots.binding", "ballots.on_file", "ballots.closed_count", "aggregate"},
+        {
+            "ballots.binding",
+            "ballots.on_file",
+            "ballots.closed_count",
+            "aggregate",
+            "tokens.unused",
+        },
     ),
     (
         "drop a ballot from file, log and sum",
@@ -380,7 +402,11 @@ LOGGED: list[tuple[str, Callable, set[str]]] = [
     ("a ballot with an unissued token", unissued_token, {"ballots.token_issued", "aggregate"}),
     ("a ballot with the cancelled token", cancelled_token, {"ballots.token_issued", "aggregate"}),
     ("two ballots with one token", one_token_twice, {"ballots.token_once", "aggregate"}),
-    ("reorder the log: a ballot after closing", ballot_after_closing, {"ballots.window"}),
+    (
+        "reorder the log: a ballot after closing",
+        ballot_after_closing,
+        {"ballots.window", "round.order"},
+    ),
     ("remove a log event: a confirmation", remove_confirmation, {"ceremony.confirmed"}),
     ("a committee key proof", change_announcement, {"ceremony.announcement"}),
     (
@@ -404,7 +430,11 @@ LOGGED: list[tuple[str, Callable, set[str]]] = [
     ("change a rule decision", change_decision, {"decisions.rerun"}),
     ("change the rule profile name", change_profile_name, {"decisions.profile"}),
     ("change a rule option", change_profile_option, {"decisions.profile"}),
-    ("make an absent member present", absent_member_present, {"tokens.voters", "decisions.roll"}),
+    (
+        "make an absent member present",
+        absent_member_present,
+        {"tokens.voters", "decisions.roll", "roll.counts"},
+    ),
     ("one token more than the members present", extra_token, {"tokens.voters"}),
     ("change the minute text", change_minute_text, {"minute.signature", "minute.content"}),
     ("forge a committee signature", forge_committee_signature, {"minute.signature"}),
@@ -435,7 +465,7 @@ def test_a_key_swap_alone_is_caught_by_the_minute(built):
     assert failed(parts) == {"minute.content"}
     report = verify_bytes(parts.pack())
     detail = next(f.detail for f in report.failures if f.check == "minute.content")
-    assert "server key" in detail and "head" in detail
+    assert "record.server_key" in detail and "record.head_hash" in detail
     # Without even re-signing the minute, the server's signature on it is named as well.
     parts = Parts.open(built.final).resign(attacker_key())
     assert failed(parts) == {"minute.content", "minute.server_signature"}

@@ -12,10 +12,10 @@ import asyncio
 
 from aiohttp import web
 
+from audit.minute_pdf import render_minute_pdf
 from ballot_server import keys
 from ballot_server.chair import Chair, ChairMemory
 from ballot_server.errors import NotFound
-from ballot_server.minute_pdf import render_minute_pdf
 from ballot_server.minute_service import Minutes
 from ballot_server.views.chair import ChairViews, _body
 from ballot_server.views.committee import CREDENTIAL_HEADER

@@ -1,8 +1,17 @@
 """The printable minute (biên bản kiểm phiếu): A4, in the layout of party documents.
 
 Rendered only from the signed minute document — ``{"minute", "digest", "server_signature",
-"signatures"}`` as ``GET /api/minute`` returns it and ``minute.json`` holds it — so the same PDF
-comes out of the running server, ``phieukin minute DIR`` and, later, the exported record.
+"signatures"}`` as the log holds it (``tally.minute_log.minute_document``), ``GET /api/minute``
+returns it and ``minute.json`` holds it — so the same PDF comes out of the running server,
+``phieukin minute DIR`` and the exported record.
+
+The rendering is deterministic, byte for byte: no time, no random document id (``invariant``), and
+no compression (so the bytes do not depend on the zlib the machine has). The verifier therefore
+renders the signed minute again and compares bytes (docs/RECORD.md, "The printed minute"); this
+module lives in ``audit`` so that the verifier has it, and the server prints with it. The same
+bytes come out wherever the same version of reportlab and the same font files are used;
+``renderer()`` names both, the ``minute-pdf`` event logs them, and the verifier says so when its
+own differ instead of calling the PDF forged.
 
 The layout follows Hướng dẫn 36-HD/VPTW: top left the party committee above ("ĐẢNG BỘ …"), the
 cell in bold ("CHI BỘ …"), a star and the document number; top right "ĐẢNG CỘNG SẢN VIỆT NAM"
@@ -24,6 +33,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+import reportlab
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -44,6 +54,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from tally.crypto.hashing import hash32
 from tally.minute import level_title, signature_status
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -71,18 +82,33 @@ class FontsMissing(RuntimeError):
     """The DejaVu fonts are not installed."""
 
 
-@cache
-def register_fonts() -> None:
-    """Register the embedded TrueType fonts once; a clear error if a file is missing."""
-    missing = [name for name in FONT_FILES.values() if not (FONT_DIR / name).is_file()]
+def _missing_fonts(font_dir: Path) -> None:
+    missing = [name for name in FONT_FILES.values() if not (font_dir / name).is_file()]
     if missing:
         raise FontsMissing(
-            f"Thiếu phông chữ DejaVu ({', '.join(missing)} trong {FONT_DIR}); cài gói "
+            f"Thiếu phông chữ DejaVu ({', '.join(missing)} trong {font_dir}); cài gói "
             "fonts-dejavu-core (make setup, hoặc: sudo apt-get install fonts-dejavu-core). "
             "Missing DejaVu fonts: install Debian's fonts-dejavu-core."
         )
+
+
+@cache
+def renderer(font_dir: Path = FONT_DIR) -> dict[str, str]:
+    """What the bytes of a rendering depend on besides the minute: ``{"reportlab": version,
+    "fonts": H32("minute-fonts", file name, file bytes, …)}`` over ``FONT_FILES`` in order."""
+    _missing_fonts(font_dir)
+    parts: list[str | bytes] = []
+    for file in FONT_FILES.values():
+        parts += [file, (font_dir / file).read_bytes()]
+    return {"reportlab": reportlab.Version, "fonts": hash32("minute-fonts", *parts).hex()}
+
+
+@cache
+def register_fonts(font_dir: Path = FONT_DIR) -> None:
+    """Register the embedded TrueType fonts once; a clear error if a file is missing."""
+    _missing_fonts(font_dir)
     for name, file in FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+        pdfmetrics.registerFont(TTFont(name, str(font_dir / file)))
     pdfmetrics.registerFontFamily(
         "PK-Serif",
         normal="PK-Serif",
@@ -484,7 +510,7 @@ def _profile(minute: dict[str, Any], s: dict[str, ParagraphStyle]) -> list:
     return [
         Paragraph("IV. QUY ĐỊNH ÁP DỤNG", s["h"]),
         Paragraph(
-            f"Bộ quy tắc <b>{_e(profile['name'])} phiên bản {profile['version']}</b>: "
+            f"Bộ quy tắc <b>{_e(profile['label'])}</b>: "
             f"{_e(profile['title'])}. Cơ sở tính: {_e(options['base'])}; túc số: "
             f"{QUORUM_TEXT.get(options['quorum'], options['quorum'])} cơ sở; cộng dồn từ mức "
             f"cao xuống: {'có' if options['cumulative'] else 'không'}; ngưỡng: "
@@ -611,9 +637,9 @@ class _NumberedCanvas(pdf_canvas.Canvas):
         super().save()
 
 
-def render_minute_pdf(document: dict[str, Any]) -> bytes:
+def render_minute_pdf(document: dict[str, Any], font_dir: Path = FONT_DIR) -> bytes:
     """The A4 PDF of a signed minute document (``{"minute", "digest", …}``)."""
-    register_fonts()
+    register_fonts(font_dir)
     minute = document["minute"]
     s = _styles()
     buffer = io.BytesIO()
@@ -630,6 +656,7 @@ def render_minute_pdf(document: dict[str, Any]) -> bytes:
         subject=meeting.get("title", ""),
         creator="Phiếu Kín",
         invariant=1,  # no creation time or random id: the same minute gives the same bytes
+        pageCompression=0,  # nor bytes that depend on the machine's zlib
     )
     story: list = [_header(minute, s), Spacer(1, 8)]
     story.append(Paragraph("BIÊN BẢN KIỂM PHIẾU", s["title"]))

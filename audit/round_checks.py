@@ -1,0 +1,279 @@
+"""One round's start: its manifest, who it rates, its place in the log, and the committee's keys.
+
+- ``round.started``, ``round.manifest``: the round has a manifest whose hash and number match;
+- ``round.meeting``: the manifest names the meeting as the chair set it (id, title, cell, date,
+  place, rule profile);
+- ``round.committee``: a round with its own key ceremony has the committee the chair named;
+- ``round.roll``, ``round.subjects``: the round logs who it rates — the manifest's questions, each
+  a member of the roster by name, rated under the roll; the members the chair chose, or, for a
+  runoff, exactly those its source round left tied at the quota boundary (``round.runoff``);
+- ``round.order``: the round's events come in the order of its phases, each once where once is
+  all there can be;
+- ``ceremony.*``, ``election.*``: every committee member's proofs, one share to each other member,
+  every member confirmed, the joint key and the fingerprint; or, where ``keys_of_round`` names an
+  earlier round, exactly that round's keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from audit import schema as s
+from audit.findings import Report
+from audit.setup_checks import ROLL_SUMMARY
+from tally.crypto import ceremony
+from tally.crypto.group import RISTRETTO255
+from tally.errors import TallyError
+from tally.manifest import ElectionContext, Manifest
+from tally.replay import RoundEvents
+
+GROUP = RISTRETTO255
+ROUND = {"round": s.positive}
+BODIES: dict[str, s.Rule] = {
+    "round-started": s.shape(
+        {**ROUND, "manifest": s.obj, "manifest_hash": s.hex_bytes(32)},
+        {"keys_of_round": s.positive},
+    ),
+    "round-roll": s.shape(
+        {
+            **ROUND,
+            "subjects": s.map_of(s.text, s.positive),
+            "roll": ROLL_SUMMARY,
+            "runoff_of": s.nullable(s.positive),
+        }
+    ),
+    "trustee-announced": s.shape({**ROUND, "trustee": s.positive, "announcement": s.obj}),
+    "trustee-shares": s.shape({**ROUND, "trustee": s.positive, "shares": s.list_of(s.obj)}),
+    "trustee-confirmed": s.shape({**ROUND, "trustee": s.positive}),
+    "trustee-complaint": s.shape(
+        {**ROUND, "trustee": s.positive, "accused": s.positive, "check": s.text}
+    ),
+    "election-published": s.shape(
+        {**ROUND, "election": s.obj, "fingerprint": s.hex_bytes(32)},
+        {"keys_of_round": s.positive},
+    ),
+}
+
+# The phase of each event of a round; a round's events never go back to an earlier phase.
+PHASES: dict[str, tuple[int, int]] = {
+    "round-started": (0, 0),
+    "round-roll": (1, 1),
+    "trustee-announced": (2, 2),
+    "trustee-shares": (2, 2),
+    "trustee-confirmed": (2, 2),
+    "trustee-complaint": (2, 2),
+    "election-published": (3, 3),
+    "tokens-issued": (4, 4),
+    "token-cancelled": (4, 6),
+    "voting-opened": (5, 5),
+    "ballot-accepted": (6, 6),
+    "voting-closed": (7, 7),
+    "aggregate": (8, 8),
+    "decryption-share": (9, 9),
+    "decryption-share-rejected": (9, 9),
+    "counts": (10, 10),
+    "decisions": (11, 11),
+}
+ONCE = {
+    "round-started",
+    "round-roll",
+    "election-published",
+    "voting-opened",
+    "voting-closed",
+    "aggregate",
+    "counts",
+    "decisions",
+}
+MANIFEST_MEETING = ("id", "title", "cell", "date", "place", "profile")
+
+
+def check_order(entry: RoundEvents, report: Report, label: str) -> None:
+    """``round.order``: phases never go back; single events are single."""
+    phase, problems = 0, []
+    seen: set[str] = set()
+    for position, kind in entry.phases:
+        low, high = PHASES.get(kind, (phase, phase))
+        if phase > high:
+            problems.append(f"event {position} ({kind}) after a later phase")
+        if kind in ONCE and kind in seen:
+            problems.append(f"event {position} ({kind}) a second time")
+        seen.add(kind)
+        phase = max(phase, low)
+    report.expect(not problems, "round.order", label, "; ".join(problems[:3]))
+
+
+def check_start(
+    entry: RoundEvents,
+    manifest: Manifest,
+    rounds: dict[int, RoundEvents],
+    report: Report,
+    label: str,
+) -> None:
+    """The round's manifest against the setup, and who it rates."""
+    setup = entry.setup
+    meeting = setup.get("meeting") or {}
+    named = manifest.data["meeting"]
+    report.expect(
+        {k: named.get(k) for k in MANIFEST_MEETING} == {k: meeting.get(k) for k in MANIFEST_MEETING}
+        and set(named) == set(MANIFEST_MEETING),
+        "round.meeting",
+        label,
+        "the manifest does not name the meeting as the chair set it",
+    )
+    source = (entry.started or {}).get("keys_of_round")
+    committee = setup.get("committee")
+    if source is None:
+        names = [m["name"] for m in manifest.data["committee"]["members"]]
+        report.expect(
+            committee is not None
+            and names == [m["name"] for m in committee["members"]]
+            and manifest.threshold == committee["threshold"],
+            "round.committee",
+            label,
+            "the manifest's committee is not the one the chair named",
+        )
+    if entry.roll is None:
+        report.fail("round.roll", label, "no round-roll event: who is rated is not logged")
+        return
+    report.ok("round.roll", label)
+    roster = {m["id"]: m["name"] for m in setup.get("members") or []}
+    subjects = entry.roll["subjects"]
+    titles = {q.id: q.title for q in manifest.questions}
+    not_rated = {n["id"] for n in entry.roll["roll"]["not_rated"]}
+    report.expect(
+        set(subjects) == set(titles)
+        and len(set(subjects.values())) == len(subjects)
+        and all(roster.get(member) == titles[q] for q, member in subjects.items() if q in titles)
+        and not set(subjects.values()) & not_rated,
+        "round.subjects",
+        label,
+        "the questions are not members of the roster by name, or a member is not rated",
+    )
+    runoff_of = entry.roll["runoff_of"]
+    if runoff_of is None and source is None:
+        rated = setup.get("rated")
+        allowed = [i for i in roster if i not in not_rated]
+        chosen = allowed if rated is None else [i for i in rated if i in allowed]
+        report.expect(
+            set(subjects.values()) == set(chosen),
+            "round.subjects",
+            label,
+            "the members rated are not those the chair chose",
+        )
+        return
+    earlier = rounds.get(runoff_of) if isinstance(runoff_of, int) else None
+    output = ((earlier.decisions or {}).get("output") or {}) if earlier else {}
+    tied = [q for group in output.get("quota") or [] for q in group.get("tied") or []]
+    mapped = ((earlier.roll or {}).get("subjects") or {}) if earlier else {}
+    report.expect(
+        runoff_of == source
+        and earlier is not None
+        and earlier.number < entry.number
+        and sorted(mapped.get(q) for q in tied) == sorted(subjects.values()),
+        "round.runoff",
+        label,
+        f"not a runoff of exactly the members round {runoff_of} left tied, with its keys",
+    )
+
+
+def check_election(
+    entry: RoundEvents,
+    manifest: Manifest,
+    contexts: dict[int, ElectionContext],
+    report: Report,
+    label: str,
+) -> ElectionContext | None:
+    """The committee's keys: the ceremony's proofs, or the keys of the round named."""
+    if entry.election is None:
+        report.fail("election.published", label, "no election-published event")
+        return None
+    published = entry.election.get("election")
+    source = entry.started.get("keys_of_round") if entry.started else None
+    report.expect(
+        entry.election.get("keys_of_round") == source,
+        "election.reused_keys",
+        label,
+        "round-started and election-published name different key sources",
+    )
+    if source is not None:
+        previous = contexts.get(source)
+        expected = (
+            None
+            if previous is None or source >= entry.number
+            else {**previous.to_json(), "manifest_hash": manifest.hash.hex()}
+        )
+        report.expect(
+            expected is not None
+            and published == expected
+            and not entry.announcements
+            and not entry.shares
+            and not entry.confirmed,
+            "election.reused_keys",
+            label,
+            f"not the committee keys of round {source}",
+        )
+    else:
+        _check_ceremony(entry, manifest, published, report, label)
+    try:
+        context = ElectionContext.from_json(GROUP, manifest, published)
+    except TallyError as error:
+        report.fail("election.format", label, str(error))
+        return None
+    report.expect(
+        entry.election.get("fingerprint") == context.fingerprint.hex(),
+        "election.fingerprint",
+        label,
+        "the logged fingerprint is not the election's",
+    )
+    return context
+
+
+def _check_ceremony(
+    entry: RoundEvents, manifest: Manifest, published: Any, report: Report, label: str
+) -> None:
+    announcements = []
+    members = range(1, manifest.committee_size + 1)
+    for index in members:
+        subject = f"{label}, committee member {index}"
+        try:
+            announcement = ceremony.Announcement.from_json(
+                GROUP, entry.announcements.get(index), manifest.threshold
+            )
+            if announcement.index != index:
+                raise ValueError("index mismatch")
+            ceremony.verify_announcement(GROUP, manifest.hash, announcement, manifest.threshold)
+            announcements.append(announcement)
+            report.ok("ceremony.announcement", subject)
+        except (TallyError, ValueError) as error:
+            report.fail("ceremony.announcement", subject, str(error))
+        shares = entry.shares.get(index) or []
+        try:
+            parsed = [ceremony.EncryptedShare.from_json(GROUP, share) for share in shares]
+        except TallyError:
+            parsed = []
+        others = [j for j in members if j != index]
+        report.expect(
+            len(parsed) == len(shares)
+            and sorted(share.recipient for share in parsed) == others
+            and all(share.sender == index for share in parsed),
+            "ceremony.shares",
+            subject,
+            "not one well-formed share to each other member",
+        )
+    report.expect(
+        set(entry.announcements) <= set(members)
+        and set(entry.shares) <= set(members)
+        and entry.confirmed == set(members)
+        and not entry.complaints,
+        "ceremony.confirmed",
+        label,
+        "not every member confirmed their shares, a complaint was made, or a stranger took part",
+    )
+    if len(announcements) == manifest.committee_size:
+        expected = ElectionContext.from_announcements(GROUP, manifest, announcements)
+        report.expect(
+            published == expected.to_json(),
+            "election.joint_key",
+            label,
+            "the published election is not the one the announcements make",
+        )
