@@ -3,7 +3,8 @@
 It needs only the election library (``tally``: PyNaCl, rbcl, cryptography) and, to render the
 printed minute again, reportlab and the DejaVu fonts — none of the server's dependencies
 (aiohttp, openpyxl, qrcode, sqlite-utils). ``python -m audit verify record.zip`` is exactly
-``phieukin verify record.zip``; ``python -m audit rules decide FILE`` is ``phieukin rules``.
+``phieukin verify record.zip`` (installed as ``phieukin-verify``); ``python -m audit rules
+decide FILE`` is ``phieukin rules decide FILE``.
 """
 
 from __future__ import annotations
@@ -26,8 +27,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m audit COMMAND …``; returns the exit code."""
     args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)
+
+
+def verify_main(argv: Sequence[str] | None = None) -> int:
+    """``phieukin-verify RECORD …``: the same as ``python -m audit verify RECORD …``."""
+    return main(["verify", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

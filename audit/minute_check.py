@@ -187,32 +187,39 @@ def check_pdf(record: Record, state: Replay, report: Report, font_dir: Path | No
     except ImportError as error:
         report.unchecked("minute.pdf_render", "minute.pdf", f"no PDF renderer here ({error})")
         return
+    fonts = font_dir or minute_pdf.FONT_DIR
     try:
-        used = minute_pdf.renderer(font_dir or minute_pdf.FONT_DIR)
+        used = minute_pdf.renderer(fonts)
     except minute_pdf.FontsMissing as error:
         report.unchecked("minute.pdf_render", "minute.pdf", str(error))
         return
-    if used != body["renderer"]:
+    try:
+        again = minute_pdf.render_minute_pdf(document, fonts)
+    except Exception as error:  # a minute the renderer cannot print is a finding, not a crash
+        detail = f"the signed minute does not render: {error}"
+        report.fail("minute.pdf_render", "minute.pdf", detail)
+        return
+    if again == pdf:
+        report.expect(
+            used == body["renderer"],
+            "minute.pdf_render",
+            "minute.pdf",
+            f"the log names another renderer ({body['renderer']}) than the one that makes "
+            f"these bytes ({used})",
+        )
+    elif used == body["renderer"]:
+        report.fail(
+            "minute.pdf_render",
+            "minute.pdf",
+            "the PDF is not the rendering of the signed minute in the log",
+        )
+    else:
         report.unchecked(
             "minute.pdf_render",
             "minute.pdf",
-            f"the minute was printed with {body['renderer']}, this machine has {used}: the "
-            "rendering cannot be reproduced here (install that reportlab and those fonts)",
+            f"the minute was printed with {body['renderer']}, this machine renders with "
+            f"{used}: install that reportlab and those fonts (--fonts DIR) to check the PDF",
         )
-        return
-    try:
-        again = minute_pdf.render_minute_pdf(document, font_dir or minute_pdf.FONT_DIR)
-    except Exception as error:  # a minute the renderer cannot print is a finding, not a crash
-        report.fail(
-            "minute.pdf_render", "minute.pdf", f"the signed minute does not render: {error}"
-        )
-        return
-    report.expect(
-        again == pdf,
-        "minute.pdf_render",
-        "minute.pdf",
-        "the PDF is not the rendering of the signed minute in the log",
-    )
 
 
 def check_minute(

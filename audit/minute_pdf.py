@@ -103,12 +103,18 @@ def renderer(font_dir: Path = FONT_DIR) -> dict[str, str]:
     return {"reportlab": reportlab.Version, "fonts": hash32("minute-fonts", *parts).hex()}
 
 
-@cache
+_REGISTERED: list[Path] = []
+
+
 def register_fonts(font_dir: Path = FONT_DIR) -> None:
-    """Register the embedded TrueType fonts once; a clear error if a file is missing."""
+    """Register the embedded TrueType fonts of ``font_dir`` (once, until another folder is
+    asked for: reportlab keeps one font per name); a clear error if a file is missing."""
+    if _REGISTERED == [font_dir]:
+        return
     _missing_fonts(font_dir)
     for name, file in FONT_FILES.items():
         pdfmetrics.registerFont(TTFont(name, str(font_dir / file)))
+    _REGISTERED[:] = [font_dir]
     pdfmetrics.registerFontFamily(
         "PK-Serif",
         normal="PK-Serif",

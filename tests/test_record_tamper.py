@@ -17,6 +17,7 @@ that nothing else is needed. Changes to the content of an event are shown twice:
 from __future__ import annotations
 
 import copy
+import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,7 @@ from audit.record import load_record
 from audit.verify import verify_record
 from tally.aggregate import aggregate_ballots
 from tally.ballot import make_ballot, tracker
+from tally.canonical import canonical_json
 from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.hashing import hash32
@@ -179,6 +181,52 @@ def forge_event_signature(parts, built):
     entry["signature"] = sign(attacker_key(), "event", bytes.fromhex(entry["hash"])).hex()
 
 
+def index_title(parts, built):
+    parts.index["meeting"]["title"] = "Hội nghị khác"
+
+
+def index_meeting_id(parts, built):
+    parts.index["meeting"]["id"] = "hop-00000000"
+
+
+def index_ballots(parts, built):
+    parts.index["rounds"]["1"]["ballots"] -= 1
+
+
+def unlisted_file(parts, built):
+    parts.files["ghi-chu.txt"] = b"not part of the record"
+
+
+def listed_file_missing(parts, built):
+    del parts.files["minute.json"]
+
+
+def noncanonical_event_line(parts, built):
+    """The same events, one line written with spaces: the bytes are not the canonical ones."""
+    lines = [canonical_json(e) for e in parts.entries]
+    lines[3] = json.dumps(parts.entries[3], ensure_ascii=False).encode()
+    parts.files["events.jsonl"] = b"".join(line + b"\n" for line in lines)
+
+
+def noncanonical_ballot_line(parts, built):
+    lines = [canonical_json(b) for b in parts.ballots[1]]
+    lines[0] = json.dumps(parts.ballots[1][0], sort_keys=True, separators=(", ", ": ")).encode()
+    parts.files["ballots/round-1.jsonl"] = b"".join(line + b"\n" for line in lines)
+
+
+def minute_json_count(parts, built):
+    """``minute.json`` says another count than the minute the committee signed."""
+    document = json.loads(parts.files["minute.json"])
+    document["minute"]["rounds"][0]["ballots"] += 1
+    parts.files["minute.json"] = canonical_json(document)
+
+
+def minute_json_signature_dropped(parts, built):
+    document = json.loads(parts.files["minute.json"])
+    document["signatures"].pop()
+    parts.files["minute.json"] = canonical_json(document)
+
+
 UNLOGGED: list[tuple[str, Callable, set[str]]] = [
     # a ballot removed from the file: missing from the record, and the sum no longer matches
     ("drop a ballot from the file", drop_ballot_file, {"ballots.on_file", "aggregate"}),
@@ -194,6 +242,15 @@ UNLOGGED: list[tuple[str, Callable, set[str]]] = [
     ("record.json names another key", index_server_key, {"index.server_key"}),
     ("forge a server signature on one event", forge_event_signature, {"log.signature"}),
     ("swap the minute PDF", swap_minute_pdf, {"minute.pdf", "minute.pdf_render"}),
+    ("record.json: another meeting title", index_title, {"index.meeting"}),
+    ("record.json: another meeting id", index_meeting_id, {"index.meeting"}),
+    ("record.json: another ballot count", index_ballots, {"index.rounds"}),
+    ("a file not listed", unlisted_file, {"record.files"}),
+    ("a listed file missing", listed_file_missing, {"record.files"}),
+    ("an event line not canonical", noncanonical_event_line, {"record.encoding"}),
+    ("a ballot line not canonical", noncanonical_ballot_line, {"record.encoding"}),
+    ("minute.json: another count", minute_json_count, {"minute.json"}),
+    ("minute.json: a signature dropped", minute_json_signature_dropped, {"minute.json"}),
 ]
 
 
@@ -469,6 +526,68 @@ def test_a_key_swap_alone_is_caught_by_the_minute(built):
     # Without even re-signing the minute, the server's signature on it is named as well.
     parts = Parts.open(built.final).resign(attacker_key())
     assert failed(parts) == {"minute.content", "minute.server_signature"}
+
+
+# --- the anchor: a record whose minute or co-signatures are gone is never final ------------------
+
+
+def test_a_record_without_its_minute_is_interim_never_sound(built):
+    """The minute and everything after it removed, the log re-signed (with any key, even the
+    real one): a consistent record of a meeting that made no minute — interim, exit 3."""
+    for key in (attacker_key(), built.server_key):
+        parts = Parts.open(built.final)
+        parts.entries = parts.entries[: parts.position("minute")]
+        del parts.files["minute.pdf"]
+        report = verify_bytes(parts.resign(key).pack())
+        assert (report.verdict, report.exit_code) == ("interim", 3)
+        assert report.failed_checks() == set() and report.pending_checks() == {"minute.present"}
+
+
+def test_a_minute_removed_but_its_signatures_kept_is_unsound(built):
+    parts = Parts.open(built.final)
+    del parts.entries[parts.position("minute")]
+    report = verify_bytes(parts.resign(built.server_key).pack())
+    assert report.verdict == "unsound" and "minute.present" in report.failed_checks()
+
+
+@pytest.mark.parametrize("kept", [0, 1])
+def test_a_minute_without_enough_cosignatures_is_interim(built, kept):
+    """Co-signatures removed (t = 2), the PDF printed again and the log re-signed with the
+    real key, as the laptop's operator could: nothing contradicts, but the minute is not
+    co-signed by t members — interim, never sound."""
+    parts = Parts.open(built.final)
+    for _ in range(3 - kept):
+        del parts.entries[parts.position("minute-signature", -1)]
+    parts.body("minute-pdf")["signatures"] = kept
+    reprint(parts)
+    report = verify_bytes(parts.resign(built.server_key).pack())
+    assert (report.verdict, report.exit_code) == ("interim", 3)
+    assert report.failed_checks() == set() and report.pending_checks() == {"minute.cosigned"}
+    detail = next(f.detail for f in report.findings if f.check == "minute.cosigned")
+    assert f"{kept} of 3" in detail and "2 needed" in detail
+
+
+def test_t_cosignatures_are_enough(built):
+    parts = Parts.open(built.final)
+    del parts.entries[parts.position("minute-signature", 1)]
+    parts.body("minute-pdf")["signatures"] = 2
+    reprint(parts)
+    report = verify_bytes(parts.resign(built.server_key).pack())
+    assert report.verdict == "final", [f.to_json() for f in report.failures]
+
+
+def test_a_pdf_printed_from_a_changed_minute_is_named(built):
+    """The signed minute is untouched in the log, but the PDF was printed from a copy with one
+    level changed and its hash logged by the server (the log re-signed with the real key): the
+    PDF is not the rendering of the signed minute."""
+    parts = Parts.open(built.final)
+    at = parts.position("minute-pdf", -1)
+    document = copy.deepcopy(minute_document(parts.entries, upto=at))
+    subject = document["minute"]["rounds"][0]["subjects"][0]
+    subject["level"] = "XS" if subject["level"] != "XS" else "TOT"
+    reprint(parts, document)
+    report = verify_bytes(parts.resign(built.server_key).pack())
+    assert report.failed_checks() == {"minute.pdf_render"}
 
 
 def test_twenty_distinct_tamperings(built):
