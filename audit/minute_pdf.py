@@ -109,7 +109,7 @@ _REGISTERED: list[Path] = []
 def register_fonts(font_dir: Path = FONT_DIR) -> None:
     """Register the embedded TrueType fonts of ``font_dir`` (once, until another folder is
     asked for: reportlab keeps one font per name); a clear error if a file is missing."""
-    if _REGISTERED == [font_dir]:
+    if [font_dir] == _REGISTERED:
         return
     _missing_fonts(font_dir)
     for name, file in FONT_FILES.items():
