@@ -57,7 +57,7 @@ BODIES: dict[str, s.Rule] = {
 # The phase of each event of a round; a round's events never go back to an earlier phase.
 PHASES: dict[str, tuple[int, int]] = {
     "round-started": (0, 0),
-    "round-roll": (1, 1),
+    "round-roll": (1, 3),  # a runoff publishes its (reused) keys with its start
     "trustee-announced": (2, 2),
     "trustee-shares": (2, 2),
     "trustee-confirmed": (2, 2),

@@ -71,23 +71,6 @@ def committee_url(base_url: str, credential: str, number: int) -> str:
     return f"{base_url.rstrip('/')}/committee#c={credential}&r={number}"
 
 
-def _roll_summary(roll: Roll) -> dict[str, Any]:
-    """The roll as the minute shows it (and as the event log records it)."""
-    return {
-        "official": roll.official,
-        "probationary": roll.probationary,
-        "excluded": [{"id": i, "reason": r.value} for i, r in roll.excluded],
-        "base": roll.base,
-        "base_option": roll.options.base.value,
-        "quorum": roll.options.quorum.value,
-        "quorum_required": roll.quorum_required,
-        "quorum_met": roll.quorum_met,
-        "present": len(roll.present),
-        "voters": len(roll.voters),
-        "not_rated": [{"id": i, "reason": r.value} for i, r in roll.not_rated],
-    }
-
-
 class Chair:
     """The chair's actions over the meeting's ``Store`` and its ``Rounds``."""
 
@@ -343,7 +326,7 @@ class Chair:
                 "attendance",
                 {
                     "attendance": {str(i): m.value for i, m in sorted(changes.items())},
-                    "roll": _roll_summary(roll),
+                    "roll": roll.summary(),
                 },
             )
         return roll
@@ -513,7 +496,7 @@ class Chair:
                 {
                     "round": number,
                     "subjects": subjects,
-                    "roll": _roll_summary(roll),
+                    "roll": roll.summary(),
                     "runoff_of": source,
                 },
             )

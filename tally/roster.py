@@ -238,6 +238,24 @@ class Roll:
         ``valid_for_person``, where this is its upper bound: the voters)."""
         return meeting_base(self.rule_roll, self.options.base)
 
+    def summary(self) -> dict[str, object]:
+        """The roll as the event log records it (``attendance``, ``round-roll``) and the minute
+        counts it: numbers, and members only by id with the reason of an exclusion or of not
+        being rated (docs/RECORD.md, "The roll")."""
+        return {
+            "official": self.official,
+            "probationary": self.probationary,
+            "excluded": [{"id": i, "reason": r.value} for i, r in self.excluded],
+            "base": self.base,
+            "base_option": self.options.base.value,
+            "quorum": self.options.quorum.value,
+            "quorum_required": self.quorum_required,
+            "quorum_met": self.quorum_met,
+            "present": len(self.present),
+            "voters": len(self.voters),
+            "not_rated": [{"id": i, "reason": r.value} for i, r in self.not_rated],
+        }
+
     def to_json(self) -> dict[str, object]:
         return {
             "official": self.official,

@@ -7,6 +7,7 @@ record; the token itself is printed on a card and travels in the URL fragment.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 
 from tally.crypto.hashing import hash32
 from tally.errors import EncodingError
@@ -43,3 +44,11 @@ def normalize_token(text: str) -> str:
 def token_hash(token: str) -> bytes:
     """H32("token", normalized token as ASCII)."""
     return hash32("token", normalize_token(token))
+
+
+def token_set_commitment(token_hashes: Sequence[bytes]) -> bytes:
+    """``H32("token-set", h₁, h₂, …, h_k)``: each token hash a 32-byte part, in ascending
+    order, no repeats (PROTOCOL.md §6); logged when voting opens."""
+    if list(token_hashes) != sorted(set(token_hashes)) or any(len(h) != 32 for h in token_hashes):
+        raise EncodingError("token hashes must be 32 bytes each, sorted, unique", field="tokens")
+    return hash32("token-set", *token_hashes)

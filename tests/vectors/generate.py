@@ -1,4 +1,5 @@
-"""Generate the shared test vectors in ``tests/vectors/*.json`` from the Python core.
+"""Generate the shared test vectors in ``tests/vectors/*.json`` from the Python core, and the
+example record in ``tests/vectors/example-record/`` (``tests/vectors/example_record.py``).
 
 Run ``python -m tests.vectors.generate`` (``--check`` compares instead of writing). Every nonce
 comes from the deterministic stream of PROTOCOL.md §12, so the output is reproducible byte for
@@ -30,9 +31,11 @@ from tally.decryption import (
     verify_decryption_share,
 )
 from tally.manifest import ElectionContext, Manifest, rating_manifest_json
-from tally.token import base32_encode, normalize_token, token_hash
+from tally.token import base32_encode, normalize_token, token_hash, token_set_commitment
+from tests.vectors.example_record import example_record
 
 HERE = Path(__file__).parent
+EXAMPLE_RECORD = "example-record"
 GROUP = RISTRETTO255
 
 
@@ -167,6 +170,17 @@ def token_vectors() -> dict[str, Any]:
                 "token_hash": token_hash(text).hex(),
             }
             for text in inputs
+        ],
+        "token_sets": [
+            {
+                "token_hashes": [h.hex() for h in hashes],
+                "commitment": token_set_commitment(hashes).hex(),
+            }
+            for hashes in (
+                [token_hash(tokens[0])],
+                sorted(token_hash(t) for t in tokens),
+                sorted(hash32("token", f"voter {i}") for i in range(5)),
+            )
         ],
         "invalid": [
             {"input": tokens[1][:-1], "reason": "too short"},
@@ -350,19 +364,35 @@ def render(content: dict[str, Any]) -> str:
     return json.dumps(content, ensure_ascii=False, indent=1) + "\n"
 
 
+def all_files() -> dict[str, bytes]:
+    """Every vector file's bytes, by path under ``tests/vectors/``."""
+    files = {name: render(content).encode("utf-8") for name, content in all_vectors().items()}
+    for name, data in example_record().items():
+        files[f"{EXAMPLE_RECORD}/{name}"] = data
+    return files
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
     stale = []
-    for name, content in all_vectors().items():
+    files = all_files()
+    written = {p.relative_to(HERE).as_posix() for p in (HERE / EXAMPLE_RECORD).rglob("*")}
+    extra = sorted(n for n in written if not (HERE / n).is_dir() and n not in files)
+    for name, data in files.items():
         path = HERE / name
-        text = render(content)
         if args.check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
+            if not path.exists() or path.read_bytes() != data:
                 stale.append(name)
         else:
-            path.write_text(text, encoding="utf-8")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    for name in extra:
+        if args.check:
+            stale.append(name)
+        else:
+            (HERE / name).unlink()
     if stale:
         print("stale vectors: " + ", ".join(stale), file=sys.stderr)
         return 1
