@@ -39,7 +39,12 @@ def test_the_example_record_is_final(tmp_path):
     report = verify_record(load_record(example_zip(tmp_path)), workers=1)
     assert report.verdict == "final", [f.to_json() for f in report.findings if not f.ok]
     checks = {f.check for f in report.findings}
-    assert {"round.runoff", "election.reused_keys", "tokens.cancelled", "minute.pdf_render"} <= checks
+    assert {
+        "round.runoff",
+        "election.reused_keys",
+        "tokens.cancelled",
+        "minute.pdf_render",
+    } <= checks
 
 
 def test_the_example_record_is_a_runoff_with_cancelled_tokens():
@@ -59,8 +64,9 @@ def test_the_example_record_is_a_runoff_with_cancelled_tokens():
     assert index["meeting"]["id"] == "vd-2026-12"
     minute = json.loads((EXAMPLE / "minute.json").read_bytes())
     assert [r["round"] for r in minute["minute"]["rounds"]] == [1, 2]
-    assert len(minute["signatures"]) == 3 and minute["minute"]["profile"]["label"] == (
-        started[0]["manifest"]["meeting"]["profile"]
+    assert (
+        len(minute["signatures"]) == 3
+        and minute["minute"]["profile"]["label"] == (started[0]["manifest"]["meeting"]["profile"])
     )
 
 
