@@ -24,7 +24,7 @@ from audit.setup_checks import ROLL_SUMMARY
 from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
 from tally.errors import TallyError
-from tally.manifest import ElectionContext, Manifest
+from tally.manifest import MANIFEST_MEETING_FIELDS, ElectionContext, Manifest
 from tally.replay import RoundEvents
 
 GROUP = RISTRETTO255
@@ -84,7 +84,6 @@ ONCE = {
     "counts",
     "decisions",
 }
-MANIFEST_MEETING = ("id", "title", "cell", "date", "place", "profile")
 
 
 def check_order(entry: RoundEvents, report: Report, label: str) -> None:
@@ -114,8 +113,7 @@ def check_start(
     meeting = setup.get("meeting") or {}
     named = manifest.data["meeting"]
     report.expect(
-        {k: named.get(k) for k in MANIFEST_MEETING} == {k: meeting.get(k) for k in MANIFEST_MEETING}
-        and set(named) == set(MANIFEST_MEETING),
+        named == {name: meeting.get(name) for name in MANIFEST_MEETING_FIELDS},
         "round.meeting",
         label,
         "the manifest does not name the meeting as the chair set it",

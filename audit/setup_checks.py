@@ -22,6 +22,7 @@ from typing import Any
 
 from audit import schema as s
 from audit.findings import Report
+from tally.manifest import MEETING_FIELDS
 from tally.roster import Attendance, Exclusion, NotRated
 from tally.rules.inputs import Roll as RuleRoll
 from tally.rules.levels import LEVELS
@@ -48,23 +49,7 @@ ROLL_SUMMARY = s.shape(
         ),
     }
 )
-MEETING = s.shape(
-    {
-        name: s.text
-        for name in (
-            "id",
-            "title",
-            "cell",
-            "committee_above",
-            "date",
-            "place",
-            "chair",
-            "secretary",
-            "purpose",
-            "profile",
-        )
-    }
-)
+MEETING = s.shape({name: s.text for name in ("id", *MEETING_FIELDS, "profile")})
 BODIES: dict[str, s.Rule] = {
     "log-opened": s.shape({"server_key": s.hex_bytes(32), "schema": s.positive}),
     "meeting-set": s.shape({"meeting": MEETING}),

@@ -27,21 +27,16 @@ from ballot_server.rounds import Rounds
 from ballot_server.store import Store
 from ballot_server.tokens_print import qr_svg
 from tally.errors import RuleInputError, TallyError
-from tally.manifest import RATING_OPTIONS, rating_manifest_json
+from tally.manifest import (
+    MEETING_FIELDS,
+    RATING_OPTIONS,
+    manifest_meeting,
+    rating_manifest_json,
+)
 from tally.roster import Attendance, Member, Roll, compute_roll
 from tally.rules.profiles import DEFAULT_PROFILE, PROFILES, Profile, get_profile
 from tally.token import token_hash
 
-MEETING_FIELDS = (
-    "title",
-    "cell",
-    "committee_above",
-    "date",
-    "place",
-    "chair",
-    "secretary",
-    "purpose",
-)
 REQUIRED_MEETING_FIELDS = ("title", "cell", "date")
 MAX_FIELD_CHARS = 300
 MAX_COMMITTEE = 15
@@ -475,14 +470,7 @@ class Chair:
         by_id = {m.id: m for m in self.members()}
         number = (self.rounds.current() or 0) + 1
         manifest = rating_manifest_json(
-            {
-                "id": meeting["id"],
-                "title": meeting["title"],
-                "cell": meeting["cell"],
-                "date": meeting["date"],
-                "place": meeting["place"],
-                "profile": self.profile().label,
-            },
+            manifest_meeting({**meeting, "profile": self.profile().label}),
             [(question_id(i), by_id[i].name) for i in rated],
             [by_id[i].name for i in committee["member_ids"]],
             threshold=committee["threshold"],

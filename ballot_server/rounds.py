@@ -367,10 +367,7 @@ class Rounds:
 
     def ballots(self, number: int) -> list[dict[str, Any]]:
         """The accepted ballots in tracker order (never arrival order)."""
-        rows = self.store.db.execute(
-            "SELECT ballot FROM ballots WHERE round = ? ORDER BY tracker", [number]
-        )
-        return [json.loads(r[0]) for r in rows]
+        return self.store.ballots_in_tracker_order(number)
 
     def find_tracker(self, number: int, prefix: str) -> str | None:
         """The full tracker whose short code is ``prefix`` (as typed by a voter), if any."""

@@ -33,6 +33,27 @@ def _int(data: dict, key: str, subject: str, low: int, high: int) -> int:
     return value
 
 
+MEETING_FIELDS = (
+    "title",
+    "cell",
+    "committee_above",
+    "date",
+    "place",
+    "chair",
+    "secretary",
+    "purpose",
+)
+"""What the chair says about a meeting; with its ``id`` and rule ``profile`` label, the
+``meeting`` object of the ``meeting-set`` event (docs/RECORD.md §3)."""
+MANIFEST_MEETING_FIELDS = ("id", "title", "cell", "date", "place", "profile")
+"""The part of the meeting a manifest names (PROTOCOL.md §4)."""
+
+
+def manifest_meeting(meeting: dict[str, Any]) -> dict[str, Any]:
+    """The ``meeting`` object of a manifest, from the chair's meeting."""
+    return {name: meeting[name] for name in MANIFEST_MEETING_FIELDS}
+
+
 def rating_manifest_json(
     meeting: dict[str, Any],
     rated: Sequence[tuple[str, str]],

@@ -195,6 +195,18 @@ def meeting_record() -> BuiltMeeting:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def write_records(folder: Path, **more: bytes) -> dict[str, Path]:
+    """The shared meeting's records as files in ``folder``: ``final``, ``open`` and any given
+    as ``name=bytes``, each ``<name>.zip``."""
+    built = meeting_record()
+    contents = {"final": built.final, "open": built.open, **more}
+    paths = {}
+    for name, data in contents.items():
+        paths[name] = folder / f"{name}.zip"
+        paths[name].write_bytes(data)
+    return paths
+
+
 # --- opening, changing and closing a record ------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ import pytest
 
 from ballot_server.cli import main
 from tally.ballot import tracker, tracker_code
-from tests.record_support import Parts, meeting_record
+from tests.record_support import Parts, meeting_record, write_records
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
@@ -30,16 +30,9 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
 
 @pytest.fixture(scope="module")
 def records(tmp_path_factory) -> dict[str, Path]:
-    built = meeting_record()
-    folder = tmp_path_factory.mktemp("records")
-    paths = {"final": folder / "final.zip", "open": folder / "open.zip"}
-    paths["final"].write_bytes(built.final)
-    paths["open"].write_bytes(built.open)
-    tampered = Parts.open(built.final)
+    tampered = Parts.open(meeting_record().final)
     del tampered.ballots[1][3]  # a ballot gone from the file
-    paths["tampered"] = folder / "tampered.zip"
-    paths["tampered"].write_bytes(tampered.pack())
-    return paths
+    return write_records(tmp_path_factory.mktemp("records"), tampered=tampered.pack())
 
 
 def verify(capsys, *args: object) -> tuple[int, str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from audit.minute_pdf import FONT_DIR, FONT_FILES
-from tests.record_support import Parts, meeting_record
+from tests.record_support import Parts, meeting_record, write_records
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
@@ -52,18 +52,13 @@ finally:
 @pytest.fixture(scope="module")
 def records(tmp_path_factory) -> dict[str, Path]:
     built = meeting_record()
-    folder = tmp_path_factory.mktemp("verdicts")
-    paths = {"final": folder / "final.zip", "open": folder / "open.zip"}
-    paths["final"].write_bytes(built.final)
-    paths["open"].write_bytes(built.open)
     unsigned = Parts.open(built.final)
     for _ in range(3):
         del unsigned.entries[unsigned.position("minute-signature", -1)]
     del unsigned.entries[unsigned.position("minute-pdf")]
     del unsigned.files["minute.pdf"]
-    paths["unsigned"] = folder / "unsigned.zip"
-    paths["unsigned"].write_bytes(unsigned.resign(built.server_key).pack())
-    return paths
+    unsigned_zip = unsigned.resign(built.server_key).pack()
+    return write_records(tmp_path_factory.mktemp("verdicts"), unsigned=unsigned_zip)
 
 
 def run(*args: object, module: str = "audit", forbid: tuple[str, ...] = ()):

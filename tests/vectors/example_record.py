@@ -25,14 +25,19 @@ from audit.minute_pdf import render_minute_pdf, renderer
 from tally.aggregate import aggregate_ballots
 from tally.ballot import make_ballot, tracker, verify_ballot
 from tally.canonical import canonical_json
-from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.hashing import hash32
 from tally.crypto.nonces import TestNonces
 from tally.crypto.signatures import sign
 from tally.decryption import combine_decryption_shares, make_decryption_share
 from tally.eventlog import LogEntry, make_event
-from tally.manifest import RATING_OPTIONS, ElectionContext, Manifest, rating_manifest_json
+from tally.manifest import (
+    RATING_OPTIONS,
+    ElectionContext,
+    Manifest,
+    manifest_meeting,
+    rating_manifest_json,
+)
 from tally.minute import build_minute, minute_digest
 from tally.minute_log import minute_document, minute_facts
 from tally.record_index import INDEX, MINUTE_JSON, MINUTE_PDF, ballot_file, record_index
@@ -40,6 +45,7 @@ from tally.roster import Attendance, Member, Membership, compute_roll
 from tally.rules.engine import decide_json
 from tally.rules.profiles import DEFAULT_PROFILE
 from tally.token import base32_encode, token_hash, token_set_commitment
+from tests.vectors.committee import simulate_ceremony
 
 GROUP = RISTRETTO255
 PROFILE = DEFAULT_PROFILE
@@ -92,42 +98,21 @@ class _Log:
 
 
 def _ceremony(log: _Log, number: int, manifest: Manifest) -> tuple[ElectionContext, dict]:
-    streams = {i: TestNonces(f"example-trustee-{i}") for i in range(1, len(COMMITTEE) + 1)}
-    made = {
-        i: ceremony.make_trustee(GROUP, manifest.hash, i, THRESHOLD, stream)
-        for i, stream in streams.items()
-    }
-    for i, (_, announcement) in made.items():
+    done = simulate_ceremony(manifest, "example-trustee")
+    for i, (_, announcement) in done.made.items():
         body = {"round": number, "trustee": i, "announcement": announcement.to_json()}
         log.add("trustee-announced", body)
-    sent = {
-        i: [
-            ceremony.make_encrypted_share(GROUP, manifest.hash, secrets, made[j][1], streams[i])
-            for j in sorted(made)
-            if j != i
-        ]
-        for i, (secrets, _) in made.items()
-    }
-    for i, shares in sent.items():
+    for i, shares in done.sent.items():
         body = {"round": number, "trustee": i, "shares": [s.to_json() for s in shares]}
         log.add("trustee-shares", body)
-    secret_shares = {}
-    for j, (secrets, _) in made.items():
-        received = {j: ceremony.evaluate_polynomial(GROUP, secrets.coefficients, j)}
-        for i in made:
-            if i != j:
-                share = next(s for s in sent[i] if s.recipient == j)
-                received[i] = ceremony.open_share(GROUP, manifest.hash, secrets, share, made[i][1])
-        secret_shares[j] = ceremony.combine_secret_share(GROUP, received)
+    for j in done.made:
         log.add("trustee-confirmed", {"round": number, "trustee": j})
-    context = ElectionContext.from_announcements(
-        GROUP, manifest, [made[i][1] for i in sorted(made)]
-    )
+    context = done.context
     log.add(
         "election-published",
         {"round": number, "election": context.to_json(), "fingerprint": context.fingerprint.hex()},
     )
-    keys = {i: (secret_shares[i], made[i][0].signing_seed) for i in made}
+    keys = {i: (done.secret_shares[i], done.made[i][0].signing_seed) for i in done.made}
     return context, keys
 
 
@@ -237,20 +222,23 @@ def example_record() -> dict[str, bytes]:
         "committee-set",
         {"members": [{"id": i, "name": by_id[i].name} for i in COMMITTEE], "threshold": THRESHOLD},
     )
-    manifest_meeting = {k: MEETING[k] for k in ("id", "title", "cell", "date", "place", "profile")}
     names = [by_id[i].name for i in COMMITTEE]
     ballots: dict[int, list[dict[str, Any]]] = {}
 
-    subjects = {f"m{i:03d}": i for i in roll.rated}
-    manifest = Manifest.from_json(
-        rating_manifest_json(
-            manifest_meeting,
-            [(q, by_id[i].name) for q, i in subjects.items()],
-            names,
-            threshold=THRESHOLD,
-            round_number=1,
+    def manifest_of(number: int, rated: dict[str, int]) -> Manifest:
+        questions = [(q, by_id[i].name) for q, i in rated.items()]
+        return Manifest.from_json(
+            rating_manifest_json(
+                manifest_meeting(MEETING),
+                questions,
+                names,
+                threshold=THRESHOLD,
+                round_number=number,
+            )
         )
-    )
+
+    subjects = {f"m{i:03d}": i for i in roll.rated}
+    manifest = manifest_of(1, subjects)
     body = {"round": 1, "manifest": manifest.to_json(), "manifest_hash": manifest.hash.hex()}
     log.add("round-started", body)
     log.add(
@@ -262,15 +250,7 @@ def example_record() -> dict[str, bytes]:
     output = log.entries[-1].event["body"]["output"]
     tied = [q for group in output["quota"] for q in group["tied"]]
     runoff = {q: subjects[q] for q in tied}
-    manifest = Manifest.from_json(
-        rating_manifest_json(
-            manifest_meeting,
-            [(q, by_id[i].name) for q, i in runoff.items()],
-            names,
-            threshold=THRESHOLD,
-            round_number=2,
-        )
-    )
+    manifest = manifest_of(2, runoff)
     election = {**context.to_json(), "manifest_hash": manifest.hash.hex()}
     again = ElectionContext.from_json(GROUP, manifest, election)
     log.add(

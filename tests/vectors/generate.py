@@ -20,7 +20,6 @@ from nacl.signing import SigningKey
 from tally.aggregate import aggregate_ballots
 from tally.ballot import make_ballot, tracker, tracker_code, verify_ballot
 from tally.canonical import canonical_json
-from tally.crypto import ceremony
 from tally.crypto.group import ORDER, RISTRETTO255
 from tally.crypto.hashing import hash32, hash_full, hash_to_scalar
 from tally.crypto.nonces import TestNonces
@@ -32,6 +31,7 @@ from tally.decryption import (
 )
 from tally.manifest import ElectionContext, Manifest, rating_manifest_json
 from tally.token import base32_encode, normalize_token, token_hash, token_set_commitment
+from tests.vectors.committee import simulate_ceremony
 from tests.vectors.example_record import example_record
 
 HERE = Path(__file__).parent
@@ -236,27 +236,9 @@ def vector_manifest() -> Manifest:
 
 
 def ceremony_vectors(manifest: Manifest) -> tuple[dict[str, Any], ElectionContext, dict[int, int]]:
+    done = simulate_ceremony(manifest)
+    made, sent, secret_shares, context = done.made, done.sent, done.secret_shares, done.context
     manifest_hash = manifest.hash
-    t, n = manifest.threshold, manifest.committee_size
-    streams = {i: TestNonces(f"trustee-{i}") for i in range(1, n + 1)}
-    made = {i: ceremony.make_trustee(GROUP, manifest_hash, i, t, streams[i]) for i in streams}
-    sent: dict[int, list[ceremony.EncryptedShare]] = {}
-    for i, (secrets, _) in made.items():
-        sent[i] = [
-            ceremony.make_encrypted_share(GROUP, manifest_hash, secrets, made[j][1], streams[i])
-            for j in sorted(made)
-            if j != i
-        ]
-    secret_shares = {}
-    for j, (secrets, _) in made.items():
-        received = {j: ceremony.evaluate_polynomial(GROUP, secrets.coefficients, j)}
-        for i in made:
-            if i != j:
-                share = next(s for s in sent[i] if s.recipient == j)
-                received[i] = ceremony.open_share(GROUP, manifest_hash, secrets, share, made[i][1])
-        secret_shares[j] = ceremony.combine_secret_share(GROUP, received)
-    announcements = [made[i][1] for i in sorted(made)]
-    context = ElectionContext.from_announcements(GROUP, manifest, announcements)
     data = {
         "provenance": provenance("ceremony.json"),
         "manifest": manifest.to_json(),
