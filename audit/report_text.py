@@ -72,6 +72,10 @@ CHECKS: dict[str, tuple[str, str]] = {
     "minute.pdf": ("Tệp PDF biên bản đúng bản đã ghi", "The PDF is the one recorded"),
     "extends.prefix": ("Hồ sơ mới nối tiếp hồ sơ cũ", "The new record extends the old one"),
     "record.format": ("Định dạng hồ sơ", "The record's format"),
+    "record.structure": (
+        "Hồ sơ có cấu trúc kiểm tra được",
+        "The record has a structure the checks can read",
+    ),
     "record.encoding": ("Mã hóa JSON chuẩn từng dòng", "Canonical JSON, line by line"),
     "record.files": ("Hồ sơ có đúng các tệp đã liệt kê", "Exactly the files listed"),
     "index.meeting": ("Mục lục ghi đúng cuộc họp", "The index names the meeting"),

@@ -77,19 +77,41 @@ def verify_record(
     """Run every check on ``record`` and return the report."""
     report = Report()
     check_reading(record, report)
-    check_log(record, report)
-    check_index(record, report)
+    _guarded(report, "log", check_log, record, report)
+    _guarded(report, "record.json", check_index, record, report)
     events = events_of(record.events)
     valid = check_bodies(events, report)
-    setup_checks.check_setup(events, valid, report)
+    _guarded(report, "setup", setup_checks.check_setup, events, valid, report)
     state = replay([e if i in valid else None for i, e in enumerate(events)])
     contexts: dict[int, ElectionContext] = {}
     for number, entry in state.rounds.items():
-        context = _check_round(record, entry, state.rounds, contexts, report, workers, progress)
+        context = _guarded(
+            report,
+            f"round {number}",
+            _check_round,
+            record,
+            entry,
+            state.rounds,
+            contexts,
+            report,
+            workers,
+            progress,
+        )
         if context is not None:
             contexts[number] = context
-    minute_check.check_minute(record, state, contexts, report, font_dir)
+    _guarded(report, "minute", minute_check.check_minute, record, state, contexts, report, font_dir)
     return report
+
+
+def _guarded(report: Report, subject: str, check: Callable[..., Any], *args: Any) -> Any:
+    """Run one group of checks; data of a form none of them expects is a named finding
+    (``record.structure``), never a crash that hides the other findings."""
+    try:
+        return check(*args)
+    except Exception as error:
+        detail = f"cannot be checked: {type(error).__name__}: {error}"
+        report.fail("record.structure", subject, detail)
+        return None
 
 
 def _check_round(
