@@ -1,7 +1,7 @@
 """``python -m audit``: the inspector's verifier on its own, without the meeting server.
 
 It needs only the election library (``tally``: PyNaCl, rbcl, cryptography) and, to render the
-printed minute again, reportlab and the DejaVu fonts — none of the server's dependencies
+printed minute again, reportlab and the Liberation fonts — none of the server's dependencies
 (aiohttp, openpyxl, qrcode, sqlite-utils). ``python -m audit verify record.zip`` is exactly
 ``phieukin verify record.zip`` (installed as ``phieukin-verify``); ``python -m audit rules
 decide FILE`` is ``phieukin rules decide FILE``.

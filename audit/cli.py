@@ -18,9 +18,11 @@ from tally.rules import PROFILES, decide_json
 EXIT_INVALID_INPUT = 2
 
 DECIDE_DESCRIPTION = """\
-Apply the rules of BRIEF §3 to decrypted counts and print the decision as JSON.
-Input: {"profile"?, "options"?, "roll", "collectives"?, "subjects"} (see README, docs/RULES.md).
-Output: {"valid", "base", "quorum_required", "subjects", "quota"}, each subject with its trace.
+Apply the rating rules (docs/RULES.md) to decrypted counts and print the decision as JSON.
+Input: {"profile"?, "options"?, "roll", "collectives"?, "subjects"}, or for a runoff
+{"profile"?, "options"?, "roll", "runoff", "subjects"} (see README, docs/RULES.md).
+Output: {"valid", "base", "quorum_required", "subjects", "quota"}, each subject with its
+steps and its trace (the steps as sentences).
 Exit 0 with the decision, 2 on invalid input with a one-line error naming the field."""
 
 
@@ -80,20 +82,9 @@ def run_decide(args: argparse.Namespace) -> int:
 
 
 def run_profiles(args: argparse.Namespace) -> int:
-    """``phieukin rules profiles``: print every profile's name, version, title and options."""
-    _print_json(
-        [
-            {
-                "label": profile.label,
-                "name": profile.name,
-                "version": profile.version,
-                "title": profile.title,
-                "in_force_from": profile.in_force_from,
-                "options": profile.options.as_json(),
-            }
-            for profile in PROFILES.values()
-        ]
-    )
+    """``phieukin rules profiles``: print every profile: name, version, title, documents, the
+    year it applies from, options, the regulation behind each rule, and the notes."""
+    _print_json([profile.as_json() for profile in PROFILES.values()])
     return 0
 
 
@@ -105,7 +96,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rules = subparsers.add_parser(
         "rules",
         help="apply the rating rules to decrypted counts",
-        description="The rule engine of BRIEF §3 (tally.rules) on plaintext counts.",
+        description="The rule engine (tally.rules, docs/RULES.md) on plaintext counts.",
     )
     commands = rules.add_subparsers(dest="rules_command", required=True, metavar="COMMAND")
     decide = commands.add_parser(

@@ -1,13 +1,10 @@
-"""The count of a round: the aggregate, the committee's decryption, the counts, the rules.
+"""The count of a round: the aggregate, the committee's decryption, the counts.
 
 - ``aggregate``: the logged aggregate is the sum of the verified ballots (PROTOCOL.md §9);
 - ``decryption.share``: every member's decryption share and its proofs;
 - ``decryption.counts``: at least t distinct members' valid shares decrypt to the logged counts;
-- ``decisions.input``: the votes given to the rules are the decrypted counts;
-- ``decisions.roll``: the roll given to the rules is the round's roll (``official``,
-  ``excluded`` = the number of excluded members, ``present`` = the round's ``voters``);
-- ``decisions.profile``: the rules ran with the profile the manifest names, in the same form;
-- ``decisions.rerun``: re-running that profile on the logged input gives the logged output.
+
+The rule decisions (``decisions.*``) are checked in ``decisions_check``.
 """
 
 from __future__ import annotations
@@ -22,10 +19,8 @@ from tally.decryption import (
     verify_decryption_share,
 )
 from tally.errors import TallyError
-from tally.manifest import RATING_OPTIONS, ElectionContext
+from tally.manifest import ElectionContext
 from tally.replay import RoundEvents
-from tally.rules.engine import decide_json
-from tally.rules.inputs import parse_request
 
 ROUND = {"round": s.positive}
 BODIES: dict[str, s.Rule] = {
@@ -111,64 +106,3 @@ def check_decryption(
         "the logged counts are not what the shares decrypt to",
     )
     return counts
-
-
-def check_decisions(
-    entry: RoundEvents,
-    context: ElectionContext,
-    counts: dict[str, list[int]] | None,
-    report: Report,
-    label: str,
-) -> None:
-    """The rules' input against the counts and the roll, and their output re-run."""
-    if entry.decisions is None or counts is None:
-        report.expect(
-            entry.decisions is None, "decisions.input", label, "decisions without verified counts"
-        )
-        return
-    request, output = entry.decisions.get("input"), entry.decisions.get("output")
-    subjects = request.get("subjects") if isinstance(request, dict) else None
-    votes = {
-        subject.get("id"): [subject.get("votes", {}).get(level) for level in RATING_OPTIONS]
-        for subject in subjects or []
-        if isinstance(subject, dict) and isinstance(subject.get("votes"), dict)
-    }
-    report.expect(
-        votes == counts,
-        "decisions.input",
-        label,
-        "the votes given to the rules are not the decrypted counts",
-    )
-    roll = (entry.roll or {}).get("roll", {})
-    expected_roll = {
-        "official": roll.get("official"),
-        "excluded": len(roll.get("excluded", [])),
-        "present": roll.get("voters"),
-    }
-    report.expect(
-        isinstance(request, dict) and request.get("roll") == expected_roll,
-        "decisions.roll",
-        label,
-        "the roll given to the rules is not the round's roll",
-    )
-    try:
-        rerun = decide_json(request)
-        parsed = parse_request(request)
-    except TallyError as error:
-        report.fail("decisions.rerun", label, f"the rules refuse the logged input: {error}")
-        return
-    named = context.manifest.data["meeting"].get("profile")
-    report.expect(
-        request.get("profile") == named and parsed.options == parsed.profile.options,
-        "decisions.profile",
-        label,
-        f"the rules ran with {request.get('profile')!r}"
-        + ("" if parsed.options == parsed.profile.options else " and changed options")
-        + f"; the manifest names {named!r}",
-    )
-    report.expect(
-        rerun == output,
-        "decisions.rerun",
-        label,
-        "re-running the named profile gives other decisions",
-    )

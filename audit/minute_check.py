@@ -102,7 +102,9 @@ def _check_one_minute(
         report.fail("minute.server_signature", subject, str(error))
     try:
         meeting = minute["meeting"]
-        facts = minute_facts(entries[:position], meeting["number"], meeting["time"])
+        facts = minute_facts(
+            entries[:position], meeting["number"], meeting["start_time"], meeting["end_time"]
+        )
         expected = build_minute(facts)
         problems = differences(expected, minute)
     except (TallyError, KeyError, TypeError, ValueError, AttributeError, IndexError) as error:

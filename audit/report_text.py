@@ -61,8 +61,12 @@ CHECKS: dict[str, tuple[str, str]] = {
     "decisions.roll": ("Cơ sở và số có mặt đưa vào quy tắc", "The roll given to the rules"),
     "decisions.rerun": ("Chạy lại quy tắc cho cùng kết luận", "Re-running the rules agrees"),
     "decisions.profile": (
-        "Quy tắc đã áp dụng đúng bộ quy tắc ghi trong bản kê phiếu",
-        "The rules applied are the profile the manifest names",
+        "Quy tắc đã áp dụng đúng bộ quy tắc và cách tính ghi trong bản kê phiếu",
+        "The rules applied are the profile and options the manifest names",
+    ),
+    "decisions.runoff": (
+        "Bỏ phiếu thêm tính trên số chỗ còn lại của vòng trước",
+        "The runoff is decided on the places the earlier rounds left",
     ),
     "minute.present": ("Biên bản có trong nhật ký", "The minute is in the log"),
     "minute.digest": ("Dấu vân tay biên bản", "The minute's fingerprint"),

@@ -2,11 +2,12 @@
 
 - ``round.started``, ``round.manifest``: the round has a manifest whose hash and number match;
 - ``round.meeting``: the manifest names the meeting as the chair set it (id, title, cell, date,
-  place, rule profile);
+  place, rule profile) and the options in force (the last ``options-set``, else the profile's);
 - ``round.committee``: a round with its own key ceremony has the committee the chair named;
 - ``round.roll``, ``round.subjects``: the round logs who it rates — the manifest's questions, each
   a member of the roster by name, rated under the roll; the members the chair chose, or, for a
-  runoff, exactly those its source round left tied at the quota boundary (``round.runoff``);
+  runoff, one question per group the earlier rounds left tied at its quota boundary, its options
+  exactly the tied members, choose up to the places left (``round.runoff``);
 - ``round.order``: the round's events come in the order of its phases, each once where once is
   all there can be;
 - ``ceremony.*``, ``election.*``: every committee member's proofs, one share to each other member,
@@ -24,10 +25,14 @@ from audit.setup_checks import ROLL_SUMMARY
 from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
 from tally.errors import TallyError
-from tally.manifest import MANIFEST_MEETING_FIELDS, ElectionContext, Manifest
-from tally.replay import RoundEvents
+from tally.manifest import ElectionContext, Manifest
+from tally.replay import Replay, RoundEvents
+from tally.rules.consolidate import consolidate, tied_groups
+from tally.rules.profiles import get_profile
 
 GROUP = RISTRETTO255
+MANIFEST_MEETING_FIELDS = ("id", "title", "cell", "date", "place", "profile")
+"""What a manifest repeats of the chair's meeting (besides the options in force)."""
 ROUND = {"round": s.positive}
 BODIES: dict[str, s.Rule] = {
     "round-started": s.shape(
@@ -40,7 +45,8 @@ BODIES: dict[str, s.Rule] = {
             "subjects": s.map_of(s.text, s.positive),
             "roll": ROLL_SUMMARY,
             "runoff_of": s.nullable(s.positive),
-        }
+        },
+        {"runoff_groups": s.map_of(s.text, s.text)},
     ),
     "trustee-announced": s.shape({**ROUND, "trustee": s.positive, "announcement": s.obj}),
     "trustee-shares": s.shape({**ROUND, "trustee": s.positive, "shares": s.list_of(s.obj)}),
@@ -101,22 +107,36 @@ def check_order(entry: RoundEvents, report: Report, label: str) -> None:
     report.expect(not problems, "round.order", label, "; ".join(problems[:3]))
 
 
+def _named(manifest: Manifest) -> dict[str, str]:
+    """Each subject id → the name the manifest gives it (a rating question's title; a runoff
+    option's title)."""
+    names: dict[str, str] = {}
+    for question in manifest.questions:
+        if question.option_titles:
+            names.update(zip(question.options, question.option_titles, strict=True))
+        else:
+            names[question.id] = question.title
+    return names
+
+
 def check_start(
     entry: RoundEvents,
     manifest: Manifest,
-    rounds: dict[int, RoundEvents],
+    state: Replay,
     report: Report,
     label: str,
 ) -> None:
     """The round's manifest against the setup, and who it rates."""
     setup = entry.setup
     meeting = setup.get("meeting") or {}
-    named = manifest.data["meeting"]
+    named = dict(manifest.data["meeting"])
+    options = named.pop("options", None)
+    fixed = setup.get("options") or get_profile(meeting.get("profile") or None).options.as_json()
     report.expect(
-        named == {name: meeting.get(name) for name in MANIFEST_MEETING_FIELDS},
+        named == {name: meeting.get(name) for name in MANIFEST_MEETING_FIELDS} and options == fixed,
         "round.meeting",
         label,
-        "the manifest does not name the meeting as the chair set it",
+        "the manifest does not name the meeting, its profile and options as the chair set them",
     )
     source = (entry.started or {}).get("keys_of_round")
     committee = setup.get("committee")
@@ -136,7 +156,7 @@ def check_start(
     report.ok("round.roll", label)
     roster = {m["id"]: m["name"] for m in setup.get("members") or []}
     subjects = entry.roll["subjects"]
-    titles = {q.id: q.title for q in manifest.questions}
+    titles = _named(manifest)
     not_rated = {n["id"] for n in entry.roll["roll"]["not_rated"]}
     report.expect(
         set(subjects) == set(titles)
@@ -153,24 +173,57 @@ def check_start(
         allowed = [i for i in roster if i not in not_rated]
         chosen = allowed if rated is None else [i for i in rated if i in allowed]
         report.expect(
-            set(subjects.values()) == set(chosen),
+            set(subjects.values()) == set(chosen)
+            and not any(q.option_titles for q in manifest.questions),
             "round.subjects",
             label,
             "the members rated are not those the chair chose",
         )
         return
-    earlier = rounds.get(runoff_of) if isinstance(runoff_of, int) else None
-    output = ((earlier.decisions or {}).get("output") or {}) if earlier else {}
-    tied = [q for group in output.get("quota") or [] for q in group.get("tied") or []]
-    mapped = ((earlier.roll or {}).get("subjects") or {}) if earlier else {}
     report.expect(
-        runoff_of == source
-        and earlier is not None
-        and earlier.number < entry.number
-        and sorted(mapped.get(q) for q in tied) == sorted(subjects.values()),
+        _is_the_runoff_called_for(entry, manifest, state, runoff_of, source),
         "round.runoff",
         label,
-        f"not a runoff of exactly the members round {runoff_of} left tied, with its keys",
+        f"not the runoff the rounds up to {runoff_of} call for (the tied members, the places "
+        "left, the same committee keys)",
+    )
+
+
+def _is_the_runoff_called_for(
+    entry: RoundEvents, manifest: Manifest, state: Replay, runoff_of: Any, source: Any
+) -> bool:
+    """A runoff asks, per group still tied at its quota boundary after the earlier rounds
+    (``tally.rules.consolidate``), to choose up to the places left among exactly its tied
+    members; it reuses the keys of the last counted round before it."""
+    earlier = [
+        {"round": n, **e.decisions}
+        for n, e in state.rounds.items()
+        if 0 < n < entry.number and e.decisions is not None
+    ]
+    if not earlier or runoff_of != source or runoff_of != earlier[-1]["round"]:
+        return False
+    try:
+        groups = tied_groups(consolidate(earlier))
+    except (KeyError, TypeError, ValueError):
+        return False
+    asked = {
+        frozenset(q.options): (q.min_selections, q.max_selections)
+        for q in manifest.questions
+        if q.option_titles
+    }
+    called = {frozenset(g["tied"]): (0, g["max_excellent"] - len(g["kept"])) for g in groups}
+    group_of = {frozenset(g["tied"]): g["group"] for g in groups}
+    labelled = {q.id: group_of.get(frozenset(q.options)) for q in manifest.questions}
+    members = {}
+    for e in state.rounds.values():
+        if 0 < e.number < entry.number and e.roll is not None:
+            members.update(e.roll["subjects"])
+    subjects = entry.roll["subjects"] if entry.roll else {}
+    return (
+        len(asked) == len(manifest.questions)
+        and asked == called
+        and all(members.get(option) == member for option, member in subjects.items())
+        and (entry.roll or {}).get("runoff_groups", labelled) == labelled
     )
 
 

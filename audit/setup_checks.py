@@ -22,7 +22,7 @@ from typing import Any
 
 from audit import schema as s
 from audit.findings import Report
-from tally.manifest import MEETING_FIELDS
+from tally.minute import MEETING_FORM_FIELDS
 from tally.roster import Attendance, Exclusion, NotRated
 from tally.rules.inputs import Roll as RuleRoll
 from tally.rules.levels import LEVELS
@@ -47,9 +47,10 @@ ROLL_SUMMARY = s.shape(
         "not_rated": s.list_of(
             s.shape({"id": s.positive, "reason": s.one_of(*(n.value for n in NotRated))})
         ),
-    }
+    },
+    {"rated_reasons": s.map_of(s.decimal_key, s.text)},
 )
-MEETING = s.shape({name: s.text for name in ("id", *MEETING_FIELDS, "profile")})
+MEETING = s.shape({name: s.text for name in ("id", *MEETING_FORM_FIELDS, "profile")})
 BODIES: dict[str, s.Rule] = {
     "log-opened": s.shape({"server_key": s.hex_bytes(32), "schema": s.positive}),
     "meeting-set": s.shape({"meeting": MEETING}),
@@ -71,13 +72,21 @@ BODIES: dict[str, s.Rule] = {
     "attendance": s.shape(
         {"attendance": s.map_of(s.decimal_key, s.one_of(*MARKS)), "roll": ROLL_SUMMARY}
     ),
-    "rated-set": s.shape({"rated": s.list_of(s.positive, unique=True)}),
+    "rated-set": s.shape(
+        {
+            "rated": s.list_of(s.positive, unique=True),
+            "reasons": s.map_of(s.decimal_key, s.text),
+        }
+    ),
     "committee-set": s.shape(
         {
             "members": s.list_of(s.shape({"id": s.positive, "name": s.text})),
             "threshold": s.positive,
+            "head": s.shape({"id": s.positive, "name": s.text}),
+            "approved_by_meeting": s.boolean,
         }
     ),
+    "options-set": s.shape({"profile": s.text, "overrides": s.obj, "options": s.obj}),
     "collectives-set": s.shape(
         {
             "collectives": s.list_of(
@@ -172,19 +181,24 @@ def check_setup(events: list[Any], valid: set[int], report: Report) -> None:
             problems = roll_problems(body["roll"], members, marks)
             report.expect(not problems, "roll.counts", subject, "; ".join(problems))
         elif kind == "rated-set":
+            left_off = {int(key) for key in body["reasons"]}
             report.expect(
-                set(body["rated"]) <= set(members),
+                set(body["rated"]) <= set(members)
+                and left_off <= set(members)
+                and not left_off & set(body["rated"]),
                 "setup.rated",
                 subject,
-                "a member rated is not on the roster",
+                "a member rated, or left off with a reason, is not on the roster (or both)",
             )
         elif kind == "committee-set":
             ids = [m["id"] for m in body["members"]]
             report.expect(
                 len(set(ids)) == len(ids)
                 and all(members.get(i) == "official" for i in ids)
-                and body["threshold"] <= len(ids),
+                and body["threshold"] <= len(ids)
+                and body["members"][:1] == [body["head"]],
                 "setup.committee",
                 subject,
-                "a committee member is not an official member of the roster, or t > n",
+                "a committee member is not an official member of the roster, t > n, or the "
+                "head is not the first member named",
             )

@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from audit import count_checks, minute_check, round_checks, setup_checks, voting_checks
+from audit.decisions_check import check_decisions
 from audit.findings import Report
 from audit.log_checks import check_index, check_log, check_reading
 from audit.record import Record
 from audit.schema import Rule
 from tally.errors import TallyError
 from tally.manifest import ElectionContext, Manifest
-from tally.replay import RoundEvents, events_of, replay
+from tally.replay import Replay, RoundEvents, events_of, replay
 
 Progress = Callable[[str, int, int], None]
 
@@ -91,7 +92,7 @@ def verify_record(
             _check_round,
             record,
             entry,
-            state.rounds,
+            state,
             contexts,
             report,
             workers,
@@ -117,7 +118,7 @@ def _guarded(report: Report, subject: str, check: Callable[..., Any], *args: Any
 def _check_round(
     record: Record,
     entry: RoundEvents,
-    rounds: dict[int, RoundEvents],
+    state: Replay,
     contexts: dict[int, ElectionContext],
     report: Report,
     workers: int | None,
@@ -140,7 +141,7 @@ def _check_round(
         label,
         "the manifest hash or round number does not match",
     )
-    round_checks.check_start(entry, manifest, rounds, report, label)
+    round_checks.check_start(entry, manifest, state, report, label)
     context = round_checks.check_election(entry, manifest, contexts, report, label)
     if context is None:
         return None
@@ -151,5 +152,5 @@ def _check_round(
     aggregate = count_checks.check_aggregate(entry, context, verified, report, label)
     if aggregate is not None:
         counts = count_checks.check_decryption(entry, context, aggregate, report, label)
-        count_checks.check_decisions(entry, context, counts, report, label)
+        check_decisions(entry, context, counts, state, report, label)
     return context

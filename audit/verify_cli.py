@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--fonts",
         type=Path,
         metavar="DIR",
-        help="thư mục phông DejaVu để in lại biên bản (default: /usr/share/fonts/truetype/dejavu)",
+        help="thư mục phông Liberation để in lại biên bản (mặc định của fonts-liberation2)",
     )
     parser.set_defaults(func=run)
 

@@ -13,7 +13,7 @@ import aiohttp
 
 from ballot_client.trustee import Trustee
 from tally.aggregate import Aggregate
-from tally.ballot import make_ballot
+from tally.ballot import Choice, make_ballot
 from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.nonces import system_nonce
@@ -68,7 +68,7 @@ class MeetingClient:
         return await self.post(f"/api/rounds/{number}/ballots", {"token": token, "ballot": ballot})
 
     async def vote(
-        self, number: int, token: str, choices: Sequence[int | None], retries: int = 3
+        self, number: int, token: str, choices: Sequence[Choice], retries: int = 3
     ) -> dict[str, Any]:
         """Encrypt ``choices`` and submit; on a lost connection, resend the same ballot."""
         context = await self.election(number)

@@ -59,6 +59,8 @@ from tally.decryption import make_decryption_share
 from tally.errors import TallyError
 from tally.manifest import ElectionContext, Manifest
 from tally.minute import SIGNATURE_PURPOSE, level_title, minute_digest
+from tally.rules.trace import step_from_json
+from tally.rules.wording import reasons
 
 BACKUP_KIND = "phieukin/trustee-backup"
 SECRETS_KIND = "phieukin/trustee-secrets"
@@ -683,36 +685,59 @@ def minute_summary(minute: dict[str, Any], digest: str) -> list[str]:
         f"  Hội nghị: {meeting.get('title', '')} — {meeting.get('cell', '')}",
         "  Thời gian, địa điểm: "
         + " · ".join(
-            x for x in (meeting.get("time"), meeting.get("date"), meeting.get("place")) if x
+            x
+            for x in (
+                "–".join(t for t in (meeting.get("start_time"), meeting.get("end_time")) if t),
+                meeting.get("date"),
+                meeting.get("locality"),
+                meeting.get("place"),
+            )
+            if x
         ),
         f"  Có mặt bỏ phiếu: {roll.get('voters', '?')}; cơ sở tính tỷ lệ: {roll.get('base', '?')}",
     ]
+    names = {"collectives": (minute.get("names") or {}).get("collectives", {}), "groups": {}}
     for entry in minute.get("rounds", []):
         lines.append(
             f"  Vòng {entry.get('round')}: {entry.get('ballots')} phiếu thu về / "
             f"{entry.get('voters')} người bỏ phiếu. Mức đề xuất:"
         )
-        for subject in entry.get("subjects", []):
+        people = entry.get("subjects") or [
+            c for q in entry.get("questions", []) for c in q.get("candidates", [])
+        ]
+        for subject in people:
             level = subject.get("level")
-            if level:
+            if subject.get("quota") == "tie":
+                words = "bằng phiếu ở ranh giới tỷ lệ XS"
+            elif level:
                 words = f"{level_title(level)} ({level})"
             elif subject.get("status") == "not_rated":
                 words = "không xếp loại"
             else:
                 words = "chưa xác định — chuyển cấp ủy cấp trên"
-            votes = " · ".join(
-                f"{code} {subject.get('votes', {}).get(code, 0)}"
-                for code in ("XS", "TOT", "HT", "KHT")
+            raw = subject.get("votes", {})
+            votes = (
+                f"được chọn {raw}"
+                if isinstance(raw, int)
+                else " · ".join(f"{code} {raw.get(code, 0)}" for code in ("XS", "TOT", "HT", "KHT"))
             )
-            quota = {"over": " — vượt tỷ lệ XS", "tie": " — hoà ở ranh giới tỷ lệ XS"}.get(
-                subject.get("quota") or "", ""
+            steps = [step_from_json(s) for s in subject.get("steps", [])]
+            why = "".join(
+                f" — {line}" for line in reasons([s for s in steps if s.code == "cap"], "vi", names)
             )
-            caps = "".join(
-                f" — {a.get('text', '')}"
-                for a in subject.get("adjustments", [])
-                if not str(a.get("rule", "")).startswith("quota.")
-            )
-            lines.append(f"    - {subject.get('name', '')}: {words}{quota}{caps} [{votes}]")
+            lines.append(f"    - {subject.get('name', '')}: {words}{why} [{votes}]")
+    proposal = minute.get("proposal") or {}
+    if proposal.get("subjects"):
+        lines.append("  Đề xuất của chi bộ (tổng hợp các vòng):")
+        for subject in proposal["subjects"]:
+            level = subject.get("level")
+            if subject.get("quota") == "tie":
+                words = "bằng phiếu ở ranh giới tỷ lệ XS, chờ bỏ phiếu thêm"
+            elif subject.get("status") == "pending":
+                words = "chờ kết quả xếp loại công chức, viên chức"
+            else:
+                words = f"{level_title(level)} ({level})" if level else "chưa xác định"
+            lines.append(f"    - {subject.get('name', '')}: {words}")
     lines.append(f"  Dấu vân tay biên bản: {_groups(digest)}")
     return lines
 

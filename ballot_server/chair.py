@@ -22,18 +22,18 @@ from typing import Any
 from ballot_server.config import ServerConfig
 from ballot_server.errors import BadRequest, Conflict, NotFound
 from ballot_server.key_ceremony import KeyCeremony
+from ballot_server.meeting_options import current_options, set_options
+from ballot_server.proposal import plan_runoff
 from ballot_server.roster_import import parse_roster
 from ballot_server.rounds import Rounds
 from ballot_server.store import Store
 from ballot_server.tokens_print import qr_svg
 from tally.errors import RuleInputError, TallyError
-from tally.manifest import (
-    MEETING_FIELDS,
-    RATING_OPTIONS,
-    manifest_meeting,
-    rating_manifest_json,
-)
+from tally.manifest import RATING_OPTIONS, rating_manifest_json, runoff_manifest_json
+from tally.minute import MEETING_FORM_FIELDS as MEETING_FIELDS
+from tally.minute_sections import NOT_ON_BALLOT
 from tally.roster import Attendance, Member, Roll, compute_roll
+from tally.rules.options import RuleOptions
 from tally.rules.profiles import DEFAULT_PROFILE, PROFILES, Profile, get_profile
 from tally.token import token_hash
 
@@ -41,6 +41,7 @@ REQUIRED_MEETING_FIELDS = ("title", "cell", "date")
 MAX_FIELD_CHARS = 300
 MAX_COMMITTEE = 15
 _HASH = re.compile(r"[0-9a-f]{64}")
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
 @dataclass
@@ -86,6 +87,14 @@ class Chair:
         meeting = self.meeting() or {}
         return get_profile(meeting.get("profile") or None)
 
+    def options(self) -> RuleOptions:
+        """The options in force for this meeting: the profile's with the chair's choices."""
+        return current_options(self.store, self.profile())
+
+    def set_options(self, body: object) -> RuleOptions:
+        """Choose the meeting's options within its profile (before the first round)."""
+        return set_options(self.store, self.profile(), body)
+
     def meeting_date(self) -> date:
         meeting = self.meeting()
         return date.today() if meeting is None else date.fromisoformat(meeting["date"])
@@ -104,7 +113,7 @@ class Chair:
             self.members(),
             self.attendance(),
             self.meeting_date(),
-            profile.options,
+            self.options(),
             min_months_since_admission=profile.min_months_since_admission,
         )
 
@@ -117,8 +126,21 @@ class Chair:
         allowed = set(roll.rated)
         return [i for i in chosen if i in allowed]
 
+    def rated_reasons(self) -> dict[str, str]:
+        """Why each member rated under the rules but left off the ballot is left off."""
+        roll = self.roll()
+        on_ballot = set(self.rated(roll))
+        given = self.store.setting("rated_reasons") or {}
+        return {
+            str(i): given.get(str(i)) or NOT_ON_BALLOT for i in roll.rated if i not in on_ballot
+        }
+
     def committee(self) -> dict[str, Any] | None:
-        return self.store.setting("committee")
+        """``{"member_ids", "threshold", "head", "approved"}`` (head: the Trưởng ban)."""
+        committee = self.store.setting("committee")
+        if committee is None:
+            return None
+        return {"head": committee["member_ids"][0], "approved": False, **committee}
 
     def _rounds(self) -> list[int]:
         return [r[0] for r in self.store.db.execute("SELECT number FROM rounds ORDER BY number")]
@@ -176,6 +198,9 @@ class Chair:
             ],
             "roll": roll.to_json(),
             "rated": self.rated(roll),
+            "rated_reasons": self.rated_reasons(),
+            "options": self.options().as_json(),
+            "profile_options": self.profile().options.as_json(),
             "committee": self.committee(),
             "collectives": [
                 {"name": name, "level": level} for name, level in self.collectives().items()
@@ -219,6 +244,10 @@ class Chair:
             meeting[name] = " ".join(value.split())
             if name in REQUIRED_MEETING_FIELDS and not meeting[name]:
                 raise BadRequest(f"Thiếu trường «{name}».", f"Missing field {name!r}.")
+        if meeting["start_time"] and not _TIME.fullmatch(meeting["start_time"]):
+            raise BadRequest(
+                "Giờ khai mạc không hợp lệ (cần HH:MM).", "Invalid start_time (HH:MM)."
+            )
         try:
             date.fromisoformat(meeting["date"])
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", meeting["date"]):
@@ -326,9 +355,11 @@ class Chair:
             )
         return roll
 
-    def set_rated(self, raw: object) -> list[int]:
-        """Choose who is on the ballot, among those rated under the rules."""
+    def set_rated(self, raw: object, reasons_raw: object = None) -> list[int]:
+        """Choose who is on the ballot, among those rated under the rules; ``reasons_raw``
+        (``{"<id>": "text"}``) says why a member is left off (the minute prints it)."""
         ids = self._member_ids(raw, "member_ids")
+        left_off = self._left_off_reasons(reasons_raw)
         if not ids:
             raise BadRequest("Cần ít nhất một người được đánh giá.", "Nobody would be rated.")
         self._no_active_round("đổi danh sách được đánh giá", "change who is rated")
@@ -343,10 +374,31 @@ class Chair:
                     code="not_rated",
                 )
         ordered = [i for i in roll.rated if i in set(ids)]
+        left_off = {k: v for k, v in left_off.items() if int(k) in roll.rated and int(k) not in ids}
         with self.store.transaction() as store:
             store.set_setting("rated", ordered)
-            store.append_event("rated-set", {"rated": ordered})
+            store.set_setting("rated_reasons", left_off)
+            store.append_event("rated-set", {"rated": ordered, "reasons": left_off})
         return ordered
+
+    def _left_off_reasons(self, raw: object) -> dict[str, str]:
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict) or not all(
+            isinstance(k, str) and k.isdecimal() and isinstance(v, str) for k, v in raw.items()
+        ):
+            raise BadRequest(
+                "«reasons» phải là {mã đảng viên: lý do}.", "'reasons' must map ids to text."
+            )
+        self._member_ids([int(k) for k in raw], "reasons")
+        reasons = {}
+        for key, text in raw.items():
+            text = " ".join(text.split())
+            if len(text) > MAX_FIELD_CHARS:
+                raise BadRequest("Lý do quá dài.", f"Reason for {key} too long.")
+            if text:
+                reasons[str(int(key))] = text
+        return reasons
 
     def collectives(self) -> dict[str, str]:
         """The level of each collective that a member heads (for the cap: not above it)."""
@@ -384,8 +436,12 @@ class Chair:
             store.append_event("collectives-set", {"collectives": listed})
         return levels
 
-    def set_committee(self, raw_ids: object, threshold: object) -> dict[str, Any]:
-        """Name the counting committee (official members, not suspended) and its threshold."""
+    def set_committee(
+        self, raw_ids: object, threshold: object, head: object = None, approved: object = False
+    ) -> dict[str, Any]:
+        """Name the counting committee (official members, not suspended), its threshold, its
+        head (the Trưởng ban, chosen by the chair; default the first named) and whether the
+        meeting has approved it (a round starts only with an approved committee)."""
         ids = self._member_ids(raw_ids, "member_ids")
         if not 1 <= len(ids) <= MAX_COMMITTEE:
             raise BadRequest(
@@ -398,6 +454,15 @@ class Chair:
             raise BadRequest(
                 f"Ngưỡng phải từ 1 đến {len(ids)}.", f"Threshold must be 1..{len(ids)}."
             )
+        head = ids[0] if head is None else head
+        if isinstance(head, bool) or head not in ids:
+            raise BadRequest(
+                "Trưởng ban phải là một thành viên của Ban kiểm phiếu.",
+                "'head' must be one of member_ids.",
+                code="bad_head",
+            )
+        if not isinstance(approved, bool):
+            raise BadRequest("«approved» phải là true hoặc false.", "'approved' must be a boolean.")
         self._no_active_round("đổi ban kiểm phiếu", "change the committee")
         by_id = {m.id: m for m in self.members()}
         for member_id in ids:
@@ -407,48 +472,63 @@ class Chair:
                     f"{member.name} không thể vào ban kiểm phiếu (cần đảng viên chính thức).",
                     f"Member {member_id} cannot serve (must be official, not suspended).",
                 )
-        committee = {"member_ids": ids, "threshold": threshold}
+        ordered = [head, *(i for i in ids if i != head)]
+        committee = {
+            "member_ids": ordered,
+            "threshold": threshold,
+            "head": head,
+            "approved": approved,
+        }
         with self.store.transaction() as store:
             store.set_setting("committee", committee)
             store.append_event(
                 "committee-set",
                 {
-                    "members": [{"id": i, "name": by_id[i].name} for i in ids],
+                    "members": [{"id": i, "name": by_id[i].name} for i in ordered],
                     "threshold": threshold,
+                    "head": {"id": head, "name": by_id[head].name},
+                    "approved_by_meeting": approved,
                 },
             )
         return committee
 
     # --- rounds ------------------------------------------------------------------------------
 
-    def runoff_members(self) -> tuple[int, list[int]]:
-        """The last counted round and the members it left in a tie at the quota boundary."""
-        counted = [n for n in self._rounds() if self.rounds.phase(n) == "counted"]
-        row = None
-        if counted:
-            row = self.store.db.execute(
-                "SELECT data FROM results WHERE round = ? AND kind = 'decisions'", [counted[-1]]
-            ).fetchone()
-        if row is None:
-            raise Conflict(
-                "Chưa có vòng nào đã kiểm phiếu xong.", "No counted round yet.", code="no_count"
-            )
-        output = json.loads(row[0])["output"]
-        tied = [i for group in output["quota"] for i in group["tied"]]
-        if not tied:
-            raise Conflict(
-                "Không có trường hợp bằng phiếu cần bỏ phiếu thêm.",
-                "No tie at the quota boundary: no further round is needed.",
-                code="no_tie",
-            )
-        subjects = self.rounds.row(counted[-1])["subjects"]
-        return counted[-1], [subjects[question] for question in tied]
+    def _manifest_meeting(self, meeting: dict[str, Any]) -> dict[str, Any]:
+        """What every round's manifest says about the meeting, its rules and their options."""
+        return {
+            "id": meeting["id"],
+            "title": meeting["title"],
+            "cell": meeting["cell"],
+            "date": meeting["date"],
+            "place": meeting["place"],
+            "profile": self.profile().label,
+            "options": self.options().as_json(),
+        }
+
+    def _runoff_manifest(self, meeting: dict[str, Any], number: int) -> tuple[dict, dict, int]:
+        """The runoff the last counted round calls for: (manifest, subjects, source round)."""
+        names = {m.id: m.name for m in self.members()}
+        subjects_of = {n: self.rounds.row(n)["subjects"] for n in self.store.round_numbers()}
+        plan = plan_runoff(self.store, subjects_of, names)
+        source = self.rounds.manifest(plan.source).data
+        manifest = runoff_manifest_json(
+            {**self._manifest_meeting(meeting), "options": source["meeting"].get("options")},
+            plan.questions,
+            [m["name"] for m in source["committee"]["members"]],
+            threshold=source["committee"]["threshold"],
+            round_number=number,
+        )
+        if manifest["meeting"]["options"] is None:
+            del manifest["meeting"]["options"]
+        return manifest, {"subjects": plan.subjects, "groups": plan.groups}, plan.source
 
     def start_round(self, base_url: str, runoff: bool = False) -> dict[str, Any]:
         """Fix the manifest from the meeting and the rated members; start the key ceremony.
 
-        With ``runoff``, a further round restricted to the members tied at the quota boundary
-        in the last counted round, with the same committee keys (no new ceremony).
+        With ``runoff``, a further round among the members tied at a quota boundary only, for
+        the places the earlier rounds left (one question per tied group, choose up to the
+        places), with the same committee keys (no new ceremony).
         """
         meeting = self.meeting()
         if meeting is None:
@@ -458,36 +538,49 @@ class Chair:
             raise Conflict(
                 "Chưa chọn ban kiểm phiếu.", "Name the committee first.", code="no_committee"
             )
+        if not committee["approved"]:
+            raise Conflict(
+                "Hội nghị chưa biểu quyết thông qua Ban kiểm phiếu.",
+                "The meeting has not approved the committee yet.",
+                code="committee_not_approved",
+            )
         self._no_active_round("bắt đầu vòng mới", "start another round")
         roll = self.roll()
-        source = None
+        number = (self.rounds.current() or 0) + 1
+        by_id = {m.id: m for m in self.members()}
+        source, runoff_groups = None, None
         if runoff:
-            source, rated = self.runoff_members()
+            manifest, plan, source = self._runoff_manifest(meeting, number)
+            subjects, runoff_groups = plan["subjects"], plan["groups"]
         else:
             rated = self.rated(roll)
-        if not rated:
-            raise Conflict("Không có ai được đánh giá.", "Nobody is rated.", code="nobody_rated")
-        by_id = {m.id: m for m in self.members()}
-        number = (self.rounds.current() or 0) + 1
-        manifest = rating_manifest_json(
-            manifest_meeting({**meeting, "profile": self.profile().label}),
-            [(question_id(i), by_id[i].name) for i in rated],
-            [by_id[i].name for i in committee["member_ids"]],
-            threshold=committee["threshold"],
-            round_number=number,
-        )
-        subjects = {question_id(i): i for i in rated}
-        credentials = self.rounds.start(manifest, subjects, reuse_keys_from=source)
-        with self.store.transaction() as store:
-            store.append_event(
-                "round-roll",
-                {
-                    "round": number,
-                    "subjects": subjects,
-                    "roll": roll.summary(),
-                    "runoff_of": source,
-                },
+            if not rated:
+                raise Conflict(
+                    "Không có ai được đánh giá.", "Nobody is rated.", code="nobody_rated"
+                )
+            ids = [question_id(i) for i in rated]
+            manifest = rating_manifest_json(
+                self._manifest_meeting(meeting),
+                [(question_id(i), by_id[i].name) for i in rated],
+                [by_id[i].name for i in committee["member_ids"]],
+                threshold=committee["threshold"],
+                round_number=number,
+                blank_allowed=ids if self.options().blank_allowed else (),
             )
+            subjects = {question_id(i): i for i in rated}
+        credentials = self.rounds.start(manifest, subjects, reuse_keys_from=source)
+        summary = roll.summary()
+        summary["rated_reasons"] = self.rated_reasons()
+        body: dict[str, Any] = {
+            "round": number,
+            "subjects": subjects,
+            "roll": summary,
+            "runoff_of": source,
+        }
+        if runoff_groups is not None:
+            body["runoff_groups"] = runoff_groups
+        with self.store.transaction() as store:
+            store.append_event("round-roll", body)
         if source is not None:
             return {"round": number, "committee": [], "runoff_of": source}
         links = [

@@ -1,41 +1,46 @@
 """From counts to proposed levels: the rule engine applied to a counted round, and logged.
 
 Once the committee has decrypted a round, the meeting's rule profile is applied to the counts
-with the roll of the meeting and the rated members' facts (sick leave, discipline, civil-service
-rating, the collective they head, their quota group). The rule engine's exact input and output
-are both logged, so an inspector can re-run the named profile on the same input and compare.
+with the options fixed in the round's manifest, the roll of the meeting with the ballots cast,
+and the rated members' facts (sick leave, discipline, civil-service rating, the collective they
+head, their quota group). A runoff round is decided against the places the earlier rounds left.
+The rule engine's exact input and output are both logged, so an inspector can re-run the named
+profile on the same input and compare.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import unicodedata
 from typing import Any
 
 from ballot_server.chair import Chair
+from ballot_server.proposal import round_decisions
 from ballot_server.store import Store
-from tally.manifest import RATING_OPTIONS
+from tally.manifest import RATING_OPTIONS, Manifest
+from tally.roster import collective_keys
+from tally.rules.consolidate import consolidate, is_runoff, runoff_input
 from tally.rules.engine import decide_json
 
 
-def collective_keys(collectives: dict[str, str]) -> dict[str, str]:
-    """An ASCII key per collective name (canonical JSON keys are ASCII): the name without
-    diacritics, lower-case, words joined by '-', made unique with a number if needed."""
-    keys: dict[str, str] = {}
-    for name in sorted(collectives):
-        plain = unicodedata.normalize("NFKD", name.replace("Đ", "D").replace("đ", "d"))
-        words = re.findall(r"[a-z0-9]+", plain.encode("ascii", "ignore").decode().lower())
-        key, suffix = "-".join(words) or "tap-the", 2
-        while key in keys.values():
-            key, suffix = f"{'-'.join(words) or 'tap-the'}-{suffix}", suffix + 1
-        keys[name] = key
-    return keys
-
-
-def rule_input(chair: Chair, subjects: dict[str, int], counts: dict[str, list[int]]) -> dict:
-    """The ``phieukin rules decide`` request for a counted round (README contract)."""
+def _roll(chair: Chair, ballots: int) -> dict[str, int]:
     roll = chair.roll()
+    return {
+        "official": roll.official,
+        "excluded": len(roll.excluded),
+        "present": len(roll.voters),
+        "ballots": ballots,
+    }
+
+
+def rule_input(
+    chair: Chair,
+    subjects: dict[str, int],
+    counts: dict[str, list[int]],
+    ballots: int,
+    options: dict[str, Any] | None = None,
+) -> dict:
+    """The ``phieukin rules decide`` request for a counted rating round (README contract):
+    the profile, the options fixed in the round's manifest, the roll with the ballots cast, and
+    per rated member the counts and the facts the caps read."""
     members = {m.id: m for m in chair.members()}
     collectives = chair.collectives()
     keys = collective_keys(collectives)
@@ -49,25 +54,46 @@ def rule_input(chair: Chair, subjects: dict[str, int], counts: dict[str, list[in
             "sick_leave_months": member.sick_leave_months,
             "disciplined": member.disciplined,
         }
-        if member.civil_servant_rating is not None:
+        if member.civil_servant_pending:
+            entry["civil_servant_rating"] = "pending"
+        elif member.civil_servant_rating is not None:
             entry["civil_servant_rating"] = str(member.civil_servant_rating)
+        if member.disciplined and member.discipline_self_remedied:
+            entry["discipline_self_remedied"] = True
+        if member.kht_years_before:
+            entry["kht_years_before"] = member.kht_years_before
+        if member.score is not None and chair.profile().score_scale is not None:
+            entry["score"] = member.score
         if member.heads and member.heads in collectives:
             entry["heads"] = keys[member.heads]
         entries.append(entry)
     request: dict[str, Any] = {
         "profile": chair.profile().label,
-        "roll": {
-            "official": roll.official,
-            "excluded": len(roll.excluded),
-            "present": len(roll.voters),
-        },
+        "roll": _roll(chair, ballots),
         "subjects": entries,
     }
+    if options is not None:
+        request["options"] = options
     used = {e["heads"] for e in entries if "heads" in e}
     if used:
         levels = {keys[name]: level for name, level in collectives.items()}
         request["collectives"] = {key: levels[key] for key in sorted(used)}
     return request
+
+
+def runoff_rule_input(
+    chair: Chair, number: int, manifest: Manifest, counts: dict[str, list[int]], ballots: int
+) -> dict:
+    """The rule request of a counted runoff round: the places the earlier rounds left, and how
+    many ballots chose each tied member (``tally.rules.consolidate.runoff_input``)."""
+    earlier = round_decisions(chair.store, upto=number - 1)
+    rating = next(entry for entry in reversed(earlier) if not is_runoff(entry))
+    chosen = {
+        option: count
+        for question in manifest.questions
+        for option, count in zip(question.options, counts[question.id], strict=True)
+    }
+    return runoff_input(consolidate(earlier), rating["input"], _roll(chair, ballots), chosen)
 
 
 class Decisions:
@@ -78,10 +104,7 @@ class Decisions:
         self.chair = chair
 
     def get(self, number: int) -> dict[str, Any] | None:
-        row = self.store.db.execute(
-            "SELECT data FROM results WHERE round = ? AND kind = 'decisions'", [number]
-        ).fetchone()
-        return None if row is None else json.loads(row[0])
+        return self.store.result(number, "decisions")
 
     def record(self, number: int, counts: dict[str, list[int]]) -> dict[str, Any] | None:
         """Apply the profile to a round's counts and log input and output in one event.
@@ -90,15 +113,19 @@ class Decisions:
         without its decisions. A round whose rated members are not on the roster (started
         by a tool without the chair's roster) has no rule context and gets no decisions.
         """
-        subjects = self.chair.rounds.row(number)["subjects"]
+        rounds = self.chair.rounds
+        subjects = rounds.row(number)["subjects"]
         roster = {m.id for m in self.chair.members()}
         if not set(subjects.values()) <= roster:
             return None
-        request = rule_input(self.chair, subjects, counts)
+        manifest = rounds.manifest(number)
+        ballots = rounds.ballot_count(number)
+        if any(q.option_titles for q in manifest.questions):
+            request = runoff_rule_input(self.chair, number, manifest, counts, ballots)
+        else:
+            options = manifest.data["meeting"].get("options")
+            request = rule_input(self.chair, subjects, counts, ballots, options)
         result = {"input": request, "output": decide_json(request)}
-        self.store.db.execute(
-            "INSERT INTO results (round, kind, key, data) VALUES (?, 'decisions', '', ?)",
-            [number, json.dumps(result, ensure_ascii=False)],
-        )
+        self.store.add_result(number, "decisions", result)
         self.store.append_event("decisions", {"round": number, **result})
         return result

@@ -34,6 +34,8 @@ from ballot_server.roster_import import CSV_TYPE, roster_csv
 from ballot_server.serve import chair_secret, lan_address
 from tally.roster import Member, Membership
 from tally.rules.levels import Level
+from tally.rules.trace import step_from_json
+from tally.rules.wording import reasons
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quốc", "Ngọc", "Hữu", "Thanh", "Xuân", "Hoài"]
@@ -212,7 +214,10 @@ async def setup_meeting(chair: MeetingClient, voters: int, rated: int, rng: rand
     rated_ids = state["roll"]["rated"][:rated]
     await chair.post("/api/chair/rated", {"member_ids": rated_ids})
     voter_ids = state["roll"]["voters"]
-    await chair.post("/api/chair/committee", {"member_ids": voter_ids[-3:], "threshold": 2})
+    await chair.post(
+        "/api/chair/committee",
+        {"member_ids": voter_ids[-3:], "threshold": 2, "approved": True},
+    )
     started = await chair.post("/api/chair/rounds", {})
     number = started["round"]
     credentials = {c["index"]: c["url"].split("#c=")[1].split("&")[0] for c in started["committee"]}
@@ -327,14 +332,16 @@ async def make_minute(
         f"8. Biên bản kiểm phiếu: máy chủ và {len(document['signatures'])} thành viên ban kiểm "
         f"phiếu đã ký số; vân tay {made['digest'][:16]}…; {folder / 'minute.pdf'}"
     )
-    for rnd in document["minute"]["rounds"]:
-        for subject in rnd["subjects"]:
-            flag = {"over": " (vượt tỷ lệ XS)", "tie": " (hoà tỷ lệ XS, cần vòng sau)"}.get(
-                subject["quota"] or "", ""
-            )
-            level = subject["level"] or "chưa xác định (chuyển cấp trên)"
-            adjusted = " *" if subject["adjustments"] and not flag else ""
-            print(f"   {subject['name']:<28} {level}{flag}{adjusted}")
+    minute = document["minute"]
+    names = {"collectives": minute["names"]["collectives"], "groups": {}}
+    for subject in minute["proposal"]["subjects"]:
+        level = subject["level"] or "chưa xác định"
+        if subject["quota"] == "tie":
+            level = "bằng phiếu ở ranh giới tỷ lệ XS, cần bỏ phiếu thêm"
+        print(f"   {subject['name']:<28} {level}")
+        steps = [step_from_json(step) for step in subject["steps"]]
+        for line in reasons([s for s in steps if s.rule != "quota.kept"], "vi", names):
+            print(f"      – {line}")
 
 
 async def serve_forever(

@@ -26,10 +26,11 @@ from ballot_server.store import Store
 from tally.crypto.signatures import sign, verify_key_from_hex, verify_signature
 from tally.errors import TallyError
 from tally.minute import SIGNATURE_PURPOSE, build_minute, minute_digest
-from tally.minute_log import MINUTE_EVENT_TYPES, MinuteFactsError, minute_document
+from tally.minute_log import MINUTE_EVENT_TYPES, LogFactsError, minute_document
 from tally.minute_log import minute_facts as facts_from_log
 
 MAX_NUMBER_CHARS = 40
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
 def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str, Any]:
@@ -46,11 +47,15 @@ def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str,
                 f"Round {number} is not counted yet.",
                 code="not_counted",
             )
+    extra = extra or {}
     try:
         return facts_from_log(
-            store.events(), (extra or {}).get("number", ""), (extra or {}).get("time", "")
+            store.events(),
+            number=extra.get("number", ""),
+            start_time=extra.get("start_time", ""),
+            end_time=extra.get("time", ""),
         )
-    except MinuteFactsError as error:
+    except LogFactsError as error:
         raise Conflict(
             "Nhật ký chưa đủ để lập biên bản (thiếu kết quả áp dụng quy tắc?).",
             f"The log does not make a minute yet: {error}",
@@ -59,14 +64,17 @@ def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str,
 
 
 def _extra(body: dict[str, Any]) -> dict[str, str]:
-    """The chair's optional document number and time (``HH:MM``; default: now)."""
+    """The chair's optional document number, start time (default: the meeting's) and end time
+    (``HH:MM``; default: now)."""
     number = body.get("number", "")
     when = body.get("time") or time.strftime("%H:%M")
+    start = body.get("start_time", "")
     if not isinstance(number, str) or len(number) > MAX_NUMBER_CHARS:
         raise BadRequest("Số biên bản không hợp lệ.", "Invalid minute number.")
-    if not (isinstance(when, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", when)):
-        raise BadRequest("Giờ không hợp lệ (cần HH:MM).", "Invalid time (HH:MM).")
-    return {"number": " ".join(number.split()), "time": when}
+    for value, vi, en in ((when, "Giờ", "time"), (start, "Giờ khai mạc", "start_time")):
+        if value and not (isinstance(value, str) and _TIME.fullmatch(value)):
+            raise BadRequest(f"{vi} không hợp lệ (cần HH:MM).", f"Invalid {en} (HH:MM).")
+    return {"number": " ".join(number.split()), "time": when, "start_time": start}
 
 
 class Minutes:

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from tally.errors import RuleInputError
 from tally.roster import Member, Membership, Suspension
-from tally.rules.inputs import DEFAULT_GROUP, MAX_SICK_LEAVE_MONTHS
+from tally.rules.inputs import DEFAULT_GROUP, MAX_SICK_LEAVE_MONTHS, parse_score
 from tally.rules.levels import LEVEL_TITLES, Level
 
 CSV_TYPE = "text/csv"
@@ -54,6 +55,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("civil_servant_rating", "Xếp loại công chức", "xếp loại công chức"),
     Column("heads", "Đứng đầu tập thể", "đứng đầu tập thể"),
     Column("group", "Nhóm chức danh", "nhóm chức danh"),
+    Column(
+        "discipline_self_remedied",
+        "Kỷ luật đã tự phát hiện và khắc phục xong",
+        "kỷ luật đã tự phát hiện, khắc phục xong",
+    ),
+    Column("kht_years_before", "Số năm liền trước KHT", "số năm liền trước xếp loại KHT"),
+    Column("score", "Điểm đánh giá (thang 100)", "điểm đánh giá"),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
 
@@ -210,13 +218,49 @@ _LEVEL_NAMES = {_fold(level.value): level for level in Level} | {
 }
 
 
-def _rating(value: object) -> Level | None:
+PENDING = ("chua co", "chưa có", "cho", "chờ")
+
+
+def _rating(value: object) -> Level | str | None:
     text = _fold(_text(value))
     if not text:
         return None
+    if text in {_fold(p) for p in PENDING}:
+        return "pending"
     if text not in _LEVEL_NAMES:
-        raise _Bad("không hợp lệ (cần XS, TOT, HT, KHT hoặc để trống)")
+        raise _Bad("không hợp lệ (cần XS, TOT, HT, KHT, «Chưa có» hoặc để trống)")
     return _LEVEL_NAMES[text]
+
+
+MAX_KHT_YEARS = 50
+
+
+def _years(value: object) -> int:
+    text = _text(value) if not isinstance(value, int | float) else str(value)
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    if not text:
+        return 0
+    if isinstance(value, bool) or not text.isdecimal() or not text.isascii():
+        raise _Bad(f"phải là số nguyên từ 0 đến {MAX_KHT_YEARS}")
+    years = int(text)
+    if years > MAX_KHT_YEARS:
+        raise _Bad(f"phải là số nguyên từ 0 đến {MAX_KHT_YEARS}")
+    return years
+
+
+def _score(value: object) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise _Bad("không hợp lệ (cần số điểm từ 0 đến 100)")
+    text = str(value).strip().replace(",", ".")
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    try:
+        return parse_score(int(text) if text.isdecimal() else text, "score").text
+    except RuleInputError:
+        raise _Bad("không hợp lệ (cần số điểm từ 0 đến 100, tối đa hai chữ số thập phân)") from None
 
 
 def _optional(value: object) -> str | None:
@@ -236,6 +280,9 @@ PARSERS: dict[str, Callable[[object], Any]] = {
     "civil_servant_rating": _rating,
     "heads": _optional,
     "group": lambda value: _optional(value) or DEFAULT_GROUP,
+    "discipline_self_remedied": _yes_no,
+    "kht_years_before": _years,
+    "score": _score,
 }
 
 
@@ -384,8 +431,20 @@ def parse_roster(data: bytes, kind: str, meeting_date: date | None = None) -> li
                     )
                 )
             seen_names.setdefault(key, number)
+        if values.get("discipline_self_remedied") and not values.get("disciplined"):
+            errors.append(
+                RowError(
+                    number,
+                    "discipline_self_remedied",
+                    f"Dòng {number}: chỉ ghi «đã tự phát hiện, khắc phục» khi bị kỷ luật "
+                    "trong năm.",
+                )
+            )
         if len(values) == len(COLUMNS) and not errors:
-            members.append(Member(id=len(members) + 1, **values))
+            pending = values["civil_servant_rating"] == "pending"
+            if pending:
+                values["civil_servant_rating"] = None
+            members.append(Member(id=len(members) + 1, civil_servant_pending=pending, **values))
     if errors:
         raise RosterInvalid(errors)
     return members
@@ -404,9 +463,16 @@ def _cells(member: Member) -> list[str]:
         "Có" if member.temporary_elsewhere else "Không",
         str(member.sick_leave_months),
         "Có" if member.disciplined else "Không",
-        "" if member.civil_servant_rating is None else member.civil_servant_rating.value,
+        "Chưa có"
+        if member.civil_servant_pending
+        else ""
+        if member.civil_servant_rating is None
+        else member.civil_servant_rating.value,
         member.heads or "",
         "" if member.group == DEFAULT_GROUP else member.group,
+        "Có" if member.discipline_self_remedied else "Không",
+        str(member.kht_years_before),
+        member.score or "",
     ]
 
 
@@ -430,9 +496,23 @@ GUIDE = (
     ("Sinh hoạt tạm thời nơi khác", "«Có» hoặc «Không»."),
     ("Số tháng nghỉ ốm", "Số nguyên 0–12 trong năm."),
     ("Bị kỷ luật trong năm", "«Có» hoặc «Không»."),
-    ("Xếp loại công chức", "XS, TOT, HT, KHT hoặc để trống."),
+    (
+        "Xếp loại công chức",
+        "XS, TOT, HT, KHT; «Chưa có» nếu là công chức, viên chức mà chưa có kết quả năm nay "
+        "(giữ lại, xếp loại sau); hoặc để trống.",
+    ),
     ("Đứng đầu tập thể", "Tên tập thể người này đứng đầu, hoặc để trống."),
     ("Nhóm chức danh", "Nhóm chức danh tương đương (cho tỷ lệ xuất sắc), hoặc để trống."),
+    (
+        "Kỷ luật đã tự phát hiện và khắc phục xong",
+        "«Có» nếu bị kỷ luật trong năm nhưng đã tự phát hiện và khắc phục xong hậu quả "
+        "(Quy định 124-QĐ/TW, 366-QĐ/TW); để trống là Không.",
+    ),
+    ("Số năm liền trước KHT", "Số năm liền ngay trước năm nay xếp loại KHT (0 nếu không)."),
+    (
+        "Điểm đánh giá (thang 100)",
+        "Theo Quy định 366-QĐ/TW: tổng điểm 0–100 (có thể có phần thập phân), hoặc để trống.",
+    ),
 )
 
 

@@ -45,6 +45,15 @@ class Receipt:
         return {"tracker": self.tracker, "code": self.code}
 
 
+def subject_ids(manifest: Manifest) -> set[str]:
+    """Who a round's questions are about: each rating question's id, or, for a runoff
+    question (its options named by ``option_titles``), each option's id."""
+    ids: set[str] = set()
+    for question in manifest.questions:
+        ids |= set(question.options) if question.option_titles else {question.id}
+    return ids
+
+
 def credential_hash(credential: str) -> str:
     """Committee credentials are stored like tokens: only their hash."""
     return token_hash(credential).hex()
@@ -132,7 +141,7 @@ class Rounds:
         number = manifest_json.get("round")
         if number != (self.current() or 0) + 1:
             raise Conflict("Số vòng không đúng thứ tự.", "Rounds are numbered 1, 2, … in order.")
-        if set(subjects) != {q.id for q in manifest.questions}:
+        if set(subjects) != subject_ids(manifest):
             raise BadRequest("Danh sách người được đánh giá không khớp.", "Subjects mismatch.")
         credentials = {i: generate_token() for i in range(1, manifest.committee_size + 1)}
         with self.store.transaction() as store:
@@ -168,7 +177,7 @@ class Rounds:
         number = manifest_json.get("round")
         if number != (self.current() or 0) + 1:
             raise Conflict("Số vòng không đúng thứ tự.", "Rounds are numbered 1, 2, … in order.")
-        if set(subjects) != {q.id for q in manifest.questions}:
+        if set(subjects) != subject_ids(manifest):
             raise BadRequest("Danh sách người được đánh giá không khớp.", "Subjects mismatch.")
         election_json = {**previous.to_json(), "manifest_hash": manifest.hash.hex()}
         context = ElectionContext.from_json(GROUP, manifest, election_json)

@@ -155,6 +155,33 @@ class Store:
         rows = self.db.execute("SELECT entry FROM events WHERE seq >= ? ORDER BY seq", [start])
         return [json.loads(row[0]) for row in rows]
 
+    # --- rounds and their results --------------------------------------------------------------
+
+    def round_numbers(self) -> list[int]:
+        """Every round's number, in order."""
+        return [row[0] for row in self.db.execute("SELECT number FROM rounds ORDER BY number")]
+
+    def round_manifests(self, upto: int) -> list[dict[str, Any]]:
+        """The manifests of rounds 1 … ``upto``, in order."""
+        rows = self.db.execute(
+            "SELECT manifest FROM rounds WHERE number <= ? ORDER BY number", [upto]
+        ).fetchall()
+        return [json.loads(row[0]) for row in rows]
+
+    def result(self, number: int, kind: str) -> Any:
+        """A round's stored result of ``kind`` (``counts``, ``decisions``, …) or ``None``."""
+        row = self.db.execute(
+            "SELECT data FROM results WHERE round = ? AND kind = ? AND key = ''", [number, kind]
+        ).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def add_result(self, number: int, kind: str, data: Any) -> None:
+        """Store a round's result of ``kind`` (once; inside the transaction that logs it)."""
+        self.db.execute(
+            "INSERT INTO results (round, kind, key, data) VALUES (?, ?, '', ?)",
+            [number, kind, json.dumps(data, ensure_ascii=False)],
+        )
+
     def events_of_types(self, *types: str) -> list[dict[str, Any]]:
         """The log entries whose event type is one of ``types``, in log order."""
         marks = ", ".join("?" for _ in types)
@@ -164,10 +191,6 @@ class Store:
             list(types),
         )
         return [json.loads(row[0]) for row in rows]
-
-    def round_numbers(self) -> list[int]:
-        """The numbers of the rounds started, in order."""
-        return [row[0] for row in self.db.execute("SELECT number FROM rounds ORDER BY number")]
 
     def ballots_in_tracker_order(self, number: int) -> list[dict[str, Any]]:
         """The accepted ballots of round ``number``, sorted by tracker (never arrival order)."""

@@ -54,7 +54,7 @@ def _meeting(folder: Path, voters: int, rated: int) -> tuple[Store, Chair, Round
     ids = [m.id for m in chair.members()]
     chair.set_attendance({str(i): "present" for i in ids[:voters]})
     chair.set_rated(ids[:rated])
-    chair.set_committee(ids[:3], 2)
+    chair.set_committee(ids[:3], 2, approved=True)
     chair.start_round("http://127.0.0.1")
     manifest = rounds.manifest(1)
     key_ceremony = KeyCeremony(store, rounds)

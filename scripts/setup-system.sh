@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests and the minute need, only those that are missing:
-# Chromium for the browser tests, DejaVu fonts (full Vietnamese glyphs), poppler-utils (PDF → PNG).
+# Chromium for the browser tests, Liberation Serif (a Times-compatible Unicode font with every
+# Vietnamese letter, for the printed minute, with Liberation Mono for its digests), DejaVu (the
+# token cards' monospace codes in the browser), poppler-utils (PDF → PNG
+# and PDF → text for the tests).
 set -euo pipefail
-packages=(chromium fonts-dejavu-core poppler-utils)
+packages=(chromium fonts-liberation2 fonts-dejavu-core poppler-utils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

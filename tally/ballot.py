@@ -17,7 +17,7 @@ from tally.crypto.hashing import hash32
 from tally.crypto.nonces import NonceSource
 from tally.crypto.proofs import ProofBinding, RangeProof, make_range_proof, verify_range_proof
 from tally.errors import InvalidBallot
-from tally.manifest import ElectionContext
+from tally.manifest import ElectionContext, Question
 from tally.token import base32_encode
 
 BALLOT_KIND = "phieukin/ballot"
@@ -46,26 +46,45 @@ def sum_label(question_id: str) -> str:
     return f"{question_id}/sum"
 
 
+Choice = int | None | Sequence[int]
+"""Per question: the chosen option index, ``None`` for a blank answer, or (where
+``max_selections`` allows more than one) the list of chosen option indices."""
+
+
+def selected_options(question: Question, choice: Choice) -> frozenset[int]:
+    """The option indices a choice selects; ``ValueError`` if the question does not allow it."""
+    chosen = [] if choice is None else [choice] if isinstance(choice, int) else list(choice)
+    if not all(isinstance(c, int) and not isinstance(c, bool) for c in chosen):
+        raise ValueError(f"question {question.id}: option indices must be integers")
+    picked = frozenset(chosen)
+    if len(picked) != len(chosen) or not all(0 <= c < len(question.options) for c in picked):
+        raise ValueError(f"question {question.id} has no such options: {chosen}")
+    if not question.min_selections <= len(picked) <= question.max_selections:
+        raise ValueError(
+            f"question {question.id} needs {question.min_selections} to "
+            f"{question.max_selections} options, got {len(picked)}"
+        )
+    return picked
+
+
 def make_ballot(
     context: ElectionContext,
     token_hash: bytes,
-    choices: Sequence[int | None],
+    choices: Sequence[Choice],
     nonces: NonceSource,
 ) -> dict[str, Any]:
-    """Encrypt ``choices`` (per question: the chosen option index, or None for blank)."""
+    """Encrypt ``choices`` (per question: an option index, None for blank, or a list of
+    indices where more than one may be chosen)."""
     group, key, election = context.group, context.joint_key, context.fingerprint
     questions = context.manifest.questions
     if len(choices) != len(questions):
         raise ValueError(f"expected {len(questions)} choices, got {len(choices)}")
     answers = []
     for question, choice in zip(questions, choices, strict=True):
-        if choice is None and question.min_selections > 0:
-            raise ValueError(f"question {question.id} needs an answer")
-        if choice is not None and not 0 <= choice < len(question.options):
-            raise ValueError(f"question {question.id} has no option {choice}")
+        picked = selected_options(question, choice)
         selections, ciphertexts, total_nonce = [], [], 0
         for option in range(len(question.options)):
-            message = int(option == choice)
+            message = int(option in picked)
             nonce = nonces()
             ciphertext = encrypt(group, key, message, nonce)
             binding = ProofBinding(election, token_hash, selection_label(question.id, option))
@@ -81,7 +100,7 @@ def make_ballot(
             key,
             total,
             total_nonce,
-            int(choice is not None),
+            len(picked),
             question.allowed_sums,
             ProofBinding(election, token_hash, sum_label(question.id)),
             nonces,

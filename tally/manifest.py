@@ -33,27 +33,6 @@ def _int(data: dict, key: str, subject: str, low: int, high: int) -> int:
     return value
 
 
-MEETING_FIELDS = (
-    "title",
-    "cell",
-    "committee_above",
-    "date",
-    "place",
-    "chair",
-    "secretary",
-    "purpose",
-)
-"""What the chair says about a meeting; with its ``id`` and rule ``profile`` label, the
-``meeting`` object of the ``meeting-set`` event (docs/RECORD.md §3)."""
-MANIFEST_MEETING_FIELDS = ("id", "title", "cell", "date", "place", "profile")
-"""The part of the meeting a manifest names (PROTOCOL.md §4)."""
-
-
-def manifest_meeting(meeting: dict[str, Any]) -> dict[str, Any]:
-    """The ``meeting`` object of a manifest, from the chair's meeting."""
-    return {name: meeting[name] for name in MANIFEST_MEETING_FIELDS}
-
-
 def rating_manifest_json(
     meeting: dict[str, Any],
     rated: Sequence[tuple[str, str]],
@@ -68,39 +47,80 @@ def rating_manifest_json(
     Questions whose id is in ``blank_allowed`` accept a blank answer (at most one level);
     every other question needs exactly one.
     """
+    questions = [
+        {
+            "id": qid,
+            "title": name,
+            "options": list(RATING_OPTIONS),
+            "min_selections": 0 if qid in blank_allowed else 1,
+            "max_selections": 1,
+        }
+        for qid, name in rated
+    ]
+    return _manifest_json(meeting, round_number, questions, committee, threshold)
+
+
+MAX_OPTIONS = 100
+"""Options per question: the four levels of a rating, or the members tied in a runoff."""
+
+
+def _manifest_json(
+    meeting: dict[str, Any],
+    round_number: int,
+    questions: list[dict[str, Any]],
+    committee: Sequence[str],
+    threshold: int,
+) -> dict[str, Any]:
     return {
         "version": 1,
         "kind": MANIFEST_KIND,
         "meeting": meeting,
         "round": round_number,
-        "questions": [
-            {
-                "id": qid,
-                "title": name,
-                "options": list(RATING_OPTIONS),
-                "min_selections": 0 if qid in blank_allowed else 1,
-                "max_selections": 1,
-            }
-            for qid, name in rated
-        ],
+        "questions": questions,
         "committee": {
             "threshold": threshold,
-            "members": [
-                {"index": index, "name": name} for index, name in enumerate(committee, start=1)
-            ],
+            "members": [{"index": i, "name": name} for i, name in enumerate(committee, 1)],
         },
     }
 
 
+def runoff_manifest_json(
+    meeting: dict[str, Any],
+    groups: Sequence[tuple[str, str, Sequence[tuple[str, str]], int]],
+    committee: Sequence[str],
+    *,
+    threshold: int,
+    round_number: int,
+) -> dict[str, Any]:
+    """The manifest of a runoff at the quota boundary: per tied group ``(question id, title,
+    [(option id, member name)], places)``, one question whose options are the tied members,
+    each voter choosing up to ``places`` of them (none is allowed)."""
+    questions = [
+        {
+            "id": qid,
+            "title": title,
+            "options": [option for option, _ in members],
+            "option_titles": [name for _, name in members],
+            "min_selections": 0,
+            "max_selections": places,
+        }
+        for qid, title, members, places in groups
+    ]
+    return _manifest_json(meeting, round_number, questions, committee, threshold)
+
+
 @dataclass(frozen=True)
 class Question:
-    """One question: a member being rated, with the levels as options."""
+    """One question: a member being rated with the levels as options, or (a runoff) the tied
+    members as options, choose up to ``max_selections``."""
 
     id: str
     title: str
     options: tuple[str, ...]
     min_selections: int = 1
     max_selections: int = 1
+    option_titles: tuple[str, ...] | None = None
+    """What the phone shows for each option (a member's name), where the option is an id."""
 
     @property
     def allowed_sums(self) -> tuple[int, ...]:
@@ -136,16 +156,32 @@ class Manifest:
             options = raw.get("options")
             if (
                 not isinstance(options, list)
-                or not 2 <= len(options) <= 16
+                or not 2 <= len(options) <= MAX_OPTIONS
                 or not all(isinstance(o, str) and o for o in options)
+                or len(set(options)) != len(options)
             ):
-                raise FormatError("expected 2 to 16 option names", field=f"{subject}.options")
-            low = _int(raw, "min_selections", subject, 0, 1)
-            high = _int(raw, "max_selections", subject, low, 1)
+                raise FormatError(
+                    f"expected 2 to {MAX_OPTIONS} distinct option names", field=f"{subject}.options"
+                )
+            low = _int(raw, "min_selections", subject, 0, len(options))
+            high = _int(raw, "max_selections", subject, low, len(options))
             title = raw.get("title", "")
             if not isinstance(title, str):
                 raise FormatError("must be a string", field=f"{subject}.title")
-            questions.append(Question(qid, title, tuple(options), low, high))
+            titles = raw.get("option_titles")
+            if titles is not None and (
+                not isinstance(titles, list)
+                or len(titles) != len(options)
+                or not all(isinstance(t, str) and t for t in titles)
+            ):
+                raise FormatError(
+                    "expected one non-empty title per option", field=f"{subject}.option_titles"
+                )
+            questions.append(
+                Question(
+                    qid, title, tuple(options), low, high, None if titles is None else tuple(titles)
+                )
+            )
         committee = manifest.get("committee")
         if not isinstance(committee, dict):
             raise FormatError("expected an object", field="manifest.committee")

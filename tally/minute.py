@@ -1,34 +1,38 @@
-"""The minute of the count (biên bản kiểm phiếu) as data: ``minute.json`` (BRIEF §2 step 8, §3).
+"""The minute of the count (biên bản kiểm phiếu) as data: ``minute.json``.
 
 ``build_minute(facts)`` is a pure function of what the meeting's record holds; it returns the
 canonical ``phieukin/minute`` object that the server and every committee member sign, and from
-which the PDF is printed. It carries exactly what the brief's minute paragraph lists, nothing
-more about a member than the minute shows (a name, official or probationary, the reason of an
-exclusion, an absence or of not being rated, and the rule adjustments with their numbers):
+which the PDF is printed. It carries what a party office files, and nothing more about a member
+than the minute shows (a name, official or probationary, attendance, the reason of an exclusion,
+of an absence, of not being rated or of being left off the ballot, and the rule steps):
 
-- the meeting, its date, time and place, chair and secretary; the counting committee (with the
-  Ed25519 key each member signs the minute with);
+- the meeting: its number, the place name it is dated at (``locality``) and its date, the room,
+  the start and end times, chair and secretary; the counting committee with its head (chosen by
+  the chair), whether the meeting approved it, and the Ed25519 key each member signs with;
 - the roll: official and probationary members, the base with each exclusion and its reason, who
-  is present, who is absent and why, who is not rated and why, the quorum;
-- per round: tokens issued, ballots received, unused and cancelled tokens, the election
-  fingerprint; per person the votes per level with the percentage of the base, the vote level,
-  each adjustment with its rule, the proposed level, the status and quota flag; the quota per
-  group; the unresolved cases;
-- the rule profile (name, version, title, options); the record's head hash and event count and
-  the server's public key.
-
-Percentages are strings with one decimal and a decimal comma (``"63,3"``), computed with integer
-arithmetic: canonical JSON has no floats (PROTOCOL.md §3).
+  is present, who is absent and why, who is not rated and why, who is left off this ballot and
+  why, the quorum — and every roster member with what happened to them;
+- per round (rating or runoff): tokens, ballots received, unused and cancelled tokens, voters
+  who cast no ballot, the election fingerprint; per member the votes per level and cumulated,
+  with the percentage of the base, blank answers, the vote level, the proposed level, the status
+  and quota flag, with the rule **steps**; the quota per group; the unresolved cases;
+- the cell's **proposal**: one entry per member across the rounds, and its totals;
+- the rule profile (name, version, title, documents, the options fixed in the manifest, the
+  regulation behind each rule), the collectives' names, the record's head and the server key.
 
 ``facts`` (the server's ``minute_service.minute_facts`` builds it from the store)::
 
-    {"meeting": {"title", "cell", "committee_above", "date", "place", "chair", "secretary",
-                 "purpose", "profile"?},
-     "number": str?, "time": "HH:MM"?,
+    {"meeting": {"title", "cell", "committee_above", "date", "locality", "place", "start_time",
+                 "chair", "secretary", "purpose", "profile"?},
+     "number": str?, "start_time": "HH:MM"?, "end_time": "HH:MM"?,
      "members": [{"id", "name", "membership"}],
      "roll": tally.roster.Roll.to_json(), "rated": [member id on the ballot]?,
+     "rated_reasons": {"<member id>": text}?,
      "committee": [{"index", "name", "signing_key"}], "threshold": int,
-     "rounds": [{"round", "fingerprint", "subjects": {question id: member id},
+     "head": committee index?, "committee_approved": bool?,
+     "collectives": {key: name}?,
+     "rounds": [{"round", "fingerprint", "subjects": {subject id: member id},
+                 "questions": [{"id", "title", "options"}] (a runoff's),
                  "tokens": {"issued", "spent", "cancelled"}, "ballots",
                  "decisions": {"input", "output"}}],
      "record": {"head_hash", "events", "server_key"}}
@@ -45,43 +49,51 @@ from tally.canonical import canonical_json
 from tally.crypto.hashing import hash32
 from tally.crypto.signatures import verify_key_from_hex, verify_signature
 from tally.errors import FormatError, TallyError
-from tally.roster import EXCLUSION_TEXT, NOT_RATED_TEXT, Exclusion, NotRated
-from tally.rules.arithmetic import percent_text
-from tally.rules.engine import decide
+from tally.minute_sections import (
+    MinuteFactsError,
+    percent,
+    proposal_section,
+    roll_section,
+    round_section,
+)
 from tally.rules.inputs import parse_request
-from tally.rules.levels import LEVEL_TITLES, LEVELS, Level
-from tally.rules.majority import subject_base
+from tally.rules.levels import LEVEL_TITLES, Level
 from tally.rules.profiles import get_profile
+
+__all__ = [
+    "MINUTE_KIND",
+    "SIGNATURE_PURPOSE",
+    "MinuteError",
+    "build_minute",
+    "level_title",
+    "minute_digest",
+    "percent",
+    "signature_status",
+]
 
 MINUTE_KIND = "phieukin/minute"
 SIGNATURE_PURPOSE = "minute"
 
-MEETING_FIELDS = ("title", "cell", "committee_above", "date", "place", "chair", "secretary")
-ATTENDANCE_TEXT = {
-    "absent_excused": "vắng mặt có lý do được chấp nhận",
-    "absent": "vắng mặt không có lý do",
-    "unknown": "không có mặt khi điểm danh (tính như vắng không lý do)",
-}
-STATUS_TEXT = {
-    "decided": "đã xác định",
-    "unresolved": "chưa xác định — chuyển cấp ủy cấp trên",
-    "not_rated": "không xếp loại",
-}
-QUOTA_TEXT = {
-    "kept": "trong tỷ lệ XS",
-    "over": "vượt tỷ lệ XS — đề xuất TOT",
-    "tie": "hoà ở ranh giới tỷ lệ XS — bỏ phiếu vòng sau",
-}
-ADJUSTMENT_RULES = ("cap.", "quota.")
+MEETING_FIELDS: tuple[str, ...] = (
+    "title",
+    "cell",
+    "committee_above",
+    "date",
+    "locality",
+    "place",
+    "chair",
+    "secretary",
+)
+"""The meeting's facts the minute repeats from the log (and the verifier compares)."""
+MEETING_FORM_FIELDS: tuple[str, ...] = (*MEETING_FIELDS, "start_time", "purpose")
+"""What the chair's meeting form holds, and with the ``id`` and the rule ``profile`` label, the
+``meeting`` of the ``meeting-set`` event: the minute's meeting facts (``locality`` is the place
+name a party document dates itself with, "Hà Nội"; ``place`` the room), the opening time
+(HH:MM) and the purpose."""
 
 
 class MinuteError(FormatError):
     """The facts do not make a minute (a round without decisions, an unknown member, …)."""
-
-
-def percent(count: int, base: int) -> str:
-    """``count`` of ``base`` in percent, one decimal, decimal comma, no sign: ``"63,3"``."""
-    return percent_text(count, base).rstrip("%")
 
 
 def _text(value: object) -> str:
@@ -93,149 +105,45 @@ def _meeting(facts: Mapping[str, Any]) -> dict[str, Any]:
     out = {name: _text(meeting.get(name)) for name in MEETING_FIELDS}
     out["purpose"] = _text(meeting.get("purpose"))
     out["number"] = _text(facts.get("number"))
-    out["time"] = _text(facts.get("time"))
+    out["start_time"] = _text(facts.get("start_time") or meeting.get("start_time"))
+    out["end_time"] = _text(facts.get("end_time") or facts.get("time"))
     return out
 
 
-def _roll(facts: Mapping[str, Any], names: Mapping[int, str], official: set[int]) -> dict:
-    roll = facts["roll"]
-    present = list(roll["present"])
-    return {
-        "members": roll["official"] + roll["probationary"],
-        "official": roll["official"],
-        "probationary": roll["probationary"],
-        "excluded": [
-            {
-                "name": names[e["id"]],
-                "reason": e["reason"],
-                "text": EXCLUSION_TEXT[Exclusion(e["reason"])],
-            }
-            for e in roll["excluded"]
-        ],
-        "base": roll["base"],
-        "base_option": roll["base_option"],
-        "present": len(present),
-        "present_official": sum(1 for i in present if i in official),
-        "present_probationary": sum(1 for i in present if i not in official),
-        "voters": len(roll["voters"]),
-        "absent": [
-            {
-                "name": names[a["id"]],
-                "membership": "official" if a["id"] in official else "probationary",
-                "attendance": a["attendance"],
-                "text": ATTENDANCE_TEXT.get(a["attendance"], a["attendance"]),
-            }
-            for a in roll["absent"]
-        ],
-        "rated": len(facts.get("rated", roll["rated"])),
-        "not_rated": [
-            {
-                "name": names[n["id"]],
-                "reason": n["reason"],
-                "text": NOT_RATED_TEXT[NotRated(n["reason"])],
-            }
-            for n in roll["not_rated"]
-        ],
-        "quorum": roll["quorum"],
-        "quorum_required": roll["quorum_required"],
-        "quorum_met": roll["quorum_met"],
-    }
-
-
-def _round(data: Mapping[str, Any], names: Mapping[int, str]) -> dict[str, Any]:
-    number = data["round"]
-    decisions = data.get("decisions")
-    if not decisions:
-        raise MinuteError(f"round {number} has no rule decisions", field=f"rounds.{number}")
-    request = parse_request(decisions["input"])
-    output = decisions["output"]
-    worked = {s.id: s for s in decide(request).subjects}
-    decided = {s["id"]: s for s in output["subjects"]}
-    subjects_of = data["subjects"]
-    subjects: list[dict[str, Any]] = []
-    for subject in request.subjects:
-        logged = decided[subject.id]
-        base, _ = subject_base(request.roll, subject.votes, request.options.base)
-        blank = request.roll.present - subject.votes.total
-        votes = {level.value: subject.votes[level] for level in LEVELS}
-        steps = worked[subject.id].steps
-        subjects.append(
-            {
-                "id": subject.id,
-                "name": names[subjects_of[subject.id]],
-                "votes": votes,
-                "blank": blank,
-                "base": base,
-                "percent_of_base": {
-                    **{level: percent(count, base) for level, count in votes.items()},
-                    "blank": percent(blank, base),
-                },
-                "vote_level": logged["vote_level"],
-                "adjustments": [
-                    {"rule": step.rule, "text": step.text}
-                    for step in steps
-                    if step.rule.startswith(ADJUSTMENT_RULES)
-                ],
-                "level": logged["level"],
-                "status": logged["status"],
-                "quota": logged["quota"],
-                "trace": list(logged["trace"]),
-            }
-        )
-    by_id = {s["id"]: s for s in subjects}
-    unresolved = [
+def _committee(facts: Mapping[str, Any]) -> list[dict[str, Any]]:
+    head = facts.get("head", 1)
+    return [
         {
-            "id": s["id"],
-            "name": s["name"],
-            "reason": next(
-                (t for t in reversed(s["trace"]) if not t.startswith("Mức đề xuất")),
-                "",
-            ),
+            "index": c["index"],
+            "name": c["name"],
+            "role": "head" if c["index"] == head else "member",
+            "signing_key": c["signing_key"],
         }
-        for s in subjects
-        if s["status"] == "unresolved"
+        for c in facts["committee"]
     ]
-    quota = [
-        {
-            "group": g["group"],
-            "good": g["good"],
-            "max_excellent": g["max_excellent"],
-            **{
-                key: [{"id": i, "name": by_id[i]["name"]} for i in g[key]]
-                for key in ("kept", "over", "tied")
-            },
-        }
-        for g in output["quota"]
-    ]
-    tokens = data["tokens"]
-    made = tokens["issued"] + tokens["spent"] + tokens["cancelled"]
-    return {
-        "round": number,
-        "fingerprint": data["fingerprint"],
-        "tokens_issued": made,
-        "cancelled_tokens": tokens["cancelled"],
-        "ballots": data["ballots"],
-        "unused_tokens": tokens["issued"],
-        "valid": output["valid"],
-        "base": output["base"],
-        "base_option": request.options.base.value,
-        "quorum_required": output["quorum_required"],
-        "voters": request.roll.present,
-        "subjects": subjects,
-        "quota": quota,
-        "unresolved": unresolved,
-    }
 
 
-def _profile(facts: Mapping[str, Any]) -> dict[str, Any]:
+def _profile(facts: Mapping[str, Any], rounds: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     meeting = facts.get("meeting") or {}
     profile = get_profile(meeting.get("profile") or None)
+    decided = [r["decisions"] for r in rounds if r.get("decisions")]
+    options = parse_request(decided[0]["input"]).options if decided else profile.options
     return {
         "label": profile.label,
+        "version": profile.version,
         "title": profile.title,
         "documents": list(profile.documents),
-        "options": profile.options.as_json(),
+        "options": options.as_json(),
+        "citations": dict(sorted(profile.citations.items())),
     }
+
+
+def _subject_names(facts: Mapping[str, Any], members: Mapping[int, str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for data in facts["rounds"]:
+        for subject, member in data["subjects"].items():
+            names[subject] = members[int(member)]
+    return names
 
 
 def build_minute(facts: Mapping[str, Any]) -> dict[str, Any]:
@@ -244,23 +152,20 @@ def build_minute(facts: Mapping[str, Any]) -> dict[str, Any]:
         members = facts["members"]
         names = {int(m["id"]): str(m["name"]) for m in members}
         official = {int(m["id"]) for m in members if m["membership"] == "official"}
+        subjects = _subject_names(facts, names)
+        rounds = list(facts["rounds"])
         minute = {
             "version": 1,
             "kind": MINUTE_KIND,
             "meeting": _meeting(facts),
-            "committee": [
-                {
-                    "index": c["index"],
-                    "name": c["name"],
-                    "role": "head" if c["index"] == 1 else "member",
-                    "signing_key": c["signing_key"],
-                }
-                for c in facts["committee"]
-            ],
+            "committee": _committee(facts),
             "threshold": facts["threshold"],
-            "roll": _roll(facts, names, official),
-            "rounds": [_round(r, names) for r in facts["rounds"]],
-            "profile": _profile(facts),
+            "committee_approved": bool(facts.get("committee_approved", False)),
+            "roll": roll_section(facts, names, official),
+            "rounds": [round_section(r, subjects) for r in rounds],
+            "proposal": proposal_section(rounds, subjects),
+            "profile": _profile(facts, rounds),
+            "names": {"collectives": dict(sorted((facts.get("collectives") or {}).items()))},
             "record": {
                 "head_hash": facts["record"]["head_hash"],
                 "events": facts["record"]["events"],
@@ -269,6 +174,8 @@ def build_minute(facts: Mapping[str, Any]) -> dict[str, Any]:
         }
     except TallyError:
         raise
+    except MinuteFactsError as error:
+        raise MinuteError(str(error), field="rounds") from None
     except (KeyError, TypeError, ValueError) as error:
         raise MinuteError(f"incomplete facts: {error!r}", field="facts") from None
     canonical_json(minute)  # raises if anything has no canonical form (a float, a set, …)

@@ -17,13 +17,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from tally.errors import FormatError
+from tally.minute_sections import NOT_ON_BALLOT
 from tally.replay import Replay, events_of, replay
+from tally.roster import collective_keys
 
 DOCUMENT_KIND = "phieukin/signed-minute"
 MINUTE_EVENT_TYPES = ("minute", "minute-signature")
 
 
-class MinuteFactsError(FormatError):
+class LogFactsError(FormatError):
     """The log does not hold what a minute needs (a round not counted, no decisions, …)."""
 
 
@@ -69,7 +71,7 @@ def minute_document(entries: Sequence[Any], upto: int | None = None) -> dict[str
 
 def _require(condition: object, message: str, field: str) -> None:
     if not condition:
-        raise MinuteFactsError(message, field=field)
+        raise LogFactsError(message, field=field)
 
 
 def roll_facts(state: Replay) -> dict[str, Any]:
@@ -114,10 +116,15 @@ def _round_facts(number: int, state: Replay) -> dict[str, Any]:
     _require(entry.counts is not None, f"round {number} is not counted", field)
     _require(entry.decisions is not None, f"round {number} has no rule decisions", field)
     assert entry.election is not None and entry.decisions is not None and entry.roll is not None
+    assert entry.started is not None
     return {
         "round": number,
         "fingerprint": entry.election.get("fingerprint"),
         "subjects": entry.roll.get("subjects"),
+        "questions": [
+            {"id": q["id"], "title": q["title"], "options": q["options"]}
+            for q in entry.started["manifest"]["questions"]
+        ],
         "tokens": entry.token_counts(),
         "ballots": len(entry.accepted),
         "decisions": {
@@ -127,12 +134,42 @@ def _round_facts(number: int, state: Replay) -> dict[str, Any]:
     }
 
 
-def minute_facts(entries: Sequence[Any], number: str = "", time: str = "") -> dict[str, Any]:
+def _committee_facts(state: Replay, names: list[str]) -> dict[str, Any]:
+    """The committee's head (its index in the manifest's list) and whether the meeting
+    approved it, from the last ``committee-set``."""
+    committee = state.committee or {}
+    head = (committee.get("head") or {}).get("id")
+    roster = {m.get("id"): m.get("name") for m in state.members}
+    head_name = roster.get(head)
+    return {
+        "head": names.index(head_name) + 1 if head_name in names else 1,
+        "committee_approved": bool(committee.get("approved_by_meeting")),
+    }
+
+
+def _rated_facts(state: Replay, roll: dict[str, Any]) -> dict[str, Any]:
+    """Who is on the ballot (the chair's choice among those rated under the roll, else all)
+    and why each member rated under the roll but left off is left off."""
+    rated = roll["rated"] if state.rated is None else [i for i in state.rated if i in roll["rated"]]
+    return {
+        "rated": rated,
+        "rated_reasons": {
+            str(i): state.rated_reasons.get(str(i)) or NOT_ON_BALLOT
+            for i in roll["rated"]
+            if i not in rated
+        },
+    }
+
+
+def minute_facts(
+    entries: Sequence[Any], number: str = "", start_time: str = "", end_time: str = ""
+) -> dict[str, Any]:
     """Everything ``tally.minute.build_minute`` needs, read from the log ``entries`` alone.
 
-    ``number`` and ``time`` are the chair's document number and the time the minute is made
-    (the only facts of the minute that are not in the log before it). Raises
-    ``MinuteFactsError`` when a round is not counted or lacks its decisions.
+    ``number``, ``start_time`` and ``end_time`` are the chair's document number and the
+    opening and closing times written on it (the only facts of the minute that are not in the
+    log before it; the opening time defaults to the meeting's). Raises ``LogFactsError`` when
+    a round is not counted or lacks its decisions.
     """
     try:
         state = replay(events_of(entries))
@@ -148,10 +185,12 @@ def minute_facts(entries: Sequence[Any], number: str = "", time: str = "") -> di
         trustees = sorted(last.election["election"]["trustees"], key=lambda t: t["index"])
         head = entries[-1]
         roll = roll_facts(state)
+        keys = collective_keys(c.get("name", "") for c in state.collectives)
         return {
             "meeting": state.meeting,
             "number": number,
-            "time": time,
+            "start_time": start_time,
+            "end_time": end_time,
             "members": sorted(
                 (
                     {"id": m["id"], "name": m["name"], "membership": m["membership"]}
@@ -160,9 +199,7 @@ def minute_facts(entries: Sequence[Any], number: str = "", time: str = "") -> di
                 key=lambda m: m["id"],
             ),
             "roll": roll,
-            "rated": roll["rated"]
-            if state.rated is None
-            else [i for i in state.rated if i in roll["rated"]],
+            **_rated_facts(state, roll),
             "committee": [
                 {
                     "index": t["index"],
@@ -172,6 +209,8 @@ def minute_facts(entries: Sequence[Any], number: str = "", time: str = "") -> di
                 for t in trustees
             ],
             "threshold": manifest["committee"]["threshold"],
+            **_committee_facts(state, names),
+            "collectives": {key: name for name, key in keys.items()},
             "rounds": rounds,
             "record": {
                 "head_hash": head["hash"],
@@ -179,7 +218,7 @@ def minute_facts(entries: Sequence[Any], number: str = "", time: str = "") -> di
                 "server_key": state.server_key,
             },
         }
-    except MinuteFactsError:
+    except LogFactsError:
         raise
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, AssertionError) as error:
-        raise MinuteFactsError(f"the log does not make a minute: {error!r}", field="log") from None
+        raise LogFactsError(f"the log does not make a minute: {error!r}", field="log") from None

@@ -19,6 +19,7 @@ SETUP_TYPES = (
     "rated-set",
     "committee-set",
     "collectives-set",
+    "options-set",
 )
 
 
@@ -48,7 +49,8 @@ class RoundEvents:
     decisions: dict[str, Any] | None = None
     setup: dict[str, Any] = field(default_factory=dict)
     """The setup in force when the round started: ``meeting``, ``members``, ``rated``,
-    ``committee`` (the last ``committee-set`` body, or ``None``)."""
+    ``committee`` (the last ``committee-set`` body, or ``None``), ``options`` (the last
+    ``options-set`` options, or ``None``)."""
     phases: list[tuple[int, str]] = field(default_factory=list)
     """(position, type) of every event of this round, in log order."""
 
@@ -81,8 +83,14 @@ class Replay:
     """The latest roll summary, from an ``attendance`` or a ``round-roll`` event."""
     rated: list[int] | None = None
     """The chair's choice of who is rated (``rated-set``), ``None`` when never made."""
+    rated_reasons: dict[str, str] = field(default_factory=dict)
+    """Why the chair left members off the ballot (``rated-set`` ``reasons``)."""
     committee: dict[str, Any] | None = None
     """The last ``committee-set`` body."""
+    collectives: list[dict[str, Any]] = field(default_factory=list)
+    """The last ``collectives-set``: ``[{"name", "level"}]``."""
+    options: dict[str, Any] | None = None
+    """The options in force as the last ``options-set`` gives them in full, if any."""
     rounds: dict[int, RoundEvents] = field(default_factory=dict)
     minutes: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     minute_signatures: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
@@ -120,8 +128,18 @@ def _setup(state: Replay, kind: str, body: dict[str, Any]) -> None:
     elif kind == "rated-set":
         rated = body.get("rated")
         state.rated = [i for i in rated if _int(i) is not None] if isinstance(rated, list) else []
+        reasons = body.get("reasons")
+        state.rated_reasons = dict(reasons) if isinstance(reasons, dict) else {}
     elif kind == "committee-set":
         state.committee = body
+    elif kind == "collectives-set":
+        listed = body.get("collectives")
+        state.collectives = (
+            [c for c in listed if isinstance(c, dict)] if isinstance(listed, list) else []
+        )
+    elif kind == "options-set":
+        options = body.get("options")
+        state.options = options if isinstance(options, dict) else None
 
 
 def replay(events: Sequence[Any]) -> Replay:
@@ -159,6 +177,7 @@ def replay(events: Sequence[Any]) -> Replay:
                 "members": state.members,
                 "rated": state.rated,
                 "committee": state.committee,
+                "options": state.options,
             }
         elif kind == "round-roll":
             round_of(body).roll = body

@@ -1,4 +1,5 @@
-"""The roster and the roll call: who is counted in the base, who votes, who is rated (BRIEF §3).
+"""The roster and the roll call: who is counted in the base, who votes, who is rated
+(docs/RULES.md §4.1–4.3).
 
 ``compute_roll`` is a pure function of the roster, the attendance and the meeting date. It
 returns a ``Roll`` holding every number the chair sees and the minute prints — official members,
@@ -6,7 +7,7 @@ each exclusion from the base with its reason, who is present, who votes, who is 
 not and why, the base and the quorum — and ``Roll.rule_roll`` turns it into the rule engine's
 input, so the quorum arithmetic is the engine's own (``tally.rules.majority``), never a copy.
 
-The rules, as the brief states them:
+The rules (docs/RULES.md):
 
 - **Who votes:** official members present who are not suspended. Probationary members are rated
   but never vote. A member on temporary activity elsewhere votes in that other cell; being
@@ -16,13 +17,15 @@ The rules, as the brief states them:
   Absent members without a reason (and those not yet marked) stay in the base.
 - **Quorum:** official members present who vote, at least two thirds of the base (option: more
   than half).
-- **Not rated:** admitted less than six months before the meeting, exempted, suspended from
-  party activity. A member suspended only from party-committee activity is still rated and
-  still votes.
+- **Not rated:** exempted, suspended from party activity, and — where the profile says so
+  (QĐ 124, QĐ 366; ``min_months_since_admission``) — admitted less than six months before the
+  meeting. A member suspended only from party-committee activity is still rated and still votes.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -112,6 +115,14 @@ class Member:
     """The collective this member heads (a cap: not above that collective's level)."""
     group: str = DEFAULT_GROUP
     """The group of equivalent positions for the excellent quota."""
+    civil_servant_pending: bool = False
+    """A civil servant whose rating of this year is not known yet (the decision is held)."""
+    discipline_self_remedied: bool = False
+    """Disciplined, but found the fault and fully remedied it (QĐ 124's exception)."""
+    kht_years_before: int = 0
+    """Consecutive years right before this one rated KHT."""
+    score: str | None = None
+    """The score on the 100-point scale (QĐ 366), as written: ``"89.5"``."""
 
     @property
     def official(self) -> bool:
@@ -133,6 +144,10 @@ class Member:
             ),
             "heads": self.heads,
             "group": self.group,
+            "civil_servant_pending": self.civil_servant_pending,
+            "discipline_self_remedied": self.discipline_self_remedied,
+            "kht_years_before": self.kht_years_before,
+            "score": self.score,
         }
 
     @classmethod
@@ -152,6 +167,10 @@ class Member:
             civil_servant_rating=None if rating is None else Level(str(rating)),
             heads=None if data.get("heads") is None else str(data["heads"]),
             group=str(data.get("group", DEFAULT_GROUP)),
+            civil_servant_pending=bool(data.get("civil_servant_pending", False)),
+            discipline_self_remedied=bool(data.get("discipline_self_remedied", False)),
+            kht_years_before=int(data.get("kht_years_before", 0)),  # type: ignore[arg-type]
+            score=None if data.get("score") is None else str(data["score"]),
         )
 
 
@@ -287,7 +306,8 @@ def compute_roll(
     *,
     min_months_since_admission: int = 6,
 ) -> Roll:
-    """Apply BRIEF §3 to the roster: base, present, voters, rated, not rated (in roster order).
+    """Apply the roll-call rules to the roster: base, present, voters, rated, not rated (in
+    roster order).
 
     ``attendance`` maps member ids to what the chair marked; a member missing from it is
     ``UNKNOWN`` (counted as absent without reason). ``min_months_since_admission`` comes from
@@ -323,3 +343,18 @@ def compute_roll(
         not_rated=tuple(not_rated),
         options=options or RuleOptions(),
     )
+
+
+def collective_keys(collectives: Iterable[str]) -> dict[str, str]:
+    """An ASCII key per collective name (canonical JSON keys are ASCII; the rules' input names
+    a collective by its key): the name without diacritics, lower-case, words joined by '-',
+    made unique with a number if needed, the names taken in sorted order."""
+    keys: dict[str, str] = {}
+    for name in sorted(collectives):
+        plain = unicodedata.normalize("NFKD", name.replace("Đ", "D").replace("đ", "d"))
+        words = re.findall(r"[a-z0-9]+", plain.encode("ascii", "ignore").decode().lower())
+        key, suffix = "-".join(words) or "tap-the", 2
+        while key in keys.values():
+            key, suffix = f"{'-'.join(words) or 'tap-the'}-{suffix}", suffix + 1
+        keys[name] = key
+    return keys

@@ -128,7 +128,9 @@ async def _open_meeting(url: str) -> LiveMeeting:
         await chair(
             "/api/chair/attendance", {"attendance": {str(i): "present" for i in range(1, 11)}}
         )
-        await chair("/api/chair/committee", {"member_ids": [1, 2, 3], "threshold": 2})
+        await chair(
+            "/api/chair/committee", {"member_ids": [1, 2, 3], "threshold": 2, "approved": True}
+        )
         started = await chair("/api/chair/rounds", {})
         credentials = {
             c["index"]: c["url"].split("#c=")[1].split("&")[0] for c in started["committee"]

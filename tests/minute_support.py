@@ -8,7 +8,11 @@ case.
 
 from __future__ import annotations
 
+import re
+import subprocess
+import tempfile
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from nacl.signing import SigningKey
@@ -18,13 +22,16 @@ from tally.minute import SIGNATURE_PURPOSE, build_minute, minute_digest
 from tally.roster import Attendance, Member, Membership, compute_roll
 from tally.rules.engine import decide_json
 from tally.rules.levels import Level
+from tally.rules.options import RuleOptions
 
 MEETING = {
     "title": "Hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên năm 2026",
     "cell": "Chi bộ Phòng Hành chính – Tổng hợp",
     "committee_above": "Đảng bộ Sở Kế hoạch và Đầu tư",
     "date": "2026-12-15",
-    "place": "Hà Nội",
+    "locality": "Hà Nội",
+    "place": "Phòng họp tầng 3",
+    "start_time": "14:00",
     "chair": "Đồng chí Nguyễn Văn An, Bí thư chi bộ",
     "secretary": "Đồng chí Trần Thị Bình",
     "purpose": "Bỏ phiếu kín đánh giá, xếp loại đảng viên",
@@ -98,10 +105,12 @@ def synthetic_facts() -> dict[str, Any]:
     by_id = {m.id: m for m in members}
     request = {
         "profile": MEETING["profile"],
+        "options": RuleOptions().as_json(),
         "roll": {
             "official": roll.official,
             "excluded": len(roll.excluded),
             "present": len(roll.voters),
+            "ballots": 10,
         },
         "subjects": [
             {
@@ -125,19 +134,23 @@ def synthetic_facts() -> dict[str, Any]:
     return {
         "meeting": MEETING,
         "number": "12",
-        "time": "16:30",
+        "end_time": "16:30",
         "members": [
             {"id": m.id, "name": m.name, "membership": m.membership.value} for m in members
         ],
         "roll": roll.to_json(),
         "rated": rated,
+        "rated_reasons": {"14": "vắng mặt, xin đánh giá ở cuộc họp sau"},
         "committee": committee,
         "threshold": 2,
+        "head": 1,
+        "committee_approved": True,
         "rounds": [
             {
                 "round": 1,
                 "fingerprint": "ab" * 32,
                 "subjects": subjects,
+                "questions": [{"id": q, "title": by_id[i].name} for q, i in subjects.items()],
                 "tokens": {"issued": 0, "spent": 10, "cancelled": 2},
                 "ballots": 10,
                 "decisions": {"input": request, "output": decide_json(request)},
@@ -166,4 +179,28 @@ def signed_document(signers: tuple[int, ...] = (1, 2)) -> dict[str, Any]:
     }
 
 
-__all__ = ["Level", "signed_document", "synthetic_facts"]
+INTERNAL_IDENTIFIER = re.compile(
+    r"\bm\d{3}\b|\bxs-\d+\b|\bdefault\b"
+    r"|\b(?:cap|quota|runoff|majority|base|quorum|not_rated|civil_servant)\.[a-z_]+"
+    r"|valid_for_person|two_thirds|more_than_half|good_includes_excellent|blank_allowed"
+    r"|\(roll\)|\bqd\d+-hd\d+\b|\bhop-[0-9a-f]+|\bNone\b|\bTrue\b|\bFalse\b|«[a-z0-9-]+»"
+)
+"""What must never appear on a printed page: question and option ids, the default group's
+name, rule ids, option codes, profile names, meeting ids, Python values, collective keys."""
+
+
+def pdf_text(pdf: bytes, layout: bool = False) -> str:
+    """A PDF read back as text by pdftotext (poppler-utils, installed by ``make setup``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "minute.pdf"
+        path.write_bytes(pdf)
+        return subprocess.run(
+            ["pdftotext", "-layout" if layout else "-raw", str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
+
+
+__all__ = ["INTERNAL_IDENTIFIER", "Level", "pdf_text", "signed_document", "synthetic_facts"]

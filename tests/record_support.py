@@ -120,7 +120,7 @@ def build_meeting(
         chair.set_attendance({str(ids[n]): a for n, a in attendance.items()})
         roll = chair.roll()
         chair.set_rated(list(roll.rated)[:rated])
-        chair.set_committee(list(roll.voters)[-3:], 2)
+        chair.set_committee(list(roll.voters)[-3:], 2, approved=True)
         number = chair.start_round(BASE_URL)["round"]
         credentials = {
             int(link["index"]): link["url"].split("#c=")[1].split("&")[0]

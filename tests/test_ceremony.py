@@ -52,10 +52,11 @@ def _edit(path, value):
         _edit(["questions", 0, "id"], "q 01"),
         _edit(["questions", 0, "id"], "q" * 65),
         _edit(["questions", 0, "options"], ["XS"]),
-        _edit(["questions", 0, "options"], [str(i) for i in range(17)]),
+        _edit(["questions", 0, "options"], [str(i) for i in range(101)]),
+        _edit(["questions", 0, "options"], ["XS", "XS", "HT", "KHT"]),  # not distinct
         _edit(["questions", 0, "options"], ["XS", ""]),
         _edit(["questions", 0, "min_selections"], 2),
-        _edit(["questions", 0, "max_selections"], 2),
+        _edit(["questions", 0, "max_selections"], 5),  # more than the options
         _edit(["questions", 1, "min_selections"], True),
         _edit(["questions", 0, "max_selections"], 0),  # max < min
         _edit(["committee", "threshold"], 4),

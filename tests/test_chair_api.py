@@ -228,9 +228,13 @@ async def test_bad_attendance_and_rated_requests(client) -> None:
 async def test_full_setup_to_open_voting_and_close(client) -> None:
     await setup_meeting(client)
     status, body = await call(client, "POST", "/api/chair/rated", {"member_ids": [1, 2, 3, 9]})
-    assert (status, body) == (200, {"rated": [1, 2, 3, 9]})
+    assert (status, body["rated"]) == (200, [1, 2, 3, 9])
+    assert set(body["reasons"]) == {"4", "5", "6"}  # rated under the rules, left off the ballot
     status, body = await call(
-        client, "POST", "/api/chair/committee", {"member_ids": [1, 2, 3], "threshold": 2}
+        client,
+        "POST",
+        "/api/chair/committee",
+        {"member_ids": [1, 2, 3], "threshold": 2, "approved": True},
     )
     assert status == 200
     status, started = await call(client, "POST", "/api/chair/rounds", {})
@@ -343,7 +347,8 @@ async def test_full_setup_to_open_voting_and_close(client) -> None:
 
 async def test_no_quorum_refuses_to_open(client) -> None:
     await setup_meeting(client)
-    await call(client, "POST", "/api/chair/committee", {"member_ids": [1, 2], "threshold": 1})
+    committee = {"member_ids": [1, 2], "threshold": 1, "approved": True}
+    await call(client, "POST", "/api/chair/committee", committee)
     marks = {"2": "absent", "3": "absent"}
     status, roll = await call(client, "POST", "/api/chair/attendance", {"attendance": marks})
     assert roll["quorum_met"] is False

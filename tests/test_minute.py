@@ -1,5 +1,6 @@
-"""The minute builder (tally.minute): the brief's contents from a synthetic record, canonical,
-no floats, its digest, and the signature check."""
+"""The minute builder (tally.minute): a party office's contents from a synthetic record,
+canonical, no floats, every roster member accounted for, the consolidated proposal, its digest,
+and the signature check."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from tally.minute import (
     percent,
     signature_status,
 )
-from tests.minute_support import SEEDS, signed_document, synthetic_facts
+from tests.minute_support import NAMES, SEEDS, signed_document, synthetic_facts
 
 
 @pytest.fixture(scope="module")
@@ -42,12 +43,14 @@ def test_header_meeting_committee_and_profile(minute) -> None:
     meeting = minute["meeting"]
     assert meeting["cell"] == "Chi bộ Phòng Hành chính – Tổng hợp"
     assert meeting["committee_above"] == "Đảng bộ Sở Kế hoạch và Đầu tư"
-    assert (meeting["date"], meeting["place"], meeting["time"], meeting["number"]) == (
+    assert (meeting["date"], meeting["locality"], meeting["place"], meeting["number"]) == (
         "2026-12-15",
         "Hà Nội",
-        "16:30",
+        "Phòng họp tầng 3",
         "12",
     )
+    assert (meeting["start_time"], meeting["end_time"]) == ("14:00", "16:30")
+    assert minute["committee_approved"] is True
     assert meeting["chair"].startswith("Đồng chí") and meeting["secretary"]
     assert [c["name"] for c in minute["committee"]] == [
         "Lê Đức Cường",
@@ -57,8 +60,9 @@ def test_header_meeting_committee_and_profile(minute) -> None:
     assert [c["role"] for c in minute["committee"]] == ["head", "member", "member"]
     assert all(len(c["signing_key"]) == 64 for c in minute["committee"])
     profile = minute["profile"]
-    assert profile["label"] == "qd366-hd43 v1"
+    assert (profile["label"], profile["version"]) == ("qd366-hd43 v2", 2)
     assert "366-QĐ/TW" in profile["title"] and profile["options"]["base"] == "roll"
+    assert "Điều 11" in profile["citations"]["cap.score"]
     assert minute["record"] == {
         "head_hash": "cd" * 32,
         "events": 120,
@@ -111,23 +115,60 @@ def test_round_tokens_votes_percentages_levels_and_adjustments(minute) -> None:
     assert (an["vote_level"], an["level"], an["quota"]) == ("XS", "XS", "tie")
     giang = subjects["Hoàng Thu Giang"]
     assert (giang["vote_level"], giang["level"]) == ("XS", "HT")
-    assert [a["rule"] for a in giang["adjustments"]] == ["cap.sick_leave"]
-    assert "nghỉ ốm 4 tháng" in giang["adjustments"][0]["text"]
+    assert an["cumulative"] == {"XS": 7, "TOT": 9, "HT": 10, "KHT": 10}
+    assert an["cumulative_percent"]["TOT"] == "81,8"
+    giang = subjects["Hoàng Thu Giang"]
+    assert (giang["vote_level"], giang["level"]) == ("XS", "HT")
+    caps = [s for s in giang["steps"] if s["code"] == "cap"]
+    assert [c["rule"] for c in caps] == ["cap.sick_leave"] and caps[0]["values"]["months"] == 4
     hanh = subjects["Đặng Ngọc Hạnh"]
     assert (hanh["vote_level"], hanh["level"]) == ("TOT", "KHT")
-    assert [a["rule"] for a in hanh["adjustments"]] == ["cap.disciplined"]
+    assert [s["rule"] for s in hanh["steps"] if s["code"] == "cap"] == ["cap.disciplined"]
     khanh = subjects["Hồ Xuân Khánh"]
     assert (khanh["status"], khanh["level"], khanh["blank"]) == ("unresolved", None, 5)
     assert khanh["percent_of_base"]["blank"] == "45,5"
-    assert rnd["unresolved"] == [
-        {"id": khanh["id"], "name": "Hồ Xuân Khánh", "reason": khanh["trace"][-2]}
-    ]
-    assert "chuyển cấp ủy cấp trên" in rnd["unresolved"][0]["reason"]
+    assert rnd["unresolved"] == [{"id": khanh["id"], "name": "Hồ Xuân Khánh"}]
+    assert any(s["code"] == "unresolved" for s in khanh["steps"])
     (group,) = rnd["quota"]
     assert (group["good"], group["max_excellent"]) == (5, 1)
     assert [t["name"] for t in group["tied"]] == ["Nguyễn Văn An", "Lê Đức Cường"]
     assert group["kept"] == [] and group["over"] == []
-    assert all(s["trace"][-1].startswith("Mức đề xuất") for s in rnd["subjects"])
+    assert all(s["steps"][-1]["code"] == "final" for s in rnd["subjects"])
+    assert "trace" not in an  # sentences are rendered from the steps, never stored
+
+
+def test_every_roster_member_is_accounted_for(minute) -> None:
+    roster = {entry["name"]: entry for entry in minute["roll"]["roster"]}
+    assert set(roster) == set(NAMES)
+    assert roster["Nguyễn Văn An"]["rating"] == "rated"
+    assert (roster["Dương Văn Lộc"]["rating"], roster["Dương Văn Lộc"]["reason"]) == (
+        "not_rated",
+        "kết nạp chưa đủ 6 tháng",
+    )
+    assert roster["Trịnh Đình Thắng"]["rating"] == "not_on_ballot"
+    assert roster["Trịnh Đình Thắng"]["reason"] == "vắng mặt, xin đánh giá ở cuộc họp sau"
+    assert roster["Ngô Hoài Lan"]["rating"] == "not_on_ballot"  # a default reason
+    assert roster["Ngô Hoài Lan"]["reason"]
+    assert roster["Phan Thị Yến"]["excluded"] == "được miễn sinh hoạt và vắng mặt"
+    assert [e["name"] for e in minute["roll"]["not_on_ballot"]] == [
+        "Ngô Hoài Lan",
+        "Trịnh Đình Thắng",
+    ]
+
+
+def test_the_proposal_is_one_entry_per_member_with_ties_apart(minute) -> None:
+    proposal = minute["proposal"]
+    assert [s["name"] for s in proposal["subjects"]] == NAMES[:10]
+    assert proposal["summary"] == {
+        "XS": 0,
+        "TOT": 3,
+        "HT": 2,
+        "KHT": 2,
+        "tied": 2,
+        "unresolved": 1,
+        "pending": 0,
+        "not_rated": 0,
+    }
 
 
 def test_only_what_the_minute_shows_about_members(minute) -> None:

@@ -54,7 +54,7 @@ async def test_minute_is_made_signed_and_cosigned(counted, tmp_path) -> None:
     server_key = client.server.app[keys.STORE].server_key().verify_key
     assert minute["record"]["server_key"] == server_key.encode().hex()
     verify_signature(server_key, "minute", digest, document["server_signature"], "server")
-    assert minute["meeting"]["number"] == "07" and minute["meeting"]["time"] == "16:45"
+    assert minute["meeting"]["number"] == "07" and minute["meeting"]["end_time"] == "16:45"
     assert len(minute["rounds"]) == 1 and minute["rounds"][0]["unused_tokens"] == 1
     # making it again returns the same minute (its signatures stay valid)
     again = await client.post("/api/chair/minute", json={}, headers=headers)
@@ -159,11 +159,13 @@ async def test_minute_content_follows_the_roll_and_the_count(counted) -> None:
         assert [subject["votes"][c] for c in ("XS", "TOT", "HT", "KHT")] == results["counts"][
             subject["id"]
         ]
-        assert subject["blank"] == rnd["voters"] - sum(subject["votes"].values())
+        # a blank answer is a ballot that left the member blank; one voter cast no ballot
+        assert subject["blank"] == rnd["ballots"] - sum(subject["votes"].values())
+    assert rnd["not_cast"] == rnd["voters"] - rnd["ballots"] == 1
     levels = {s["id"]: s["level"] for s in results["decisions"]["subjects"]}
     assert {s["id"]: s["level"] for s in rnd["subjects"]} == levels
     # the caps of the roster show as adjustments with their rule
-    rules = {a["rule"] for s in rnd["subjects"] for a in s["adjustments"]}
+    rules = {st["rule"] for s in rnd["subjects"] for st in s["steps"] if st["code"] == "cap"}
     assert {"cap.disciplined", "cap.sick_leave"} <= rules
     committee = [c["name"] for c in minute["committee"]]
     assert committee == [names[i] for i in roll["voters"][-3:]]  # as setup_meeting names it

@@ -1,4 +1,5 @@
-"""The roll call (BRIEF §3): base and each exclusion, voters, quorum, rated and not rated."""
+"""The roll call (docs/RULES.md §4.1–4.3): base and each exclusion, voters, quorum, rated and
+not rated."""
 
 from __future__ import annotations
 

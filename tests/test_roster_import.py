@@ -100,7 +100,7 @@ def test_semicolon_csv_blank_optional_columns_and_decomposed_unicode() -> None:
         ("An,Chính thức,19/05/2010,,,,2.5", "sick_leave_months", "Dòng 2: số tháng nghỉ ốm"),
         ("An,Chính thức,19/05/2010,,,,,Đôi khi", "disciplined", "Dòng 2: bị kỷ luật"),
         ("An,Chính thức,19/05/2010,,,,,,Giỏi", "civil_servant_rating", "Dòng 2: xếp loại"),
-        ("An,Chính thức,19/05/2010,,,,,,,,,thừa", "file", "Dòng 2: có giá trị ngoài các cột."),
+        ("An,Chính thức,19/05/2010,,,,,,,,,,,,thừa", "file", "Dòng 2: có giá trị ngoài các cột."),
     ],
 )
 def test_each_row_error(row: str, field: str, message: str) -> None:
@@ -249,3 +249,22 @@ def test_export_then_import_is_the_identity(roster: list[Member]) -> None:
         return
     assert parse_roster(roster_csv(roster), "csv") == roster
     assert parse_roster(roster_xlsx(roster), "xlsx") == roster
+
+
+def test_the_columns_of_the_profiles_rules() -> None:
+    """A civil-service rating not yet known, QĐ 124's discipline exception, KHT years before,
+    and QĐ 366's score (a decimal comma is read as a point)."""
+    row = 'Lê Văn Cường,Chính thức,01/01/2010,,,,,Có,Chưa có,,,Có,2,"89,5"'
+    [member] = parse_roster(csv_of(row), "csv")
+    assert member.civil_servant_pending and member.civil_servant_rating is None
+    assert member.disciplined and member.discipline_self_remedied
+    assert (member.kht_years_before, member.score) == (2, "89.5")
+    assert parse_roster(roster_csv([member]), "csv") == [member]
+    for bad, field in (
+        ("Lê Văn Cường,Chính thức,01/01/2010,,,,,Không,,,,Có,,", "discipline_self_remedied"),
+        ("Lê Văn Cường,Chính thức,01/01/2010,,,,,,,,,,hai,", "kht_years_before"),
+        ("Lê Văn Cường,Chính thức,01/01/2010,,,,,,,,,,51,", "kht_years_before"),
+        ("Lê Văn Cường,Chính thức,01/01/2010,,,,,,,,,,,101", "score"),
+        ("Lê Văn Cường,Chính thức,01/01/2010,,,,,,,,,,,tám mươi", "score"),
+    ):
+        assert [f for _, f, _ in errors_of(csv_of(bad))] == [field], bad

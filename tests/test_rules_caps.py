@@ -1,4 +1,5 @@
-"""Caps after the vote (BRIEF §3): each recorded in the trace with its rule and numbers."""
+"""Caps after the vote (docs/RULES.md §4.5): each recorded in the trace with its rule and
+numbers."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from tally.rules import decide_json
 from tally.rules.caps import apply_caps
 from tally.rules.inputs import Subject
 from tally.rules.levels import LEVELS, Level
-from tally.rules.profiles import CapRules
+from tally.rules.profiles import get_profile
 
 EXCELLENT = {"XS": 15, "TOT": 5, "HT": 0, "KHT": 0}
 
@@ -83,11 +84,11 @@ def test_several_caps_apply_in_order_and_the_lowest_wins() -> None:
 
 
 def test_caps_never_raise_a_level() -> None:
-    caps = CapRules()
+    profile = get_profile(None)
     for level in LEVELS:
         for ceiling in LEVELS:
             subject = Subject(id="a", civil_servant_rating=Level.HT, heads="c", sick_leave_months=3)
-            capped = apply_caps(level, subject, {"c": ceiling}, caps)
+            capped = apply_caps(level, subject, {"c": ceiling}, profile)
             assert capped.level.rank <= level.rank
             assert capped.level.rank <= ceiling.rank
 

@@ -36,7 +36,7 @@ INPUT = {
     ],
 }
 
-SUBJECT_KEYS = {"id", "status", "vote_level", "level", "quota", "trace"}
+SUBJECT_KEYS = {"id", "status", "vote_level", "level", "quota", "trace", "steps"}
 QUOTA_KEYS = {"group", "good", "max_excellent", "kept", "over", "tied"}
 
 # Runs the audit commands without the rest of the ``phieukin`` parser.
@@ -203,3 +203,42 @@ def test_subprocess_contract_through_phieukin() -> None:
         json.dumps({**INPUT, "roll": {"official": 3}}),
     )
     assert bad.returncode == 2 and b"roll.excluded" in bad.stderr
+
+
+RUNOFF_INPUT = {
+    "roll": {"official": 12, "excluded": 1, "present": 10, "ballots": 10},
+    "runoff": {"groups": [{"group": "g", "good": 10, "max_excellent": 2, "kept": ["an"]}]},
+    "subjects": [
+        {"id": "binh", "group": "g", "votes": {"XS": 7}},
+        {"id": "cuong", "group": "g", "votes": {"XS": 3}},
+    ],
+}
+
+
+def test_decide_a_runoff_from_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run_in_process(["rules", "decide", "-"], json.dumps(RUNOFF_INPUT), monkeypatch)
+    assert code == 0
+    output = json.loads(out)
+    assert output["runoff"] is True
+    assert output["quota"] == [
+        {
+            "group": "g",
+            "good": 10,
+            "max_excellent": 2,
+            "kept": ["binh"],
+            "over": ["cuong"],
+            "tied": [],
+            "places": 1,
+            "kept_before": ["an"],
+        }
+    ]
+    steps = {s["id"]: [step["code"] for step in s["steps"]] for s in output["subjects"]}
+    assert steps == {"binh": ["quorum", "runoff", "final"], "cuong": ["quorum", "runoff", "final"]}
+
+
+def test_a_runoff_with_no_place_left_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = json.loads(json.dumps(RUNOFF_INPUT))
+    bad["runoff"]["groups"][0]["kept"] = ["an", "dung"]
+    code, out, err = run_in_process(["rules", "decide", "-"], json.dumps(bad), monkeypatch)
+    assert (code, out) == (2, "")
+    assert err.startswith("phieukin rules decide: invalid input: runoff.groups[0].kept: no place")

@@ -1,4 +1,4 @@
-"""Base, quorum and the majority rule (BRIEF §3): boundaries, options, worked cases."""
+"""Base, quorum and the majority rule (docs/RULES.md §4.2–4.4): boundaries, options, cases."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def test_thresholds_agree_with_fractions() -> None:
 # --- the vote level ---------------------------------------------------------------------------
 
 
-def test_brief_trace_example_twelve_of_twenty() -> None:
+def test_trace_example_twelve_of_twenty() -> None:
     result = decide_one(votes(xs=12, tot=8))
     assert result["vote_level"] == "XS"
     assert "XS: 12/20 phiếu (60,0%) > 1/2 cơ sở 20 → đạt" in result["trace"]
@@ -137,7 +137,7 @@ def test_per_level_threshold_applies_to_the_cumulative_count() -> None:
 
 def test_base_roll_is_official_minus_excluded() -> None:
     result = decide_one(votes(xs=10, tot=6), official=22, excluded=2, present=16)
-    assert "Cơ sở tính: 20 = 22 đảng viên chính thức − 2 được trừ (roll)" in result["trace"]
+    assert "Cơ sở tính: 20 = 22 đảng viên chính thức − 2 được trừ theo Điều lệ" in result["trace"]
     assert result["vote_level"] == "TOT"  # XS 10 not > 10 of 20
 
 
@@ -156,7 +156,7 @@ def test_blank_answers_count_against_the_person_except_with_valid_for_person() -
     per_person = decide_one(counts, options={"base": "valid_for_person"})
     assert per_person["vote_level"] == "XS"
     assert (
-        "Cơ sở tính: 10 = 20 có mặt − 10 để trống cho người này (valid_for_person)"
+        "Cơ sở tính: 10 phiếu có đánh giá đồng chí này (= 20 có mặt − 10 để trống)"
         in per_person["trace"]
     )
 

@@ -34,7 +34,7 @@ def test_profiles_are_frozen_and_versioned() -> None:
             profile.options.cumulative = False  # type: ignore[misc]
 
 
-def test_profile_defaults_are_the_briefs() -> None:
+def test_profile_defaults_are_the_common_ones() -> None:
     for profile in PROFILES.values():
         assert profile.options.base is BaseOption.ROLL
         assert profile.options.quorum is QuorumOption.TWO_THIRDS
@@ -42,7 +42,11 @@ def test_profile_defaults_are_the_briefs() -> None:
         assert profile.quota.share * 100 == 20
         assert (profile.quota.small_group_below, profile.quota.small_group_max) == (5, 1)
         assert profile.caps.sick_leave_months == 3
-        assert profile.min_months_since_admission == 6
+        assert profile.options.blank_allowed
+    # HD 21 rates every member not exempted or suspended; QĐ 124 and 366 skip the newly admitted
+    assert PROFILES["qd132-hd21"].min_months_since_admission == 0
+    assert PROFILES["qd124-hd25"].min_months_since_admission == 6
+    assert PROFILES["qd366-hd43"].min_months_since_admission == 6
 
 
 def test_every_profile_says_what_is_known_and_what_is_assumed() -> None:

@@ -92,8 +92,15 @@ def test_invariants(meeting: dict) -> None:
         if subject["quota"] in ("kept", "tie"):
             assert subject["level"] == "XS"
     for group in out["quota"]:
-        limit = group["max_excellent"]
-        assert limit == (1 if group["good"] < 5 else group["good"] // 5)
+        limit, good = group["max_excellent"], group["good"]
+        if meeting["options"].get("good_includes_excellent", True):
+            assert limit == (1 if good < 5 else good // 5)
+        else:  # the cap holds on the final proposal: X ≤ 20% of the G − X left at TOT
+
+            def allowed(x: int, good: int = good) -> bool:
+                return x <= (1 if good - x < 5 else (good - x) // 5)
+
+            assert limit <= good and allowed(limit) and not (limit < good and allowed(limit + 1))
         if group["tied"]:
             assert len(group["kept"]) < limit < len(group["kept"]) + len(group["tied"])
         else:

@@ -1,4 +1,5 @@
-"""The excellent quota per group (BRIEF §3): 20% rounded down, small groups, ranking, ties."""
+"""The excellent quota per group (docs/RULES.md §4.6): 20% rounded down, small groups, ranking,
+ties, and the exclusive reading (the cap holds on the final proposal)."""
 
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def test_ten_good_keeps_two_ranked_by_excellent_then_good_votes() -> None:
     group = out["quota"][0]
     assert (group["good"], group["max_excellent"]) == (10, 2)
     assert group["kept"] == ["c", "b"] and group["over"] == ["a"]
-    assert any("⌊20% × 10⌋" in line for line in by_id(out)["c"]["trace"])
+    assert any("20% × 10, làm tròn xuống" in line for line in by_id(out)["c"]["trace"])
 
 
 def test_tie_at_the_boundary_is_flagged_and_never_broken() -> None:
@@ -148,7 +149,8 @@ def test_good_without_the_excellent_option() -> None:
     default = run(subjects)["quota"][0]
     assert (default["good"], default["max_excellent"], default["over"]) == (10, 2, ["c"])
     without = run(subjects, options={"good_includes_excellent": False})["quota"][0]
-    assert (without["good"], without["max_excellent"], without["over"]) == (7, 1, ["b", "c"])
+    # 10 at TOT or better; keeping 2 would leave 8 at TOT, and 2 > 20% of 8: one is kept
+    assert (without["good"], without["max_excellent"], without["over"]) == (10, 1, ["b", "c"])
 
 
 def test_caps_apply_before_the_quota_ranking() -> None:
@@ -194,3 +196,52 @@ def test_not_rated_and_unresolved_take_no_part_in_the_quota() -> None:
     result = by_id(out)
     assert result["new"]["trace"] == ["Không xếp loại: kết nạp chưa đủ 6 tháng"]
     assert result["u"]["status"] == "unresolved"
+
+
+# --- the exclusive reading: the cap holds on the final proposal --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("excellent", "good_only", "kept"),
+    [(3, 9, 2), (4, 14, 3), (1, 4, 1), (2, 4, 1), (2, 10, 2), (7, 35, 7), (8, 35, 7)],
+)
+def test_exclusive_reading_caps_the_final_proposal(
+    excellent: int, good_only: int, kept: int
+) -> None:
+    """At most 20% of those finally proposed at TOT: ⌊G/6⌋ of the G at TOT or better."""
+    subjects = [{"id": f"x{i}", "votes": xs(19 - i, 1)} for i in range(excellent)]
+    subjects += [{"id": f"g{i}", "votes": GOOD} for i in range(good_only)]
+    out = run(subjects, options={"good_includes_excellent": False})
+    group = out["quota"][0]
+    assert group["good"] == excellent + good_only
+    assert group["max_excellent"] == kept and len(group["kept"]) == kept
+    final_xs = sum(1 for s in out["subjects"] if s["level"] == "XS")
+    final_tot = sum(1 for s in out["subjects"] if s["level"] == "TOT")
+    assert final_xs == kept and final_xs + final_tot == excellent + good_only
+    # the cap holds on the final proposal, and no place is withheld
+    assert final_xs <= max(1 if final_tot < 5 else final_tot // 5, 0)
+    one_more_tot = final_tot - 1
+    assert kept == excellent or kept + 1 > (1 if one_more_tot < 5 else one_more_tot // 5)
+
+
+def test_exclusive_reading_worded_as_a_share_of_the_final_tot() -> None:
+    subjects = [{"id": f"x{i}", "votes": xs(19 - i, 1)} for i in range(3)]
+    subjects += [{"id": f"g{i}", "votes": GOOD} for i in range(9)]
+    out = run(subjects, options={"good_includes_excellent": False})
+    line = next(t for t in by_id(out)["x0"]["trace"] if t.startswith("Tỷ lệ XS"))
+    assert "tối đa 2 sao cho số XS không quá 20% số đề xuất TOT" in line
+    assert "(12 đạt TOT trở lên: 2 XS, 10 TOT)" in line
+    inclusive = run(subjects)
+    line = next(t for t in by_id(inclusive)["x0"]["trace"] if t.startswith("Tỷ lệ XS"))
+    assert "tối đa 2 = 20% × 12, làm tròn xuống (12 đạt TOT trở lên)" in line
+
+
+@pytest.mark.parametrize("good", range(0, 40))
+def test_exclusive_limit_is_the_largest_that_holds(good: int) -> None:
+    rule = QuotaRule()
+    limit = max_excellent(good, rule, good_includes_excellent=False)
+    assert limit <= good
+    if good >= 6:
+        assert limit == good // 6
+    elif good:
+        assert limit == 1

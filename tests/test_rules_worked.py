@@ -1,4 +1,4 @@
-"""A whole cell meeting worked by hand from BRIEF §3, checked line by line."""
+"""A whole cell meeting worked by hand from docs/RULES.md, checked line by line."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ def test_the_trace_of_one_member() -> None:
     trace = next(s["trace"] for s in out["subjects"] if s["id"] == "bi-thu")
     assert trace == [
         "Túc số: có mặt 20/23 (cần ≥ 2/3 cơ sở 23, tức ≥ 16) → đủ",
-        "Cơ sở tính: 23 = 25 đảng viên chính thức − 2 được trừ (roll)",
+        "Cơ sở tính: 23 = 25 đảng viên chính thức − 2 được trừ theo Điều lệ",
         "Phiếu: XS 14, TOT 6, HT 0, KHT 0; để trống 0 (trên 20 có mặt)",
         "XS: 14/23 phiếu (60,9%) > 1/2 cơ sở 23 → đạt",
         "Mức theo phiếu: XS (Hoàn thành xuất sắc nhiệm vụ), ngưỡng > 1/2",

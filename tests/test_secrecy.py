@@ -135,7 +135,9 @@ async def _run_meeting(session, url: str, pid: int, folder: Path) -> None:
                headers=BEARER | {"Content-Type": "text/csv"})  # fmt: skip
     await chair("/api/chair/attendance", {"attendance": {str(i): "present" for i in range(1, 11)}})
     await chair("/api/chair/rated", {"member_ids": [1, 2, 3]})
-    await chair("/api/chair/committee", {"member_ids": [1, 2, 3], "threshold": 2})
+    await chair(
+        "/api/chair/committee", {"member_ids": [1, 2, 3], "threshold": 2, "approved": True}
+    )
     started = await chair("/api/chair/rounds", {})
     credentials = {c["index"]: c["url"].split("#c=")[1].split("&")[0] for c in started["committee"]}
     meeting = MeetingClient(session, url)

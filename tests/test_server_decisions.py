@@ -93,14 +93,24 @@ async def test_a_tie_at_the_quota_boundary_goes_to_a_runoff_round_with_the_same_
         assert started == {"round": 2, "committee": [], "runoff_of": 1}
         second_context = await public.election(2)
         titles = {q["id"]: q["title"] for q in first["questions"]}
-        assert [q.title for q in second_context.manifest.questions] == [titles[i] for i in tied]
+        (question,) = second_context.manifest.questions  # one question: the tied members
+        assert sorted(question.options) == tied
+        assert list(question.option_titles) == [titles[i] for i in question.options]
+        group = first["decisions"]["quota"][0]
+        places = group["max_excellent"] - len(group["kept"])
+        assert (question.min_selections, question.max_selections) == (0, places)
         assert second_context.joint_key == context.joint_key  # the same committee keys
         assert second_context.fingerprint != context.fingerprint  # its own election
-        second = await vote_round(2, 1)
-        assert set(second["counts"]) == set(tied)
-        assert all(row == [0, 6, 0, 0] for row in second["counts"].values())
-        assert second["decisions"] is not None
-        with pytest.raises(ServerError) as no_tie:  # all TOT in the runoff: no tie left
+        second = await vote_round(2, 0)  # everyone chooses the first tied member
+        chosen = question.options[0]
+        assert second["counts"] == {question.id: [6] + [0] * (len(tied) - 1)}
+        runoff = second["decisions"]
+        assert runoff["runoff"] is True
+        assert runoff["quota"][0]["kept"] == [chosen] and not runoff["quota"][0]["tied"]
+        final = {s["id"]: s for s in second["proposal"]["subjects"]}
+        assert final[chosen]["level"] == "XS"
+        assert all(final[i]["level"] == "TOT" for i in tied if i != chosen)
+        with pytest.raises(ServerError) as no_tie:  # the runoff filled the place: no tie left
             await chair.post("/api/chair/rounds", {"runoff": True})
         assert no_tie.value.code == "no_tie"
 

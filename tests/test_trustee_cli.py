@@ -504,20 +504,26 @@ async def test_the_round_1_link_and_backup_decrypt_the_runoff_round(
         assert [status for status, _ in results] == [0, 0, 0], results
 
         async def vote(round_number: int, choices) -> dict[str, list[int]]:
-            """Every token votes; the expected counts per question."""
+            """Every token votes; the expected counts per question and option."""
             tokens = (await chair.post(f"/api/chair/rounds/{round_number}/tokens", {}))["tokens"]
             await chair.post(f"/api/chair/rounds/{round_number}/open", {})
             questions = (await public.election(round_number)).manifest.questions
-            cast = [choices(len(questions)) for _ in tokens]
+            cast = [choices(questions) for _ in tokens]
             for token, choice in zip(tokens, cast, strict=True):
                 await public.vote(round_number, token, choice)
             await chair.post(f"/api/chair/rounds/{round_number}/close", {"confirm": True})
+
+            def chose(answer, option: int) -> bool:
+                return option in answer if isinstance(answer, list) else answer == option
+
             return {
-                question.id: [sum(1 for c in cast if c[q] == o) for o in range(4)]
+                question.id: [
+                    sum(1 for c in cast if chose(c[q], o)) for o in range(len(question.options))
+                ]
                 for q, question in enumerate(questions)
             }
 
-        await vote(1, lambda n: [0] * n)  # everyone XS: a tie at the quota boundary
+        await vote(1, lambda qs: [0] * len(qs))  # everyone XS: a tie at the quota boundary
         for i in (1, 2):
             assert (await run_cli(urls[i], backups[i], secret))[0] == 0
         first = await public.get("/api/rounds/1/results")
@@ -538,12 +544,19 @@ async def test_the_round_1_link_and_backup_decrypt_the_runoff_round(
         assert "Chạy lại lệnh này sau khi kết thúc bỏ phiếu" in out, out
 
         rng = random.Random(9)
-        expected = await vote(2, lambda n: [rng.randrange(4) for _ in range(n)])
-        assert sorted(expected) == tied  # round 2 asks only about the tied members
+        (runoff,) = (await public.election(2)).manifest.questions
+        assert sorted(runoff.options) == tied  # round 2 asks only about the tied members
+        expected = await vote(
+            2,
+            lambda qs: [
+                sorted(rng.sample(range(len(q.options)), rng.randint(0, q.max_selections)))
+                for q in qs
+            ],
+        )
         # member 2: the latest round with the same keys; member 3: named with --round 2
         assert await trustee_cli._run(args(2)) == 0
         out = capsys.readouterr().out
-        ballots = sum(expected[tied[0]])
+        ballots = (await public.get("/api/status"))["turnout"]["ballots"]
         assert f"Giải mã tổng hợp của vòng 2: {ballots} phiếu" in out, out
         assert "Chờ các thành viên khác" in out, out
         assert await trustee_cli._run(args(3, round=2)) == 0

@@ -100,7 +100,7 @@ def test_without_the_fonts_the_pdf_is_unchecked_and_the_exit_code_is_4(records, 
     assert (result.returncode, report["verdict"], report["ok"]) == (4, "unchecked", False)
     unchecked = [f for f in report["findings"] if f["status"] == "unchecked"]
     assert [f["check"] for f in unchecked] == ["minute.pdf_render"]
-    assert "fonts-dejavu-core" in unchecked[0]["detail"]
+    assert "fonts-liberation2" in unchecked[0]["detail"]
     text = run("verify", records["final"], "--fonts", empty).stdout
     assert "KẾT LUẬN: CHƯA KIỂM TRA ĐỦ" in text
 
@@ -112,7 +112,7 @@ def test_other_fonts_are_named_not_taken_for_a_forgery(records, tmp_path):
     other.mkdir()
     for file in FONT_FILES.values():
         shutil.copy(FONT_DIR / file, other / file)
-    shutil.copy(FONT_DIR / "DejaVuSans.ttf", other / FONT_FILES["PK-Serif"])
+    shutil.copy(FONT_DIR / "LiberationSans-Regular.ttf", other / FONT_FILES["PK-Serif"])
     result = run("verify", records["final"], "--fonts", other, "--lang", "en")
     assert result.returncode == 4, result.stdout
     assert "this machine renders with" in result.stdout and "--fonts DIR" in result.stdout
@@ -133,7 +133,7 @@ def test_the_verifier_runs_without_the_server_dependencies(records):
     interim = run("verify", records["open"], "--workers", "1", forbid=SERVER_ONLY)
     assert interim.returncode == 3
     rules = run("rules", "profiles", forbid=SERVER_ONLY)
-    assert rules.returncode == 0 and "qd366-hd43 v1" in rules.stdout
+    assert rules.returncode == 0 and "qd366-hd43 v2" in rules.stdout
     # the blocker works: the server's own command cannot start without them
     blocked = subprocess.run(
         [

@@ -48,6 +48,29 @@ function tokenHashBytes(tokenHash) {
 }
 
 /**
+ * The option indices a choice selects (a Set); a RangeError if the question does not allow it.
+ * @param {import('./election.mjs').Question} question
+ * @param {number|number[]|null|undefined} choice
+ */
+export function selectedOptions(question, choice) {
+  let chosen;
+  if (choice === null || choice === undefined) chosen = [];
+  else if (Array.isArray(choice)) chosen = choice;
+  else chosen = [choice];
+  const picked = new Set(chosen);
+  if (picked.size !== chosen.length
+    || !chosen.every((c) => Number.isInteger(c) && c >= 0 && c < question.options.length)) {
+    throw new RangeError(`question ${question.id} has no such options: ${JSON.stringify(chosen)}`);
+  }
+  if (picked.size < question.minSelections || picked.size > question.maxSelections) {
+    throw new RangeError(
+      `question ${question.id} needs ${question.minSelections} to ${question.maxSelections} options, got ${picked.size}`,
+    );
+  }
+  return picked;
+}
+
+/**
  * Encrypt a ballot.
  *
  * For each question in manifest order and each option in order: draw r, encrypt m ∈ {0, 1},
@@ -58,8 +81,9 @@ function tokenHashBytes(tokenHash) {
  * @param {object} [args.election] - the election JSON
  * @param {import('./election.mjs').ElectionContext} [args.context] - a loaded election
  * @param {string|Uint8Array} args.tokenHash - the token hash (64 hex characters or 32 bytes)
- * @param {Array<number|null>} args.choices - per question, the chosen option index, or null
- *   for a blank answer (only where min_selections is 0)
+ * @param {Array<number|number[]|null>} args.choices - per question, the chosen option index,
+ *   null for a blank answer (only where min_selections is 0), or the list of chosen indices
+ *   (where max_selections allows more than one)
  * @param {() => bigint} [args.rng] - nonce source (default: the platform CSPRNG)
  * @returns {object} the `phieukin/ballot` JSON
  */
@@ -73,18 +97,13 @@ export function encryptBallot({ manifest, election, context, tokenHash, choices,
   const key = ctx.jointKey;
   const keyBytes = ctx.jointKeyBytes;
   const answers = questions.map((question, q) => {
-    const choice = choices[q];
-    if (choice === null || choice === undefined) {
-      if (question.minSelections > 0) throw new RangeError(`question ${question.id} needs an answer`);
-    } else if (!Number.isInteger(choice) || choice < 0 || choice >= question.options.length) {
-      throw new RangeError(`question ${question.id} has no option ${choice}`);
-    }
+    const picked = selectedOptions(question, choices[q]);
     const selections = [];
     const alphas = [];
     const betas = [];
     let totalNonce = 0n;
     for (let option = 0; option < question.options.length; option++) {
-      const message = option === choice ? 1 : 0;
+      const message = picked.has(option) ? 1 : 0;
       const nonce = rng();
       const alpha = baseMul(nonce);
       const masked = mul(nonce, key);
@@ -106,7 +125,7 @@ export function encryptBallot({ manifest, election, context, tokenHash, choices,
       binding: { election: ctx.fingerprint, tokenHash: token, label: sumLabel(question.id) },
       key, keyBytes, alpha, alphaBytes: alpha.toBytes(), beta, betaBytes: beta.toBytes(),
       allowed: question.allowedSums,
-    }, totalNonce, choice === null || choice === undefined ? 0 : 1, rng);
+    }, totalNonce, picked.size, rng);
     return { question: question.id, selections, sum_proof: rangeProofToJson(sumProof) };
   });
   return {

@@ -17,6 +17,8 @@ import { signingKeyFromHex } from './signatures.mjs';
 export const MANIFEST_KIND = 'phieukin/manifest';
 export const ELECTION_KIND = 'phieukin/election';
 const QUESTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** Options per question: the four levels of a rating, or the members tied in a runoff. */
+export const MAX_OPTIONS = 100;
 
 /**
  * @typedef {object} Question
@@ -26,6 +28,7 @@ const QUESTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
  * @property {number} minSelections
  * @property {number} maxSelections
  * @property {number[]} allowedSums - [min_selections, …, max_selections], the sum proof's V
+ * @property {string[]|null} optionTitles - what the phone shows per option (a runoff's names)
  */
 
 /**
@@ -59,18 +62,28 @@ export function loadManifest(data) {
     }
     seen.add(id);
     if (
-      !Array.isArray(options) || options.length < 2 || options.length > 16
+      !Array.isArray(options) || options.length < 2 || options.length > MAX_OPTIONS
       || !options.every((option) => typeof option === 'string' && option)
+      || new Set(options).size !== options.length
     ) {
-      throw new FormatError('expected 2 to 16 option names', `${subject}.options`);
+      throw new FormatError(`expected 2 to ${MAX_OPTIONS} distinct option names`, `${subject}.options`);
     }
-    const low = requireInt(raw.min_selections, `${subject}.min_selections`, 0, 1);
-    const high = requireInt(raw.max_selections, `${subject}.max_selections`, low, 1);
+    const low = requireInt(raw.min_selections, `${subject}.min_selections`, 0, options.length);
+    const high = requireInt(raw.max_selections, `${subject}.max_selections`, low, options.length);
     const title = raw.title ?? '';
     if (typeof title !== 'string') throw new FormatError('must be a string', `${subject}.title`);
+    const titles = raw.option_titles;
+    if (titles !== undefined && titles !== null && (
+      !Array.isArray(titles) || titles.length !== options.length
+      || !titles.every((t) => typeof t === 'string' && t))) {
+      throw new FormatError('expected one non-empty title per option', `${subject}.option_titles`);
+    }
     const allowedSums = [];
     for (let m = low; m <= high; m++) allowedSums.push(m);
-    return { id, title, options: [...options], minSelections: low, maxSelections: high, allowedSums };
+    return {
+      id, title, options: [...options], minSelections: low, maxSelections: high, allowedSums,
+      optionTitles: titles ? [...titles] : null,
+    };
   });
   const { committee } = manifest;
   if (!isObject(committee)) throw new FormatError('expected an object', 'manifest.committee');

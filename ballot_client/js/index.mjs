@@ -22,7 +22,7 @@ export {
   ALPHABET, base32Encode, generateToken, normalizeToken, tokenHash, tokenHashBytes,
 } from './token.mjs';
 export {
-  MANIFEST_KIND, ELECTION_KIND, loadManifest, loadElection, makeElection, publicShare,
+  MANIFEST_KIND, ELECTION_KIND, MAX_OPTIONS, loadManifest, loadElection, makeElection, publicShare,
   expectedSharePoint,
 } from './election.mjs';
 export {
@@ -31,7 +31,7 @@ export {
 } from './proofs.mjs';
 export {
   BALLOT_KIND, encryptBallot, verifyBallot, tracker, trackerCode, aggregateCiphertexts,
-  selectionLabel, sumLabel,
+  selectionLabel, sumLabel, selectedOptions,
 } from './ballot.mjs';
 export {
   ANNOUNCEMENT_KIND, SHARE_KIND, makeTrustee, loadAnnouncement, verifyAnnouncement,

@@ -41,6 +41,9 @@ const TEXT = {
       'dùng lại khóa của Ban kiểm phiếu. Hãy phát phiếu mới (bước 7) rồi mở bỏ phiếu.',
     network: 'Mất kết nối với máy chủ.',
     head: 'Trưởng ban',
+    left_off_reason: 'Lý do không có tên trên phiếu (nếu bỏ chọn)',
+    runoff_places: (q) => `còn ${q.places} chỗ trong tỷ lệ cho ${q.tied.length} đồng chí bằng phiếu; ` +
+      `mỗi người bỏ phiếu chọn tối đa ${q.places} đồng chí.`,
   },
   en: {
     phase_setup: 'Setup', phase_ceremony: 'Key ceremony', phase_ready: 'Ready',
@@ -79,6 +82,9 @@ const TEXT = {
       "with the committee's existing keys. Issue new tokens (step 7), then open voting.",
     network: 'Lost connection to the server.',
     head: 'Head',
+    left_off_reason: 'Why left off the ballot (if unticked)',
+    runoff_places: (q) => `${q.places} place(s) left in the quota for ${q.tied.length} tied members; ` +
+      `each voter chooses up to ${q.places} of them.`,
   },
 };
 
@@ -91,8 +97,16 @@ const LABELS_EN = {
   nav_tokens: '7. Tokens', nav_voting: '8. Open / close',
   status_phase: 'Phase:', status_turnout: 'Received / issued:',
   meeting_title: '1. Meeting', f_title: 'Title', f_cell: 'Party cell',
-  f_committee_above: 'Party committee above', f_date: 'Date', f_place: 'Place', f_chair: 'Chair',
+  f_committee_above: 'Party committee above', f_date: 'Date', f_chair: 'Chair',
   f_secretary: 'Secretary', f_purpose: 'Purpose', f_profile: 'Rule profile', save: 'Save',
+  f_locality: 'Place name (on the date line, e.g. Hà Nội)', f_place: 'Meeting room',
+  f_start_time: 'Opening time',
+  options_title: 'Counting options (chosen by the chair within the profile; fixed when round 1 starts)',
+  o_base: 'Base of the thresholds', o_quorum: 'Quorum', o_cumulative: 'Cumulative from the highest level down',
+  o_threshold_XS: 'Threshold of XS', o_threshold_TOT: 'Threshold of TOT', o_threshold_HT: 'Threshold of HT',
+  o_threshold_KHT: 'Threshold of KHT', o_good: 'Excellent quota counted on', o_blank: "Allow a blank ('no rating')",
+  save_options: 'Save the options', committee_head: 'Head (Trưởng ban)',
+  committee_approved: 'The meeting has approved the committee by vote',
   roster_title: '2. Roster', template: 'Download the template:',
   roster_file: 'Roster file (CSV UTF-8 or XLSX)', import: 'Import roster',
   roster_errors: 'The file has errors — nothing was imported. Fix these rows and import again:',
@@ -101,7 +115,7 @@ const LABELS_EN = {
   rated_title: '4. Who is rated', rated_legend: 'On the ballot (default: everyone rated under the rules)',
   collectives_legend: 'Level of each collective a member heads (a head is not rated above it)',
   not_rated_title: 'Not rated (and why)', committee_title: '5. Counting committee',
-  committee_legend: 'Choose the members (official members; the first is the head)',
+  committee_legend: 'Choose the members (official members)',
   threshold: 'Members needed to decrypt the result', round_title: '6. Round and key ceremony',
   round_help: 'Starting the round fixes the ballot. Each committee member scans their QR code with their phone to make the key.',
   start_round: 'Start the round', tokens_title: '7. Tokens (QR codes)',
@@ -254,7 +268,7 @@ function renderMeeting() {
     select.value = state.default_profile;
   }
   if (state.meeting) {
-    for (const name of ['title', 'cell', 'committee_above', 'date', 'place', 'chair', 'secretary', 'purpose', 'profile']) {
+    for (const name of ['title', 'cell', 'committee_above', 'date', 'locality', 'place', 'start_time', 'chair', 'secretary', 'purpose', 'profile']) {
       const input = $(`m-${name}`);
       if (document.activeElement !== input) input.value = state.meeting[name] ?? '';
     }
@@ -299,6 +313,7 @@ function renderRoster() {
   const rated = $('rated-list');
   rated.replaceChildren();
   const chosen = new Set(state.rated);
+  const reasons = state.rated_reasons ?? {};
   for (const id of roll.rated) {
     const label = textEl('label');
     const box2 = textEl('input');
@@ -306,7 +321,13 @@ function renderRoster() {
     box2.value = String(id);
     box2.checked = chosen.has(id);
     label.append(box2, document.createTextNode(` ${names.get(id)}`));
-    rated.append(label);
+    const reason = textEl('input', null, 'reason');
+    reason.dataset.reasonFor = String(id);
+    reason.maxLength = 300;
+    reason.placeholder = t('left_off_reason');
+    reason.setAttribute('aria-label', `${t('left_off_reason')}: ${names.get(id)}`);
+    if (!chosen.has(id) && reasons[id]) reason.value = reasons[id];
+    rated.append(label, reason);
   }
   const notRated = $('not-rated-list');
   notRated.replaceChildren(...roll.not_rated.map((e) => textEl('li', `${names.get(e.id)} — ${e.text}`)));
@@ -326,6 +347,22 @@ function renderRoster() {
     committee.append(label);
   }
   if (state.committee) $('threshold').value = state.committee.threshold;
+  renderCommitteeHead();
+  $('committee-approved').checked = Boolean(state.committee?.approved);
+}
+
+/** The head (Trưởng ban) is chosen by the chair among the ticked members. */
+function renderCommitteeHead() {
+  const select = $('committee-head');
+  const names = new Map(state.roster.map((m) => [m.id, m.name]));
+  const ticked = checkedIds($('committee-list'));
+  const current = Number(select.value) || state.committee?.head;
+  select.replaceChildren(...ticked.map((id) => {
+    const option = textEl('option', names.get(id));
+    option.value = String(id);
+    return option;
+  }));
+  if (ticked.includes(current)) select.value = String(current);
 }
 
 function renderRound() {
@@ -363,16 +400,26 @@ function renderRound() {
 
 let runoff = null; // {round, results} of the last counted round, once fetched
 
-/** The tied groups of a counted round's decisions, with the tied people's names and votes. */
+/** The groups the cell's proposal (all rounds so far) leaves tied at the quota boundary, with
+ * the places left (the quota minus those who already keep XS) and the tied people's names and
+ * votes in the round that tied them. */
 function tiedGroups(results) {
-  const questions = new Map(results.questions.map((q) => [q.id, q]));
-  const votes = (id) => (questions.get(id)?.options ?? [])
-    .map((option, i) => `${option} ${results.counts?.[id]?.[i] ?? 0}`).join(' · ');
-  return (results.decisions?.quota ?? [])
+  const names = results.names?.subjects ?? {};
+  const votes = (id) => {
+    const question = results.questions.find((q) => q.id === id);
+    if (question) return question.options.map((o, i) => `${o} ${results.counts?.[id]?.[i] ?? 0}`).join(' · ');
+    for (const q of results.questions) {
+      const i = q.options.indexOf(id);
+      if (i >= 0) return `${results.counts?.[q.id]?.[i] ?? 0}`;
+    }
+    return '';
+  };
+  return (results.proposal?.quota ?? [])
     .filter((group) => group.tied.length)
     .map((group) => ({
       ...group,
-      people: group.tied.map((id) => ({ id, name: questions.get(id)?.title ?? id, votes: votes(id) })),
+      places: group.max_excellent - group.kept.length,
+      people: group.tied.map((id) => ({ id, name: names[id] ?? id, votes: votes(id) })),
     }));
 }
 
@@ -399,7 +446,10 @@ async function renderRunoff() {
   box.dataset.round = String(runoff.round);
   if (!groups.length) return;
   $('runoff-title').textContent = t('runoff_title', runoff.round);
-  $('runoff-text').replaceChildren(...groups.map((group) => textEl('p', t('runoff_group', group, group.group))));
+  $('runoff-text').replaceChildren(...groups.flatMap((group) => [
+    textEl('p', t('runoff_group', group, group.group)),
+    textEl('p', t('runoff_places', group), 'runoff-places'),
+  ]));
   $('runoff-list').replaceChildren(...groups.flatMap((group) => group.people.map((person) => {
     const item = textEl('li');
     item.dataset.question = person.id;
@@ -442,6 +492,7 @@ async function refresh() {
   renderMeeting();
   renderRoster();
   renderRound();
+  document.dispatchEvent(new CustomEvent('chair-state', { detail: state }));
   await renderRunoff();
 }
 
@@ -525,7 +576,11 @@ function setupChair() {
   $('rated-form').addEventListener('submit', (event) => {
     event.preventDefault();
     run(async () => {
-      await api('POST', '/api/chair/rated', { member_ids: checkedIds($('rated-list')) });
+      const chosen = new Set(checkedIds($('rated-list')));
+      const reasons = Object.fromEntries([...$('rated-list').querySelectorAll('input[data-reason-for]')]
+        .filter((input) => !chosen.has(Number(input.dataset.reasonFor)) && input.value.trim())
+        .map((input) => [input.dataset.reasonFor, input.value.trim()]));
+      await api('POST', '/api/chair/rated', { member_ids: [...chosen], reasons });
       flash(t('saved'));
       await refresh();
     });
@@ -541,11 +596,15 @@ function setupChair() {
       await refresh();
     });
   });
+  $('committee-list').addEventListener('change', () => renderCommitteeHead());
   $('committee-form').addEventListener('submit', (event) => {
     event.preventDefault();
     run(async () => {
       await api('POST', '/api/chair/committee', {
-        member_ids: checkedIds($('committee-list')), threshold: Number($('threshold').value),
+        member_ids: checkedIds($('committee-list')),
+        threshold: Number($('threshold').value),
+        head: Number($('committee-head').value) || undefined,
+        approved: $('committee-approved').checked,
       });
       flash(t('saved'));
       await refresh();

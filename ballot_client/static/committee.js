@@ -38,6 +38,7 @@ import {
   saveLocal, withSecretShare,
 } from '/js/keystore.mjs';
 import { qrSvg } from '/static/qr.js';
+import { renderStep, REASON_CODES } from '/js/rulewords.mjs';
 import {
   applyI18n, getLang, has, initI18n, mountLanguageSwitch, onLangChange, t,
 } from '/static/i18n.js';
@@ -668,29 +669,32 @@ async function showCounted() {
 }
 
 function levelWords(subject) {
+  if (subject.quota === 'tie') return t('cm.minute.tied');
+  if (subject.status === 'pending') return t('cm.minute.pending');
   if (subject.level) return t(`level.${subject.level}`);
   return t(subject.status === 'not_rated' ? 'cm.minute.notRated' : 'cm.minute.unresolved');
 }
 
-function subjectItem(subject) {
-  const votes = ['XS', 'TOT', 'HT', 'KHT']
-    .map((level) => `${level} ${subject.votes?.[level] ?? 0}`).join(' · ');
-  const notes = [];
-  if (subject.quota === 'over') notes.push(t('cm.minute.quotaOver'));
-  if (subject.quota === 'tie') notes.push(t('cm.minute.quotaTie'));
-  for (const adjustment of subject.adjustments ?? []) {
-    if (!String(adjustment.rule).startsWith('quota.')) notes.push(String(adjustment.text));
-  }
+/** A member of a round of the minute: the votes, the level, and the reasons rendered from the
+ * rule steps (the words of the printed minute). */
+function subjectItem(subject, names) {
+  let votes = null;
+  if (typeof subject.votes === 'number') votes = String(subject.votes);
+  else if (subject.votes) votes = ['XS', 'TOT', 'HT', 'KHT'].map((level) => `${level} ${subject.votes[level] ?? 0}`).join(' · ');
+  const notes = (subject.steps ?? [])
+    .filter((step) => REASON_CODES.includes(step.code) && step.rule !== 'quota.kept')
+    .map((step) => renderStep(step, getLang(), names));
   return el('li', { class: 'cm-minute-person', 'data-level': subject.level ?? '' },
     el('span', { class: 'cm-minute-name', text: subject.name }),
     el('strong', { class: 'cm-minute-level', text: levelWords(subject) }),
-    el('span', { class: 'meta', text: [t('cm.minute.votes', { votes }), ...notes].join(' — ') }));
+    el('span', { class: 'meta', text: [...(votes === null ? [] : [t('cm.minute.votes', { votes })]), ...notes].join(' — ') }));
 }
 
 function renderMinuteContent(minute, digest) {
   const meeting = minute.meeting ?? {};
   $('min-meeting').textContent = [meeting.title, meeting.cell].filter(Boolean).join(' · ');
-  $('min-when').textContent = [meeting.time, meeting.date, meeting.place].filter(Boolean).join(' · ');
+  const hours = [meeting.start_time, meeting.end_time].filter(Boolean).join('–');
+  $('min-when').textContent = [hours, meeting.date, meeting.locality, meeting.place].filter(Boolean).join(' · ');
   $('min-roll').textContent = t('cm.minute.rollText', {
     voters: minute.roll?.voters ?? '?', base: minute.roll?.base ?? '?',
   });
@@ -700,7 +704,14 @@ function renderMinuteContent(minute, digest) {
   el('h3', { class: 'cm-subtitle', text: t('cm.minute.round', { n: entry.round }) }),
   el('p', { class: 'meta', text: t('cm.minute.ballots', { ballots: entry.ballots, voters: entry.voters }) }),
   el('ul', { class: 'cm-minute-people', testid: `minute-round-${entry.round}` },
-    ...(entry.subjects ?? []).map(subjectItem))));
+    ...(entry.subjects ?? (entry.questions ?? []).flatMap((q) => q.candidates))
+      .map((subject) => subjectItem(subject, minute.names)))));
+  if (minute.proposal) {
+    rounds.push(el('section', { class: 'cm-minute-round', 'aria-label': t('cm.minute.proposal') },
+      el('h3', { class: 'cm-subtitle', text: t('cm.minute.proposal') }),
+      el('ul', { class: 'cm-minute-people', testid: 'minute-proposal' },
+        ...minute.proposal.subjects.map((subject) => subjectItem(subject, minute.names)))));
+  }
   $('min-rounds').replaceChildren(...rounds);
   $('min-digest').textContent = digestGroups(digest);
 }

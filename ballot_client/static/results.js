@@ -1,60 +1,77 @@
 /**
- * The results of a counted round, for the projector and the chair's page: per person the votes
- * per level with the percentage of the base, then the rule decision with its reasons (the caps,
- * the quota, an unresolved case), from `GET /api/rounds/{n}/results` — which answers only once
- * the committee has decrypted the count, so nothing here can show a partial result.
+ * The results of a counted round, for the projector and the chair's page, from
+ * `GET /api/rounds/{n}/results` — which answers only once the committee has decrypted the count,
+ * so nothing here can show a partial result.
+ *
+ * A rating round: per person the votes per level with the percentage of the base, blank answers,
+ * the level the votes give and the cell's proposal with its reasons. A runoff round (a further
+ * vote among members tied at the quota boundary): per tied member how many ballots chose them
+ * and the outcome, then the cell's proposal for everyone across the rounds. Every reason is
+ * rendered from the rule engine's steps by /js/rulewords.mjs — the words the minute prints.
  *
  * DOM built with textContent only (strict CSP). Its own words, Vietnamese and English.
  */
 
 import { textEl } from '/static/dom.js';
+import {
+  levelWords, percentText, REASON_CODES, renderStep,
+} from '/js/rulewords.mjs';
 
 const WORDS = {
   vi: {
     heading: 'Kết quả kiểm phiếu — vòng {r}',
+    runoffHeading: 'Kết quả bỏ phiếu thêm — vòng {r}',
+    proposalHeading: 'Đề xuất của chi bộ sau vòng {r}',
     name: 'Họ và tên',
-    blank: 'Trống',
-    voteLevel: 'Mức theo phiếu',
-    level: 'Mức đề xuất',
+    blank: 'Không đánh giá',
+    voteLevel: 'Theo phiếu',
+    level: 'Đề xuất',
+    chosen: 'Được chọn',
+    outcome: 'Kết quả',
     base: 'Cơ sở tính: {b} · tỷ lệ % so với cơ sở',
+    ballots: 'Phiếu thu về: {n}/{p}',
+    notCast: '{n} người có mặt không bỏ phiếu',
     invalid: 'Không đủ túc số: cuộc bỏ phiếu không hợp lệ',
     unresolved: 'Chưa xác định',
-    over: 'vượt tỷ lệ XS → TOT',
-    tie: 'hoà ở ranh giới tỷ lệ XS → bỏ phiếu vòng sau',
+    pending: 'Chờ kết quả xếp loại công chức',
+    tie: 'bằng phiếu ở ranh giới tỷ lệ, chờ bỏ phiếu thêm',
+    kept: 'Giữ mức xuất sắc',
+    over: 'Đề xuất hoàn thành tốt',
+    stillTied: 'Vẫn bằng phiếu',
     page: 'Trang {p}/{n}',
     profile: 'Bộ quy tắc: {p}',
   },
   en: {
     heading: 'Results — round {r}',
+    runoffHeading: 'Further vote — round {r}',
+    proposalHeading: "The cell's proposal after round {r}",
     name: 'Name',
-    blank: 'Blank',
+    blank: 'No rating',
     voteLevel: 'By the votes',
     level: 'Proposed',
+    chosen: 'Chosen',
+    outcome: 'Outcome',
     base: 'Base: {b} · percent of the base',
+    ballots: 'Ballots received: {n}/{p}',
+    notCast: '{n} present cast no ballot',
     invalid: 'No quorum: the vote is not valid',
     unresolved: 'Unresolved',
-    over: 'over the XS quota → TOT',
-    tie: 'tie at the XS quota → further round',
+    pending: 'Waiting for the civil-service rating',
+    tie: 'tied at the quota boundary, further vote',
+    kept: 'Keeps excellent',
+    over: 'Proposed good',
+    stillTied: 'Still tied',
     page: 'Page {p}/{n}',
     profile: 'Rule profile: {p}',
   },
 };
 const LEVELS = ['XS', 'TOT', 'HT', 'KHT'];
-// The trace lines that explain a change or a missing level (tally.rules: caps, quota, unresolved).
-const REASON = /^(Hạn mức|Tỷ lệ XS|Không mức nào|Lưu ý cho cấp trên|Túc số: .*không đủ)/;
 
 function word(lang, key, vars = {}) {
   const text = (WORDS[lang] ?? WORDS.vi)[key] ?? WORDS.vi[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
 }
 
-
-/** `count/base` in percent with one decimal, rounded half up with integers: "63,3" (vi). */
-export function percent(count, base, lang = 'vi') {
-  if (!(base > 0)) return '—';
-  const tenths = Math.floor((count * 2000 + base) / (2 * base));
-  return `${Math.floor(tenths / 10)}${lang === 'en' ? '.' : ','}${tenths % 10}%`;
-}
 
 export async function fetchResults(round) {
   const response = await fetch(`/api/rounds/${round}/results`, {
@@ -64,105 +81,213 @@ export async function fetchResults(round) {
   return response.json();
 }
 
-/** One row per person: name, votes (with % of the base), vote level, proposed level, reasons. */
+/** The sentences that explain a subject's proposal: caps, quota (when it changed something or
+ * left a tie), runoff, unresolved, pending — from its steps. */
+export function reasonLines(steps, lang = 'vi', names = null) {
+  return (steps ?? [])
+    .filter((step) => REASON_CODES.includes(step.code) && step.rule !== 'quota.kept')
+    .map((step) => renderStep(step, lang, names));
+}
+
+function isRunoff(results) {
+  return results.questions.some((q) => Array.isArray(q.option_titles));
+}
+
+function proposalOf(results) {
+  return new Map((results.proposal?.subjects ?? []).map((s) => [s.id, s]));
+}
+
+/** One row per person of a rating round: name, votes, blank, vote level, proposal, reasons. */
 export function resultRows(results, lang = 'vi') {
   const decisions = results.decisions;
-  const base = decisions ? decisions.base : 0;
   const bySubject = new Map((decisions?.subjects ?? []).map((s) => [s.id, s]));
+  const proposal = proposalOf(results);
+  const ballots = results.roll?.ballots ?? results.roll?.present ?? 0;
   return results.questions.map((question, index) => {
     const counts = results.counts[question.id] ?? [];
     const votes = Object.fromEntries(question.options.map((o, i) => [o, counts[i] ?? 0]));
     const total = counts.reduce((a, b) => a + b, 0);
     const decision = bySubject.get(question.id);
-    const reasons = (decision?.trace ?? []).filter((line) => REASON.test(line));
-    const quotaLine = reasons.some((line) => line.startsWith('Tỷ lệ XS'));
-    if (decision?.quota === 'over' && !quotaLine) reasons.push(word(lang, 'over'));
-    if (decision?.quota === 'tie' && !quotaLine) reasons.push(word(lang, 'tie'));
+    const final = proposal.get(question.id) ?? decision;
+    const baseStep = decision?.steps?.find((s) => s.code === 'base');
     return {
+      kind: 'rating',
       position: index + 1,
       id: question.id,
       name: question.title,
       votes,
-      base,
-      total,
+      base: baseStep?.values.base ?? decisions?.base ?? 0,
+      blank: Math.max(0, ballots - total),
       decision,
-      reasons,
+      final,
+      reasons: reasonLines(final?.steps ?? decision?.steps, lang, results.names),
     };
   });
 }
 
-/**
- * Render the results into `container`: a heading, a table page (`page`, `perPage` rows; all when
- * `perPage` is 0) and the page indicator. Returns the number of pages.
- */
-export function renderResults(container, results, { lang = 'vi', page = 0, perPage = 0 } = {}) {
-  const rows = resultRows(results, lang);
-  const pages = perPage > 0 ? Math.max(1, Math.ceil(rows.length / perPage)) : 1;
-  const current = Math.min(page, pages - 1);
-  const shown = perPage > 0 ? rows.slice(current * perPage, (current + 1) * perPage) : rows;
-  const decisions = results.decisions;
+/** The rows of a runoff round: the tied members with how often they were chosen, then the
+ * cell's proposal for everyone. */
+export function runoffRows(results, lang = 'vi') {
+  const decided = new Map((results.decisions?.subjects ?? []).map((s) => [s.id, s]));
+  const ballots = results.roll?.ballots ?? 0;
+  const rows = [];
+  for (const question of results.questions) {
+    question.options.forEach((option, i) => {
+      rows.push({
+        kind: 'candidate',
+        id: option,
+        name: question.option_titles[i],
+        chosen: results.counts[question.id]?.[i] ?? 0,
+        ballots,
+        decision: decided.get(option),
+      });
+    });
+  }
+  (results.proposal?.subjects ?? []).forEach((subject, index) => {
+    rows.push({
+      kind: 'proposal',
+      position: index + 1,
+      id: subject.id,
+      name: results.names?.subjects?.[subject.id] ?? subject.id,
+      final: subject,
+      reasons: reasonLines(subject.steps, lang, results.names),
+    });
+  });
+  return rows;
+}
 
-  const head = textEl('div', null, 'rs-head');
-  head.append(textEl('h2', word(lang, 'heading', { r: results.round }), 'rs-title'));
-  const meta = [];
-  if (decisions) meta.push(word(lang, 'base', { b: decisions.base }));
-  if (results.profile) meta.push(word(lang, 'profile', { p: results.profile }));
-  head.append(textEl('p', meta.join(' · '), 'rs-meta'));
-  if (decisions && decisions.valid === false) head.append(textEl('p', word(lang, 'invalid'), 'rs-warn'));
+function finalText(final, lang) {
+  if (!final) return '—';
+  if (final.status === 'unresolved') return word(lang, 'unresolved');
+  if (final.status === 'pending') return word(lang, 'pending');
+  return final.level ?? '—';
+}
 
+function levelCell(final, lang, id) {
+  const cell = textEl('td', finalText(final, lang), 'rs-level rs-final');
+  cell.setAttribute('data-testid', `level-${id}`);
+  if (final) {
+    cell.dataset.status = final.status;
+    cell.title = levelWords(final.level, lang);
+  }
+  if (final?.quota) cell.dataset.quota = final.quota;
+  return cell;
+}
+
+function reasonRow(reasons, span) {
+  const why = textEl('tr', null, 'rs-why');
+  const td = textEl('td', null);
+  const list = textEl('ul');
+  for (const reason of reasons) list.append(textEl('li', reason));
+  td.append(list);
+  td.colSpan = span;
+  why.append(textEl('td', ''), td);
+  return why;
+}
+
+function ratingTable(rows, lang) {
   const table = textEl('table', null, 'rs-table');
   table.setAttribute('data-testid', 'results-table');
-  const thead = textEl('thead');
   const hr = textEl('tr');
   hr.append(textEl('th', '#'), textEl('th', word(lang, 'name')));
   for (const level of LEVELS) hr.append(textEl('th', level));
   hr.append(textEl('th', word(lang, 'blank')), textEl('th', word(lang, 'voteLevel')), textEl('th', word(lang, 'level')));
+  const thead = textEl('thead');
   thead.append(hr);
   const tbody = textEl('tbody');
-  for (const row of shown) {
+  for (const row of rows) {
     const tr = textEl('tr', null, 'rs-row');
     tr.setAttribute('data-testid', `result-${row.id}`);
     tr.append(textEl('td', String(row.position), 'rs-num'), textEl('th', row.name, 'rs-name'));
     for (const level of LEVELS) {
       const cell = textEl('td', null, 'rs-votes');
       cell.append(textEl('span', String(row.votes[level] ?? 0), 'rs-count'),
-        textEl('span', percent(row.votes[level] ?? 0, row.base, lang), 'rs-pct'));
+        textEl('span', percentText(row.votes[level] ?? 0, row.base, lang), 'rs-pct'));
       cell.setAttribute('data-testid', `votes-${row.id}-${level}`);
       tr.append(cell);
     }
-    const blank = Math.max(0, presentOf(row) - row.total);
-    const blankCell = textEl('td', null, 'rs-votes');
-    blankCell.append(textEl('span', String(blank), 'rs-count'), textEl('span', percent(blank, row.base, lang), 'rs-pct'));
-    tr.append(blankCell);
-    const d = row.decision;
-    tr.append(textEl('td', d?.vote_level ?? '—', 'rs-level'));
-    const final = textEl('td', d ? (d.level ?? word(lang, 'unresolved')) : '—', 'rs-level rs-final');
-    final.setAttribute('data-testid', `level-${row.id}`);
-    if (d) final.dataset.status = d.status;
-    if (d?.quota) final.dataset.quota = d.quota;
-    tr.append(final);
+    const blank = textEl('td', null, 'rs-votes');
+    blank.setAttribute('data-testid', `blank-${row.id}`);
+    blank.append(textEl('span', String(row.blank), 'rs-count'), textEl('span', percentText(row.blank, row.base, lang), 'rs-pct'));
+    tr.append(blank, textEl('td', row.decision?.vote_level ?? '—', 'rs-level'), levelCell(row.final, lang, row.id));
     tbody.append(tr);
-    if (row.reasons.length) {
-      const why = textEl('tr', null, 'rs-why');
-      const td = textEl('td', null);
-      const list = textEl('ul');
-      for (const reason of row.reasons) list.append(textEl('li', reason));
-      td.append(list);
-      why.append(textEl('td', ''), td);
-      td.colSpan = 8;
-      tbody.append(why);
-    }
+    if (row.reasons.length) tbody.append(reasonRow(row.reasons, 8));
   }
   table.append(thead, tbody);
-  const foot = textEl('p', pages > 1 ? word(lang, 'page', { p: current + 1, n: pages }) : '', 'rs-page');
-  foot.setAttribute('data-testid', 'results-page');
-  container.replaceChildren(head, table, foot);
-  return pages;
+  return table;
 }
 
-// The voters present are in the ballot line of the trace ("… để trống k (trên N có mặt)").
-function presentOf(row) {
-  const line = (row.decision?.trace ?? []).find((t) => /\(trên \d+ có mặt\)/.test(t));
-  const match = line ? /\(trên (\d+) có mặt\)/.exec(line) : null;
-  return match ? Number(match[1]) : row.total;
+function runoffTables(rows, lang, round) {
+  const parts = [];
+  const candidates = rows.filter((r) => r.kind === 'candidate');
+  if (candidates.length) {
+    const table = textEl('table', null, 'rs-table');
+    table.setAttribute('data-testid', 'runoff-table');
+    const hr = textEl('tr');
+    hr.append(textEl('th', word(lang, 'name')), textEl('th', word(lang, 'chosen')), textEl('th', word(lang, 'outcome')));
+    const tbody = textEl('tbody');
+    for (const row of candidates) {
+      const tr = textEl('tr', null, 'rs-row');
+      tr.setAttribute('data-testid', `runoff-${row.id}`);
+      const chosen = textEl('td', `${row.chosen} (${percentText(row.chosen, row.ballots, lang)})`, 'rs-votes');
+      const mark = row.decision?.quota;
+      const outcome = textEl('td', word(lang, mark === 'kept' ? 'kept' : mark === 'over' ? 'over' : 'stillTied'), 'rs-level');
+      if (mark) outcome.dataset.quota = mark;
+      tr.append(textEl('th', row.name, 'rs-name'), chosen, outcome);
+      tbody.append(tr);
+    }
+    const thead = textEl('thead');
+    thead.append(hr);
+    table.append(thead, tbody);
+    parts.push(table);
+  }
+  const proposal = rows.filter((r) => r.kind === 'proposal');
+  if (proposal.length) {
+    parts.push(textEl('h3', word(lang, 'proposalHeading', { r: round }), 'rs-subtitle'));
+    const table = textEl('table', null, 'rs-table');
+    table.setAttribute('data-testid', 'proposal-table');
+    const tbody = textEl('tbody');
+    for (const row of proposal) {
+      const tr = textEl('tr', null, 'rs-row');
+      tr.setAttribute('data-testid', `proposal-${row.id}`);
+      tr.append(textEl('td', String(row.position), 'rs-num'), textEl('th', row.name, 'rs-name'), levelCell(row.final, lang, row.id));
+      tbody.append(tr);
+      if (row.reasons.length) tbody.append(reasonRow(row.reasons, 2));
+    }
+    table.append(tbody);
+    parts.push(table);
+  }
+  return parts;
+}
+
+/**
+ * Render the results into `container`: a heading, a page of rows (`page`, `perPage` rows; all
+ * when `perPage` is 0) and the page indicator. Returns the number of pages.
+ */
+export function renderResults(container, results, { lang = 'vi', page = 0, perPage = 0 } = {}) {
+  const runoff = isRunoff(results);
+  const rows = runoff ? runoffRows(results, lang) : resultRows(results, lang);
+  const pages = perPage > 0 ? Math.max(1, Math.ceil(rows.length / perPage)) : 1;
+  const current = Math.min(page, pages - 1);
+  const shown = perPage > 0 ? rows.slice(current * perPage, (current + 1) * perPage) : rows;
+  const decisions = results.decisions;
+
+  const head = textEl('div', null, 'rs-head');
+  head.append(textEl('h2', word(lang, runoff ? 'runoffHeading' : 'heading', { r: results.round }), 'rs-title'));
+  const meta = [];
+  if (runoff) meta.push(...results.questions.map((q) => q.title));
+  else if (decisions) meta.push(word(lang, 'base', { b: decisions.base }));
+  if (results.roll) {
+    meta.push(word(lang, 'ballots', { n: results.roll.ballots, p: results.roll.present }));
+    const missing = results.roll.present - results.roll.ballots;
+    if (missing > 0) meta.push(word(lang, 'notCast', { n: missing }));
+  }
+  head.append(textEl('p', meta.join(' · '), 'rs-meta'));
+  if (decisions && decisions.valid === false) head.append(textEl('p', word(lang, 'invalid'), 'rs-warn'));
+
+  const body = runoff ? runoffTables(shown, lang, results.round) : [ratingTable(shown, lang)];
+  const foot = textEl('p', pages > 1 ? word(lang, 'page', { p: current + 1, n: pages }) : '', 'rs-page');
+  foot.setAttribute('data-testid', 'results-page');
+  container.replaceChildren(head, ...body, foot);
+  return pages;
 }

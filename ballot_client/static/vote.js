@@ -37,7 +37,7 @@ const state = {
   election: null,
   context: null,      // loaded election (validated)
   meeting: {},
-  choices: [],        // per question: option index, 'blank', or undefined
+  choices: [],        // per question: option index, 'blank', a list of indices (a runoff), or undefined
   ballot: null,       // the encrypted ballot, kept for "Gửi lại"
   localCode: null,    // tracker code computed on this phone
   view: 'loading',
@@ -368,6 +368,9 @@ function questions() {
 
 function choiceText(question, choice) {
   if (choice === 'blank') return t('level.blank.long');
+  if (Array.isArray(choice)) {
+    return choice.length ? choice.map((i) => question.option_titles[i]).join(', ') : t('vote.runoff.none');
+  }
   const option = question.options[choice];
   return optionWords(option) === option ? option : `${option} — ${optionWords(option)}`;
 }
@@ -382,6 +385,10 @@ function renderBallot() {
   const container = $('questions');
   container.replaceChildren();
   list.forEach((question, q) => {
+    if (Array.isArray(question.option_titles)) {
+      container.append(choiceQuestion(question, q, list.length));
+      return;
+    }
     const id = question.id;
     const legend = el('legend', {},
       el('span', { class: 'qnum', 'data-qnum': String(q + 1) }),
@@ -394,7 +401,10 @@ function renderBallot() {
         type: 'radio', name: `q-${id}`, value, testid: `radio-${id}-${option}`,
       });
       input.checked = value === String(state.choices[q]);
-      input.addEventListener('change', () => choose(q, value === 'blank' ? 'blank' : Number(value)));
+      input.addEventListener('change', () => {
+        if (value === 'blank') confirmBlank(question, q);
+        else choose(q, Number(value));
+      });
       const label = el('label', {
         class: `option${option === 'blank' ? ' blank' : ''}`, testid: `option-${id}-${option}`, 'data-option': option,
       },
@@ -408,12 +418,80 @@ function renderBallot() {
     const status = el('p', { class: 'qstatus', id: `status-${id}`, testid: `status-${id}` });
     const fieldset = el('fieldset', {
       class: 'question', id: `q-${id}`, testid: `question-${id}`, 'aria-describedby': `status-${id}`,
-    }, legend, options, status);
+    }, legend, options, blankConfirm(question), status);
     container.append(fieldset);
   });
   relabelBallot();
   show('ballot');
   focusTop($('ballot-title'));
+}
+
+/**
+ * "Không đánh giá" is a real answer (a blank counts against the member), so it is asked twice:
+ * choosing it opens this confirmation, and only "Xác nhận" records it.
+ */
+function blankConfirm(question) {
+  const box = el('div', { class: 'notice blank-confirm', id: `blank-${question.id}`, testid: `blank-confirm-${question.id}`, hidden: true });
+  const text = el('p', { class: 'blank-confirm-text' });
+  const yes = el('button', { class: 'button small', type: 'button', testid: `blank-yes-${question.id}` });
+  const no = el('button', { class: 'button secondary small', type: 'button', testid: `blank-no-${question.id}` });
+  box.append(text, el('div', { class: 'actions' }, yes, no));
+  return box;
+}
+
+function confirmBlank(question, q) {
+  const box = $(`blank-${question.id}`);
+  const [yes, no] = box.querySelectorAll('button');
+  box.querySelector('.blank-confirm-text').textContent = t('vote.blank.confirm', { name: question.title || question.id });
+  yes.textContent = t('vote.blank.yes');
+  no.textContent = t('vote.blank.no');
+  box.hidden = false;
+  const close = () => { box.hidden = true; };
+  yes.onclick = () => { close(); choose(q, 'blank'); };
+  no.onclick = () => {
+    close();
+    const previous = state.choices[q];
+    for (const input of $(`q-${question.id}`).querySelectorAll('input[type=radio]')) {
+      input.checked = previous !== undefined && input.value === String(previous);
+    }
+    updateQuestion(question, q);
+  };
+  yes.focus();
+}
+
+/**
+ * A runoff question: the members tied at the quota boundary, each a checkbox; the voter chooses
+ * up to max_selections of them (the places left), or explicitly none.
+ */
+function choiceQuestion(question, q, total) {
+  const id = question.id;
+  const legend = el('legend', {},
+    el('span', { class: 'qnum', 'data-qnum': String(q + 1) }),
+    el('span', { class: 'qname', text: question.title || id }));
+  const limit = el('p', { class: 'qlimit', 'data-limit': String(question.max_selections), testid: `limit-${id}` });
+  const options = el('div', { class: 'options choose' });
+  const chosen = new Set(Array.isArray(state.choices[q]) ? state.choices[q] : []);
+  question.option_titles.forEach((name, index) => {
+    const input = el('input', { type: 'checkbox', name: `q-${id}`, value: String(index), testid: `check-${id}-${question.options[index]}` });
+    input.checked = chosen.has(index);
+    input.addEventListener('change', () => {
+      const picked = [...options.querySelectorAll('input[type=checkbox]:checked')].map((box) => Number(box.value));
+      choose(q, picked);
+    });
+    options.append(el('label', { class: 'option', testid: `option-${id}-${question.options[index]}` },
+      input, el('span', { class: 'option-text' }, el('span', { class: 'code', text: name })),
+      el('span', { class: 'tick', 'aria-hidden': 'true' })));
+  });
+  const none = el('button', { class: 'button secondary small', type: 'button', testid: `none-${id}` });
+  none.addEventListener('click', () => {
+    for (const box of options.querySelectorAll('input[type=checkbox]')) box.checked = false;
+    choose(q, []);
+  });
+  const status = el('p', { class: 'qstatus', id: `status-${id}`, testid: `status-${id}` });
+  return el('fieldset', {
+    class: 'question', id: `q-${id}`, testid: `question-${id}`, 'aria-describedby': `status-${id}`,
+    'data-total': String(total),
+  }, legend, limit, options, none, status);
 }
 
 /** Fill every language-dependent text of the ballot (also after a language switch). */
@@ -431,6 +509,13 @@ function relabelBallot() {
     if (optionWords(option) === option) span.hidden = true; // an unknown option name: shown once, as the code
   }
   for (const tick of document.querySelectorAll('#questions .tick')) tick.textContent = `✓ ${t('vote.selected')}`;
+  for (const limit of document.querySelectorAll('#questions .qlimit')) {
+    limit.textContent = t('vote.runoff.limit', { max: limit.dataset.limit });
+  }
+  for (const question of list) {
+    const none = $(`q-${question.id}`)?.querySelector('button[data-testid^="none-"]');
+    if (none) none.textContent = t('vote.runoff.none');
+  }
   list.forEach((question, q) => updateQuestion(question, q));
   updateProgress();
 }
@@ -443,9 +528,11 @@ function updateQuestion(question, q) {
   fieldset.classList.toggle('answered', answered);
   fieldset.classList.remove('missing');
   fieldset.dataset.answered = String(answered);
+  const picked = Array.isArray(choice) ? choice.length : 0;
   for (const label of fieldset.querySelectorAll('label.option')) {
-    const { checked } = label.querySelector('input');
-    label.classList.toggle('is-selected', checked);
+    const input = label.querySelector('input');
+    label.classList.toggle('is-selected', input.checked);
+    if (input.type === 'checkbox') input.disabled = !input.checked && picked >= question.max_selections;
   }
   const status = $(`status-${question.id}`);
   status.textContent = answered ? `✓ ${t('vote.question.chosen', { choice: choiceText(question, choice) })}` : t('vote.question.none');
@@ -529,7 +616,7 @@ function setWorking(fraction, text) {
 async function encrypt() {
   const { context } = state;
   const list = context.manifest.questions;
-  const choices = state.choices.map((c) => (c === 'blank' ? null : c));
+  const choices = state.choices.map((c) => (c === 'blank' ? null : c)); // a runoff's list stays a list
   const answers = [];
   let header = null;
   let sliceStart = performance.now();

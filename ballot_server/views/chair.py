@@ -156,8 +156,14 @@ class ChairViews:
 
     async def rated(self, request: web.Request) -> web.Response:
         chair = self.chair(request)
-        rated = chair.set_rated(field(await read_json(request), "member_ids", list))
-        return web.json_response({"rated": rated})
+        body = await read_json(request)
+        rated = chair.set_rated(field(body, "member_ids", list), body.get("reasons"))
+        return web.json_response({"rated": rated, "reasons": chair.rated_reasons()})
+
+    async def options(self, request: web.Request) -> web.Response:
+        chair = self.chair(request)
+        options = chair.set_options(await read_json(request))
+        return web.json_response({"options": options.as_json()})
 
     async def collectives(self, request: web.Request) -> web.Response:
         chair = self.chair(request)
@@ -168,7 +174,12 @@ class ChairViews:
     async def committee(self, request: web.Request) -> web.Response:
         chair = self.chair(request)
         body = await read_json(request)
-        committee = chair.set_committee(field(body, "member_ids", list), body.get("threshold", 2))
+        committee = chair.set_committee(
+            field(body, "member_ids", list),
+            body.get("threshold", 2),
+            head=body.get("head"),
+            approved=body.get("approved", False),
+        )
         return web.json_response(committee)
 
     # --- rounds --------------------------------------------------------------------------------
@@ -242,6 +253,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/api/chair/attendance", views.attendance),
         web.post("/api/chair/rated", views.rated),
         web.post("/api/chair/collectives", views.collectives),
+        web.post("/api/chair/options", views.options),
         web.post("/api/chair/committee", views.committee),
         web.post("/api/chair/rounds", views.start_round),
         web.post("/api/chair/rounds/{round}/tokens", views.tokens),

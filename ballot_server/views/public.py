@@ -10,6 +10,7 @@ from aiohttp import web
 from ballot_server import keys
 from ballot_server.errors import BadRequest, Forbidden, NotFound, TooManyRequests
 from ballot_server.live import sse_frame
+from ballot_server.proposal import manifest_names, proposal, result_names
 from ballot_server.tokens_print import qr_svg
 from ballot_server.views.common import (
     field,
@@ -113,25 +114,38 @@ async def get_counts(request: web.Request) -> web.Response:
 
 
 async def get_results(request: web.Request) -> web.Response:
-    """Once counted: per rated member the votes per level, and the rule decisions with their
-    traces. Nothing before the count is complete."""
+    """Once counted: per question the counts, the rule decisions with their steps, and the
+    cell's proposal so far (one entry per member across the rounds, runoffs included), with
+    what a page needs to word them (the members' names, the collectives' names, the roll).
+    Nothing before the count is complete."""
     app = request.app
     number = round_number(request)
     counts = app[keys.COUNTING].counts(number)
     if counts is None:
         raise NotFound("Chưa có kết quả kiểm phiếu.", "The count is not complete.")
-    manifest = app[keys.ROUNDS].row(number)["manifest"]
+    row = app[keys.ROUNDS].row(number)
+    manifest = row["manifest"]
     decisions = app[keys.DECISIONS].get(number)
+    store = app[keys.STORE]
     return web.json_response(
         {
             "round": number,
             "questions": [
-                {"id": q["id"], "title": q["title"], "options": q["options"]}
+                {
+                    "id": q["id"],
+                    "title": q["title"],
+                    "options": q["options"],
+                    **({"option_titles": q["option_titles"]} if "option_titles" in q else {}),
+                    "max_selections": q["max_selections"],
+                }
                 for q in manifest["questions"]
             ],
             "counts": counts,
             "decisions": None if decisions is None else decisions["output"],
-            "profile": None if decisions is None else decisions["input"]["profile"],
+            "profile": None if decisions is None else decisions["input"].get("profile"),
+            "roll": None if decisions is None else decisions["input"]["roll"],
+            "proposal": proposal(store, upto=number) if decisions is not None else None,
+            "names": result_names(store, manifest_names(store, number)),
         }
     )
 

@@ -37,22 +37,11 @@ def required(base: int, threshold: Threshold) -> int:
     return max(1, -(-2 * base // 3))
 
 
-def percent_text(count: int, base: int) -> str:
-    """``count/base`` as a Vietnamese percentage with one decimal: ``12, 20`` → ``"60,0%"``."""
+def percent_text(count: int, base: int, lang: str = "vi") -> str:
+    """``count/base`` as a percentage with one decimal: ``12, 20`` → ``"60,0%"`` (``"60.0%"`` in
+    English); ``"—"`` for a base of zero."""
     if base <= 0:
         return "—"
     tenths = (count * 2000 + base) // (2 * base)
-    return f"{tenths // 10},{tenths % 10}%"
-
-
-def threshold_text(threshold: Threshold) -> str:
-    """The threshold as it is written in the trace: ``"> 1/2"`` or ``"≥ 2/3"``."""
-    return "> 1/2" if threshold is Threshold.MORE_THAN_HALF else "≥ 2/3"
-
-
-def comparison_text(count: int, base: int, threshold: Threshold) -> str:
-    """``"> 1/2"`` / ``"≥ 2/3"`` when met, ``"không > 1/2"`` / ``"< 2/3"`` when not."""
-    met = meets(count, base, threshold)
-    if threshold is Threshold.MORE_THAN_HALF:
-        return "> 1/2" if met else "không > 1/2"
-    return "≥ 2/3" if met else "< 2/3"
+    mark = "." if lang == "en" else ","
+    return f"{tenths // 10}{mark}{tenths % 10}%"

@@ -1,9 +1,11 @@
-"""Caps applied after the vote (BRIEF §3, "Caps"), each recorded with its rule and numbers.
+"""Caps applied after the vote (docs/RULES.md §4.5), each recorded with its rule and numbers.
 
 A cap is a ceiling: it lowers a level that is above it and leaves any other level alone. Because
-every cap is a ceiling, the order they are applied in does not change the result; the trace lists
-them in the brief's order. A cap whose condition holds but which changes nothing is recorded too,
-so the minute shows that the rule was checked.
+every cap is a ceiling, the order they are applied in does not change the result; the steps list
+them in a fixed order. A cap whose condition holds but which changes nothing is recorded too,
+so the minute shows that the rule was checked. Which caps exist, and their ceilings, is the
+profile's data: the discipline exception, the civil-service KHT, two KHT years before, and the
+100-point score are present only in the profiles whose regulation has them.
 """
 
 from __future__ import annotations
@@ -13,92 +15,114 @@ from dataclasses import dataclass
 
 from tally.rules.inputs import Subject
 from tally.rules.levels import Level, at_most
-from tally.rules.profiles import CapRules
-from tally.rules.trace import TraceStep
+from tally.rules.profile_model import Profile
+from tally.rules.trace import TraceStep, Value
 
 
 @dataclass(frozen=True)
 class CapTrigger:
-    """A cap whose condition holds for a subject: the ceiling and why."""
+    """A cap whose condition holds for a subject: the ceiling, and the numbers of why."""
 
     rule: str
     ceiling: Level
-    reason: str
-    numbers: tuple[tuple[str, int], ...] = ()
+    values: tuple[tuple[str, Value], ...] = ()
+
+
+def _discipline(subject: Subject, profile: Profile) -> list[CapTrigger | TraceStep]:
+    if not subject.disciplined:
+        return []
+    caps = profile.caps
+    if subject.discipline_self_remedied and caps.discipline_exception:
+        waived = TraceStep(
+            code="cap_waived",
+            rule="cap.disciplined",
+            values=(("ceiling", caps.disciplined_level.value),),
+        )
+        return [waived]
+    return [CapTrigger("cap.disciplined", caps.disciplined_level)]
+
+
+def _civil_service(subject: Subject, profile: Profile) -> list[CapTrigger]:
+    rating, caps = subject.civil_servant_rating, profile.caps
+    if rating is None or rating is Level.XS:
+        return []
+    if rating is Level.KHT and caps.civil_servant_kht:
+        return [CapTrigger("cap.civil_servant_kht", Level.KHT, (("rating", rating.value),))]
+    return [
+        CapTrigger("cap.civil_servant", caps.civil_servant_ceiling, (("rating", rating.value),))
+    ]
 
 
 def cap_triggers(
-    subject: Subject, collectives: Mapping[str, Level], caps: CapRules
-) -> tuple[CapTrigger, ...]:
-    """Every cap whose condition holds for ``subject``, in the brief's order."""
-    triggers: list[CapTrigger] = []
-    if subject.disciplined:
-        triggers.append(
+    subject: Subject, collectives: Mapping[str, Level], profile: Profile
+) -> tuple[CapTrigger | TraceStep, ...]:
+    """Every cap whose condition holds for ``subject`` (and every waived cap, as a step)."""
+    caps = profile.caps
+    found: list[CapTrigger | TraceStep] = _discipline(subject, profile)
+    if caps.kht_years is not None and subject.kht_years_before >= caps.kht_years:
+        found.append(
             CapTrigger(
-                rule="cap.disciplined",
-                ceiling=caps.disciplined_level,
-                reason=f"bị kỷ luật trong năm → {caps.disciplined_level.value}",
+                "cap.kht_years",
+                Level.KHT,
+                (("years", subject.kht_years_before), ("minimum", caps.kht_years)),
             )
         )
     if subject.sick_leave_months >= caps.sick_leave_months:
-        triggers.append(
+        found.append(
             CapTrigger(
-                rule="cap.sick_leave",
-                ceiling=caps.sick_leave_ceiling,
-                reason=f"nghỉ ốm {subject.sick_leave_months} tháng "
-                f"≥ {caps.sick_leave_months} tháng → tối đa {caps.sick_leave_ceiling.value}",
-                numbers=(
-                    ("sick_leave_months", subject.sick_leave_months),
-                    ("minimum", caps.sick_leave_months),
-                ),
+                "cap.sick_leave",
+                caps.sick_leave_ceiling,
+                (("months", subject.sick_leave_months), ("minimum", caps.sick_leave_months)),
             )
         )
-    rating = subject.civil_servant_rating
-    if rating is not None and rating is not Level.XS:
-        triggers.append(
-            CapTrigger(
-                rule="cap.civil_servant",
-                ceiling=caps.civil_servant_ceiling,
-                reason=f"công chức, viên chức xếp loại {rating.value}, dưới XS "
-                f"→ tối đa {caps.civil_servant_ceiling.value}",
+    found += _civil_service(subject, profile)
+    if subject.score is not None:
+        ceiling = profile.score_ceiling(subject.score.value)
+        if ceiling is not None:
+            level, minimum = ceiling
+            found.append(
+                CapTrigger("cap.score", level, (("score", subject.score.text), ("band", minimum)))
             )
-        )
     if subject.heads is not None:
-        collective_level = collectives[subject.heads]
-        triggers.append(
+        level = collectives[subject.heads]
+        found.append(
             CapTrigger(
-                rule="cap.head",
-                ceiling=collective_level,
-                reason=f"người đứng đầu tập thể «{subject.heads}» "
-                f"xếp loại {collective_level.value} → không cao hơn {collective_level.value}",
+                "cap.head",
+                level,
+                (("collective", subject.heads), ("collective_level", level.value)),
             )
         )
-    return tuple(triggers)
+    return tuple(found)
 
 
 @dataclass(frozen=True)
 class CappedLevel:
-    """The level after every cap, with one trace step per cap that applied."""
+    """The level after every cap, with one step per cap that applied."""
 
     level: Level
     steps: tuple[TraceStep, ...]
 
 
 def apply_caps(
-    level: Level, subject: Subject, collectives: Mapping[str, Level], caps: CapRules
+    level: Level, subject: Subject, collectives: Mapping[str, Level], profile: Profile
 ) -> CappedLevel:
     """Lower ``level`` by every cap that holds for ``subject``; record each one."""
     steps: list[TraceStep] = []
-    for trigger in cap_triggers(subject, collectives, caps):
+    for trigger in cap_triggers(subject, collectives, profile):
+        if isinstance(trigger, TraceStep):
+            steps.append(trigger)
+            continue
         lowered = at_most(level, trigger.ceiling)
-        outcome = (
-            f"{level.value} → {lowered.value}" if lowered is not level else (f"giữ {level.value}")
-        )
         steps.append(
             TraceStep(
+                code="cap",
                 rule=trigger.rule,
-                text=f"Hạn mức ({trigger.reason}): {outcome}",
-                numbers=trigger.numbers,
+                values=(
+                    ("from", level.value),
+                    ("to", lowered.value),
+                    ("ceiling", trigger.ceiling.value),
+                    *trigger.values,
+                ),
             )
         )
         level = lowered
@@ -106,14 +130,16 @@ def apply_caps(
 
 
 def pending_cap_steps(
-    subject: Subject, collectives: Mapping[str, Level], caps: CapRules
+    subject: Subject, collectives: Mapping[str, Level], profile: Profile
 ) -> tuple[TraceStep, ...]:
-    """For an unresolved subject: the caps the committee above must still apply."""
+    """For a subject without a level: the caps the committee above must still apply."""
     return tuple(
-        TraceStep(
+        trigger
+        if isinstance(trigger, TraceStep)
+        else TraceStep(
+            code="cap_pending",
             rule=trigger.rule,
-            text=f"Lưu ý cho cấp trên: hạn mức ({trigger.reason}) chưa áp dụng vì chưa có mức",
-            numbers=trigger.numbers,
+            values=(("ceiling", trigger.ceiling.value), *trigger.values),
         )
-        for trigger in cap_triggers(subject, collectives, caps)
+        for trigger in cap_triggers(subject, collectives, profile)
     )

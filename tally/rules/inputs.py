@@ -8,8 +8,10 @@ be — with a ``RuleInputError`` naming the field (``subjects[2].votes.XS``), be
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from tally.errors import RuleInputError
 from tally.rules.levels import LEVELS, Level, parse_level
@@ -25,11 +27,25 @@ MAX_SICK_LEAVE_MONTHS = 12
 
 @dataclass(frozen=True)
 class Roll:
-    """The cell's numbers: official members, those excluded from the base, those present."""
+    """The cell's numbers: official members, those excluded from the base, those present who
+    vote, and (when known) how many ballots were cast."""
 
     official: int
     excluded: int
     present: int
+    ballots: int | None = None
+    """Ballots received; ``present − ballots`` voters cast none. ``None`` when not given: then
+    blank answers and missing ballots are not told apart."""
+
+    @property
+    def not_cast(self) -> int | None:
+        """Voters present who cast no ballot (``None`` when ``ballots`` is not given)."""
+        return None if self.ballots is None else self.present - self.ballots
+
+    @property
+    def answered(self) -> int:
+        """The ballots a subject's blank answers are counted in: ``ballots``, else ``present``."""
+        return self.present if self.ballots is None else self.ballots
 
     @property
     def roll_base(self) -> int:
@@ -58,6 +74,39 @@ class Votes:
 
 NO_VOTES = Votes((0, 0, 0, 0))
 
+_SCORE = re.compile(r"(\d{1,3})(?:\.(\d{1,2}))?")
+
+
+@dataclass(frozen=True)
+class Score:
+    """A score on the 100-point scale, exact (an integer or a decimal with up to two places)."""
+
+    value: Fraction
+
+    @property
+    def text(self) -> str:
+        """The score as written in a step: ``"75"``, ``"89.5"``."""
+        whole, rest = divmod(self.value * 100, 100)
+        if rest == 0:
+            return str(int(whole))
+        return f"{int(whole)}.{int(rest):02d}".rstrip("0")
+
+
+def parse_score(value: object, path: str) -> Score:
+    """A score 0–100: a JSON integer, or a string with a decimal point (``"89.5"``)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        score = Fraction(value)
+    elif isinstance(value, str) and (match := _SCORE.fullmatch(value)):
+        score = Fraction(int(match[1])) + Fraction(int(match[2] or 0), 10 ** len(match[2] or ""))
+    else:
+        raise RuleInputError(
+            f'must be a number of points 0–100 (an integer or a string like "89.5"), got {value!r}',
+            field=path,
+        )
+    if not 0 <= score <= 100:
+        raise RuleInputError(f"must be between 0 and 100, got {value!r}", field=path)
+    return Score(score)
+
 
 @dataclass(frozen=True)
 class Subject:
@@ -69,22 +118,54 @@ class Subject:
     sick_leave_months: int = 0
     disciplined: bool = False
     civil_servant_rating: Level | None = None
+    civil_servant_pending: bool = False
+    """The civil-service rating of this year is not known yet: the member's decision is held."""
     heads: str | None = None
     not_rated: str | None = None
+    discipline_self_remedied: bool = False
+    """Disciplined, but the member found the fault and fully remedied its consequences."""
+    kht_years_before: int = 0
+    """Consecutive years, right before this one, in which the member was rated KHT."""
+    score: Score | None = None
+    """The member's score on the 100-point scale, where the profile has one."""
+
+
+@dataclass(frozen=True)
+class RunoffGroup:
+    """A quota group left with a tie at its boundary: what the earlier rounds decided."""
+
+    group: str
+    good: int
+    """Members at TOT or better in the group (after the caps) in the rating round."""
+    max_excellent: int
+    """The group's quota, fixed by the rating round."""
+    kept: tuple[str, ...]
+    """Subjects who already keep XS in this group (they take places before the runoff)."""
+
+    @property
+    def places(self) -> int:
+        """The XS places left for the tied members."""
+        return self.max_excellent - len(self.kept)
 
 
 @dataclass(frozen=True)
 class DecisionRequest:
-    """Everything one decision needs: the profile, the options in force, the counts."""
+    """Everything one decision needs: the profile, the options in force, the counts.
+
+    A rating round has four-level ``votes`` per subject. A runoff round (``runoff`` given) asks
+    only which of the tied members keep XS: each subject's ``votes`` has only ``XS``, the
+    number of ballots that chose them, and ``runoff`` gives each group's earlier result.
+    """
 
     profile: Profile
     options: RuleOptions
     roll: Roll
     subjects: tuple[Subject, ...]
     collectives: Mapping[str, Level] = field(default_factory=dict)
+    runoff: tuple[RunoffGroup, ...] | None = None
 
 
-def _object(value: object, path: str, allowed: set[str]) -> Mapping[str, object]:
+def json_object(value: object, path: str, allowed: set[str]) -> Mapping[str, object]:
     if not isinstance(value, Mapping):
         raise RuleInputError("must be a JSON object", field=path)
     for key in value:
@@ -94,7 +175,7 @@ def _object(value: object, path: str, allowed: set[str]) -> Mapping[str, object]
     return value
 
 
-def _require(data: Mapping[str, object], key: str, path: str) -> object:
+def require_field(data: Mapping[str, object], key: str, path: str) -> object:
     if key not in data:
         raise RuleInputError("is required", field=path)
     return data[key]
@@ -109,9 +190,16 @@ def count_value(value: object, path: str, *, maximum: int | None = None) -> int:
     return value
 
 
-def _text(value: object, path: str) -> str:
+def text_value(value: object, path: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise RuleInputError("must be a non-empty string", field=path)
+    return value
+
+
+def _flag(data: Mapping[str, object], key: str, path: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise RuleInputError("must be true or false", field=f"{path}.{key}")
     return value
 
 
@@ -124,10 +212,10 @@ def _level(value: object, path: str) -> Level:
 
 def parse_roll(value: object) -> Roll:
     """Validate ``roll``: counts that can be, and a base of at least one member."""
-    data = _object(value, "roll", {"official", "excluded", "present"})
-    official = count_value(_require(data, "official", "roll.official"), "roll.official")
-    excluded = count_value(_require(data, "excluded", "roll.excluded"), "roll.excluded")
-    present = count_value(_require(data, "present", "roll.present"), "roll.present")
+    data = json_object(value, "roll", {"official", "excluded", "present", "ballots"})
+    official = count_value(require_field(data, "official", "roll.official"), "roll.official")
+    excluded = count_value(require_field(data, "excluded", "roll.excluded"), "roll.excluded")
+    present = count_value(require_field(data, "present", "roll.present"), "roll.present")
     if official == 0:
         raise RuleInputError(
             "the cell must have at least one official member", field="roll.official"
@@ -141,19 +229,24 @@ def parse_roll(value: object) -> Roll:
             f"present ({present}) exceeds official − excluded ({official - excluded})",
             field="roll.present",
         )
-    return Roll(official=official, excluded=excluded, present=present)
+    ballots = None
+    if data.get("ballots") is not None:
+        ballots = count_value(data["ballots"], "roll.ballots", maximum=present)
+    return Roll(official=official, excluded=excluded, present=present, ballots=ballots)
 
 
-def parse_votes(value: object, path: str, present: int) -> Votes:
-    """Validate one subject's counts: all four levels, summing to no more than ``present``."""
-    data = _object(value, path, {level.value for level in LEVELS})
+def parse_votes(value: object, path: str, answered: int) -> Votes:
+    """Validate one subject's counts: all four levels, summing to no more than the ballots."""
+    data = json_object(value, path, {level.value for level in LEVELS})
     counts = tuple(
-        count_value(_require(data, level.value, f"{path}.{level.value}"), f"{path}.{level.value}")
+        count_value(
+            require_field(data, level.value, f"{path}.{level.value}"), f"{path}.{level.value}"
+        )
         for level in LEVELS
     )
-    if sum(counts) > present:
+    if sum(counts) > answered:
         raise RuleInputError(
-            f"votes sum to {sum(counts)}, more than the {present} members present", field=path
+            f"votes sum to {sum(counts)}, more than the {answered} ballots", field=path
         )
     return Votes(counts)  # type: ignore[arg-type]
 
@@ -164,55 +257,85 @@ _SUBJECT_FIELDS = {
     "group",
     "sick_leave_months",
     "disciplined",
+    "discipline_self_remedied",
     "civil_servant_rating",
     "heads",
     "not_rated",
+    "kht_years_before",
+    "score",
 }
+MAX_KHT_YEARS = 50
+
+
+def _civil_servant(data: Mapping[str, object], path: str) -> tuple[Level | None, bool]:
+    rating = data.get("civil_servant_rating")
+    if rating is None:
+        return None, False
+    if rating == "pending":
+        return None, True
+    return _level(rating, f"{path}.civil_servant_rating"), False
 
 
 def parse_subject(
-    value: object, path: str, roll: Roll, collectives: Mapping[str, Level]
+    value: object, path: str, request: Mapping[str, object], roll: Roll, profile: Profile
 ) -> Subject:
-    """Validate one entry of ``subjects``."""
-    data = _object(value, path, _SUBJECT_FIELDS)
-    subject_id = _text(_require(data, "id", f"{path}.id"), f"{path}.id")
+    """Validate one entry of ``subjects`` of a rating round."""
+    collectives: Mapping[str, Level] = request["collectives"]  # type: ignore[assignment]
+    data = json_object(value, path, _SUBJECT_FIELDS)
+    subject_id = text_value(require_field(data, "id", f"{path}.id"), f"{path}.id")
     not_rated = None
     if data.get("not_rated") is not None:
-        not_rated = _text(data["not_rated"], f"{path}.not_rated")
+        not_rated = text_value(data["not_rated"], f"{path}.not_rated")
     if "votes" in data:
-        votes = parse_votes(data["votes"], f"{path}.votes", roll.present)
+        votes = parse_votes(data["votes"], f"{path}.votes", roll.answered)
     elif not_rated is None:
         raise RuleInputError("is required for a rated subject", field=f"{path}.votes")
     else:
         votes = NO_VOTES
     if not_rated is not None and votes.total:
         raise RuleInputError("a subject who is not rated has no votes", field=f"{path}.votes")
-    disciplined = data.get("disciplined", False)
-    if not isinstance(disciplined, bool):
-        raise RuleInputError("must be true or false", field=f"{path}.disciplined")
-    rating = data.get("civil_servant_rating")
+    disciplined = _flag(data, "disciplined", path)
+    remedied = _flag(data, "discipline_self_remedied", path)
+    if remedied and not disciplined:
+        raise RuleInputError(
+            "only a disciplined member can have remedied the fault (set disciplined too)",
+            field=f"{path}.discipline_self_remedied",
+        )
+    rating, pending = _civil_servant(data, path)
     heads = data.get("heads")
     if heads is not None:
-        heads = _text(heads, f"{path}.heads")
+        heads = text_value(heads, f"{path}.heads")
         if heads not in collectives:
             raise RuleInputError(
                 f"names no collective in 'collectives': {heads!r}", field=f"{path}.heads"
             )
+    score = None
+    if data.get("score") is not None:
+        if profile.score_scale is None:
+            raise RuleInputError(
+                f"the profile {profile.name} has no 100-point scale; a score cannot be used",
+                field=f"{path}.score",
+            )
+        score = parse_score(data["score"], f"{path}.score")
     return Subject(
         id=subject_id,
         votes=votes,
-        group=_text(data.get("group", DEFAULT_GROUP), f"{path}.group"),
+        group=text_value(data.get("group", DEFAULT_GROUP), f"{path}.group"),
         sick_leave_months=count_value(
             data.get("sick_leave_months", 0),
             f"{path}.sick_leave_months",
             maximum=MAX_SICK_LEAVE_MONTHS,
         ),
         disciplined=disciplined,
-        civil_servant_rating=(
-            None if rating is None else _level(rating, f"{path}.civil_servant_rating")
-        ),
+        civil_servant_rating=rating,
+        civil_servant_pending=pending,
         heads=heads,
         not_rated=not_rated,
+        discipline_self_remedied=remedied,
+        kht_years_before=count_value(
+            data.get("kht_years_before", 0), f"{path}.kht_years_before", maximum=MAX_KHT_YEARS
+        ),
+        score=score,
     )
 
 
@@ -223,36 +346,54 @@ def parse_collectives(value: object) -> dict[str, Level]:
     if not isinstance(value, Mapping):
         raise RuleInputError("must be a JSON object", field="collectives")
     return {
-        _text(key, "collectives"): _level(level, f"collectives.{key}")
+        text_value(key, "collectives"): _level(level, f"collectives.{key}")
         for key, level in value.items()
     }
 
 
+def _subject_list(data: Mapping[str, object]) -> list[object]:
+    raw = require_field(data, "subjects", "subjects")
+    if not isinstance(raw, list):
+        raise RuleInputError("must be a JSON array", field="subjects")
+    return raw
+
+
+def _unique(subjects: list[Subject]) -> tuple[Subject, ...]:
+    seen: set[str] = set()
+    for index, subject in enumerate(subjects):
+        if subject.id in seen:
+            raise RuleInputError(f"duplicate id {subject.id!r}", field=f"subjects[{index}].id")
+        seen.add(subject.id)
+    return tuple(subjects)
+
+
 def parse_request(value: object) -> DecisionRequest:
     """Validate the whole input of ``rules decide`` and resolve the profile and options."""
-    data = _object(value, "input", {"profile", "options", "roll", "collectives", "subjects"})
+    data = json_object(
+        value, "input", {"profile", "options", "roll", "collectives", "subjects", "runoff"}
+    )
     profile_name = data.get("profile")
     if profile_name is not None and not isinstance(profile_name, str):
         raise RuleInputError("must be a string", field="profile")
     profile = get_profile(profile_name)
     options = parse_options(data.get("options"), profile.options)
-    roll = parse_roll(_require(data, "roll", "roll"))
-    collectives = parse_collectives(data.get("collectives"))
-    raw_subjects = _require(data, "subjects", "subjects")
-    if not isinstance(raw_subjects, list):
-        raise RuleInputError("must be a JSON array", field="subjects")
-    subjects: list[Subject] = []
-    seen: set[str] = set()
-    for index, raw in enumerate(raw_subjects):
-        subject = parse_subject(raw, f"subjects[{index}]", roll, collectives)
-        if subject.id in seen:
-            raise RuleInputError(f"duplicate id {subject.id!r}", field=f"subjects[{index}].id")
-        seen.add(subject.id)
-        subjects.append(subject)
+    roll = parse_roll(require_field(data, "roll", "roll"))
+    if data.get("runoff") is not None:
+        from tally.rules.runoff_inputs import parse_runoff
+
+        if data.get("collectives") is not None:
+            raise RuleInputError("a runoff applies no caps", field="collectives")
+        groups, subjects = parse_runoff(data["runoff"], _subject_list(data), roll)
+        return DecisionRequest(profile, options, roll, _unique(subjects), {}, groups)
+    context = {"collectives": parse_collectives(data.get("collectives"))}
+    subjects = [
+        parse_subject(raw, f"subjects[{index}]", context, roll, profile)
+        for index, raw in enumerate(_subject_list(data))
+    ]
     return DecisionRequest(
         profile=profile,
         options=options,
         roll=roll,
-        subjects=tuple(subjects),
-        collectives=collectives,
+        subjects=_unique(subjects),
+        collectives=context["collectives"],
     )

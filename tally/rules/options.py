@@ -1,8 +1,10 @@
-"""The counting options a profile fixes and a meeting may override (BRIEF §3).
+"""The counting options a profile fixes and a meeting may override (docs/RULES.md §3).
 
-``RuleOptions`` is the part of a profile that the ``options`` object of ``phieukin rules decide``
-can change: which base, which quorum, cumulative or not, the threshold of each level, and whether
-"good" counts the excellent too. It is a frozen value, read once at the edge and passed down.
+``RuleOptions`` is the part of a profile that the chair may choose per meeting and that the
+``options`` object of ``phieukin rules decide`` can change: which base, which quorum, cumulative
+or not, the threshold of each level, whether "good" counts the excellent too, and whether a
+ballot may leave a member blank. It is a frozen value, read once at the edge and passed down;
+the chair's choice is fixed in the round's manifest and printed in words in the minute.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def uniform_thresholds(threshold: Threshold) -> tuple[tuple[Level, Threshold], .
 
 @dataclass(frozen=True)
 class RuleOptions:
-    """The options of BRIEF §3; the defaults are the brief's defaults."""
+    """The per-meeting options; the defaults are those of every profile (docs/RULES.md §3)."""
 
     base: BaseOption = BaseOption.ROLL
     quorum: QuorumOption = QuorumOption.TWO_THIRDS
@@ -57,6 +59,9 @@ class RuleOptions:
         default_factory=lambda: uniform_thresholds(Threshold.MORE_THAN_HALF)
     )
     good_includes_excellent: bool = True
+    blank_allowed: bool = True
+    """Whether a ballot may leave a member blank ("Không đánh giá"); a blank counts against the
+    person under the bases ``roll`` and ``present``."""
 
     def __post_init__(self) -> None:
         levels = tuple(level for level, _ in self.thresholds)
@@ -80,4 +85,5 @@ class RuleOptions:
             "cumulative": self.cumulative,
             "thresholds": {level.value: threshold.value for level, threshold in self.thresholds},
             "good_includes_excellent": self.good_includes_excellent,
+            "blank_allowed": self.blank_allowed,
         }

@@ -1,114 +1,104 @@
-"""Named, versioned rule profiles: the rules of each era as data, never as code paths.
+"""The three rule profiles: the rules of each era as data, never as code paths.
 
-A meeting picks one profile by name; the minute prints its name and version. The counting code
-reads only the profile's fields, so two eras differ by their data alone. Each profile carries
-``notes`` saying where it differs from the others and whether that is known from a source or an
-assumption (see ``docs/RULES.md``).
+A meeting picks one profile by name; the manifest and the minute name it with its version. The
+profiles differ where the regulations differ (who is rated, the discipline exception, the
+civil-service rating, two KHT years, the 100-point scale), each difference noted with its
+document and article and marked known or assumption (``docs/RULES.md`` §2).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
-from fractions import Fraction
-
 from tally.errors import RuleInputError
 from tally.rules.levels import Level
-from tally.rules.options import RuleOptions
-
-
-class NoteStatus(StrEnum):
-    """How sure we are of a note about a profile."""
-
-    KNOWN = "known"
-    """Stated by the brief or read in a source."""
-    ASSUMPTION = "assumption"
-    """The brief's default carried over; not checked against the era's text."""
-
-
-@dataclass(frozen=True)
-class ProfileNote:
-    """One statement about a profile: what, how sure, and from where."""
-
-    topic: str
-    text: str
-    status: NoteStatus
-    source: str
-
-
-@dataclass(frozen=True)
-class QuotaRule:
-    """The cap on excellent ratings per group of equivalent positions."""
-
-    share: Fraction = Fraction(1, 5)
-    """XS may not exceed ``floor(share × good)``."""
-    small_group_below: int = 5
-    """Where fewer than this many are "good" ..."""
-    small_group_max: int = 1
-    """... at most this many may be XS."""
-
-
-@dataclass(frozen=True)
-class CapRules:
-    """The ceilings applied after the vote, each with its trigger."""
-
-    disciplined_level: Level = Level.KHT
-    sick_leave_months: int = 3
-    sick_leave_ceiling: Level = Level.HT
-    civil_servant_ceiling: Level = Level.TOT
-    """A civil servant rated below XS in the civil service is at most this."""
-
-
-@dataclass(frozen=True)
-class Profile:
-    """A named, versioned set of rules chosen per meeting and printed in the minute."""
-
-    name: str
-    version: int
-    title: str
-    documents: tuple[str, ...]
-    in_force_from: int
-    options: RuleOptions = field(default_factory=RuleOptions)
-    quota: QuotaRule = field(default_factory=QuotaRule)
-    caps: CapRules = field(default_factory=CapRules)
-    min_months_since_admission: int = 6
-    """Members admitted less than this many months ago are not rated (the roster applies it)."""
-    notes: tuple[ProfileNote, ...] = ()
-
-    @property
-    def label(self) -> str:
-        """``name`` and ``version``: ``qd366-hd43 v1``, the one form in which the manifest, the
-        chair's meeting, the rules' input and the minute name a profile."""
-        return f"{self.name} v{self.version}"
-
-
-_BRIEF = "BRIEF §3"
-_COUNTING_ASSUMED = ProfileNote(
-    topic="counting",
-    text="Base, quorum (2/3), cumulative majority (> 1/2) and the not-rated cases are the "
-    "brief's defaults; not checked against this era's text.",
-    status=NoteStatus.ASSUMPTION,
-    source=_BRIEF,
+from tally.rules.profile_model import (
+    CapRules,
+    NoteStatus,
+    Profile,
+    ProfileNote,
+    QuotaRule,
+    ScoreBand,
 )
-_SMALL_GROUP_ASSUMED = ProfileNote(
+
+__all__ = [
+    "DEFAULT_PROFILE",
+    "PROFILES",
+    "CapRules",
+    "NoteStatus",
+    "Profile",
+    "ProfileNote",
+    "QuotaRule",
+    "ScoreBand",
+    "get_profile",
+]
+
+KNOWN, ASSUMPTION = NoteStatus.KNOWN, NoteStatus.ASSUMPTION
+
+
+def _shared_citations(decision: str, guidance: str) -> dict[str, str]:
+    """Citations every profile words the same way, naming its own documents."""
+    return {
+        "quorum": f"{guidance} (hội nghị chi bộ đánh giá, xếp loại đảng viên phải đủ túc số)",
+        "base": "Điều lệ Đảng (đảng viên chính thức biểu quyết; trừ số đảng viên được miễn "
+        "sinh hoạt mà vắng mặt, bị đình chỉ sinh hoạt, sinh hoạt tạm thời nơi khác, vắng mặt "
+        "cả buổi có lý do)",
+        "majority": f"{guidance} (chi bộ biểu quyết mức xếp loại bằng phiếu kín, quá nửa)",
+        "cap.sick_leave": f"{guidance} (đảng viên nghỉ ốm dài ngày trong năm)",
+        "cap.civil_servant": f"{decision} (gắn xếp loại đảng viên với kết quả xếp loại công "
+        "chức, viên chức)",
+        "civil_servant.pending": "Hướng dẫn của cấp ủy cấp trên (đảng viên là công chức, viên "
+        "chức được xếp loại sau khi có kết quả xếp loại công chức, viên chức)",
+        "cap.head": f"{decision} (kết quả của người đứng đầu gắn với kết quả của tập thể do mình "
+        "lãnh đạo)",
+        "quota": f"{decision} (số hoàn thành xuất sắc nhiệm vụ không quá 20% số hoàn thành tốt "
+        "nhiệm vụ trong cùng nhóm)",
+        "runoff": f"{decision} (số hoàn thành xuất sắc nhiệm vụ không quá 20% số hoàn thành tốt "
+        "nhiệm vụ; bỏ phiếu thêm giữa các đồng chí bằng phiếu ở ranh giới)",
+    }
+
+
+_COUNTING = ProfileNote(
+    topic="counting",
+    text="The quorum (at least two thirds of the base), the cumulative count from the highest "
+    "level down and the strict majority (more than half) are the common practice of cell "
+    "meetings; the articles that state them were not found in this era's text.",
+    status=ASSUMPTION,
+    source="common practice; no article checked",
+)
+_SMALL_GROUP = ProfileNote(
     topic="quota",
-    text="'Fewer than 5 at TOT or better → at most 1 XS' applied as in the brief; not checked "
-    "against this era's text.",
-    status=NoteStatus.ASSUMPTION,
-    source=_BRIEF,
+    text="'Fewer than 5 at TOT or better → at most 1 XS' is applied as local guidance does; "
+    "not checked against this era's text.",
+    status=ASSUMPTION,
+    source="local guidance; no article checked",
 )
 _GOOD_READING = ProfileNote(
     topic="quota",
-    text="The 20% is read as 20% of those at TOT or better (XS included); the text says '20% of "
-    "those rated good' and local guidance reads it both ways, hence the option "
-    "good_includes_excellent.",
-    status=NoteStatus.ASSUMPTION,
-    source=_BRIEF,
+    text="The 20% is of 'those rated good'; local guidance reads 'good' both as TOT-or-better "
+    "and as TOT alone, hence the option good_includes_excellent (default: TOT or better). "
+    "Under TOT alone the cap holds on the final proposal: at most 20% of those finally "
+    "proposed at TOT.",
+    status=ASSUMPTION,
+    source="local guidance read both ways",
+)
+_SICK_HEAD = ProfileNote(
+    topic="caps",
+    text="Sick leave of 3 months or more → at most HT; a head → not above the collective they "
+    "lead; a civil servant rated below XS in the civil service → at most TOT.",
+    status=ASSUMPTION,
+    source="common practice of local guidance; no article checked",
+)
+_PENDING = ProfileNote(
+    topic="civil servants",
+    text="A civil-service rating not yet known holds the member's decision (status pending): "
+    "civil servants and public employees are rated before the party rating, and local "
+    "guidance rates such party members after that rating exists.",
+    status=KNOWN,
+    source="Nghị định 90/2020/NĐ-CP (timing of the civil-service rating); local guidance",
 )
 
 QD132_HD21 = Profile(
     name="qd132-hd21",
-    version=1,
+    version=2,
     title="Quy định 132-QĐ/TW (08/3/2018) và Hướng dẫn 21-HD/BTCTW (18/10/2019)",
     documents=(
         "Quy định 132-QĐ/TW ngày 08/3/2018",
@@ -116,70 +106,179 @@ QD132_HD21 = Profile(
         "Hướng dẫn 21-HD/BTCTW ngày 18/10/2019",
     ),
     in_force_from=2018,
+    caps=CapRules(civil_servant_kht=True),
+    min_months_since_admission=0,
+    citations={
+        **_shared_citations("Quy định 132-QĐ/TW", "Hướng dẫn 21-HD/BTCTW"),
+        "cap.disciplined": "Hướng dẫn 21-HD/BTCTW, Mục II, phần B (đảng viên bị xử lý kỷ luật "
+        "trong năm: không hoàn thành nhiệm vụ; một vi phạm chỉ tính một lần)",
+        "cap.civil_servant_kht": "Hướng dẫn 21-HD/BTCTW, Mục II, phần B (đảng viên là công "
+        "chức, viên chức xếp loại không hoàn thành nhiệm vụ)",
+        "not_rated": "Hướng dẫn 21-HD/BTCTW, Mục II, phần B, điểm 2.1 (đối tượng đánh giá, "
+        "xếp loại: trừ đảng viên được miễn công tác và sinh hoạt đảng, bị đình chỉ sinh hoạt)",
+    },
     notes=(
         ProfileNote(
             topic="documents",
             text="QĐ 132 of 08/3/2018 was first implemented by HD 16-HD/BTCTW of 24/9/2018; "
             "cell plans for the 2019–2022 reviews cite HD 21-HD/BTCTW of 18/10/2019.",
-            status=NoteStatus.KNOWN,
-            source="HD 16-HD/BTCTW header; kế hoạch 09-KH/ĐU xã La Bằng (2020)",
+            status=KNOWN,
+            source="HD 16-HD/BTCTW header; plan 09-KH/ĐU of La Bằng commune (2020)",
         ),
-        _COUNTING_ASSUMED,
-        _SMALL_GROUP_ASSUMED,
+        ProfileNote(
+            topic="who is rated",
+            text="Every member is rated except those exempted from party work and activity and "
+            "those suspended; a member admitted less than 6 months ago is rated "
+            "(min_months_since_admission 0).",
+            status=KNOWN,
+            source="HD 21-HD/BTCTW, part II.B, point 2.1",
+        ),
+        ProfileNote(
+            topic="civil servants",
+            text="A member who is a civil servant or public employee rated KHT in the civil "
+            "service is KHT as a party member.",
+            status=KNOWN,
+            source="HD 21-HD/BTCTW, part II.B (the cases of 'không hoàn thành nhiệm vụ')",
+        ),
+        ProfileNote(
+            topic="discipline",
+            text="Disciplined in the year → KHT, with no exception (one breach counts once).",
+            status=KNOWN,
+            source="HD 16-HD/BTCTW and HD 21-HD/BTCTW, part II.B",
+        ),
+        _PENDING,
+        _SICK_HEAD,
+        _COUNTING,
+        _SMALL_GROUP,
         _GOOD_READING,
     ),
 )
 
 QD124_HD25 = Profile(
     name="qd124-hd25",
-    version=1,
-    title="Quy định 124-QĐ/TW và Hướng dẫn 25-HD/BTCTW (2023)",
-    documents=("Quy định 124-QĐ/TW (2023)", "Hướng dẫn 25-HD/BTCTW (2023)"),
+    version=2,
+    title="Quy định 124-QĐ/TW (04/10/2023) và Hướng dẫn 25-HD/BTCTW (10/11/2023)",
+    documents=("Quy định 124-QĐ/TW ngày 04/10/2023", "Hướng dẫn 25-HD/BTCTW ngày 10/11/2023"),
     in_force_from=2023,
+    caps=CapRules(discipline_exception=True, kht_years=2),
+    citations={
+        **_shared_citations("Quy định 124-QĐ/TW", "Hướng dẫn 25-HD/BTCTW"),
+        "cap.disciplined": "Quy định 124-QĐ/TW, Điều 12, khoản 4, điểm 4.3, tiết d (bị xử lý "
+        "kỷ luật trong năm đánh giá, trừ trường hợp tự phát hiện và khắc phục xong hậu quả)",
+        "cap.kht_years": "Quy định 124-QĐ/TW, Điều 12, khoản 4 (hai năm liên tiếp xếp loại "
+        "không hoàn thành nhiệm vụ)",
+        "not_rated": "Quy định 124-QĐ/TW, Điều 5, khoản 2, điểm 2.1 (trừ đảng viên được miễn "
+        "công tác và sinh hoạt đảng, bị đình chỉ sinh hoạt đảng, mới kết nạp chưa đủ 6 tháng)",
+    },
     notes=(
         ProfileNote(
             topic="documents",
-            text="Replaces QĐ 132 from the 2023 review on.",
-            status=NoteStatus.KNOWN,
-            source=_BRIEF,
+            text="QĐ 124-QĐ/TW of 04/10/2023 replaces QĐ 132; HD 25-HD/BTCTW of 10/11/2023 "
+            "implements it (and ends HD 21).",
+            status=KNOWN,
+            source="HD 25-HD/BTCTW header",
         ),
         ProfileNote(
-            topic="quota",
-            text="XS limited to 20% of TOT-or-better per group of equivalent positions, rounded "
-            "down; caps on sick leave, civil servants and heads as in the brief.",
-            status=NoteStatus.KNOWN,
-            source=_BRIEF,
+            topic="who is rated",
+            text="Not rated: exempted from party work and activity, suspended, admitted less "
+            "than 6 months ago (the last is new in QĐ 124).",
+            status=KNOWN,
+            source="QĐ 124-QĐ/TW, art. 5, cl. 2, point 2.1",
         ),
-        _COUNTING_ASSUMED,
-        _SMALL_GROUP_ASSUMED,
+        ProfileNote(
+            topic="discipline",
+            text="Disciplined in the year → KHT, except where the member found the fault "
+            "and fully remedied its consequences ('tự phát hiện và khắc phục xong hậu quả').",
+            status=KNOWN,
+            source="QĐ 124-QĐ/TW, art. 12, cl. 4, point 4.3 (d)",
+        ),
+        ProfileNote(
+            topic="two KHT years",
+            text="A member rated KHT in each of the two years before is KHT. The criterion "
+            "'two consecutive years rated KHT' is listed among the KHT cases in secondary "
+            "sources; its article and exact reading were not checked.",
+            status=ASSUMPTION,
+            source="QĐ 124-QĐ/TW, art. 12, cl. 4 (reading not checked)",
+        ),
+        ProfileNote(
+            topic="civil servants",
+            text="HD 21's 'civil servant KHT → KHT' was not found in QĐ 124 / HD 25; the "
+            "civil-service rating below XS → at most TOT applies.",
+            status=ASSUMPTION,
+            source="QĐ 124-QĐ/TW (principle: party and civil-service ratings go together)",
+        ),
+        _PENDING,
+        _SICK_HEAD,
+        _COUNTING,
+        _SMALL_GROUP,
         _GOOD_READING,
     ),
 )
 
 QD366_HD43 = Profile(
     name="qd366-hd43",
-    version=1,
-    title="Quy định 366-QĐ/TW và Hướng dẫn 43-HD/BTCTW (2025)",
-    documents=("Quy định 366-QĐ/TW (2025)", "Hướng dẫn 43-HD/BTCTW (2025)"),
+    version=2,
+    title="Quy định 366-QĐ/TW (30/8/2025) và Hướng dẫn 43-HD/BTCTW (2025)",
+    documents=("Quy định 366-QĐ/TW ngày 30/8/2025", "Hướng dẫn 43-HD/BTCTW (2025)"),
     in_force_from=2025,
+    caps=CapRules(discipline_exception=True, kht_years=2),
+    score_scale=(
+        ScoreBand(90, Level.XS),
+        ScoreBand(70, Level.TOT),
+        ScoreBand(50, Level.HT),
+        ScoreBand(0, Level.KHT),
+    ),
+    citations={
+        **_shared_citations("Quy định 366-QĐ/TW", "Hướng dẫn 43-HD/BTCTW"),
+        "cap.score": "Quy định 366-QĐ/TW, Điều 11 (thang điểm 100: hoàn thành xuất sắc từ 90 "
+        "điểm, hoàn thành tốt từ 70 đến dưới 90, hoàn thành từ 50 đến dưới 70, không hoàn thành "
+        "dưới 50 điểm)",
+        "cap.disciplined": "Quy định 366-QĐ/TW, Điều 11, khoản 4 (không hoàn thành nhiệm vụ: "
+        "bị xử lý kỷ luật trong năm)",
+        "cap.kht_years": "Quy định 366-QĐ/TW, Điều 11, khoản 4 (hai năm liên tiếp xếp loại "
+        "không hoàn thành nhiệm vụ)",
+        "not_rated": "Quy định 366-QĐ/TW (đối tượng kiểm điểm, đánh giá: trừ đảng viên được "
+        "miễn công tác và sinh hoạt đảng, bị đình chỉ sinh hoạt, mới kết nạp chưa đủ 6 tháng)",
+    },
     notes=(
         ProfileNote(
             topic="documents",
-            text="Current rules from the 2025 review on; the brief names it last, so it is the "
-            "default.",
-            status=NoteStatus.KNOWN,
-            source=_BRIEF,
+            text="QĐ 366-QĐ/TW of 30/8/2025 replaces QĐ 124; HD 43-HD/BTCTW implements it. "
+            "The current rules, hence the default profile.",
+            status=KNOWN,
+            source="QĐ 366-QĐ/TW (replaces QĐ 124-QĐ/TW of 04/10/2023)",
         ),
         ProfileNote(
             topic="score",
-            text="Adds a 100-point scale (XS needs a total of at least 90 points, QĐ 366 art. 11 "
-            "cl. 1). The score is assessed before the ballot and decides who may be proposed; it "
-            "is not part of the vote counting, so no option of this profile depends on it.",
-            status=NoteStatus.KNOWN,
-            source="BRIEF §3; QĐ 366-QĐ/TW điều 11 khoản 1",
+            text="A 100-point scale: XS needs at least 90 points, TOT 70 to under 90, HT 50 to "
+            "under 70, KHT under 50. A member's score (an optional input) caps the level the "
+            "vote can give: a member scored 75 is at most TOT.",
+            status=KNOWN,
+            source="QĐ 366-QĐ/TW, art. 11",
         ),
-        _COUNTING_ASSUMED,
-        _SMALL_GROUP_ASSUMED,
+        ProfileNote(
+            topic="discipline",
+            text="QĐ 124's exception for a fault the member found and remedied is carried over.",
+            status=ASSUMPTION,
+            source="QĐ 366-QĐ/TW, art. 11, cl. 4 (exception not checked)",
+        ),
+        ProfileNote(
+            topic="two KHT years",
+            text="As in qd124-hd25: rated KHT in each of the two years before → KHT.",
+            status=ASSUMPTION,
+            source="carried over from QĐ 124-QĐ/TW; not checked",
+        ),
+        ProfileNote(
+            topic="who is rated",
+            text="As in QĐ 124: exempted, suspended and admitted less than 6 months ago are "
+            "not rated.",
+            status=ASSUMPTION,
+            source="carried over from QĐ 124-QĐ/TW, art. 5; not checked",
+        ),
+        _PENDING,
+        _SICK_HEAD,
+        _COUNTING,
+        _SMALL_GROUP,
         _GOOD_READING,
     ),
 )

@@ -1,9 +1,17 @@
-"""The excellent quota per group of equivalent positions (BRIEF §3, "Quota").
+"""The excellent quota per group of equivalent positions (docs/RULES.md §4.6).
 
-Within a group, the number at ``XS`` may not exceed ``floor(share × good)``, where ``good`` is the
-number at ``TOT`` or better (or at ``TOT`` alone when ``good_includes_excellent`` is false); where
-``good`` is below ``small_group_below`` (5), at most ``small_group_max`` (1). The quota is applied
-to the levels *after* the caps: a subject capped below ``XS`` is not at ``XS`` and takes no place.
+Within a group, with ``G`` the number at ``TOT`` or better after the caps:
+
+- **inclusive reading** (``good_includes_excellent``, the default): the number at ``XS`` may not
+  exceed ``floor(share × G)``; where ``G`` is below ``small_group_below`` (5), at most
+  ``small_group_max`` (1);
+- **exclusive reading**: the cap holds on the final proposal — the ``X`` kept at ``XS`` may not
+  exceed ``share`` of the ``G − X`` finally proposed at ``TOT`` (at most 1 where fewer than 5 are
+  at ``TOT``): the largest such ``X``, which for 20% is ``floor(G / 6)`` (3 XS + 9 TOT keep 2;
+  4 XS + 14 TOT keep 3).
+
+The quota is applied to the levels *after* the caps: a subject capped below ``XS`` is not at
+``XS`` and takes no place.
 
 If more reach ``XS``, they are ranked by ``XS`` votes, then by cumulative ``TOT``-or-better
 votes. Those beyond the quota are proposed at ``TOT`` and flagged ``over``. If the last place
@@ -44,17 +52,23 @@ class QuotaCandidate:
         return (self.excellent_votes, self.good_or_better_votes)
 
 
-def max_excellent(good: int, rule: QuotaRule) -> int:
+def share_of(good: int, rule: QuotaRule) -> int:
     """``floor(share × good)``, or ``small_group_max`` when ``good < small_group_below``."""
     if good < rule.small_group_below:
         return rule.small_group_max
     return good * rule.share.numerator // rule.share.denominator
 
 
-def count_good(levels: Sequence[Level], good_includes_excellent: bool) -> int:
-    """How many are "good": at ``TOT`` or better, or at ``TOT`` alone."""
-    counted = {Level.XS, Level.TOT} if good_includes_excellent else {Level.TOT}
-    return sum(1 for level in levels if level in counted)
+def max_excellent(good: int, rule: QuotaRule, good_includes_excellent: bool = True) -> int:
+    """The most at ``XS`` among ``good`` at ``TOT`` or better, under either reading."""
+    if good_includes_excellent:
+        return share_of(good, rule)
+    return max((x for x in range(good + 1) if x <= share_of(good - x, rule)), default=0)
+
+
+def count_good(levels: Sequence[Level]) -> int:
+    """How many are at ``TOT`` or better."""
+    return sum(1 for level in levels if level in (Level.XS, Level.TOT))
 
 
 @dataclass(frozen=True)
@@ -82,16 +96,26 @@ class GroupQuota:
             return QuotaMark.TIE
         return None
 
-    def as_json(self) -> dict[str, object]:
-        """The group's entry in the ``quota`` list of the output."""
-        return {
-            "group": self.group,
-            "good": self.good,
-            "max_excellent": self.max_excellent,
-            "kept": list(self.kept),
-            "over": list(self.over),
-            "tied": list(self.tied),
-        }
+
+def split_at_boundary(
+    ranking: Sequence[QuotaCandidate], places: int
+) -> tuple[tuple[QuotaCandidate, ...], ...]:
+    """``(kept, tied, over)`` of a ranking (best first) for ``places`` places.
+
+    If the last place inside and the first place outside have the same key, everyone with that
+    key is tied (never split by the program); ties wholly inside or outside are not flagged.
+    """
+    ranking = tuple(ranking)
+    if len(ranking) <= places:
+        return ranking, (), ()
+    if places > 0 and ranking[places - 1].key == ranking[places].key:
+        boundary = ranking[places].key
+        return (
+            tuple(c for c in ranking if c.key > boundary),
+            tuple(c for c in ranking if c.key == boundary),
+            tuple(c for c in ranking if c.key < boundary),
+        )
+    return ranking[:places], (), ranking[places:]
 
 
 def apply_quota(
@@ -102,18 +126,10 @@ def apply_quota(
     good_includes_excellent: bool,
 ) -> GroupQuota:
     """Apply the quota to one group: ``levels`` of every decided subject, ``candidates`` at XS."""
-    good = count_good(levels, good_includes_excellent)
-    limit = max_excellent(good, rule)
+    good = count_good(levels)
+    limit = max_excellent(good, rule, good_includes_excellent)
     ranking = tuple(sorted(candidates, key=lambda candidate: candidate.key, reverse=True))
-    if len(ranking) <= limit:
-        kept, over, tied = ranking, (), ()
-    elif limit > 0 and ranking[limit - 1].key == ranking[limit].key:
-        boundary = ranking[limit].key
-        kept = tuple(c for c in ranking if c.key > boundary)
-        tied = tuple(c for c in ranking if c.key == boundary)
-        over = tuple(c for c in ranking if c.key < boundary)
-    else:
-        kept, over, tied = ranking[:limit], ranking[limit:], ()
+    kept, tied, over = split_at_boundary(ranking, limit)
     return GroupQuota(
         group=group,
         good=good,
@@ -127,42 +143,28 @@ def apply_quota(
     )
 
 
-def _limit_text(quota: GroupQuota) -> str:
-    counted = "đạt TOT trở lên" if quota.good_includes_excellent else "đạt TOT, không tính XS"
-    if quota.good < quota.rule.small_group_below:
-        return (
-            f"tối đa {quota.max_excellent} (dưới {quota.rule.small_group_below} người "
-            f"{counted}: {quota.good})"
-        )
-    share = quota.rule.share * 100
-    percent = f"{share.numerator}" if share.denominator == 1 else f"{share}"
-    return f"tối đa {quota.max_excellent} = ⌊{percent}% × {quota.good}⌋ ({quota.good} {counted})"
-
-
 def quota_step(quota: GroupQuota, subject_id: str) -> TraceStep:
-    """The quota's effect on one subject at ``XS``, as a trace line."""
+    """The quota's effect on one subject at ``XS``, as a step."""
     candidate = next(c for c in quota.ranking if c.id == subject_id)
     place = 1 + sum(1 for c in quota.ranking if c.key > candidate.key)
-    head = (
-        f"Tỷ lệ XS nhóm «{quota.group}»: {len(quota.ranking)} đạt XS, {_limit_text(quota)}; "
-        f"xếp thứ {place}/{len(quota.ranking)} ({candidate.excellent_votes} phiếu XS, "
-        f"{candidate.good_or_better_votes} phiếu TOT trở lên)"
-    )
     mark = quota.mark(subject_id)
-    if mark is QuotaMark.KEPT:
-        tail = " → giữ XS"
-    elif mark is QuotaMark.OVER:
-        tail = " → vượt tỷ lệ: đề xuất TOT (đánh dấu «over»)"
-    else:
-        tail = (
-            f" → hoà ở ranh giới với {len(quota.tied) - 1} người khác: giữ XS, đánh dấu "
-            "«tie»; bỏ phiếu vòng sau, chương trình không phá hoà"
-        )
-    numbers = (
-        ("good", quota.good),
-        ("max_excellent", quota.max_excellent),
-        ("place", place),
-        ("XS", candidate.excellent_votes),
-        ("TOT_or_better", candidate.good_or_better_votes),
+    rule = quota.rule
+    share = rule.share * 100
+    return TraceStep(
+        code="quota",
+        rule=f"quota.{mark}",
+        values=(
+            ("group", quota.group),
+            ("candidates", len(quota.ranking)),
+            ("good", quota.good),
+            ("max_excellent", quota.max_excellent),
+            ("reading", "inclusive" if quota.good_includes_excellent else "exclusive"),
+            ("share_percent", int(share) if share.denominator == 1 else str(share)),
+            ("small_group_below", rule.small_group_below),
+            ("small_group", quota.good < rule.small_group_below),
+            ("place", place),
+            ("XS", candidate.excellent_votes),
+            ("TOT_or_better", candidate.good_or_better_votes),
+            ("tied_others", len(quota.tied) - 1 if mark is QuotaMark.TIE else 0),
+        ),
     )
-    return TraceStep(rule=f"quota.{mark}", text=head + tail, numbers=numbers)

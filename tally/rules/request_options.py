@@ -17,7 +17,14 @@ from tally.rules.options import BaseOption, QuorumOption, RuleOptions
 
 _Choice = TypeVar("_Choice", BaseOption, QuorumOption, Threshold)
 
-_OPTION_FIELDS = {"base", "quorum", "cumulative", "thresholds", "good_includes_excellent"}
+_OPTION_FIELDS = {
+    "base",
+    "quorum",
+    "cumulative",
+    "thresholds",
+    "good_includes_excellent",
+    "blank_allowed",
+}
 
 
 def _choice(kind: type[_Choice], value: object, path: str) -> _Choice:
@@ -72,6 +79,10 @@ def parse_options(value: object, defaults: RuleOptions) -> RuleOptions:
             good_includes_excellent=_flag(
                 value["good_includes_excellent"], "options.good_includes_excellent"
             ),
+        )
+    if "blank_allowed" in value:
+        options = replace(
+            options, blank_allowed=_flag(value["blank_allowed"], "options.blank_allowed")
         )
     if "thresholds" in value:
         options = options.with_thresholds(parse_thresholds(value["thresholds"]))

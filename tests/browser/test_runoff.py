@@ -110,7 +110,9 @@ async def test_a_tie_at_the_quota_goes_to_a_runoff_the_round_1_links_decrypt(
         assert rounds.phase(2) == "ready"
         second_context = rounds.context(2)
         assert second_context.joint_key == first_context.joint_key
-        assert sorted(q.id for q in second_context.manifest.questions) == sorted(tied)
+        (runoff,) = second_context.manifest.questions  # the tied members, choose up to the places
+        assert sorted(runoff.options) == sorted(tied)
+        assert list(runoff.option_titles) == [titles[i] for i in runoff.options]
 
         # The phones on their round-1 links follow round 2; one reloads its original link.
         for page in pages.values():
@@ -140,7 +142,11 @@ async def test_a_tie_at_the_quota_goes_to_a_runoff_the_round_1_links_decrypt(
             await expect_status(page, "cm.status.voting")
         rng = random.Random(21)
         questions = second_context.manifest.questions
-        choices = [[rng.randrange(4) for _ in questions] for _ in tokens]
+        choices = [
+            [sorted(rng.sample(range(len(q.options)), rng.randint(0, q.max_selections)))]
+            for q in questions
+            for _ in tokens
+        ]
         for token, choice in zip(tokens, choices, strict=True):
             await public.vote(2, token, choice)
         await expect(chair_page.locator("#status-turnout")).to_have_text(
@@ -173,7 +179,7 @@ async def test_a_tie_at_the_quota_goes_to_a_runoff_the_round_1_links_decrypt(
     code, answer = await meeting.get("/api/rounds/2/counts")
     assert code == 200
     assert answer["counts"] == {
-        question.id: [sum(1 for c in choices if c[q] == o) for o in range(4)]
+        question.id: [sum(1 for c in choices if o in c[q]) for o in range(len(question.options))]
         for q, question in enumerate(questions)
     }
     decrypted = [
@@ -192,13 +198,21 @@ async def test_a_tie_at_the_quota_goes_to_a_runoff_the_round_1_links_decrypt(
 
     # The chair's page shows round 2's results; the minute reports both rounds.
     await expect(chair_page.locator("#status-phase")).to_have_text("Đã kiểm phiếu (vòng 2)")
-    await expect(chair_page.get_by_test_id("chair-results")).to_contain_text(
-        titles[questions[0].id]
-    )
+    results = chair_page.get_by_test_id("chair-results")
+    await expect(results).to_contain_text(titles[tied[0]])
+    await expect(results.get_by_test_id("runoff-table")).to_be_visible()
+    await expect(results.get_by_test_id("proposal-table")).to_contain_text(titles[tied[0]])
     await chair_page.locator("#make-minute").click()
     await expect(chair_page.get_by_test_id("minute-signatures").locator("li")).to_have_count(3)
     code, document = await meeting.get("/api/minute")
     assert code == 200
     assert [entry["round"] for entry in document["minute"]["rounds"]] == [1, 2]
+    # A committee phone shows the minute with the cell's one proposal per member (all rounds)
+    proposal = pages[1].get_by_test_id("minute-proposal")
+    await expect(proposal.locator("li")).to_have_count(len(first["questions"]))
+    final = {s["id"]: s for s in document["minute"]["proposal"]["subjects"]}
+    kept = [i for i in tied if final[i]["level"] == "XS" and final[i]["quota"] == "kept"]
+    for question in kept:
+        await expect(proposal).to_contain_text(titles[question])
     for tab in (*tabs.values(), desk):
         tab.assert_no_errors()

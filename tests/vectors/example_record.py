@@ -7,15 +7,17 @@ come out the same byte for byte on every run; ``python -m tests.vectors.generate
 and ``--check`` compares. ``tests/test_example_record.py`` verifies the record: final, exit 0.
 
 The meeting: four members (three official, one probationary), all present; three vote. The
-committee is the three official members, 2 of 3. Round 1 rates all four; two members reach
-"excellent" with the same votes where the quota allows one, so round 2 is a runoff between
-them with round 1's keys (``keys_of_round``), in which one unused token is cancelled after
-opening. Round 1 had a spare card cancelled before opening. The minute covers both rounds and
-is co-signed by all three; the PDF printed from it is in the record.
+committee is the three official members, 2 of 3, its head the first. Round 1 rates all four;
+two members reach "excellent" with the same votes where the quota allows one, so round 2 is the
+runoff the consolidated proposal calls for — one question, choose up to the one place left
+between the two — with round 1's keys (``keys_of_round``); in it one unused token is cancelled
+after opening. Round 1 had a spare card cancelled before opening. The minute covers both rounds
+and is co-signed by all three; the PDF printed from it is in the record.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -35,13 +37,14 @@ from tally.manifest import (
     RATING_OPTIONS,
     ElectionContext,
     Manifest,
-    manifest_meeting,
     rating_manifest_json,
+    runoff_manifest_json,
 )
 from tally.minute import build_minute, minute_digest
 from tally.minute_log import minute_document, minute_facts
 from tally.record_index import INDEX, MINUTE_JSON, MINUTE_PDF, ballot_file, record_index
 from tally.roster import Attendance, Member, Membership, compute_roll
+from tally.rules.consolidate import consolidate, runoff_input, tied_groups
 from tally.rules.engine import decide_json
 from tally.rules.profiles import DEFAULT_PROFILE
 from tally.token import base32_encode, token_hash, token_set_commitment
@@ -55,7 +58,9 @@ MEETING = {
     "cell": "Chi bộ Phòng Ví dụ",
     "committee_above": "Đảng bộ Sở Ví dụ",
     "date": "2026-12-15",
-    "place": "Hà Nội",
+    "locality": "Hà Nội",
+    "place": "Phòng họp tầng 2",
+    "start_time": "14:00",
     "chair": "Đồng chí Nguyễn Văn An",
     "secretary": "Đồng chí Trần Thị Bình",
     "purpose": "Bỏ phiếu kín đánh giá, xếp loại đảng viên",
@@ -71,7 +76,7 @@ COMMITTEE = [1, 2, 3]
 THRESHOLD = 2
 # Per ballot, the chosen option index (XS, TOT, HT, KHT) for each question in order.
 ROUND_1 = [[0, 0, 1, 1], [0, 0, 1, 2], [0, 0, 1, 1]]
-ROUND_2 = [[0, 1], [1, 0]]  # the third token is cancelled after opening
+ROUND_2 = [[[0]], [[0]]]  # both choose the first tied member; the third token is cancelled
 
 
 def _seed(label: str) -> bytes:
@@ -124,9 +129,10 @@ def _vote(
     spare: bool,
     keys: dict,
     roll: Any,
-    subjects: dict[str, int],
+    decide: Callable[[dict[str, list[int]], dict[str, int]], dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    """Tokens, voting, the aggregate, the committee's decryption (members 1 and 3), the rules."""
+    """Tokens, voting, the aggregate, the committee's decryption (members 1 and 3), and the
+    rules (``decide(counts, rule roll)`` gives the rules' input)."""
     tokens = [_token(f"round {number} token {k}") for k in range(len(roll.voters))]
     log.add("tokens-issued", {"round": number, "count": len(tokens)})
     if spare:
@@ -169,24 +175,13 @@ def _vote(
     table = combine_decryption_shares(context, aggregate, shares)
     counts = {q.id: list(row) for q, row in zip(context.manifest.questions, table, strict=True)}
     log.add("counts", {"round": number, "trustees": [1, 3], "counts": counts})
-    request = {
-        "profile": PROFILE.label,
-        "roll": {
-            "official": roll.official,
-            "excluded": len(roll.excluded),
-            "present": len(roll.voters),
-        },
-        "subjects": [
-            {
-                "id": question,
-                "votes": dict(zip(RATING_OPTIONS, counts[question], strict=True)),
-                "group": "default",
-                "sick_leave_months": 0,
-                "disciplined": False,
-            }
-            for question in subjects
-        ],
+    rule_roll = {
+        "official": roll.official,
+        "excluded": len(roll.excluded),
+        "present": len(roll.voters),
+        "ballots": len(ballots),
     }
+    request = decide(counts, rule_roll)
     log.add("decisions", {"round": number, "input": request, "output": decide_json(request)})
     return ballots
 
@@ -216,41 +211,74 @@ def example_record() -> dict[str, bytes]:
     )
     marks = {str(i): mark.value for i, mark in attendance.items()}
     log.add("attendance", {"attendance": marks, "roll": roll.summary()})
-    log.add("rated-set", {"rated": list(roll.rated)})
+    log.add("rated-set", {"rated": list(roll.rated), "reasons": {}})
     by_id = {m.id: m for m in MEMBERS}
+    head = COMMITTEE[0]
     log.add(
         "committee-set",
-        {"members": [{"id": i, "name": by_id[i].name} for i in COMMITTEE], "threshold": THRESHOLD},
+        {
+            "members": [{"id": i, "name": by_id[i].name} for i in COMMITTEE],
+            "threshold": THRESHOLD,
+            "head": {"id": head, "name": by_id[head].name},
+            "approved_by_meeting": True,
+        },
     )
     names = [by_id[i].name for i in COMMITTEE]
+    summary = {**roll.summary(), "rated_reasons": {}}
+    meeting = {k: MEETING[k] for k in ("id", "title", "cell", "date", "place", "profile")}
+    meeting["options"] = PROFILE.options.as_json()
     ballots: dict[int, list[dict[str, Any]]] = {}
 
-    def manifest_of(number: int, rated: dict[str, int]) -> Manifest:
-        questions = [(q, by_id[i].name) for q, i in rated.items()]
-        return Manifest.from_json(
-            rating_manifest_json(
-                manifest_meeting(MEETING),
-                questions,
-                names,
-                threshold=THRESHOLD,
-                round_number=number,
-            )
-        )
-
+    # Round 1: every member rated under the roll, blank answers allowed by the options.
     subjects = {f"m{i:03d}": i for i in roll.rated}
-    manifest = manifest_of(1, subjects)
+    manifest = Manifest.from_json(
+        rating_manifest_json(
+            meeting,
+            [(q, by_id[i].name) for q, i in subjects.items()],
+            names,
+            threshold=THRESHOLD,
+            round_number=1,
+            blank_allowed=list(subjects) if PROFILE.options.blank_allowed else (),
+        )
+    )
     body = {"round": 1, "manifest": manifest.to_json(), "manifest_hash": manifest.hash.hex()}
     log.add("round-started", body)
-    log.add(
-        "round-roll", {"round": 1, "subjects": subjects, "roll": roll.summary(), "runoff_of": None}
-    )
+    log.add("round-roll", {"round": 1, "subjects": subjects, "roll": summary, "runoff_of": None})
     context, keys = _ceremony(log, 1, manifest)
-    ballots[1] = _vote(log, 1, context, ROUND_1, True, keys, roll, subjects)
 
-    output = log.entries[-1].event["body"]["output"]
-    tied = [q for group in output["quota"] for q in group["tied"]]
-    runoff = {q: subjects[q] for q in tied}
-    manifest = manifest_of(2, runoff)
+    def rating(counts: dict[str, list[int]], rule_roll: dict[str, int]) -> dict[str, Any]:
+        return {
+            "profile": PROFILE.label,
+            "options": meeting["options"],
+            "roll": rule_roll,
+            "subjects": [
+                {
+                    "id": question,
+                    "votes": dict(zip(RATING_OPTIONS, counts[question], strict=True)),
+                    "group": "default",
+                    "sick_leave_months": 0,
+                    "disciplined": False,
+                }
+                for question in subjects
+            ],
+        }
+
+    ballots[1] = _vote(log, 1, context, ROUND_1, True, keys, roll, rating)
+    logged = log.entries[-1].event["body"]
+    decided = [{"round": 1, "input": logged["input"], "output": logged["output"]}]
+
+    # Round 2: the runoff the consolidated proposal calls for, with round 1's keys.
+    groups = tied_groups(consolidate(decided))
+    questions = []
+    for position, group in enumerate(groups, start=1):
+        places = group["max_excellent"] - len(group["kept"])
+        title = f"Chọn tối đa {places} trong {len(group['tied'])} đồng chí để giữ mức XS"
+        options = [(subject, by_id[subjects[subject]].name) for subject in group["tied"]]
+        questions.append((f"xs-{position}", title, options, places))
+    manifest = Manifest.from_json(
+        runoff_manifest_json(meeting, questions, names, threshold=THRESHOLD, round_number=2)
+    )
+    runoff = {subject: subjects[subject] for g in groups for subject in g["tied"]}
     election = {**context.to_json(), "manifest_hash": manifest.hash.hex()}
     again = ElectionContext.from_json(GROUP, manifest, election)
     log.add(
@@ -271,10 +299,28 @@ def example_record() -> dict[str, bytes]:
             "keys_of_round": 1,
         },
     )
-    log.add("round-roll", {"round": 2, "subjects": runoff, "roll": roll.summary(), "runoff_of": 1})
-    ballots[2] = _vote(log, 2, again, ROUND_2, False, keys, roll, runoff)
+    log.add(
+        "round-roll",
+        {
+            "round": 2,
+            "subjects": runoff,
+            "roll": summary,
+            "runoff_of": 1,
+            "runoff_groups": {q[0]: g["group"] for q, g in zip(questions, groups, strict=True)},
+        },
+    )
 
-    minute = build_minute(minute_facts(log.json(), "07", "16:30"))
+    def runoff_rules(counts: dict[str, list[int]], rule_roll: dict[str, int]) -> dict[str, Any]:
+        chosen = {
+            option: count
+            for question in manifest.questions
+            for option, count in zip(question.options, counts[question.id], strict=True)
+        }
+        return runoff_input(consolidate(decided), decided[0]["input"], rule_roll, chosen)
+
+    ballots[2] = _vote(log, 2, again, ROUND_2, False, keys, roll, runoff_rules)
+
+    minute = build_minute(minute_facts(log.json(), "07", "14:00", "16:30"))
     digest = minute_digest(minute)
     server_signature = sign(log.key, "minute", digest).hex()
     log.add(

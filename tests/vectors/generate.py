@@ -29,10 +29,16 @@ from tally.decryption import (
     make_decryption_share,
     verify_decryption_share,
 )
-from tally.manifest import ElectionContext, Manifest, rating_manifest_json
+from tally.manifest import (
+    ElectionContext,
+    Manifest,
+    rating_manifest_json,
+    runoff_manifest_json,
+)
 from tally.token import base32_encode, normalize_token, token_hash, token_set_commitment
 from tests.vectors.committee import simulate_ceremony
 from tests.vectors.example_record import example_record
+from tests.vectors.rule_steps import rule_step_vectors
 
 HERE = Path(__file__).parent
 EXAMPLE_RECORD = "example-record"
@@ -293,6 +299,70 @@ def ballot_vectors(context: ElectionContext) -> tuple[dict[str, Any], list[dict[
     }, ballots
 
 
+def runoff_ballot_vectors(context: ElectionContext) -> dict[str, Any]:
+    """Ballots of a runoff round: one question whose options are the tied members, each voter
+    choosing up to two (max_selections 2, so the sum proof's V is [0, 1, 2]); the election
+    reuses the ceremony's keys under the runoff manifest, as a runoff round does."""
+    meeting = {**context.manifest.data["meeting"], "id": "vector-meeting"}
+    manifest = Manifest.from_json(
+        runoff_manifest_json(
+            meeting,
+            [
+                (
+                    "xs-1",
+                    "Chi bộ: giữ mức Hoàn thành xuất sắc nhiệm vụ (chọn tối đa 2)",
+                    [("q01", "Nguyễn Văn An"), ("q02", "Trần Thị Bình"), ("q03", "Lê Đức Cường")],
+                    2,
+                )
+            ],
+            [m["name"] for m in context.manifest.data["committee"]["members"]],
+            threshold=context.manifest.threshold,
+            round_number=2,
+        )
+    )
+    election = {**context.to_json(), "manifest_hash": manifest.hash.hex()}
+    runoff = ElectionContext.from_json(GROUP, manifest, election)
+    specs = [
+        ("runoff-1", "0000000000000000000000000C", [[0, 2]]),
+        ("runoff-2", "7RZ3W8G2KQ4M9XN5BV6C1TJHP0", [[]]),
+        ("runoff-3", "ZZZZZZZZZZZZZZZZZZZZZZZZZW", [1]),
+    ]
+    cases, ballots = [], []
+    for seed, token, choices in specs:
+        ballot = make_ballot(runoff, token_hash(token), choices, TestNonces(seed))
+        verified = verify_ballot(runoff, ballot)
+        ballots.append(verified)
+        cases.append(
+            {
+                "seed": seed,
+                "token_hash": token_hash(token).hex(),
+                "choices": choices,
+                "ballot": ballot,
+                "tracker": tracker(ballot).hex(),
+            }
+        )
+    # Three options chosen where two are allowed: the sum proof cannot be made for V = [0, 1, 2],
+    # so the vector carries a ballot whose sum proof was made for V = [0, 1, 2, 3] instead.
+    wide = Manifest.from_json(
+        {**manifest.data, "questions": [{**manifest.data["questions"][0], "max_selections": 3}]}
+    )
+    wide_context = ElectionContext.from_json(
+        GROUP, wide, {**context.to_json(), "manifest_hash": wide.hash.hex()}
+    )
+    too_many = make_ballot(wide_context, token_hash(specs[0][1]), [[0, 1, 2]], TestNonces("x"))
+    too_many["election"] = runoff.fingerprint.hex()
+    aggregate = aggregate_ballots(runoff, [b.ciphertexts for b in ballots])
+    return {
+        "provenance": provenance("runoff_ballot.json"),
+        "manifest": manifest.to_json(),
+        "election": runoff.to_json(),
+        "fingerprint": runoff.fingerprint.hex(),
+        "ballots": cases,
+        "refused": [{"reason": "three options chosen, at most two allowed", "ballot": too_many}],
+        "aggregate": aggregate.to_json(runoff),
+    }
+
+
 def decryption_vectors(
     context: ElectionContext, ballots: list[dict[str, Any]], secret_shares: dict[int, int]
 ) -> dict[str, Any]:
@@ -339,6 +409,8 @@ def all_vectors() -> dict[str, dict[str, Any]]:
         "ceremony.json": ceremony_data,
         "ballot.json": ballot_data,
         "decryption.json": decryption_vectors(context, ballots, secret_shares),
+        "rule_steps.json": rule_step_vectors(provenance("rule_steps.json")),
+        "runoff_ballot.json": runoff_ballot_vectors(context),
     }
 
 
