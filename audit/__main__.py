@@ -2,7 +2,7 @@
 
 It needs only the election library (``tally``: PyNaCl, rbcl, cryptography) and, to render the
 printed minute again, reportlab and the Liberation fonts — none of the server's dependencies
-(aiohttp, openpyxl, qrcode, sqlite-utils). ``python -m audit verify record.zip`` is exactly
+(aiohttp, openpyxl, qrcode) nor ``sqlite3``. ``python -m audit verify record.zip`` is exactly
 ``phieukin verify record.zip`` (installed as ``phieukin-verify``); ``python -m audit rules
 decide FILE`` is ``phieukin rules decide FILE``.
 """

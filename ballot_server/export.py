@@ -1,6 +1,7 @@
 """``phieukin export``: write the meeting's complete public record as ``record.zip``.
 
-The record is read from the meeting database and written atomically (a temporary file renamed
+The record is read from the meeting database — after the start-up checks of ``integrity.py``:
+a database behind its own log is refused — and written atomically (a temporary file renamed
 into place), so an inspector never gets half a record. Its format is docs/RECORD.md.
 """
 
@@ -8,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
+import sys
 import zipfile
 from pathlib import Path
 
-from ballot_server.store import DATABASE_NAME, Store
+from ballot_server.disk import write_file_atomically
+from ballot_server.store import Store
 from tally.canonical import canonical_json
 from tally.crypto.hashing import hash32
 from tally.minute_log import MINUTE_EVENT_TYPES, minute_document
@@ -50,7 +52,7 @@ def record_bytes(store: Store, minute_pdf: bytes | None = None) -> bytes:
     files: dict[str, bytes] = {EVENTS: b"".join(canonical_json(entry) + b"\n" for entry in entries)}
     for number in store.round_numbers():
         files[ballot_file(number)] = b"".join(
-            canonical_json(ballot) + b"\n" for ballot in store.ballots_in_tracker_order(number)
+            canonical_json(ballot) + b"\n" for ballot in store.ballots(number)
         )
     document = minute_document(entries)
     if document is not None:
@@ -70,6 +72,11 @@ def record_bytes(store: Store, minute_pdf: bytes | None = None) -> bytes:
 class ExportError(RuntimeError):
     """The record cannot be written completely (the message says why, in both languages)."""
 
+    def __init__(self, message_vi: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_vi = message_vi
+        self.message_en = message_en
+
 
 def log_minute_pdf(store: Store) -> bytes | None:
     """Render the PDF of the signed minute in the log and, if the log does not name these exact
@@ -86,8 +93,9 @@ def log_minute_pdf(store: Store) -> bytes | None:
     except FontsMissing as error:
         if MINUTE_PDF in record_files(store.events()):
             raise ExportError(
-                f"Không in được biên bản PDF mà nhật ký đã ghi ({error}). "
-                "The log already names a printed minute, which cannot be rendered here."
+                f"không in được biên bản PDF mà nhật ký đã ghi ({error})",
+                "the log already names a printed minute, which cannot be rendered here "
+                "(the Liberation fonts are missing)",
             ) from None
         print(f"Cảnh báo: không in được biên bản PDF ({error}); hồ sơ không kèm PDF.")
         return None
@@ -109,33 +117,25 @@ def log_minute_pdf(store: Store) -> bytes | None:
 
 
 def write_record(folder: Path) -> Path:
-    """Write ``folder/record.zip`` atomically from the meeting database in ``folder``."""
-    if not (folder / DATABASE_NAME).is_file():
-        raise FileNotFoundError(f"{folder / DATABASE_NAME} does not exist")
-    store = Store(folder)
+    """Write ``folder/record.zip`` atomically from the meeting database in ``folder`` (checked
+    whole first; ``StoreError`` if it is not, or if the disk is full: nothing half-written)."""
+    store = Store(folder, create=False)
     try:
         minute_pdf = log_minute_pdf(store)
         data = record_bytes(store, minute_pdf)
     finally:
         store.close()
     target = folder / RECORD_NAME
-    temporary = folder / (RECORD_NAME + ".tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    temporary.replace(target)
+    write_file_atomically(target, data)
     return target
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         target = write_record(args.dir)
-    except FileNotFoundError as error:
-        print(f"Lỗi: không tìm thấy cơ sở dữ liệu hội nghị ({error}).")
-        return 2
     except ExportError as error:
-        print(f"Lỗi: {error}")
+        print(f"Lỗi: {error.message_vi}", file=sys.stderr)
+        print(f"Error: {error.message_en}", file=sys.stderr)
         return 1
     print(f"Đã ghi hồ sơ: {target}")
     return 0

@@ -115,7 +115,7 @@ class Minutes:
         if not credential:
             raise Forbidden("Thiếu mã thành viên ban kiểm phiếu.", "Missing committee credential.")
         rounds = self.chair.rounds
-        for number in reversed(self.store.round_numbers()):
+        for number in reversed(rounds.numbers()):
             try:
                 return rounds.trustee_for(number, credential)
             except Forbidden:

@@ -1,16 +1,20 @@
 """The minute has one source, the signed log: what is served, printed and exported comes from the
 ``minute`` and ``minute-signature`` events, never from a copy that could be edited.
 
-A finished meeting is run in a real SQLite store (``tests.record_support.build_meeting``); then a
-copy of the minute with one level changed is written where the first version kept one (the
-``settings`` table) and the store's result tables are edited too. Nothing of it reaches the
-minute the server serves, the PDF it prints, or the record it exports, which verifies as final.
+A finished meeting is run in a real SQLite store (``tests.record_support.build_meeting``). A copy
+of the minute with one level changed, written where the first version kept one (the ``settings``
+table), is read by nothing: the store opens, and the minute served, the PDF printed and the
+record exported are the signed one, which verifies as final. A result row the minute was once
+made from (the round's decisions), edited under a running server, changes nothing of the minute
+it serves or prints; the next start-up check refuses the edited row by name, so neither the
+server nor ``export`` goes on from it.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import shutil
 import sqlite3
 import zipfile
 
@@ -21,13 +25,16 @@ from audit.record import load_record
 from audit.verify import verify_record
 from ballot_server.chair import Chair, ChairMemory
 from ballot_server.config import ServerConfig
+from ballot_server.errors import StoreDamaged
 from ballot_server.export import write_record
 from ballot_server.minute_service import Minutes
 from ballot_server.rounds import Rounds
 from ballot_server.store import DATABASE_NAME, Store
 from tally.canonical import canonical_json
 from tally.minute_log import minute_document
+from tests.db_support import on_disk
 from tests.record_support import build_meeting
+from tests.store_support import fingerprint
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +67,7 @@ def test_an_edited_copy_changes_nothing_served_printed_or_exported(meeting):
             "INSERT OR REPLACE INTO settings (key, value) VALUES ('minute', ?)",
             [json.dumps(forged, ensure_ascii=False)],
         )
-        db.execute("UPDATE results SET data = '{}' WHERE kind = 'decisions'")
-    store, minutes = minutes_of(meeting)
+    store, minutes = minutes_of(meeting)  # nothing reads that row: the start-up check passes
     try:
         assert minutes.current() == signed
     finally:
@@ -73,6 +79,32 @@ def test_an_edited_copy_changes_nothing_served_printed_or_exported(meeting):
     assert exported == signed and canonical_json(exported) == canonical_json(signed)
     assert printed == render_minute_pdf(signed) != render_minute_pdf(forged)
     assert verify_record(load_record(record), workers=1).verdict == "final"
+
+
+def test_an_edited_result_row_changes_nothing_of_the_minute_and_is_refused_at_start_up(
+    meeting, tmp_path
+):
+    folder = tmp_path / "meeting"
+    shutil.copytree(meeting, folder)
+    store, minutes = minutes_of(folder)
+    try:
+        signed = minutes.current()
+        with sqlite3.connect(folder / DATABASE_NAME) as db:  # another program, while it runs
+            changed = db.execute("UPDATE results SET data = '{}' WHERE kind = 'decisions'")
+            assert changed.rowcount == 1
+        assert on_disk(folder, "SELECT data FROM results WHERE kind = 'decisions'") == [("{}",)]
+        served = minutes.current()
+        assert served == signed
+        assert render_minute_pdf(served) == render_minute_pdf(signed)
+    finally:
+        store.close()
+    before = fingerprint(folder)
+    with pytest.raises(StoreDamaged) as refused:
+        Store(folder)
+    assert "the decisions of round 1 differs" in refused.value.message_en
+    with pytest.raises(StoreDamaged):
+        write_record(folder)
+    assert fingerprint(folder) == before  # no record written, nothing logged
 
 
 def test_a_signature_is_read_back_from_the_log(meeting):

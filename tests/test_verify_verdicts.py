@@ -23,7 +23,7 @@ from tests.record_support import Parts, meeting_record, write_records
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
-SERVER_ONLY = ("aiohttp", "openpyxl", "qrcode", "sqlite_utils", "sqlite3", "ballot_server")
+SERVER_ONLY = ("aiohttp", "openpyxl", "qrcode", "sqlite3", "ballot_server")
 
 # Runs ``python -m audit`` with the server's dependencies made unimportable: any import of them
 # (or of the server and client packages) fails as if they were not installed.
@@ -123,7 +123,7 @@ def test_other_fonts_are_named_not_taken_for_a_forgery(records, tmp_path):
 
 
 def test_the_verifier_runs_without_the_server_dependencies(records):
-    """``python -m audit verify`` with aiohttp, openpyxl, qrcode, sqlite-utils, sqlite3 and the
+    """``python -m audit verify`` with aiohttp, openpyxl, qrcode, sqlite3 and the
     server package all missing: it checks everything, the PDF included, and says final."""
     result = run("verify", records["final"], "--workers", "1", forbid=SERVER_ONLY)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -162,7 +162,7 @@ def test_the_package_metadata_keeps_the_server_dependencies_in_an_extra():
     names = {d.split("==")[0] for d in project["dependencies"]}
     assert names == {"cryptography", "pynacl", "rbcl", "reportlab"}
     server = {d.split("==")[0] for d in project["optional-dependencies"]["server"]}
-    assert {"aiohttp", "openpyxl", "qrcode", "sqlite-utils"} <= server
+    assert {"aiohttp", "openpyxl", "qrcode"} <= server
     assert not names & server
 
 
