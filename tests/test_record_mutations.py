@@ -227,6 +227,7 @@ def verify_bytes(data: bytes):
         return verify_record(load_record(path), workers=1)
 
 
+@pytest.mark.fuzz
 @pytest.mark.parametrize("seed", [SEED])
 def test_every_single_change_is_named_and_never_final(seed):
     assert verify_bytes(meeting_record().final).verdict == "final"
