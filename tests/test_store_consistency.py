@@ -41,12 +41,12 @@ EDITS = {
         "the roster",
     ),
     "the decisions": (  # the results page, the projector and the proposal are served from it
-        "UPDATE results SET data = replace(data, '\"profile\": \"', '\"profile\": \"x') "
+        'UPDATE results SET data = replace(data, \'"profile": "\', \'"profile": "x\') '
         "WHERE kind = 'decisions'",
         "the decisions of round 1 differs",
     ),
     "the logged minute": (  # the minute's only copy is its event: the chain check names it
-        "UPDATE events SET entry = replace(entry, '\"level\":\"', '\"level\":\"K') "
+        'UPDATE events SET entry = replace(entry, \'"level":"\', \'"level":"K\') '
         "WHERE json_extract(entry, '$.event.type') = 'minute'",
         "the event log is damaged at",
     ),
