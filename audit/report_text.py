@@ -47,10 +47,31 @@ CHECKS: dict[str, tuple[str, str]] = {
     "ballots.count": ("Số phiếu không quá số mã phiếu", "No more ballots than tokens"),
     "ballots.closed_count": ("Số phiếu khi kết thúc", "The ballot count at closing"),
     "ballots.proofs": ("Chứng minh không tiết lộ của từng phiếu", "Every ballot's proofs"),
-    "ballots.binding": ("Phiếu gắn với mã phiếu đã dùng", "Each ballot bound to its token"),
+    "ballots.binding": (
+        "Phiếu đúng là phiếu đã nhận với mã phiếu của nó",
+        "Each ballot is the one accepted with its token",
+    ),
     "ballots.order": ("Phiếu xếp theo mã theo dõi", "Ballots in tracker order"),
     "ballots.duplicate": ("Không có phiếu trùng", "No duplicate ballot"),
     "ballots.on_file": ("Hồ sơ có đúng các phiếu đã nhận", "Exactly the accepted ballots on file"),
+    "ballots.possession": (
+        "Phiếu được gửi kèm chữ ký của mã phiếu (không lộ mã phiếu)",
+        "Each ballot was signed with its token's key (the token never sent)",
+    ),
+    "audits.opening": (
+        "Phiếu kiểm tra mở ra đúng các lựa chọn nó ghi",
+        "Each audited ballot opens to the choices it claims",
+    ),
+    "audits.tracker": ("Mã theo dõi của phiếu kiểm tra", "Each audited ballot's tracker"),
+    "audits.not_cast": (
+        "Phiếu kiểm tra không được bỏ vào hòm",
+        "No audited ballot was also cast",
+    ),
+    "audits.duplicate": ("Phiếu kiểm tra ghi một lần", "Each audited ballot logged once"),
+    "audits.window": (
+        "Phiếu kiểm tra nhận sau khi mở bỏ phiếu",
+        "Audited ballots received after voting opened",
+    ),
     "aggregate": ("Tổng mã hóa bằng tích các phiếu", "The aggregate is the product of the ballots"),
     "decryption.share": ("Chứng minh giải mã của thành viên", "A member's decryption proofs"),
     "decryption.counts": ("Kết quả giải mã", "The decrypted counts"),

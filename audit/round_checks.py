@@ -73,6 +73,7 @@ PHASES: dict[str, tuple[int, int]] = {
     "token-cancelled": (4, 6),
     "voting-opened": (5, 5),
     "ballot-accepted": (6, 6),
+    "ballot-audited": (0, 11),  # moves no phase: audits.window says when one may come
     "voting-closed": (7, 7),
     "aggregate": (8, 8),
     "decryption-share": (9, 9),

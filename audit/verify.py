@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from audit import count_checks, minute_check, round_checks, setup_checks, voting_checks
+from audit.cast_or_audit import check_audited, check_possession
 from audit.decisions_check import check_decisions
 from audit.findings import Report
 from audit.log_checks import check_index, check_log, check_reading
@@ -149,6 +150,8 @@ def _check_round(
     verified = voting_checks.check_ballots_of_round(
         record, entry, context, valid_tokens, report, label, workers, progress
     )
+    check_possession(entry, report, label)
+    check_audited(entry, context, report, label)
     aggregate = count_checks.check_aggregate(entry, context, verified, report, label)
     if aggregate is not None:
         counts = count_checks.check_decryption(entry, context, aggregate, report, label)

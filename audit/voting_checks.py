@@ -9,7 +9,9 @@
 - ``tokens.unused``: ``unused_tokens`` at closing = committed − cancelled after opening − ballots;
 - ``ballots.*``: every ballot accepted while voting was open, on a committed token not cancelled,
   each token once, no more ballots than tokens; the ballots on file are exactly those accepted,
-  in tracker order, each with valid proofs and bound to its token.
+  in tracker order, each with valid proofs, bound to its token and, byte for byte, the ballot
+  the log accepted (its ``ballot_hash``). The proof of possession of each ballot's token and the
+  audited ballots are ``audit/cast_or_audit.py``'s.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from audit import schema as s
 from audit.ballot_checks import check_ballots
 from audit.findings import Report
 from audit.record import Record
-from tally.ballot import tracker_code
+from tally.ballot import ballot_hash, tracker_code
+from tally.canonical import canonical_json
 from tally.crypto.elgamal import Ciphertext
 from tally.errors import TallyError
 from tally.manifest import ElectionContext
@@ -36,7 +39,17 @@ BODIES: dict[str, s.Rule] = {
     "tokens-issued": s.shape({**ROUND, "count": s.positive}),
     "token-cancelled": s.shape({**ROUND, "token_hash": HASH}),
     "voting-opened": s.shape({**ROUND, "token_hashes": s.list_of(HASH), "token_commitment": HASH}),
-    "ballot-accepted": s.shape({**ROUND, "tracker": HASH, "token_hash": HASH}),
+    "ballot-accepted": s.shape(
+        {
+            **ROUND,
+            "tracker": HASH,
+            "token_hash": HASH,
+            "ballot_hash": HASH,
+            "token_key": HASH,
+            "signature": s.hex_bytes(64),
+        }
+    ),
+    "ballot-audited": s.shape({**ROUND, "tracker": HASH, "audited": s.obj}),
     "voting-closed": s.shape({**ROUND, "ballot_count": s.count, "unused_tokens": s.count}),
     "aggregate": s.shape({**ROUND, "aggregate": s.obj}),
 }
@@ -166,6 +179,13 @@ def check_ballots_of_round(
                 "ballots.binding",
                 f"{label}, ballot {tracker_code(bytes.fromhex(tracker))}",
                 "not accepted with this token",
+            )
+            continue
+        if entry.ballot_hashes.get(tracker) != ballot_hash(canonical_json(ballot)).hex():
+            report.fail(
+                "ballots.binding",
+                f"{label}, ballot {tracker_code(bytes.fromhex(tracker))}",
+                "not the ballot accepted (its ballot_hash differs)",
             )
             continue
         verified.append(_ciphertexts(ballot))

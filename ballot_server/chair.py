@@ -6,8 +6,9 @@ shows about a member — name, official or probationary, the reason of an exclus
 or of not being rated, attendance — never sick leave, discipline or civil-service ratings.
 
 Plaintext tokens exist only in this process's memory (``ChairMemory``), for the print sheet and
-the one-at-a-time screen; the database holds their hashes. A restart forgets them: spare cards
-are then cancelled and new ones issued.
+the one-at-a-time screen, and only until voting opens: opening wipes them, so nobody at the
+laptop can vote the cards nobody used. The database holds their hashes. A restart before opening
+forgets them: the chair then re-issues all the cards at once (the old ones cancelled, logged).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class ChairMemory:
     """What the server keeps in memory only: plaintext tokens and committee links per round."""
 
     tokens: dict[int, dict[str, str]] = field(default_factory=dict)
-    """round → token hash → token, in issue order."""
+    """round → token hash → token (until voting opens); printed and shown in random order."""
     committee: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     """round → [{"index", "name", "url"}] while the key ceremony runs."""
 
@@ -608,10 +609,33 @@ class Chair:
             memory[token_hash(token).hex()] = token
         return {"tokens": tokens, "urls": [voter_url(base_url, t, number) for t in tokens]}
 
-    def cancel_token(self, number: int, body: object) -> str:
-        """Void an unused token given as ``{"token"}`` or ``{"token_hash"}``; logged."""
+    def reissue_tokens(self, number: int, base_url: str) -> dict[str, Any]:
+        """Before voting opens, replace every unused card at once (after a restart forgot their
+        plaintext, or to start the cards afresh): the old tokens are cancelled (logged) and as
+        many new ones issued as voters present entitled to vote."""
+        counts = self.rounds.token_counts(number)
+        count = len(self.roll().voters) - counts["spent"]
+        if count <= 0:
+            raise Conflict("Không có ai cần phiếu.", "Nobody needs a token.", code="no_voters")
+        tokens, cancelled = self.rounds.reissue_tokens(number, count)
+        memory = self.memory.tokens[number] = {}
+        for token in tokens:
+            memory[token_hash(token).hex()] = token
+        return {
+            "tokens": tokens,
+            "urls": [voter_url(base_url, t, number) for t in tokens],
+            "cancelled": len(cancelled),
+        }
+
+    def cancel_token(self, number: int, body: object) -> str | list[str]:
+        """Void an unused token given as ``{"token"}`` or ``{"token_hash"}``, or every unused
+        token with ``{"all_unused": true}``; logged. Returns the hash(es)."""
         if not isinstance(body, dict):
             raise BadRequest("Cần một đối tượng JSON.", "Expected a JSON object.")
+        if body.get("all_unused") is True:
+            hashes = self.rounds.cancel_unused(number)
+            self.memory.tokens.pop(number, None)
+            return hashes
         if isinstance(body.get("token"), str):
             try:
                 digest = token_hash(body["token"]).hex()
@@ -645,6 +669,7 @@ class Chair:
             )
         self.rounds.open_voting(number)
         self.memory.committee.pop(number, None)
+        self.memory.tokens.pop(number, None)  # no plaintext token outlives the opening
 
     def close_voting(self, number: int, confirm: object) -> dict[str, Any]:
         """Close voting (the chair must confirm); the plaintext tokens are forgotten."""
@@ -659,8 +684,23 @@ class Chair:
         return {"round": number, "ballots": aggregate.ballot_count}
 
     def tokens_in_memory(self, number: int) -> list[str]:
-        """The unused tokens of a round still in memory (for printing or showing)."""
-        self.rounds.row(number)
+        """The unused tokens of a round still in memory, in a fresh random order (the order of
+        the cards must not follow the order of issue). Refused once voting has opened."""
+        phase = self.rounds.phase(number)
+        if phase == "ceremony":
+            raise Conflict(
+                "Chưa phát phiếu: ban kiểm phiếu chưa tạo xong khóa.",
+                "No tokens yet: the committee's key ceremony is not finished.",
+                code="phase_ceremony",
+            )
+        if phase != "ready":
+            raise Conflict(
+                "Đã mở bỏ phiếu: mã phiếu đã bị xóa khỏi máy chủ, không in hay chiếu được nữa.",
+                "Voting has opened: the tokens were wiped; they can no longer be printed or shown.",
+                code="tokens_wiped",
+            )
         memory = self.memory.tokens.get(number, {})
         issued = set(self.store.token_hashes(number, "issued"))
-        return [token for digest, token in memory.items() if digest in issued]
+        unused = [token for digest, token in memory.items() if digest in issued]
+        secrets.SystemRandom().shuffle(unused)
+        return unused

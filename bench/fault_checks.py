@@ -31,6 +31,8 @@ from audit.verify import verify_record
 from ballot_server.errors import StoreError
 from ballot_server.export import record_bytes, write_record
 from ballot_server.log_head import HEAD_NAME
+from ballot_server.passphrase import ENVIRONMENT_VARIABLE
+from ballot_server.serve import chair_secret
 from ballot_server.store import DATABASE_NAME, Store
 from tally.ballot import tracker
 
@@ -150,10 +152,13 @@ def _error_line(output: str) -> str:
 
 def serve_refuses(folder: Path, seconds: float = 30) -> tuple[bool, str]:
     """Start ``phieukin serve`` on ``folder``: (it refused before listening, its message)."""
+    # a passphrase the server accepts (through the environment, as on the laptop): any refusal
+    # is then the folder's
+    environment = {**os.environ, ENVIRONMENT_VARIABLE: chair_secret()}
     server = subprocess.Popen(
         [sys.executable, "-m", "ballot_server.cli", "serve", "--dir", str(folder),
-         "--host", "127.0.0.1", "--port", str(free_port()), "--passphrase=fault-suite"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+         "--host", "127.0.0.1", "--port", str(free_port())],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment,
     )  # fmt: skip
     lines: list[str] = []
     started = threading.Event()

@@ -41,6 +41,10 @@ class RoundEvents:
     opened: dict[str, Any] | None = None
     opened_seq: int = -1
     accepted: list[tuple[int, str, str]] = field(default_factory=list)  # seq, tracker, token
+    possession: dict[str, tuple[object, object]] = field(default_factory=dict)
+    """tracker → (token_key, signature) of each accepted ballot, as logged."""
+    ballot_hashes: dict[str, object] = field(default_factory=dict)  # tracker → ballot_hash
+    audited: list[tuple[int, str, Any]] = field(default_factory=list)  # seq, tracker, ballot
     closed: dict[str, Any] | None = None
     closed_seq: int = -1
     aggregate: dict[str, Any] | None = None
@@ -204,9 +208,13 @@ def replay(events: Sequence[Any]) -> Replay:
             entry = round_of(body)
             entry.opened, entry.opened_seq = body, seq
         elif kind == "ballot-accepted":
-            round_of(body).accepted.append(
-                (seq, str(body.get("tracker")), str(body.get("token_hash")))
-            )
+            entry = round_of(body)
+            tracked = str(body.get("tracker"))
+            entry.accepted.append((seq, tracked, str(body.get("token_hash"))))
+            entry.ballot_hashes[tracked] = body.get("ballot_hash")
+            entry.possession[tracked] = (body.get("token_key"), body.get("signature"))
+        elif kind == "ballot-audited":
+            round_of(body).audited.append((seq, str(body.get("tracker")), body.get("audited")))
         elif kind == "voting-closed":
             entry = round_of(body)
             entry.closed, entry.closed_seq = body, seq

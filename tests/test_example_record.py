@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from audit.record import load_record
-from audit.verify import verify_record
+from audit.verify import EVENT_BODIES, verify_record
 from tally.errors import EncodingError
 from tally.token import token_set_commitment
 
@@ -44,6 +45,9 @@ def test_the_example_record_is_final(tmp_path):
         "election.reused_keys",
         "tokens.cancelled",
         "minute.pdf_render",
+        "ballots.possession",
+        "audits.opening",
+        "audits.tracker",
     } <= checks
 
 
@@ -59,6 +63,11 @@ def test_the_example_record_is_a_runoff_with_cancelled_tokens():
     cancelled = [e for e in events if e["type"] == "token-cancelled"]
     opened = [i for i, e in enumerate(events) if e["type"] == "voting-opened"]
     assert len(cancelled) == 2 and events.index(cancelled[1]) > opened[1]
+    audited = [i for i, e in enumerate(events) if e["type"] == "ballot-audited"]
+    closed = [i for i, e in enumerate(events) if e["type"] == "voting-closed"]
+    assert len(audited) == 1 and opened[0] < audited[0] < closed[0]
+    accepted = [e["body"] for e in events if e["type"] == "ballot-accepted"]
+    assert all({"ballot_hash", "token_key", "signature"} <= set(b) for b in accepted)
     index = json.loads((EXAMPLE / "record.json").read_bytes())
     assert index["rounds"] == {"1": {"ballots": 3}, "2": {"ballots": 2}}
     assert index["meeting"]["id"] == "vd-2026-12"
@@ -91,3 +100,25 @@ def test_the_token_set_vectors():
     for bad in (list(reversed(many)), [*many, many[0]], [many[0][:31]]):
         with pytest.raises(EncodingError):
             token_set_commitment(bad)
+
+
+def test_every_event_type_is_specified_and_checked():
+    """The events table of docs/RECORD.md §3 names exactly the types whose bodies ``verify``
+    checks, and every type the server logs is one of them (a type added on one side of the
+    project and not the other is caught here, not by an inspector)."""
+    text = (ROOT / "docs" / "RECORD.md").read_text(encoding="utf-8")
+    table = text[text.index("## 3. Events") : text.index("**Order.**")]
+    specified = {
+        name
+        for line in table.splitlines()
+        if (row := re.match(r"\| ((?:`[a-z-]+`(?:, | / )?)+) \|", line))
+        for name in re.findall(r"`([a-z-]+)`", row.group(1))
+    }
+    assert specified == set(EVENT_BODIES)
+    logged = {
+        name
+        for path in (ROOT / "ballot_server").rglob("*.py")
+        for name in re.findall(r'append_event\(\s*"([a-z-]+)"', path.read_text(encoding="utf-8"))
+    }
+    assert "ballot-accepted" in logged and "minute-pdf" in logged
+    assert logged <= set(EVENT_BODIES), logged - set(EVENT_BODIES)

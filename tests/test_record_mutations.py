@@ -2,7 +2,8 @@
 exported record, each of which ``verify`` must refuse to call final, naming the check.
 
 The record is the shared meeting of ``tests.record_support`` (6 voters, 4 members rated, 2-of-3
-committee, minute co-signed by all three, PDF printed). A seeded generator makes one change at
+committee, one voter auditing an encryption before casting, minute co-signed by all three, PDF
+printed). A seeded generator makes one change at
 a time, of four kinds:
 
 - **a field**: one value anywhere in the JSON of the record — ``record.json``, ``minute.json``,
@@ -43,6 +44,7 @@ from tests.record_support import Parts, meeting_record
 
 SEED = 20261213
 MUTATIONS = 300
+AUDITS = 1  # one voter audits an encryption first: its ballot-audited event is in the log
 JSON_FILES = ("record.json", "minute.json")
 LINE_FILES = ("events.jsonl", "ballots/round-1.jsonl")
 HEX = "0123456789abcdef"
@@ -153,7 +155,7 @@ def a_field(files: dict[str, bytes], rng: random.Random) -> str:
 
 
 def a_forged_field(record: bytes, rng: random.Random) -> tuple[bytes, str]:
-    built = meeting_record()
+    built = meeting_record(AUDITS)
     parts = Parts.open(record)
     at = rng.randrange(1, len(parts.entries))
     event = parts.entries[at]["event"]
@@ -203,7 +205,7 @@ def an_encoding(files: dict[str, bytes], rng: random.Random) -> str:
 def mutations(count: int, seed: int):
     """``count`` changed records, each with a description: (description, record bytes)."""
     rng = random.Random(seed)
-    original = meeting_record().final
+    original = meeting_record(AUDITS).final
     made = 0
     while made < count:
         kind = rng.choices(["field", "forged", "file", "encoding"], [45, 30, 15, 10])[0]
@@ -230,7 +232,7 @@ def verify_bytes(data: bytes):
 @pytest.mark.fuzz
 @pytest.mark.parametrize("seed", [SEED])
 def test_every_single_change_is_named_and_never_final(seed):
-    assert verify_bytes(meeting_record().final).verdict == "final"
+    assert verify_bytes(meeting_record(AUDITS).final).verdict == "final"
     missed, kinds, named = [], Counter(), Counter()
     for kind, description, data in mutations(MUTATIONS, seed):
         kinds[kind] += 1

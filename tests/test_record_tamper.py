@@ -29,7 +29,7 @@ from audit.minute_pdf import render_minute_pdf
 from audit.record import load_record
 from audit.verify import verify_record
 from tally.aggregate import aggregate_ballots
-from tally.ballot import make_ballot, tracker
+from tally.ballot import ballot_hash, make_ballot, tracker
 from tally.canonical import canonical_json
 from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import RISTRETTO255
@@ -40,6 +40,7 @@ from tally.manifest import ElectionContext
 from tally.minute import minute_digest
 from tally.minute_log import minute_document
 from tally.rules.engine import decide_json
+from tally.submission import make_submission
 from tally.token import generate_token, token_hash
 from tests.record_support import BuiltMeeting, Parts, attacker_key, meeting_record
 
@@ -102,14 +103,25 @@ def fresh_ballot(built: BuiltMeeting, token_hash_hex: str) -> dict:
     return make_ballot(built.context, bytes.fromhex(token_hash_hex), choices, system_nonce)
 
 
-def substitute_ballot(parts: Parts, built: BuiltMeeting, token_hash_hex: str) -> None:
-    """Replace the first accepted ballot (file and event) by a fresh one on another token."""
+def substitute_ballot(
+    parts: Parts, built: BuiltMeeting, token_hash_hex: str, token: str | None = None
+) -> None:
+    """Replace the first accepted ballot (file and event) by a fresh one on another token,
+    signed with that token's key when the attacker has the token (else the logged proof of
+    possession is the replaced ballot's, which no longer fits)."""
     position = parts.position("ballot-accepted")
     old = parts.entries[position]["event"]["body"]["tracker"]
     ballot = fresh_ballot(built, token_hash_hex)
     parts.entries[position]["event"]["body"].update(
-        tracker=tracker(ballot).hex(), token_hash=token_hash_hex
+        tracker=tracker(ballot).hex(),
+        token_hash=token_hash_hex,
+        ballot_hash=ballot_hash(canonical_json(ballot)).hex(),
     )
+    if token is not None:
+        submission = make_submission(token, ballot)
+        parts.entries[position]["event"]["body"].update(
+            token_key=submission["token_key"], signature=submission["signature"]
+        )
     kept = [b for b in parts.ballots[1] if tracker(b).hex() != old]
     file_ballots(parts, [*kept, ballot])
 
@@ -307,7 +319,8 @@ def drop_ballot_everywhere(parts, built):
 
 
 def unissued_token(parts, built):
-    substitute_ballot(parts, built, token_hash(generate_token()).hex())
+    token = generate_token()
+    substitute_ballot(parts, built, token_hash(token).hex(), token)
 
 
 def cancelled_token(parts, built):
@@ -317,6 +330,12 @@ def cancelled_token(parts, built):
 def one_token_twice(parts, built):
     used = parts.body("ballot-accepted", 4)["token_hash"]
     substitute_ballot(parts, built, used)
+
+
+def other_ballot_hash(parts, built):
+    """The logged hash of an accepted ballot is not that of the ballot on file."""
+    body = parts.body("ballot-accepted", 1)
+    body["ballot_hash"] = flip_hex(body["ballot_hash"])
 
 
 def ballot_after_closing(parts, built):
@@ -457,8 +476,17 @@ LOGGED: list[tuple[str, Callable, set[str]]] = [
         {"decryption.share", "decryption.counts", "decisions.input"},
     ),
     ("a ballot with an unissued token", unissued_token, {"ballots.token_issued", "aggregate"}),
-    ("a ballot with the cancelled token", cancelled_token, {"ballots.token_issued", "aggregate"}),
-    ("two ballots with one token", one_token_twice, {"ballots.token_once", "aggregate"}),
+    (
+        "a ballot with the cancelled token",
+        cancelled_token,
+        {"ballots.token_issued", "ballots.possession", "aggregate"},
+    ),
+    (
+        "two ballots with one token",
+        one_token_twice,
+        {"ballots.token_once", "ballots.possession", "aggregate"},
+    ),
+    ("another ballot_hash logged", other_ballot_hash, {"ballots.binding", "aggregate"}),
     (
         "reorder the log: a ballot after closing",
         ballot_after_closing,

@@ -26,6 +26,7 @@
  * phone except inside the passphrase-encrypted backup the member saves.
  */
 
+import '/static/served.js';
 import { el } from '/static/dom.js';
 import {
   InvalidShare, MinuteRefused, TallyError, baseMul, canonicalJson, checkMinute, combineSecretShare,

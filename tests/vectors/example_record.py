@@ -11,8 +11,10 @@ committee is the three official members, 2 of 3, its head the first. Round 1 rat
 two members reach "excellent" with the same votes where the quota allows one, so round 2 is the
 runoff the consolidated proposal calls for — one question, choose up to the one place left
 between the two — with round 1's keys (``keys_of_round``); in it one unused token is cancelled
-after opening. Round 1 had a spare card cancelled before opening. The minute covers both rounds
-and is co-signed by all three; the PDF printed from it is in the record.
+after opening. Round 1 had a spare card cancelled before opening, and its first voter audited
+one encryption (logged at closing) before casting. Every ballot is submitted with the proof of
+possession of its token (PROTOCOL.md §6.1). The minute covers both rounds and is co-signed by
+all three; the PDF printed from it is in the record.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from nacl.signing import SigningKey
 
 from audit.minute_pdf import render_minute_pdf, renderer
 from tally.aggregate import aggregate_ballots
-from tally.ballot import make_ballot, tracker, verify_ballot
+from tally.audited import open_ballot
+from tally.ballot import ballot_hash, encrypt_ballot, make_ballot, tracker, verify_ballot
 from tally.canonical import canonical_json
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.hashing import hash32
@@ -47,6 +50,7 @@ from tally.roster import Attendance, Member, Membership, compute_roll
 from tally.rules.consolidate import consolidate, runoff_input, tied_groups
 from tally.rules.engine import decide_json
 from tally.rules.profiles import DEFAULT_PROFILE
+from tally.submission import make_submission
 from tally.token import base32_encode, token_hash, token_set_commitment
 from tests.vectors.committee import simulate_ceremony
 
@@ -148,15 +152,29 @@ def _vote(
             "token_commitment": token_set_commitment(hashes).hex(),
         },
     )
-    ballots = []
+    ballots, audited = [], []
     for k, choice in enumerate(choices):
         binding = token_hash(tokens[k])
+        if spare and k == 0:  # the first voter of round 1 audits one encryption, then casts
+            nonces = TestNonces(f"example-audited-{number}-{k}")
+            encrypted = encrypt_ballot(context, binding, choice, nonces)
+            audited.append((tracker(encrypted.data).hex(), open_ballot(context, encrypted)))
         ballot = make_ballot(context, binding, choice, TestNonces(f"example-ballot-{number}-{k}"))
         ballots.append(ballot)
-        body = {"round": number, "tracker": tracker(ballot).hex(), "token_hash": binding.hex()}
+        submission = make_submission(tokens[k], ballot)
+        body = {
+            "round": number,
+            "tracker": tracker(ballot).hex(),
+            "token_hash": binding.hex(),
+            "ballot_hash": ballot_hash(canonical_json(ballot)).hex(),
+            "token_key": submission["token_key"],
+            "signature": submission["signature"],
+        }
         log.add("ballot-accepted", body)
     for token in tokens[len(choices) :]:
         log.add("token-cancelled", {"round": number, "token_hash": token_hash(token).hex()})
+    for tracked, opened in sorted(audited, key=lambda a: a[0]):  # logged at close, in order
+        log.add("ballot-audited", {"round": number, "tracker": tracked, "audited": opened})
     aggregate = aggregate_ballots(context, [verify_ballot(context, b).ciphertexts for b in ballots])
     log.add("voting-closed", {"round": number, "ballot_count": len(ballots), "unused_tokens": 0})
     log.add("aggregate", {"round": number, "aggregate": aggregate.to_json(context)})

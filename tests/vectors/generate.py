@@ -10,6 +10,7 @@ same seeds.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import sys
 from pathlib import Path
@@ -18,7 +19,8 @@ from typing import Any
 from nacl.signing import SigningKey
 
 from tally.aggregate import aggregate_ballots
-from tally.ballot import make_ballot, tracker, tracker_code, verify_ballot
+from tally.audited import open_ballot, verify_audited_ballot
+from tally.ballot import encrypt_ballot, make_ballot, tracker, tracker_code, verify_ballot
 from tally.canonical import canonical_json
 from tally.crypto.group import ORDER, RISTRETTO255
 from tally.crypto.hashing import hash32, hash_full, hash_to_scalar
@@ -35,7 +37,8 @@ from tally.manifest import (
     rating_manifest_json,
     runoff_manifest_json,
 )
-from tally.token import base32_encode, normalize_token, token_hash, token_set_commitment
+from tally.submission import make_submission
+from tally.token import base32_encode, normalize_token, token_hash, token_key, token_set_commitment
 from tests.vectors.committee import simulate_ceremony
 from tests.vectors.example_record import example_record
 from tests.vectors.rule_steps import rule_step_vectors
@@ -173,6 +176,8 @@ def token_vectors() -> dict[str, Any]:
             {
                 "input": text,
                 "normalized": normalize_token(text),
+                "token_seed": hash32("token-key", normalize_token(text)).hex(),
+                "token_key": token_key(text).hex(),
                 "token_hash": token_hash(text).hex(),
             }
             for text in inputs
@@ -276,8 +281,12 @@ def ballot_vectors(context: ElectionContext) -> tuple[dict[str, Any], list[dict[
     cases, ballots = [], []
     for seed, token, choices in specs:
         binding = token_hash(token)
-        ballot = make_ballot(context, binding, choices, TestNonces(seed))
+        encrypted = encrypt_ballot(context, binding, choices, TestNonces(seed))
+        ballot = encrypted.data
         verify_ballot(context, ballot)
+        audited = open_ballot(context, encrypted)
+        opened = verify_audited_ballot(context, audited)
+        assert opened.tracker == tracker(ballot)
         ballots.append(ballot)
         cases.append(
             {
@@ -288,14 +297,21 @@ def ballot_vectors(context: ElectionContext) -> tuple[dict[str, Any], list[dict[
                 "ballot": ballot,
                 "tracker": tracker(ballot).hex(),
                 "tracker_code": tracker_code(tracker(ballot)),
+                "submission": make_submission(token, ballot),
+                "audited": audited,
             }
         )
+    lying = copy.deepcopy(cases[0]["audited"])
+    lying["answers"][0]["selected"] = [1]
     return {
         "provenance": provenance("ballot.json"),
         "manifest": context.manifest.to_json(),
         "election": context.to_json(),
         "fingerprint": context.fingerprint.hex(),
         "ballots": cases,
+        "invalid_audited": [
+            {"audited": lying, "check": "opening", "reason": "claims a choice not encrypted"}
+        ],
     }, ballots
 
 
