@@ -18,11 +18,11 @@ from collections import Counter
 from typing import Any
 
 from audit.findings import Report
-from audit.replay import RoundEvents
 from tally.audited import verify_audited_ballot
 from tally.ballot import tracker_code
 from tally.errors import TallyError
 from tally.manifest import ElectionContext
+from tally.replay import RoundEvents
 from tally.submission import verify_possession
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from audit.findings import Report
-from audit.replay import RoundEvents
 from tally.committee_message import BODY_FIELDS, claimed_key, rebuild, verify_from
 from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
 from tally.errors import TallyError
 from tally.manifest import Manifest
+from tally.replay import RoundEvents
 
 
 def check_ceremony_messages(

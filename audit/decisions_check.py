@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from audit.findings import Report
-from audit.replay import Replay, RoundEvents
 from tally.errors import TallyError
 from tally.manifest import RATING_OPTIONS, ElectionContext
+from tally.replay import Replay, RoundEvents
 from tally.rules.consolidate import consolidate, is_runoff, runoff_input
 from tally.rules.engine import decide_json
 from tally.rules.inputs import parse_request

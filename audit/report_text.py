@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from audit.findings import Report
+from audit.findings import FAILED, FINAL, INCOMPLETE, INTERIM, PASSED, PENDING, Report
 
 CHECKS: dict[str, tuple[str, str]] = {
     "log.present": ("Nhật ký sự kiện có dữ liệu", "The event log is present"),
@@ -27,6 +27,30 @@ CHECKS: dict[str, tuple[str, str]] = {
     ),
     "ceremony.shares": ("Phần khóa gửi đủ cho các thành viên", "Key shares sent to every member"),
     "ceremony.confirmed": ("Mọi thành viên xác nhận phần khóa", "Every member confirmed"),
+    "ceremony.claim": (
+        "Thiết bị của thành viên nhận đường dẫn bằng khóa của mình",
+        "A member's device claimed the link with its own key",
+    ),
+    "ceremony.signatures": (
+        "Mọi tin nhắn lễ tạo khóa có chữ ký của thành viên gửi",
+        "Every ceremony message is signed by its member",
+    ),
+    "ceremony.confirmed_election": (
+        "Thành viên xác nhận đúng khóa bầu cử đã công bố",
+        "Members confirmed the election that was published",
+    ),
+    "ceremony.dispute": (
+        "Khiếu nại về phần khóa được giải quyết công khai",
+        "A complaint about a share settled in the open",
+    ),
+    "ceremony.settled": (
+        "Không còn khiếu nại chưa giải quyết khi công bố khóa",
+        "No complaint left unsettled at publication",
+    ),
+    "round.abandoned": (
+        "Vòng hủy lễ tạo khóa không có khóa và không có phiếu",
+        "An abandoned round has no election and no vote",
+    ),
     "election.published": ("Khóa bầu cử được công bố", "The election key was published"),
     "election.joint_key": ("Khóa chung đúng từ các cam kết", "The joint key from the commitments"),
     "election.reused_keys": (
@@ -75,6 +99,10 @@ CHECKS: dict[str, tuple[str, str]] = {
     "aggregate": ("Tổng mã hóa bằng tích các phiếu", "The aggregate is the product of the ballots"),
     "decryption.share": ("Chứng minh giải mã của thành viên", "A member's decryption proofs"),
     "decryption.counts": ("Kết quả giải mã", "The decrypted counts"),
+    "decryption.small_round": (
+        "Vòng ít phiếu chỉ giải mã khi chủ tọa đã ghi lý do",
+        "A small round decrypted only with the chair's recorded reason",
+    ),
     "decisions.input": (
         "Số phiếu đưa vào quy tắc đúng kết quả giải mã",
         "The rules were given the decrypted counts",
@@ -97,7 +125,50 @@ CHECKS: dict[str, tuple[str, str]] = {
     "minute.pdf": ("Tệp PDF biên bản đúng bản đã ghi", "The PDF is the one recorded"),
     "extends.prefix": ("Hồ sơ mới nối tiếp hồ sơ cũ", "The new record extends the old one"),
     "record.format": ("Định dạng hồ sơ", "The record's format"),
+    "record.structure": (
+        "Hồ sơ có cấu trúc kiểm tra được",
+        "The record has a structure the checks can read",
+    ),
+    "record.encoding": ("Mã hóa JSON chuẩn từng dòng", "Canonical JSON, line by line"),
+    "record.files": ("Hồ sơ có đúng các tệp đã liệt kê", "Exactly the files listed"),
+    "index.meeting": ("Mục lục ghi đúng cuộc họp", "The index names the meeting"),
+    "index.rounds": ("Mục lục ghi đúng số phiếu mỗi vòng", "The index's ballots per round"),
+    "index.files": ("Mục lục liệt kê đúng các tệp", "The index lists the right files"),
+    "index.format": ("Định dạng mục lục", "The index's format"),
+    "log.body": ("Nội dung từng sự kiện đúng cấu trúc", "Every event body has its shape"),
+    "setup.order": ("Cuộc họp và danh sách cố định trước vòng 1", "Setup fixed before round 1"),
+    "setup.roster": ("Số đảng viên trong danh sách", "The roster's counts"),
+    "setup.rated": ("Người được đánh giá có trong danh sách", "Those rated are on the roster"),
+    "setup.committee": (
+        "Ban kiểm phiếu là đảng viên chính thức trong danh sách",
+        "The committee are official members on the roster",
+    ),
+    "roll.counts": (
+        "Các con số điểm danh, cơ sở tính và túc số",
+        "The roll's counts, base and quorum",
+    ),
+    "round.meeting": ("Bản kê phiếu ghi đúng cuộc họp", "The manifest names the meeting"),
+    "round.committee": ("Bản kê phiếu ghi đúng ban kiểm phiếu", "The manifest's committee"),
+    "round.roll": ("Vòng có ghi danh sách được đánh giá", "The round logs who it rates"),
+    "round.subjects": ("Đúng những người được đánh giá", "The right members are rated"),
+    "round.runoff": (
+        "Vòng bỏ phiếu thêm đúng những người bằng phiếu",
+        "A runoff rates exactly the tied members",
+    ),
+    "round.order": ("Các bước của vòng theo đúng thứ tự", "The round's steps in order"),
+    "tokens.cancelled": ("Mã phiếu bị hủy", "Cancelled tokens"),
+    "tokens.unused": ("Số mã phiếu không sử dụng", "Unused tokens"),
+    "minute.cosigned": (
+        "Biên bản có đủ chữ ký số của ban kiểm phiếu",
+        "The minute carries enough committee signatures",
+    ),
+    "minute.pdf_render": (
+        "Tệp PDF đúng là bản in của biên bản đã ký",
+        "The PDF is the rendering of the signed minute",
+    ),
+    "minute.json": ("minute.json đúng biên bản đã ký", "minute.json is the signed minute"),
 }
+MARKS = {PASSED: "✓", FAILED: "✗", PENDING: "○"}
 
 
 def describe(check: str, lang: str) -> str:
@@ -105,31 +176,58 @@ def describe(check: str, lang: str) -> str:
     return en if lang == "en" else vi
 
 
+def _conclusion(report: Report, lang: str) -> str:
+    total = len(report.findings)
+    verdict = report.verdict
+    reasons = "; ".join(
+        f.detail for f in report.findings if f.status not in (PASSED, FAILED) and f.detail
+    )
+    if verdict == FINAL:
+        if lang == "en":
+            return f"RESULT: the record is sound — all {total} checks passed; it is final."
+        return f"KẾT LUẬN: hồ sơ hợp lệ — {total} kiểm tra đều đạt; hồ sơ đã hoàn tất."
+    if verdict == INTERIM:
+        if lang == "en":
+            return (
+                f"RESULT: an INTERIM record — no check failed, but it does not prove a final "
+                f"result: {reasons}. (exit code 3)"
+            )
+        return (
+            f"KẾT LUẬN: hồ sơ TẠM THỜI — không kiểm tra nào sai, nhưng hồ sơ chưa chứng minh "
+            f"kết quả cuối cùng: {reasons}. (mã thoát 3)"
+        )
+    if verdict == INCOMPLETE:
+        if lang == "en":
+            return (
+                f"RESULT: NOT FULLY CHECKED — no check failed, but this machine could not "
+                f"make every check: {reasons}. (exit code 4)"
+            )
+        return (
+            f"KẾT LUẬN: CHƯA KIỂM TRA ĐỦ — không kiểm tra nào sai, nhưng máy này không làm "
+            f"được mọi kiểm tra: {reasons}. (mã thoát 4)"
+        )
+    failures = len(report.failures)
+    if lang == "en":
+        return f"RESULT: the record is NOT sound — {failures} of {total} checks failed."
+    return f"KẾT LUẬN: hồ sơ KHÔNG hợp lệ — {failures} trên {total} kiểm tra không đạt."
+
+
 def render(report: Report, lang: str = "vi", verbose: bool = False) -> str:
-    """A readable report: one line per check (grouped), every failure with its subject."""
+    """A readable report: one line per check (grouped), every finding that is not a pass with
+    its subject, and the verdict."""
     grouped: OrderedDict[str, list] = OrderedDict()
     for finding in report.findings:
         grouped.setdefault(finding.check, []).append(finding)
     lines = []
     for check, findings in grouped.items():
-        failed = [f for f in findings if not f.ok]
-        mark = "✗" if failed else "✓"
+        statuses = {f.status for f in findings}
+        worst = next((m for m in (FAILED, PENDING) if m in statuses), None)
+        worst = worst or (PASSED if statuses == {PASSED} else "?")
+        mark = MARKS.get(worst, "?")
         count = f" ({len(findings)})" if len(findings) > 1 else ""
         lines.append(f"{mark} {describe(check, lang)}{count}  [{check}]")
-        for finding in failed if not verbose else findings:
+        for finding in findings if verbose else [f for f in findings if not f.ok]:
             detail = f": {finding.detail}" if finding.detail else ""
             lines.append(f"    – {finding.subject}{detail}")
-    total, failures = len(report.findings), len(report.failures)
-    if report.passed:
-        lines.append(
-            f"KẾT LUẬN: hồ sơ hợp lệ — {total} kiểm tra đều đạt."
-            if lang != "en"
-            else f"RESULT: the record is sound — all {total} checks passed."
-        )
-    else:
-        lines.append(
-            f"KẾT LUẬN: hồ sơ KHÔNG hợp lệ — {failures} trên {total} kiểm tra không đạt."
-            if lang != "en"
-            else f"RESULT: the record is NOT sound — {failures} of {total} checks failed."
-        )
+    lines.append(_conclusion(report, lang))
     return "\n".join(lines)

@@ -10,9 +10,8 @@ from typing import Any
 
 from nacl.signing import VerifyKey
 
-from audit.findings import Report
+from audit.findings import EXIT_UNREADABLE, UNSOUND, Report
 from audit.record import Record, RecordError, load_record
-from audit.replay import replay
 from audit.report_text import render
 from audit.verify import verify_record
 from tally.audited import verify_audited_ballot
@@ -22,11 +21,18 @@ from tally.crypto.signatures import verify_key_from_hex
 from tally.errors import TallyError
 from tally.eventlog import verify_log
 from tally.manifest import ElectionContext, Manifest
+from tally.replay import events_of, replay
 
 DESCRIPTION = """\
 Kiểm tra độc lập toàn bộ hồ sơ một hội nghị (record.zip): nhật ký ký số, khóa của ban kiểm
 phiếu, mã phiếu, chứng minh của từng phiếu, tổng mã hóa, giải mã, kết quả, quy tắc và biên bản.
-Exit 0 only when every check passes."""
+Check a meeting's whole record alone, offline.
+
+Exit codes: 0 a final record, every check passed (a minute covering every round, co-signed by
+at least t committee members); 1 a check failed: the record is not sound; 2 not a readable
+record; 3 an interim record: nothing failed, but no minute, or too few co-signatures, so it
+proves no final result; 4 nothing failed, but a check could not be made on this machine (the
+minute's PDF renderer or fonts differ)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,6 +53,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--extends", type=Path, metavar="OLD", help="hồ sơ cũ phải là phần đầu")
     parser.add_argument("--workers", type=int, help="số tiến trình kiểm tra (default: all cores)")
     parser.add_argument("--verbose", action="store_true", help="liệt kê mọi kiểm tra")
+    parser.add_argument(
+        "--fonts",
+        type=Path,
+        metavar="DIR",
+        help="thư mục phông Liberation để in lại biên bản (mặc định của fonts-liberation2)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -88,9 +100,9 @@ def find_tracker(record: Record, code: str) -> tuple[int, str] | None:
 
 def check_extends(old: Record, new: Record, report: Report) -> None:
     """OLD's log must be an exact prefix of NEW's: nothing dropped, reordered or rewritten."""
-    old_hashes = [e.get("hash") for e in old.events if isinstance(e, dict)]
-    new_hashes = [e.get("hash") for e in new.events if isinstance(e, dict)]
-    same_key = old.index.get("server_key") == new.index.get("server_key")
+    old_hashes = [e.get("hash") if isinstance(e, dict) else None for e in old.events]
+    new_hashes = [e.get("hash") if isinstance(e, dict) else None for e in new.events]
+    same_key = replay(events_of(old.events)).server_key == replay(events_of(new.events)).server_key
     pairs = zip(old_hashes, new_hashes, strict=False)
     first_difference = next(
         (i for i, (a, b) in enumerate(pairs) if a != b), min(len(old_hashes), len(new_hashes))
@@ -111,14 +123,17 @@ def run(args: argparse.Namespace) -> int:
     except RecordError as error:
         message = {"ok": False, "error": str(error)}
         print(json.dumps(message, ensure_ascii=False) if args.json else f"Lỗi: {error}")
-        return 2
+        return EXIT_UNREADABLE
     if args.tracker:
         return run_tracker(record, args)
-    report = verify_record(record, workers=args.workers, progress=TerminalProgress())
+    report = verify_record(
+        record, workers=args.workers, progress=TerminalProgress(), font_dir=args.fonts
+    )
     if old is not None:
         check_extends(old, record, report)
         try:
-            key = VerifyKey(verify_key_from_hex(old.index.get("server_key"), "old").encode())
+            old_key = replay(events_of(old.events)).server_key
+            key = VerifyKey(verify_key_from_hex(old_key, "old").encode())
             for finding in verify_log(old.events, key):
                 report.fail(
                     f"log.{finding.check}", f"old record, {finding.subject}", finding.detail
@@ -129,20 +144,14 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
         print(render(report, args.lang, args.verbose))
-    return 0 if report.passed else 1
+    return report.exit_code
 
 
 def find_audited(record: Record, code: str) -> dict[str, Any] | None:
     """The audited ballot whose tracker code is ``code``: its round, tracker, and the choices it
     opens to per question (``opens`` false, with the failed check, if it does not open)."""
     wanted = code.replace("-", "").replace(" ", "").upper()
-    state = replay(
-        [
-            e["event"]
-            for e in record.events
-            if isinstance(e, dict) and isinstance(e.get("event"), dict)
-        ]
-    )
+    state = replay(events_of(record.events))
     for number, entry in state.rounds.items():
         for _, tracker_hex, audited in entry.audited:
             try:
@@ -172,8 +181,10 @@ def find_audited(record: Record, code: str) -> dict[str, Any] | None:
 
 
 def run_audited(record: Record, args: argparse.Namespace, audited: dict[str, Any]) -> int:
-    """``verify --tracker CODE`` for an audited ballot: what it opens to (never counted)."""
-    report = verify_record(record, workers=args.workers)
+    """``verify --tracker CODE`` for an audited ballot: what it opens to (never counted). Exit 0
+    when it opens to the choices it claims in a record where no check failed."""
+    report = verify_record(record, workers=args.workers, font_dir=args.fonts)
+    sound = report.verdict != UNSOUND
     answer = {
         "tracker": args.tracker,
         "found": True,
@@ -183,6 +194,7 @@ def run_audited(record: Record, args: argparse.Namespace, audited: dict[str, Any
         "opens": audited["opens"],
         "choices": audited["choices"],
         "record_ok": report.passed,
+        "verdict": report.verdict,
     }
     if args.json:
         print(json.dumps(answer, ensure_ascii=False))
@@ -207,29 +219,34 @@ def run_audited(record: Record, args: argparse.Namespace, audited: dict[str, Any
                 else f"Phiếu kiểm tra {args.tracker} KHÔNG mở ra đúng các lựa chọn nó ghi: điện "
                 f"thoại đã không mã hóa đúng điều nó hiển thị. ({audited.get('problem', '')})"
             )
-        if not report.passed:
+        if not sound:
             print(
                 "The record has errors — see the full report."
                 if en
                 else "Hồ sơ có lỗi — xem báo cáo đầy đủ."
             )
-    return 0 if audited["opens"] and report.passed else 1
+    return 0 if audited["opens"] and sound else 1
 
 
 def run_tracker(record: Record, args: argparse.Namespace) -> int:
+    """Whether the ballot is in the record and was counted: in a round whose counts the
+    committee decrypted, in a record where no check failed (exit 0), or not (exit 1)."""
     found = find_tracker(record, args.tracker)
     if found is None:
         audited = find_audited(record, args.tracker)
         if audited is not None:
             return run_audited(record, args, audited)
-    report = verify_record(record, workers=args.workers)
-    counted = found is not None and report.passed
+    report = verify_record(record, workers=args.workers, font_dir=args.fonts)
+    state = replay(events_of(record.events))
+    entry = state.rounds.get(found[0]) if found else None
+    counted = entry is not None and entry.counts is not None and report.verdict != UNSOUND
     answer = {
         "tracker": args.tracker,
         "found": found is not None,
         "round": None if found is None else found[0],
         "counted": counted,
         "record_ok": report.passed,
+        "verdict": report.verdict,
     }
     if args.json:
         print(json.dumps(answer, ensure_ascii=False))

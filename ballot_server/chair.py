@@ -30,26 +30,20 @@ from ballot_server.proposal import plan_runoff
 from ballot_server.roster_import import parse_roster
 from ballot_server.rounds import MIN_COMMITTEE, MIN_THRESHOLD, Rounds
 from ballot_server.store import Store
-from tally.errors import TallyError
+from tally.errors import RuleInputError, TallyError
 from tally.manifest import RATING_OPTIONS, rating_manifest_json, runoff_manifest_json
-from tally.minute import MEETING_FIELDS as MINUTE_MEETING_FIELDS
+from tally.minute import MEETING_FORM_FIELDS as MEETING_FIELDS
+from tally.minute_sections import NOT_ON_BALLOT
 from tally.roster import Attendance, Member, Roll, compute_roll
 from tally.rules.options import RuleOptions
-from tally.rules.profiles import DEFAULT_PROFILE, PROFILES, Profile
+from tally.rules.profiles import DEFAULT_PROFILE, PROFILES, Profile, get_profile
 from tally.token import token_hash
 
-MEETING_FIELDS = (*MINUTE_MEETING_FIELDS, "start_time", "purpose")
-"""What the chair's meeting form holds: the minute's meeting facts (``locality`` is the place
-name a party document dates itself with, "Hà Nội"; ``place`` the room), the opening time
-(HH:MM) and the purpose."""
 REQUIRED_MEETING_FIELDS = ("title", "cell", "date")
 MAX_FIELD_CHARS = 300
 MAX_COMMITTEE = 15
 _HASH = re.compile(r"[0-9a-f]{64}")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
-NOT_ON_BALLOT = "không đưa vào phiếu đánh giá lần này (theo quyết định của hội nghị)"
-"""The reason printed for a member rated under the rules but left off the ballot by the chair,
-when the chair gives none."""
 
 
 @dataclass
@@ -75,22 +69,6 @@ def committee_url(base_url: str, credential: str, number: int) -> str:
     return f"{base_url.rstrip('/')}/committee#c={credential}&r={number}"
 
 
-def _roll_summary(roll: Roll) -> dict[str, Any]:
-    """The roll as the minute shows it (and as the event log records it)."""
-    return {
-        "official": roll.official,
-        "probationary": roll.probationary,
-        "excluded": [{"id": i, "reason": r.value} for i, r in roll.excluded],
-        "base": roll.base,
-        "quorum": roll.options.quorum.value,
-        "quorum_required": roll.quorum_required,
-        "quorum_met": roll.quorum_met,
-        "present": len(roll.present),
-        "voters": len(roll.voters),
-        "not_rated": [{"id": i, "reason": r.value} for i, r in roll.not_rated],
-    }
-
-
 class Chair:
     """The chair's actions over the meeting's ``Store`` and its ``Rounds``."""
 
@@ -109,7 +87,7 @@ class Chair:
 
     def profile(self) -> Profile:
         meeting = self.meeting() or {}
-        return PROFILES.get(meeting.get("profile", ""), DEFAULT_PROFILE)
+        return get_profile(meeting.get("profile") or None)
 
     def options(self) -> RuleOptions:
         """The options in force for this meeting: the profile's with the chair's choices."""
@@ -194,9 +172,10 @@ class Chair:
         return {
             "meeting": self.meeting(),
             "profiles": [
-                {"name": p.name, "version": p.version, "title": p.title} for p in PROFILES.values()
+                {"label": p.label, "name": p.name, "version": p.version, "title": p.title}
+                for p in PROFILES.values()
             ],
-            "default_profile": DEFAULT_PROFILE.name,
+            "default_profile": DEFAULT_PROFILE.label,
             "roster": [
                 m.to_json() | {"attendance": attendance.get(m.id, Attendance.UNKNOWN).value}
                 for m in self.members()
@@ -266,13 +245,14 @@ class Chair:
             raise BadRequest(
                 "Ngày họp không hợp lệ (cần dạng YYYY-MM-DD).", "Invalid date (YYYY-MM-DD)."
             ) from None
-        profile = data.get("profile", DEFAULT_PROFILE.name)
-        if profile not in PROFILES:
+        try:
+            profile = get_profile(data.get("profile", DEFAULT_PROFILE.label))
+        except RuleInputError:
             raise BadRequest(
                 "Không có bộ quy tắc này.",
-                f"Unknown profile; known: {', '.join(sorted(PROFILES))}.",
-            )
-        meeting["profile"] = profile
+                f"Unknown profile; known: {', '.join(p.label for p in PROFILES.values())}.",
+            ) from None
+        meeting["profile"] = profile.label
         self._no_round_yet("sửa thông tin cuộc họp", "edit the meeting")
         previous = self.meeting()
         meeting["id"] = previous["id"] if previous else f"hop-{secrets.token_hex(4)}"
@@ -352,7 +332,7 @@ class Chair:
                 "attendance",
                 {
                     "attendance": {str(i): m.value for i, m in sorted(changes.items())},
-                    "roll": _roll_summary(roll),
+                    "roll": roll.summary(),
                 },
             )
         return roll
@@ -574,7 +554,7 @@ class Chair:
             )
             subjects = {question_id(i): i for i in rated}
         credentials = self.rounds.start(manifest, subjects, reuse_keys_from=source)
-        summary = _roll_summary(roll)
+        summary = roll.summary()
         summary["rated_reasons"] = self.rated_reasons()
         body: dict[str, Any] = {
             "round": number,

@@ -11,14 +11,17 @@ a ballot with, the tokens cancelled exactly those the log cancelled (one by one,
 once, or all before a re-issue), each round must hold as many tokens as the log issued, and once
 voting opened the tokens not cancelled before must be the set ``voting-opened`` committed; each
 round's phase (an abandoned ceremony included), manifest and election, the aggregate, decryption
-shares, the chair's reason to decrypt a small round, counts and decisions, the meeting, the
-signed minute with its signatures, and the roster's names, membership and attendance must be
-what the log says. (Facts the log does not carry — a member's private facts, which token hash
-was issued before ``voting-opened`` commits them, committee credentials, the plaintext tokens,
-which live only in the server's memory until voting opens — cannot be checked this way; the
-committee's claimed keys and ceremony messages are checked by the members' own devices.) Nothing
-here writes; a disagreement raises ``StoreDamaged`` naming the row. A change that adds an event
-altering a table adds its rule here.
+shares, the chair's reason to decrypt a small round, counts and decisions (what the results
+page, the projector and the consolidated proposal are served from), the meeting, and the
+roster's names, membership and attendance must be what the log says. The signed minute and its
+co-signatures have no row to check: they are kept only as the ``minute`` and
+``minute-signature`` events, and what is served, printed and exported is read from those
+(``tally.minute_log``), which the chain check covers. (Facts the log does not carry — a
+member's private facts, which token hash was issued before ``voting-opened`` commits them,
+committee credentials, the plaintext tokens, which live only in the server's memory until voting
+opens — cannot be checked this way; the committee's claimed keys and ceremony messages are
+checked by the members' own devices.) Nothing here writes; a disagreement raises
+``StoreDamaged`` naming the row. A change that adds an event altering a table adds its rule here.
 """
 
 from __future__ import annotations
@@ -82,7 +85,6 @@ class _Log:
     elections: dict[int, Any] = field(default_factory=dict)
     results: dict[tuple[int, str, str], Any] = field(default_factory=dict)
     meeting: Any = None
-    minute: dict[str, Any] | None = None
     members: dict[int, tuple[str, str]] = field(default_factory=dict)
     attendance: dict[int, str] = field(default_factory=dict)
 
@@ -125,13 +127,6 @@ def _read_log(events: list[dict[str, Any]]) -> _Log:
             }
         elif kind == "meeting-set":
             log.meeting = body["meeting"]
-        elif kind == "minute":
-            log.minute = {**body, "signatures": []}
-        elif kind == "minute-signature" and log.minute and body["digest"] == log.minute["digest"]:
-            signature = {"trustee": body["trustee"], "signature": body["signature"]}
-            log.minute["signatures"] = sorted(
-                [*log.minute["signatures"], signature], key=lambda s: s["trustee"]
-            )
         elif kind == "roster-imported":
             log.members = {m["id"]: (m["name"], m["membership"]) for m in body["members"]}
             log.attendance = {}
@@ -282,12 +277,6 @@ def _check_results(tables: TableFacts, log: _Log) -> None:
 def _check_setup(tables: TableFacts, log: _Log) -> None:
     if _value(tables.settings.get("meeting"), "the meeting", "cuộc họp") != log.meeting:
         raise _damaged("thông tin cuộc họp khác với nhật ký", "the meeting differs from the log")
-    minute = tables.settings.get("minute")  # the signed minute as kept for the chair and the PDF
-    if minute is not None and _value(minute, "the minute", "biên bản") != log.minute:
-        raise _damaged(
-            "biên bản (hoặc chữ ký của nó) khác với nhật ký",
-            "the minute (or its signatures) differs from the log",
-        )
     members = {}
     for member_id, data, attendance in tables.members:
         facts = _value(data, f"member {member_id}", f"đảng viên số {member_id}")

@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from ballot_server.chair import Chair
-from ballot_server.proposal import collective_keys, round_decisions
+from ballot_server.proposal import round_decisions
 from ballot_server.store import Store
 from tally.manifest import RATING_OPTIONS, Manifest
+from tally.roster import collective_keys
 from tally.rules.consolidate import consolidate, is_runoff, runoff_input
 from tally.rules.engine import decide_json
 
@@ -67,7 +68,7 @@ def rule_input(
             entry["heads"] = keys[member.heads]
         entries.append(entry)
     request: dict[str, Any] = {
-        "profile": chair.profile().name,
+        "profile": chair.profile().label,
         "roll": _roll(chair, ballots),
         "subjects": entries,
     }

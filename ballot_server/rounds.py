@@ -24,10 +24,9 @@ from tally.ballot import ballot_hash, tracker_code
 from tally.canonical import canonical_json
 from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import RISTRETTO255
-from tally.crypto.hashing import hash32
 from tally.errors import TallyError
 from tally.manifest import ElectionContext, Manifest
-from tally.token import generate_token, token_hash
+from tally.token import generate_token, token_hash, token_set_commitment
 
 GROUP = RISTRETTO255
 PHASES = ("ceremony", "ready", "open", "closed", "counted", "abandoned")
@@ -293,7 +292,9 @@ class Rounds:
                 {
                     "round": number,
                     "token_hashes": hashes,
-                    "token_commitment": hash32("token-set", *map(bytes.fromhex, hashes)).hex(),
+                    "token_commitment": token_set_commitment(
+                        [bytes.fromhex(h) for h in hashes]
+                    ).hex(),
                 },
             )
 

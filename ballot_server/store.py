@@ -152,7 +152,7 @@ def _table_facts(connection: sqlite3.Connection, tables: set[str]) -> TableFacts
         results=rows("SELECT round, kind, key, data FROM results"),
         rounds=rows("SELECT number, phase, manifest, election FROM rounds"),
         members=rows("SELECT id, data, attendance FROM members"),
-        settings=dict(rows("SELECT key, value FROM settings WHERE key IN ('meeting', 'minute')")),
+        settings=dict(rows("SELECT key, value FROM settings WHERE key = 'meeting'")),
         audits=rows("SELECT round, tracker, audited, logged FROM audits")
         if "audits" in tables
         else [],
@@ -351,6 +351,16 @@ class Store:
 
     def event_count(self) -> int:
         return self._rows("SELECT COUNT(*) FROM events")[0][0]
+
+    def events_of_types(self, *types: str) -> list[dict[str, Any]]:
+        """The log entries whose event type is one of ``types``, in log order."""
+        marks = ", ".join("?" for _ in types)
+        rows = self._rows(
+            f"SELECT entry FROM events WHERE json_extract(entry, '$.event.type') IN ({marks}) "
+            "ORDER BY seq",
+            types,
+        )
+        return [_decode(row[0], "an event of the log", "một sự kiện của nhật ký") for row in rows]
 
     # --- members -------------------------------------------------------------------------------
 

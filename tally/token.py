@@ -11,6 +11,7 @@ token without revealing anything that could be used again.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 
 from nacl.signing import SigningKey
 
@@ -64,3 +65,11 @@ def key_token_hash(key: bytes) -> bytes:
 def token_hash(token: str) -> bytes:
     """``H32("token", token key)``: what the server stores and the record commits to."""
     return key_token_hash(token_key(token))
+
+
+def token_set_commitment(token_hashes: Sequence[bytes]) -> bytes:
+    """``H32("token-set", h₁, h₂, …, h_k)``: each token hash a 32-byte part, in ascending
+    order, no repeats (PROTOCOL.md §6); logged when voting opens."""
+    if list(token_hashes) != sorted(set(token_hashes)) or any(len(h) != 32 for h in token_hashes):
+        raise EncodingError("token hashes must be 32 bytes each, sorted, unique", field="tokens")
+    return hash32("token-set", *token_hashes)

@@ -60,6 +60,8 @@ from tally.crypto.signatures import sign
 from tally.eventlog import GENESIS, SIGNATURE_PURPOSE, event_hash
 from tally.manifest import ElectionContext, Manifest
 from tally.minute import SIGNATURE_PURPOSE as MINUTE_PURPOSE
+from tally.minute_log import minute_document
+from tally.record_index import MINUTE_JSON, record_index
 from tally.submission import make_submission
 from tally.token import token_hash
 from tests.server_support import decryption_share, make_app
@@ -223,13 +225,26 @@ async def _build_meeting(
 
 
 @cache
-def meeting_record() -> BuiltMeeting:
-    """The small meeting every record test shares: 6 voters, 4 rated, built once."""
+def meeting_record(audits: int = 0) -> BuiltMeeting:
+    """The small meeting every record test shares: 6 voters, 4 rated, built once (for each
+    number of voters who first audit an encryption)."""
     folder = Path(tempfile.mkdtemp(prefix="phieukin-record-"))
     try:
-        return build_meeting(folder, voters=6, rated=4, seed=7)
+        return build_meeting(folder, voters=6, rated=4, seed=7, audits=audits)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_records(folder: Path, **more: bytes) -> dict[str, Path]:
+    """The shared meeting's records as files in ``folder``: ``final``, ``open`` and any given
+    as ``name=bytes``, each ``<name>.zip``."""
+    built = meeting_record()
+    contents = {"final": built.final, "open": built.open, **more}
+    paths = {}
+    for name, data in contents.items():
+        paths[name] = folder / f"{name}.zip"
+        paths[name].write_bytes(data)
+    return paths
 
 
 # --- opening, changing and closing a record ------------------------------------------------------
@@ -292,8 +307,9 @@ class Parts:
 
     def resign(self, key: SigningKey) -> Parts:
         """Renumber, rechain, rehash and re-sign every event with ``key``; name ``key`` in event
-        0 and in ``record.json`` with the head and event count — what an attacker who controls
-        the laptop can do. With the real server key this extends a record legitimately."""
+        0, and write ``record.json`` and ``minute.json`` again from the new log — what an
+        attacker who controls the laptop can do. With the real server key this extends a record
+        legitimately."""
         key_hex = key.verify_key.encode().hex()
         previous = GENESIS
         for seq, entry in enumerate(self.entries):
@@ -306,12 +322,13 @@ class Parts:
             entry["hash"] = digest.hex()
             entry["signature"] = sign(key, SIGNATURE_PURPOSE, digest).hex()
             previous = digest
-        self.index.update(
-            server_key=key_hex, events=len(self.entries), head=self.entries[-1]["hash"]
-        )
-        self.index["files"] = sorted(
-            [*(f"ballots/round-{n}.jsonl" for n in self.ballots), "events.jsonl", *self.files]
-        )
+        document = minute_document(self.entries)
+        if document is None:
+            self.files.pop(MINUTE_JSON, None)
+        else:
+            self.files[MINUTE_JSON] = canonical_json(document)
+        names = [*(f"ballots/round-{n}.jsonl" for n in self.ballots), "events.jsonl", *self.files]
+        self.index = record_index(self.entries, sorted(names))
         return self
 
 

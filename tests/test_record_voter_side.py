@@ -79,8 +79,28 @@ def test_an_audit_logged_twice_is_caught(parts) -> None:
 
 
 def test_a_ballot_without_its_proof_of_possession_is_caught(parts) -> None:
-    parts.body("ballot-accepted", 1).pop("signature")
+    """A signature of the right form that signs nothing is caught by the possession check."""
+    parts.body("ballot-accepted", 1)["signature"] = "00" * 64
     assert failed(forge(parts)) == {"ballots.possession"} | FORGED
+
+
+def test_a_ballot_event_without_its_signature_is_named_and_not_counted(built) -> None:
+    """With the field gone the body has not its shape: ``log.body`` names what is missing, and
+    the event is not read, so its ballot is on file without being accepted and counts for
+    nothing (the checks of the ballots, the tokens and the aggregate say so)."""
+    parts = Parts.open(built.final)
+    parts.body("ballot-accepted", 1).pop("signature")
+    report = verify_bytes(forge(parts).pack())
+    shapes = [f.detail for f in report.failures if f.check == "log.body"]
+    assert len(shapes) == 1 and "missing signature" in shapes[0], shapes
+    assert {f.check for f in report.failures} == {
+        "log.body",
+        "ballots.binding",
+        "ballots.on_file",
+        "ballots.closed_count",
+        "tokens.unused",
+        "aggregate",
+    } | FORGED
 
 
 def test_a_ballot_signed_by_another_tokens_key_is_caught(parts) -> None:

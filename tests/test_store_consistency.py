@@ -67,10 +67,15 @@ EDITS = {
         "(SELECT MIN(rowid) FROM members WHERE attendance = 'present')",
         "the roster",
     ),
-    "the minute copy": (
-        "UPDATE settings SET value = replace(value, '\"signatures\": [{', "
-        "'\"signatures\": [{\"x\": 1, ') WHERE key = 'minute'",
-        "the minute",
+    "the decisions": (  # the results page, the projector and the proposal are served from it
+        'UPDATE results SET data = replace(data, \'"profile": "\', \'"profile": "x\') '
+        "WHERE kind = 'decisions'",
+        "the decisions of round 1 differs",
+    ),
+    "the logged minute": (  # the minute's only copy is its event: the chain check names it
+        'UPDATE events SET entry = replace(entry, \'"level":"\', \'"level":"K\') '
+        "WHERE json_extract(entry, '$.event.type') = 'minute'",
+        "the event log is damaged at",
     ),
     "a token state": (
         "UPDATE tokens SET state = 'spenT' WHERE rowid = (SELECT MIN(rowid) FROM tokens)",

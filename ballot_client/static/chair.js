@@ -269,8 +269,8 @@ function renderMeeting() {
   const select = $('m-profile');
   if (!select.options.length) {
     for (const profile of state.profiles) {
-      const option = textEl('option', `${profile.title} (${profile.name} v${profile.version})`);
-      option.value = profile.name;
+      const option = textEl('option', `${profile.title} (${profile.label})`);
+      option.value = profile.label;
       select.append(option);
     }
     select.value = state.default_profile;

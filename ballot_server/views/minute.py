@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from audit.minute_pdf import render_minute_pdf
 from ballot_server import keys
 from ballot_server.errors import NotFound
-from ballot_server.minute_pdf import render_minute_pdf
 from ballot_server.views.chair import _body
 from ballot_server.views.committee import CREDENTIAL_HEADER
 from ballot_server.views.common import chair_service, publish_status, read_json

@@ -70,6 +70,12 @@ test('tokens.json: base-32, normalization, token hashes, invalid tokens', () => 
     assert.equal(bytesToHex(H32('token', hexToBytes(key))), hash, input);
   }
   for (const { input, reason } of data.invalid) assert.throws(() => normalizeToken(input), EncodingError, reason);
+  // the commitment to the set of token hashes logged when voting opens (PROTOCOL.md §6)
+  assert.ok(data.token_sets.length >= 3);
+  for (const { token_hashes: hashes, commitment } of data.token_sets) {
+    assert.deepEqual([...hashes].sort(), hashes);
+    assert.equal(bytesToHex(H32('token-set', ...hashes.map(hexToBytes))), commitment);
+  }
 });
 
 test('signatures.json: Ed25519 keys, signed messages and signatures byte for byte', () => {

@@ -1,4 +1,5 @@
-"""Generate the shared test vectors in ``tests/vectors/*.json`` from the Python core.
+"""Generate the shared test vectors in ``tests/vectors/*.json`` from the Python core, and the
+example record in ``tests/vectors/example-record/`` (``tests/vectors/example_record.py``).
 
 Run ``python -m tests.vectors.generate`` (``--check`` compares instead of writing). Every nonce
 comes from the deterministic stream of PROTOCOL.md §12, so the output is reproducible byte for
@@ -21,7 +22,6 @@ from tally.aggregate import aggregate_ballots
 from tally.audited import open_ballot, verify_audited_ballot
 from tally.ballot import encrypt_ballot, make_ballot, tracker, tracker_code, verify_ballot
 from tally.canonical import canonical_json
-from tally.crypto import ceremony
 from tally.crypto.group import ORDER, RISTRETTO255
 from tally.crypto.hashing import hash32, hash_full, hash_to_scalar
 from tally.crypto.nonces import TestNonces
@@ -38,7 +38,9 @@ from tally.manifest import (
     runoff_manifest_json,
 )
 from tally.submission import make_submission
-from tally.token import base32_encode, normalize_token, token_hash, token_key
+from tally.token import base32_encode, normalize_token, token_hash, token_key, token_set_commitment
+from tests.vectors.committee import simulate_ceremony
+from tests.vectors.example_record import example_record
 from tests.vectors.round_vectors import (
     committee_vectors,
     round_check_vectors,
@@ -47,6 +49,7 @@ from tests.vectors.round_vectors import (
 from tests.vectors.rule_steps import rule_step_vectors
 
 HERE = Path(__file__).parent
+EXAMPLE_RECORD = "example-record"
 GROUP = RISTRETTO255
 
 
@@ -184,6 +187,17 @@ def token_vectors() -> dict[str, Any]:
             }
             for text in inputs
         ],
+        "token_sets": [
+            {
+                "token_hashes": [h.hex() for h in hashes],
+                "commitment": token_set_commitment(hashes).hex(),
+            }
+            for hashes in (
+                [token_hash(tokens[0])],
+                sorted(token_hash(t) for t in tokens),
+                sorted(hash32("token", f"voter {i}") for i in range(5)),
+            )
+        ],
         "invalid": [
             {"input": tokens[1][:-1], "reason": "too short"},
             {"input": tokens[1] + "0", "reason": "too long"},
@@ -238,27 +252,9 @@ def vector_manifest() -> Manifest:
 
 
 def ceremony_vectors(manifest: Manifest) -> tuple[dict[str, Any], ElectionContext, dict[int, int]]:
+    done = simulate_ceremony(manifest)
+    made, sent, secret_shares, context = done.made, done.sent, done.secret_shares, done.context
     manifest_hash = manifest.hash
-    t, n = manifest.threshold, manifest.committee_size
-    streams = {i: TestNonces(f"trustee-{i}") for i in range(1, n + 1)}
-    made = {i: ceremony.make_trustee(GROUP, manifest_hash, i, t, streams[i]) for i in streams}
-    sent: dict[int, list[ceremony.EncryptedShare]] = {}
-    for i, (secrets, _) in made.items():
-        sent[i] = [
-            ceremony.make_encrypted_share(GROUP, manifest_hash, secrets, made[j][1], streams[i])
-            for j in sorted(made)
-            if j != i
-        ]
-    secret_shares = {}
-    for j, (secrets, _) in made.items():
-        received = {j: ceremony.evaluate_polynomial(GROUP, secrets.coefficients, j)}
-        for i in made:
-            if i != j:
-                share = next(s for s in sent[i] if s.recipient == j)
-                received[i] = ceremony.open_share(GROUP, manifest_hash, secrets, share, made[i][1])
-        secret_shares[j] = ceremony.combine_secret_share(GROUP, received)
-    announcements = [made[i][1] for i in sorted(made)]
-    context = ElectionContext.from_announcements(GROUP, manifest, announcements)
     data = {
         "provenance": provenance("ceremony.json"),
         "manifest": manifest.to_json(),
@@ -283,13 +279,7 @@ def ceremony_vectors(manifest: Manifest) -> tuple[dict[str, Any], ElectionContex
 
 def signing_seeds(manifest: Manifest) -> dict[int, bytes]:
     """Each vector trustee's signing seed, as ``make_trustee`` draws it from its stream."""
-    seeds = {}
-    for i in range(1, manifest.committee_size + 1):
-        secrets, _ = ceremony.make_trustee(
-            GROUP, manifest.hash, i, manifest.threshold, TestNonces(f"trustee-{i}")
-        )
-        seeds[i] = secrets.signing_seed
-    return seeds
+    return {i: secrets.signing_seed for i, (secrets, _) in simulate_ceremony(manifest).made.items()}
 
 
 def ballot_vectors(context: ElectionContext) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -458,19 +448,35 @@ def render(content: dict[str, Any]) -> str:
     return json.dumps(content, ensure_ascii=False, indent=1) + "\n"
 
 
+def all_files() -> dict[str, bytes]:
+    """Every vector file's bytes, by path under ``tests/vectors/``."""
+    files = {name: render(content).encode("utf-8") for name, content in all_vectors().items()}
+    for name, data in example_record().items():
+        files[f"{EXAMPLE_RECORD}/{name}"] = data
+    return files
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
     stale = []
-    for name, content in all_vectors().items():
+    files = all_files()
+    written = {p.relative_to(HERE).as_posix() for p in (HERE / EXAMPLE_RECORD).rglob("*")}
+    extra = sorted(n for n in written if not (HERE / n).is_dir() and n not in files)
+    for name, data in files.items():
         path = HERE / name
-        text = render(content)
         if args.check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
+            if not path.exists() or path.read_bytes() != data:
                 stale.append(name)
         else:
-            path.write_text(text, encoding="utf-8")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    for name in extra:
+        if args.check:
+            stale.append(name)
+        else:
+            (HERE / name).unlink()
     if stale:
         print("stale vectors: " + ", ".join(stale), file=sys.stderr)
         return 1

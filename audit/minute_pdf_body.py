@@ -12,7 +12,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table
 
-from ballot_server.minute_pdf_style import (
+from audit.minute_pdf_style import (
     LEVELS,
     MEMBERSHIP,
     date_words,
