@@ -23,7 +23,14 @@ CLIENT = Path(__file__).resolve().parent
 STATIC = CLIENT / "static"
 CORE = CLIENT / "js"
 NODE_MODULES = CLIENT.parent / "node_modules"
-VENDOR_PACKAGES = ("curves", "hashes", "ciphers")
+# /vendor/<name>/… → the npm package's folder in node_modules: the audited noble libraries of the
+# crypto core and the QR encoder the pages draw with (`qr`, by the same author).
+VENDOR_PACKAGES = {
+    "curves": "@noble/curves",
+    "hashes": "@noble/hashes",
+    "ciphers": "@noble/ciphers",
+    "qr": "qr",
+}
 BUNDLE_KIND = "phieukin/served-bundle"
 
 # The page routes and the files they serve (the server's routes table serves each of them).
@@ -65,8 +72,8 @@ def bundle_files() -> dict[str, Path]:
             files[f"/static/{path.name}"] = path
     for path in sorted(CORE.glob("*.mjs")):
         files[f"/js/{path.name}"] = path
-    for package in VENDOR_PACKAGES:
-        root = NODE_MODULES / "@noble" / package
+    for package, folder in VENDOR_PACKAGES.items():
+        root = NODE_MODULES / folder
         for path in sorted(root.rglob("*.js")):
             if "node_modules" not in path.relative_to(root).parts:
                 files[f"/vendor/{package}/{path.relative_to(root).as_posix()}"] = path

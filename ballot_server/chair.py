@@ -165,6 +165,7 @@ class Chair:
                 "tokens": counts,
                 "ballots": self.rounds.ballot_count(number),
                 "tokens_in_memory": len(self.memory.tokens.get(number, {})),
+                "override": self.store.result(number, "override") is not None,
             }
             if info["phase"] == "ceremony":
                 info["committee"] = self._ceremony_links(number)

@@ -159,7 +159,8 @@ def test_parse_committee_url() -> None:
 
 
 def test_the_backup_qr_code_matches_the_python_qrcode_package_module_for_module() -> None:
-    """The committee page draws the backup QR itself (ballot_client/static/qr.js)."""
+    """The committee page draws the backup QR with the `qr` npm package (static/qr-code.js):
+    checked module for module against the Python `qrcode` package, an independent encoder."""
     import qrcode
     from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M
     from qrcode.util import MODE_8BIT_BYTE, QRData
@@ -187,27 +188,30 @@ def test_the_backup_qr_code_matches_the_python_qrcode_package_module_for_module(
             {
                 "text": text,
                 "version": version,
-                "ecl": ecl,
+                "ecc": "low" if ecl == "L" else "medium",
                 "mask": mask,
                 "modules": [[bool(m) for m in row] for row in code.modules],
             }
         )
-    qr = (ROOT / "ballot_client" / "static" / "qr.js").as_uri()
+    qr = (ROOT / "node_modules" / "qr" / "index.js").as_uri()
     same = node(
-        f"const {{ qrMatrix }} = await import({json.dumps(qr)});\n"
-        "console.log(JSON.stringify(input.map((c) => JSON.stringify(qrMatrix(c.text, "
-        "{ecl: c.ecl, version: c.version, mask: c.mask}).modules) === JSON.stringify(c.modules))));"
-        "\n",
+        f"const {{ encodeQR }} = await import({json.dumps(qr)});\n"
+        "const inner = (m) => m.slice(1, -1).map((row) => row.slice(1, -1));\n"
+        "console.log(JSON.stringify(input.map((c) => JSON.stringify(inner(encodeQR(c.text, 'raw', "
+        "{ecc: c.ecc, version: c.version, mask: c.mask, encoding: 'byte', border: 1}))) "
+        "=== JSON.stringify(c.modules))));\n",
         cases,
     )
     assert same == [True] * len(cases)
+    page = (ROOT / "ballot_client" / "static" / "qr-code.js").read_text(encoding="utf-8")
+    assert "ecc = 'low'" in page and "encoding: 'byte'" in page  # what the page asks for
     chosen = node(
-        f"const {{ qrMatrix }} = await import({json.dumps(qr)});\n"
-        "const m = qrMatrix(input.text);\n"
-        "console.log(JSON.stringify({version: m.version, size: m.size}));",
+        f"const {{ encodeQR }} = await import({json.dumps(qr)});\n"
+        "const m = encodeQR(input.text, 'raw', {ecc: 'low', encoding: 'byte', border: 4});\n"
+        "console.log(JSON.stringify({size: m.length}));",
         {"text": backup},
     )
-    assert chosen["size"] == 4 * chosen["version"] + 17 and chosen["version"] <= 25
+    assert chosen["size"] <= 4 * 25 + 17 + 8  # version 25 at most, with its quiet zone
 
 
 # ---- the command against a real server --------------------------------------------------------

@@ -5,36 +5,24 @@
 // (/js/rulewords.mjs). Locked once the first round has started (the options are then fixed in
 // its manifest). A module of its own next to chair.js; it shares the session and the language.
 
-import { chairFetch } from '/static/chair-session.js';
-import { textEl } from '/static/dom.js';
+import { chairApi } from '/static/chair-session.js';
+import { getLang, onLangChange, t } from '/static/i18n.js';
+import { feedback, textEl } from '/static/dom.js';
 import { optionWords } from '/js/rulewords.mjs';
 
 const CHOICES = {
-  vi: {
-    base: { roll: 'Đảng viên chính thức trừ số được trừ', present: 'Đảng viên chính thức có mặt', valid_for_person: 'Số phiếu có đánh giá từng người' },
-    quorum: { two_thirds: 'Ít nhất hai phần ba', more_than_half: 'Hơn một nửa' },
-    threshold: { more_than_half: 'Quá một nửa', '2/3': 'Từ hai phần ba trở lên' },
-    good: { true: 'Số đạt từ TOT trở lên (gồm XS)', false: 'Số đề xuất TOT (không tính XS)' },
-    saved: 'Đã lưu cách tính.',
-    locked: 'Đã bắt đầu vòng bỏ phiếu: cách tính đã cố định.',
-  },
-  en: {
-    base: { roll: 'Official members minus those excluded', present: 'Official members present', valid_for_person: 'Ballots that rate each member' },
-    quorum: { two_thirds: 'At least two thirds', more_than_half: 'More than half' },
-    threshold: { more_than_half: 'More than half', '2/3': 'Two thirds or more' },
-    good: { true: 'Those at TOT or better (XS included)', false: 'Those proposed TOT (XS not included)' },
-    saved: 'Options saved.',
-    locked: 'A round has started: the options are fixed.',
-  },
+  base: ['roll', 'present', 'valid_for_person'],
+  quorum: ['two_thirds', 'more_than_half'],
+  threshold: ['more_than_half', '2/3'],
+  good: ['true', 'false'],
 };
 const LEVELS = ['XS', 'TOT', 'HT', 'KHT'];
 const $ = (id) => document.getElementById(id);
-const lang = () => (localStorage.getItem('phieukin-lang') === 'en' ? 'en' : 'vi');
 let state = null;
 
-function fill(select, choices, value) {
-  select.replaceChildren(...Object.entries(choices).map(([key, label]) => {
-    const option = textEl('option', label);
+function fill(select, name, value) {
+  select.replaceChildren(...CHOICES[name].map((key) => {
+    const option = textEl('option', t(`chair.op.${name}.${key}`));
     option.value = key;
     return option;
   }));
@@ -43,18 +31,17 @@ function fill(select, choices, value) {
 
 function render() {
   if (!state?.options) return;
-  const words = CHOICES[lang()];
   const { options } = state;
-  fill($('o-base'), words.base, options.base);
-  fill($('o-quorum'), words.quorum, options.quorum);
-  for (const level of LEVELS) fill($(`o-${level}`), words.threshold, options.thresholds[level]);
-  fill($('o-good'), words.good, options.good_includes_excellent);
+  fill($('o-base'), 'base', options.base);
+  fill($('o-quorum'), 'quorum', options.quorum);
+  for (const level of LEVELS) fill($(`o-${level}`), 'threshold', options.thresholds[level]);
+  fill($('o-good'), 'good', options.good_includes_excellent);
   $('o-cumulative').checked = options.cumulative;
   $('o-blank').checked = options.blank_allowed;
   const locked = state.rounds.length > 0;
   for (const field of $('options-form').elements) field.disabled = locked;
-  $('options-words').replaceChildren(...optionWords(options, lang()).map((line) => textEl('li', line)));
-  if (locked) $('options-words').append(textEl('li', words.locked, 'locked'));
+  $('options-words').replaceChildren(...optionWords(options, getLang()).map((line) => textEl('li', line)));
+  if (locked) $('options-words').append(textEl('li', t('chair.op.locked'), 'locked'));
 }
 
 /** What differs from the profile's options: the body of POST /api/chair/options. */
@@ -75,9 +62,11 @@ function overrides() {
 }
 
 async function load() {
-  const response = await fetch('/api/chair/state', { cache: 'no-store', credentials: 'same-origin' });
-  if (!response.ok) return;
-  state = await response.json();
+  try {
+    state = await chairApi('/api/chair/state');
+  } catch {
+    return; // the page's own refresh shows why
+  }
   render();
 }
 
@@ -89,17 +78,12 @@ document.addEventListener('chair-state', (event) => {
 
 $('options-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const response = await chairFetch('/api/chair/options', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(overrides()),
-  });
-  const answer = await response.json().catch(() => ({}));
-  const flash = $('flash');
-  flash.hidden = false;
-  flash.classList.toggle('error', !response.ok);
-  flash.textContent = response.ok ? CHOICES[lang()].saved
-    : ((lang() === 'en' ? answer.message_en : answer.message) || `HTTP ${response.status}`);
+  try {
+    await chairApi('/api/chair/options', { method: 'POST', body: overrides() });
+    feedback(event.target, t('chair.op.saved'));
+  } catch (error) {
+    feedback(event.target, error.text?.() ?? String(error), true);
+  }
   await load();
 });
-$('lang').addEventListener('click', () => { setTimeout(render, 0); });
+onLangChange(render);

@@ -5,6 +5,8 @@
 // again (GET /api/chair/session) and sends the refused request once more — a request refused
 // for its CSRF token changed nothing.
 
+import { apiData } from '/static/api.js';
+
 let csrf = null;
 
 async function loadCsrf() {
@@ -49,4 +51,9 @@ export async function chairFetch(path, { method = 'GET', headers = {}, body } = 
     }
   }
   return response;
+}
+
+/** The chair's requests: the pages' one fetch-and-error helper over `chairFetch`. */
+export function chairApi(path, options = {}) {
+  return apiData(path, { ...options, fetcher: chairFetch, credentials: 'same-origin' });
 }

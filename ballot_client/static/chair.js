@@ -1,159 +1,15 @@
 // The chair's page (and the buttons of the token print sheet and screen mode).
 // No inline script or style (strict CSP): the page is built with DOM calls and textContent only.
 
-import { chairFetch, forgetCsrf, setCsrf } from '/static/chair-session.js';
+import { chairApi, forgetCsrf, setCsrf } from '/static/chair-session.js';
 import '/static/served.js';
-import { textEl } from '/static/dom.js';
+import { feedback, textEl } from '/static/dom.js';
+import {
+  getLang, initI18n, mountLanguageSwitch, onLangChange, t as say,
+} from '/static/i18n.js';
+import { phaseName } from '/static/phases.js';
 
-const TEXT = {
-  vi: {
-    phase_setup: 'Chuẩn bị', phase_ceremony: 'Tạo khóa', phase_ready: 'Sẵn sàng',
-    phase_open: 'Đang bỏ phiếu', phase_closed: 'Đã kết thúc', phase_counted: 'Đã kiểm phiếu',
-    phase_abandoned: 'Đã hủy lễ tạo khóa',
-    official: 'Chính thức', probationary: 'Dự bị',
-    present: 'Có mặt', absent_excused: 'Vắng có lý do', absent: 'Vắng không lý do',
-    unknown: 'Chưa điểm danh',
-    exempted: 'miễn sinh hoạt', suspended_party: 'đình chỉ sinh hoạt',
-    suspended_committee: 'đình chỉ sinh hoạt cấp ủy', temporary: 'sinh hoạt tạm thời nơi khác',
-    sick: (n) => `nghỉ ốm ${n} tháng`, disciplined: 'bị kỷ luật', heads: (c) => `đứng đầu ${c}`,
-    roll_line: (r) => `Đảng viên chính thức: ${r.official}; dự bị: ${r.probationary}. ` +
-      `Cơ sở tính: ${r.base} (trừ ${r.excluded.length}). Có mặt được bỏ phiếu: ${r.voters.length}. ` +
-      `Túc số cần: ${r.quorum_required} — ${r.quorum_met ? 'ĐỦ' : 'KHÔNG ĐỦ'}.`,
-    excluded_title: 'Không tính vào cơ sở:',
-    logged_in: 'Đã đăng nhập.', saved: 'Đã lưu.', collective_unset: '— chưa có —',
-    collectives_none: 'Không ai trong danh sách đứng đầu một tập thể.',
-    imported: (n) => `Đã nhập ${n} đảng viên.`,
-    members: (n) => `Danh sách có ${n} đảng viên.`,
-    issued: (n) => `Đã phát ${n} phiếu.`,
-    tokens_info: (t) => `Chưa dùng: ${t.issued} · đã dùng: ${t.spent} · đã hủy: ${t.cancelled}`,
-    cancelled: 'Đã hủy phiếu.', opened: 'Đã mở bỏ phiếu.', closed: 'Đã kết thúc bỏ phiếu.',
-    cancelled_all: (n) => `Đã hủy ${n} phiếu chưa dùng.`,
-    reissued: (n, old) => `Đã hủy ${old} phiếu cũ và phát ${n} phiếu mới.`,
-    cancel_unused_confirm: (n) => `Hủy cả ${n} phiếu chưa dùng? Các thẻ đó sẽ không bỏ phiếu được nữa.`,
-    reissue_confirm: (n) => `Hủy ${n} phiếu chưa dùng và phát một bộ thẻ mới cho mọi người được bỏ phiếu?`,
-    started: (n) => `Đã bắt đầu vòng ${n}. Mời ban kiểm phiếu quét mã.`,
-    no_round: 'Chưa có vòng bỏ phiếu.',
-    runoff_title: (n) => `Vòng ${n}: bằng phiếu ở ranh giới tỷ lệ Hoàn thành xuất sắc nhiệm vụ`,
-    runoff_group: (q, group) => `${group === 'default' ? 'Chi bộ' : `Nhóm «${group}»`}: ` +
-      `được tối đa ${q.max_excellent} đồng chí ở mức Hoàn thành xuất sắc nhiệm vụ (XS)` +
-      `${q.kept.length ? `, ${q.kept.length} đồng chí đã chắc chắn giữ mức này` : ''}. ` +
-      `${q.tied.length} đồng chí sau có số phiếu bằng nhau ở ranh giới ` +
-      `(cùng số phiếu XS và cùng số phiếu từ Hoàn thành tốt trở lên), ` +
-      `nên chưa xác định được ai giữ ${Math.max(q.max_excellent - q.kept.length, 0)} chỗ còn lại:`,
-    runoff_votes: (votes) => ` — số phiếu: ${votes}`,
-    runoff_confirm: (n, names) => `Bắt đầu vòng ${n}, chỉ bỏ phiếu cho ${names.length} đồng chí: ` +
-      `${names.join(', ')}. Mỗi người bỏ phiếu cần một phiếu (mã QR) mới. Chắc chắn bắt đầu?`,
-    runoff_started: (n, count) => `Đã bắt đầu vòng ${n} (bỏ phiếu thêm cho ${count} đồng chí), ` +
-      'dùng lại khóa của Ban kiểm phiếu. Hãy phát phiếu mới (bước 7) rồi mở bỏ phiếu.',
-    network: 'Mất kết nối với máy chủ.',
-    storage_low: (mb) => `Ổ đĩa của máy chủ sắp đầy: còn ${mb} MB. Hãy giải phóng chỗ trống; khi đầy, máy chủ từ chối ghi (không mất gì đã ghi).`,
-    head: 'Trưởng ban',
-    left_off_reason: 'Lý do không có tên trên phiếu (nếu bỏ chọn)',
-    runoff_places: (q) => `còn ${q.places} chỗ trong tỷ lệ cho ${q.tied.length} đồng chí bằng phiếu; ` +
-      `mỗi người bỏ phiếu chọn tối đa ${q.places} đồng chí.`,
-  },
-  en: {
-    phase_setup: 'Setup', phase_ceremony: 'Key ceremony', phase_ready: 'Ready',
-    phase_open: 'Voting open', phase_closed: 'Closed', phase_counted: 'Counted',
-    phase_abandoned: 'Key ceremony abandoned',
-    official: 'Official', probationary: 'Probationary',
-    present: 'Present', absent_excused: 'Absent, excused', absent: 'Absent, no reason',
-    unknown: 'Not marked',
-    exempted: 'exempted', suspended_party: 'suspended',
-    suspended_committee: 'suspended from committee only', temporary: 'temporary activity elsewhere',
-    sick: (n) => `sick leave ${n} months`, disciplined: 'disciplined', heads: (c) => `heads ${c}`,
-    roll_line: (r) => `Official members: ${r.official}; probationary: ${r.probationary}. ` +
-      `Base: ${r.base} (${r.excluded.length} excluded). Present voters: ${r.voters.length}. ` +
-      `Quorum needed: ${r.quorum_required} — ${r.quorum_met ? 'MET' : 'NOT MET'}.`,
-    excluded_title: 'Not counted in the base:',
-    logged_in: 'Logged in.', saved: 'Saved.', collective_unset: '— not set —',
-    collectives_none: 'Nobody on the roster heads a collective.',
-    imported: (n) => `Imported ${n} members.`,
-    members: (n) => `The roster has ${n} members.`,
-    issued: (n) => `Issued ${n} tokens.`,
-    tokens_info: (t) => `Unused: ${t.issued} · used: ${t.spent} · cancelled: ${t.cancelled}`,
-    cancelled: 'Token cancelled.', opened: 'Voting is open.', closed: 'Voting is closed.',
-    cancelled_all: (n) => `Cancelled ${n} unused tokens.`,
-    reissued: (n, old) => `Cancelled ${old} old tokens and issued ${n} new ones.`,
-    cancel_unused_confirm: (n) => `Cancel all ${n} unused tokens? Those cards can no longer vote.`,
-    reissue_confirm: (n) => `Cancel the ${n} unused tokens and issue a new set of cards for everyone entitled to vote?`,
-    started: (n) => `Round ${n} started. Committee members, scan your code.`,
-    no_round: 'No round yet.',
-    runoff_title: (n) => `Round ${n}: a tie at the boundary of the "excellent" (XS) quota`,
-    runoff_group: (q, group) => `${group === 'default' ? 'The cell' : `Group "${group}"`}: ` +
-      `at most ${q.max_excellent} may be rated excellent (XS)` +
-      `${q.kept.length ? `, ${q.kept.length} keep it for sure` : ''}. ` +
-      `These ${q.tied.length} have equal votes at the boundary ` +
-      '(the same XS votes and the same votes at "good" or better), ' +
-      `so nobody can tell who takes the ${Math.max(q.max_excellent - q.kept.length, 0)} remaining place(s):`,
-    runoff_votes: (votes) => ` — votes: ${votes}`,
-    runoff_confirm: (n, names) => `Start round ${n}, voting only on these ${names.length}: ` +
-      `${names.join(', ')}. Every voter needs a new token (QR code). Start it?`,
-    runoff_started: (n, count) => `Round ${n} started (a further vote on ${count} members) ` +
-      "with the committee's existing keys. Issue new tokens (step 7), then open voting.",
-    network: 'Lost connection to the server.',
-    storage_low: (mb) => `The server's disk is almost full: ${mb} MB left. Free some space; when it is full the server refuses to write (nothing written is lost).`,
-    head: 'Head',
-    left_off_reason: 'Why left off the ballot (if unticked)',
-    runoff_places: (q) => `${q.places} place(s) left in the quota for ${q.tied.length} tied members; ` +
-      `each voter chooses up to ${q.places} of them.`,
-  },
-};
-
-// Static labels in English (the Vietnamese is in the HTML).
-const LABELS_EN = {
-  app_title: 'Phiếu Kín — Chair', logout: 'Log out', login_title: 'Chair login',
-  secret_label: 'Chair secret (printed when the server starts)', login: 'Log in',
-  nav_meeting: '1. Meeting', nav_roster: '2. Roster', nav_attendance: '3. Attendance',
-  nav_rated: '4. Rated', nav_committee: '5. Committee', nav_round: '6. Round',
-  nav_tokens: '7. Tokens', nav_voting: '8. Open / close',
-  status_phase: 'Phase:', status_turnout: 'Received / issued:',
-  meeting_title: '1. Meeting', f_title: 'Title', f_cell: 'Party cell',
-  f_committee_above: 'Party committee above', f_date: 'Date', f_chair: 'Chair',
-  f_secretary: 'Secretary', f_purpose: 'Purpose', f_profile: 'Rule profile', save: 'Save',
-  f_locality: 'Place name (on the date line, e.g. Hà Nội)', f_place: 'Meeting room',
-  f_start_time: 'Opening time',
-  options_title: 'Counting options (chosen by the chair within the profile; fixed when round 1 starts)',
-  o_base: 'Base of the thresholds', o_quorum: 'Quorum', o_cumulative: 'Cumulative from the highest level down',
-  o_threshold_XS: 'Threshold of XS', o_threshold_TOT: 'Threshold of TOT', o_threshold_HT: 'Threshold of HT',
-  o_threshold_KHT: 'Threshold of KHT', o_good: 'Excellent quota counted on', o_blank: "Allow a blank ('no rating')",
-  save_options: 'Save the options', committee_head: 'Head (Trưởng ban)',
-  committee_approved: 'The meeting has approved the committee by vote',
-  roster_title: '2. Roster', template: 'Download the template:',
-  roster_file: 'Roster file (CSV UTF-8 or XLSX)', import: 'Import roster',
-  roster_errors: 'The file has errors — nothing was imported. Fix these rows and import again:',
-  attendance_title: '3. Attendance', col_name: 'Name', col_type: 'Type', col_notes: 'Notes',
-  col_attendance: 'Attendance', all_present: 'Everyone present', save_attendance: 'Save attendance',
-  rated_title: '4. Who is rated', rated_legend: 'On the ballot (default: everyone rated under the rules)',
-  collectives_legend: 'Level of each collective a member heads (a head is not rated above it)',
-  not_rated_title: 'Not rated (and why)', committee_title: '5. Counting committee',
-  committee_legend: 'Choose the members (official members)',
-  threshold: 'Members needed to decrypt the result', round_title: '6. Round and key ceremony',
-  round_help: 'Starting the round fixes the ballot. Each committee member scans their QR code with their phone to make the key.',
-  start_round: 'Start the round', tokens_title: '7. Tokens (QR codes)',
-  token_count: 'Number of tokens (empty: one per voter present)', issue: 'Issue tokens',
-  print: 'Print cards (A4)', screen: 'Show one code at a time', cancel_label: 'Cancel a spare or spoiled token (type its code)',
-  cancel: 'Cancel token', voting_title: '8. Open and close voting', open: 'Open voting',
-  cancel_unused: 'Cancel every unused token…', reissue: 'Re-issue every card…', tokens_yes: 'Yes',
-  reissue_help: 'The server restarted, so it no longer holds the codes of cards not yet printed. Press "Re-issue every card": the old tokens are cancelled (logged) and a new set is issued.',
-  tokens_wiped: 'Voting has opened: the tokens were wiped from the server; they can no longer be printed or shown.',
-  close: 'Close voting…', close_confirm_text: 'After closing nobody can vote any more. Close voting?',
-  close_yes: 'Yes, close voting', close_no: 'Back',
-  nav_minute: '9. Results / minute', minute_title: '9. Results and the minute',
-  minute_number: 'Minute number (may stay empty)', make_minute: 'Make the minute',
-  open_pdf: 'Open the minute (PDF)',
-  runoff_help: 'The program never picks among equal votes. As the rules say, the meeting votes '
-    + 'once more on these members only: new tokens are issued, the counting committee reuses the '
-    + 'keys it made (no new QR scan), the round has its own section in the record, and the minute '
-    + 'reports every round.',
-  runoff_start: 'Vote again on the tied members', runoff_yes: 'Yes, start the further round',
-};
-
-let lang = localStorage.getItem('phieukin-lang') === 'en' ? 'en' : 'vi';
-const t = (key, ...args) => {
-  const value = TEXT[lang][key] ?? TEXT.vi[key] ?? key;
-  return typeof value === 'function' ? value(...args) : value;
-};
+const t = say;
 const $ = (id) => document.getElementById(id);
 
 
@@ -188,47 +44,37 @@ function setupScreenMode() {
 
 let state = null;
 
-class ApiFailure extends Error {
-  constructor(status, body) {
-    super((lang === 'en' ? body.message_en : body.message) || `HTTP ${status}`);
-    this.status = status;
-    this.body = body;
-  }
-}
-
-async function api(method, path, body, contentType = 'application/json') {
-  const headers = {};
-  let payload;
-  if (body !== undefined) {
-    headers['Content-Type'] = contentType;
-    payload = contentType === 'application/json' ? JSON.stringify(body) : body;
-  }
-  let response;
+/** A request of the chair's API; a refused session shows the login form again. */
+async function api(method, path, body, contentType) {
   try {
-    response = await chairFetch(path, { method, headers, body: payload });
-  } catch {
-    throw new ApiFailure(0, { message: TEXT.vi.network, message_en: TEXT.en.network });
+    return await chairApi(path, { method, body, contentType });
+  } catch (error) {
+    if (error.status === 401) showLogin();
+    throw error;
   }
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    if (response.status === 401) showLogin();
-    throw new ApiFailure(response.status, data);
-  }
-  return data;
 }
 
-function flash(message, isError = false) {
-  const box = $('flash');
-  box.textContent = message;
-  box.classList.toggle('error', isError);
-  box.hidden = false;
+let anchorNow = null; // where the running action's feedback goes
+
+/** The form or button the chair just used (the panel's main button by default). */
+function actionAnchor() {
+  const active = document.activeElement;
+  if (!active || active === document.body || !$('app').contains(active)) return $('next-action');
+  return active.closest('form') ?? active;
 }
 
-async function run(action) {
+/** Feedback next to the action that caused it. */
+function flash(message, isError = false, anchor = anchorNow ?? actionAnchor()) {
+  feedback(anchor, message, isError);
+}
+
+/** Run an action; its feedback, or its failure in the current language, shows next to it. */
+async function run(action, anchor = actionAnchor()) {
+  anchorNow = anchor;
   try {
     await action();
   } catch (error) {
-    flash(error.message, true);
+    flash(error.text?.() ?? String(error.message ?? error), true, anchor);
   }
 }
 
@@ -238,26 +84,15 @@ function showLogin() {
   $('logout').hidden = true;
 }
 
-function translateStatic() {
-  document.documentElement.lang = lang;
-  for (const node of document.querySelectorAll('[data-i18n]')) {
-    if (!node.dataset.vi) node.dataset.vi = node.textContent;
-    node.textContent = lang === 'en' ? (LABELS_EN[node.dataset.i18n] ?? node.dataset.vi) : node.dataset.vi;
-  }
-  const button = $('lang');
-  button.textContent = lang === 'en' ? 'Tiếng Việt' : 'English';
-  button.lang = lang === 'en' ? 'vi' : 'en';
-}
-
 function memberNotes(member) {
   const notes = [];
-  if (member.exempted) notes.push(t('exempted'));
-  if (member.suspended === 'party') notes.push(t('suspended_party'));
-  if (member.suspended === 'committee') notes.push(t('suspended_committee'));
-  if (member.temporary_elsewhere) notes.push(t('temporary'));
-  if (member.sick_leave_months) notes.push(t('sick', member.sick_leave_months));
-  if (member.disciplined) notes.push(t('disciplined'));
-  if (member.heads) notes.push(t('heads', member.heads));
+  if (member.exempted) notes.push(t('chair.exempted'));
+  if (member.suspended === 'party') notes.push(t('chair.suspended_party'));
+  if (member.suspended === 'committee') notes.push(t('chair.suspended_committee'));
+  if (member.temporary_elsewhere) notes.push(t('chair.temporary'));
+  if (member.sick_leave_months) notes.push(t('chair.sick', member.sick_leave_months));
+  if (member.disciplined) notes.push(t('chair.disciplined'));
+  if (member.heads) notes.push(t('chair.heads', member.heads));
   return notes.join('; ');
 }
 
@@ -285,7 +120,7 @@ function renderMeeting() {
 
 function renderRoster() {
   const names = new Map(state.roster.map((m) => [m.id, m.name]));
-  $('roster-count').textContent = t('members', state.roster.length);
+  $('roster-count').textContent = t('chair.members', state.roster.length);
   const body = $('attendance-body');
   body.replaceChildren();
   for (const member of state.roster) {
@@ -310,9 +145,9 @@ function renderRoster() {
   // the roll
   const roll = state.roll;
   const box = $('roll');
-  box.replaceChildren(textEl('p', t('roll_line', roll), roll.quorum_met ? 'ok' : 'warn'));
+  box.replaceChildren(textEl('p', t('chair.roll_line', roll), roll.quorum_met ? 'ok' : 'warn'));
   if (roll.excluded.length) {
-    box.append(textEl('p', t('excluded_title')));
+    box.append(textEl('p', t('chair.excluded_title')));
     const list = textEl('ul');
     for (const entry of roll.excluded) list.append(textEl('li', `${names.get(entry.id)} — ${entry.text}`));
     box.append(list);
@@ -332,8 +167,8 @@ function renderRoster() {
     const reason = textEl('input', null, 'reason');
     reason.dataset.reasonFor = String(id);
     reason.maxLength = 300;
-    reason.placeholder = t('left_off_reason');
-    reason.setAttribute('aria-label', `${t('left_off_reason')}: ${names.get(id)}`);
+    reason.placeholder = t('chair.left_off_reason');
+    reason.setAttribute('aria-label', `${t('chair.left_off_reason')}: ${names.get(id)}`);
     if (!chosen.has(id) && reasons[id]) reason.value = reasons[id];
     rated.append(label, reason);
   }
@@ -375,10 +210,10 @@ function renderCommitteeHead() {
 
 function renderRound() {
   const round = currentRound();
-  $('status-phase').textContent = round ? `${t(`phase_${round.phase}`)} (${lang === 'en' ? 'round' : 'vòng'} ${round.round})` : t('phase_setup');
+  $('status-phase').textContent = round ? t('chair.phase_round', { phase: phaseName(round.phase), r: round.round }) : phaseName('setup');
   $('status-turnout').textContent = round
     ? `${round.ballots} / ${round.tokens.issued + round.tokens.spent}` : '0 / 0';
-  $('tokens-info').textContent = round ? t('tokens_info', round.tokens) : t('no_round');
+  $('tokens-info').textContent = round ? t('chair.tokens_info', round.tokens) : t('chair.no_round');
   const print = $('print-link');
   const screen = $('screen-link');
   if (round) {
@@ -449,19 +284,19 @@ async function renderRunoff() {
   box.hidden = groups.length === 0;
   box.dataset.round = String(runoff.round);
   if (!groups.length) return;
-  $('runoff-title').textContent = t('runoff_title', runoff.round);
+  $('runoff-title').textContent = t('chair.runoff_title', runoff.round);
   $('runoff-text').replaceChildren(...groups.flatMap((group) => [
-    textEl('p', t('runoff_group', group, group.group)),
-    textEl('p', t('runoff_places', group), 'runoff-places'),
+    textEl('p', t('chair.runoff_group', group, group.group)),
+    textEl('p', t('chair.runoff_places', group), 'runoff-places'),
   ]));
   $('runoff-list').replaceChildren(...groups.flatMap((group) => group.people.map((person) => {
     const item = textEl('li');
     item.dataset.question = person.id;
-    item.append(textEl('strong', person.name), document.createTextNode(t('runoff_votes', person.votes)));
+    item.append(textEl('strong', person.name), document.createTextNode(t('chair.runoff_votes', person.votes)));
     return item;
   })));
   const names = groups.flatMap((group) => group.people.map((person) => person.name));
-  $('runoff-confirm-text').textContent = t('runoff_confirm', runoff.round + 1, names);
+  $('runoff-confirm-text').textContent = t('chair.runoff_confirm', runoff.round + 1, names);
 }
 
 /** One select per collective that a roster member heads, set to its recorded level. */
@@ -470,7 +305,7 @@ function renderCollectives() {
   const levels = new Map((state.collectives ?? []).map((c) => [c.name, c.level]));
   const headed = [...new Set(state.roster.map((m) => m.heads).filter(Boolean))].sort();
   list.replaceChildren();
-  if (headed.length === 0) list.append(textEl('p', t('collectives_none')));
+  if (headed.length === 0) list.append(textEl('p', t('chair.collectives_none')));
   headed.forEach((name, index) => {
     const label = textEl('label', `${name} `);
     label.htmlFor = `collective-${index}`;
@@ -478,7 +313,7 @@ function renderCollectives() {
     select.id = `collective-${index}`;
     select.dataset.collective = name;
     for (const value of ['', 'XS', 'TOT', 'HT', 'KHT']) {
-      const option = textEl('option', value || t('collective_unset'));
+      const option = textEl('option', value || t('chair.collective_unset'));
       option.value = value;
       option.selected = (levels.get(name) ?? '') === value;
       select.append(option);
@@ -505,7 +340,7 @@ function renderStorage() {
   const storage = state.storage;
   const box = $('storage-warning');
   box.hidden = !storage?.low;
-  if (storage?.low) box.textContent = t('storage_low', Math.floor(storage.free_bytes / 1e6));
+  if (storage?.low) box.textContent = t('chair.storage_low', Math.floor(storage.free_bytes / 1e6));
 }
 
 function checkedIds(container) {
@@ -519,11 +354,9 @@ function showRosterErrors(errors) {
 }
 
 function setupChair() {
-  translateStatic();
-  $('lang').addEventListener('click', () => {
-    lang = lang === 'en' ? 'vi' : 'en';
-    localStorage.setItem('phieukin-lang', lang);
-    translateStatic();
+  initI18n();
+  mountLanguageSwitch($('lang'));
+  onLangChange(() => {
     if (state) { renderRoster(); renderRound(); run(renderRunoff); }
   });
   $('login-form').addEventListener('submit', (event) => {
@@ -532,7 +365,7 @@ function setupChair() {
       const answer = await api('POST', '/api/chair/login', { secret: $('secret').value });
       setCsrf(answer.csrf);
       $('secret').value = '';
-      flash(t('logged_in'));
+      flash(t('chair.logged_in'));
       await refresh();
     });
   });
@@ -546,7 +379,7 @@ function setupChair() {
     run(async () => {
       const data = Object.fromEntries(new FormData(event.target).entries());
       await api('POST', '/api/chair/meeting', data);
-      flash(t('saved'));
+      flash(t('chair.saved'));
       await refresh();
     });
   });
@@ -560,7 +393,7 @@ function setupChair() {
       try {
         const answer = await api('POST', '/api/chair/roster', await file.arrayBuffer(), type);
         showRosterErrors([]);
-        flash(t('imported', answer.members));
+        flash(t('chair.imported', answer.members));
       } catch (error) {
         if (error.body && error.body.errors) showRosterErrors(error.body.errors);
         throw error;
@@ -579,7 +412,7 @@ function setupChair() {
         if (select.value !== 'unknown') attendance[select.name] = select.value;
       }
       await api('POST', '/api/chair/attendance', { attendance });
-      flash(t('saved'));
+      flash(t('chair.saved'));
       await refresh();
     });
   });
@@ -591,7 +424,7 @@ function setupChair() {
         .filter((input) => !chosen.has(Number(input.dataset.reasonFor)) && input.value.trim())
         .map((input) => [input.dataset.reasonFor, input.value.trim()]));
       await api('POST', '/api/chair/rated', { member_ids: [...chosen], reasons });
-      flash(t('saved'));
+      flash(t('chair.saved'));
       await refresh();
     });
   });
@@ -602,7 +435,7 @@ function setupChair() {
         .filter((select) => select.value)
         .map((select) => ({ name: select.dataset.collective, level: select.value }));
       await api('POST', '/api/chair/collectives', { collectives });
-      flash(t('saved'));
+      flash(t('chair.saved'));
       await refresh();
     });
   });
@@ -616,13 +449,13 @@ function setupChair() {
         head: Number($('committee-head').value) || undefined,
         approved: $('committee-approved').checked,
       });
-      flash(t('saved'));
+      flash(t('chair.saved'));
       await refresh();
     });
   });
   $('start-round').addEventListener('click', () => run(async () => {
     const answer = await api('POST', '/api/chair/rounds', {});
-    flash(t('started', answer.round));
+    flash(t('chair.started', answer.round));
     await refresh();
   }));
   $('runoff-start').addEventListener('click', () => {
@@ -635,7 +468,7 @@ function setupChair() {
     try {
       const answer = await api('POST', '/api/chair/rounds', { runoff: true });
       $('runoff-confirm').hidden = true;
-      flash(t('runoff_started', answer.round, runoff ? tiedGroups(runoff.results).flatMap((g) => g.tied).length : 0));
+      flash(t('chair.runoff_started', answer.round, runoff ? tiedGroups(runoff.results).flatMap((g) => g.tied).length : 0));
       await refresh();
       $('tokens-section').scrollIntoView?.({ block: 'start' });
     } finally {
@@ -649,7 +482,7 @@ function setupChair() {
       const count = $('token-count').value;
       const body = count ? { count: Number(count) } : {};
       const answer = await api('POST', `/api/chair/rounds/${round.round}/tokens`, body);
-      flash(t('issued', answer.tokens.length));
+      flash(t('chair.issued', answer.tokens.length));
       $('token-count').value = '';
       await refresh();
     });
@@ -660,7 +493,7 @@ function setupChair() {
       const round = currentRound();
       await api('POST', `/api/chair/rounds/${round.round}/tokens/cancel`, { token: $('cancel-token').value });
       $('cancel-token').value = '';
-      flash(t('cancelled'));
+      flash(t('chair.cancelled'));
       await refresh();
     });
   });
@@ -677,23 +510,23 @@ function setupChair() {
   });
   $('cancel-unused').addEventListener('click', () => {
     const round = currentRound();
-    askTokens(t('cancel_unused_confirm', round.tokens.issued), async () => {
+    askTokens(t('chair.cancel_unused_confirm', round.tokens.issued), async () => {
       const answer = await api('POST', `/api/chair/rounds/${round.round}/tokens/cancel`, { all_unused: true });
-      flash(t('cancelled_all', answer.cancelled.length));
+      flash(t('chair.cancelled_all', answer.cancelled.length));
       await refresh();
     });
   });
   $('reissue').addEventListener('click', () => {
     const round = currentRound();
-    askTokens(t('reissue_confirm', round.tokens.issued), async () => {
+    askTokens(t('chair.reissue_confirm', round.tokens.issued), async () => {
       const answer = await api('POST', `/api/chair/rounds/${round.round}/tokens/reissue`, {});
-      flash(t('reissued', answer.tokens.length, answer.cancelled));
+      flash(t('chair.reissued', answer.tokens.length, answer.cancelled));
       await refresh();
     });
   });
   $('open-voting').addEventListener('click', () => run(async () => {
     await api('POST', `/api/chair/rounds/${currentRound().round}/open`, {});
-    flash(t('opened'));
+    flash(t('chair.opened'));
     await refresh();
   }));
   $('close-voting').addEventListener('click', () => {
@@ -704,7 +537,7 @@ function setupChair() {
   $('close-yes').addEventListener('click', () => run(async () => {
     await api('POST', `/api/chair/rounds/${currentRound().round}/close`, { confirm: true });
     $('close-confirm').hidden = true;
-    flash(t('closed'));
+    flash(t('chair.closed'));
     await refresh();
   }));
   // live: refresh the round's numbers whenever the server reports a change

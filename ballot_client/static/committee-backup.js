@@ -9,7 +9,7 @@
 import { el } from '/static/dom.js';
 import { MemberFailure } from '/js/committee.mjs';
 import { KeystoreError, backupFileName, decryptBackup, encryptBackup } from '/js/keystore.mjs';
-import { qrSvg } from '/static/qr.js';
+import { qrSvg } from '/static/qr-code.js';
 import { t } from '/static/i18n.js';
 
 const $ = (id) => document.getElementById(id);

@@ -27,6 +27,8 @@ import { mountBackup, renderBackup, showRestore } from '/static/committee-backup
 import { follow, mountRoundView, renderChecks } from '/static/committee-decrypt.js';
 import { resetMinute } from '/static/committee-minute.js';
 import { VerifierPool } from '/static/verifier.js';
+import { HttpError, apiData } from '/static/api.js';
+import { phaseName } from '/static/phases.js';
 import {
   applyI18n, getLang, has, initI18n, mountLanguageSwitch, onLangChange, t,
 } from '/static/i18n.js';
@@ -35,19 +37,6 @@ const $ = (id) => document.getElementById(id);
 const POLL_MS = 1000;
 const CREDENTIAL_HEADER = 'X-Committee-Credential';
 const VIEWS = ['loading', 'alarm', 'ceremony', 'status', 'decrypt', 'minute', 'backup', 'restore'];
-
-class HttpError extends Error {
-  constructor(status, body) {
-    super(body?.message_en || `HTTP ${status}`);
-    this.status = status;
-    this.body = body ?? {};
-    this.code = this.body.error ?? 'http';
-  }
-
-  text() {
-    return (getLang() === 'en' ? this.body.message_en : this.body.message) || this.body.message || this.message;
-  }
-}
 
 /** The page's shared state and helpers (handed to the backup and minute modules). */
 const page = {
@@ -78,30 +67,10 @@ const page = {
   },
 };
 
+/** The page's requests: the shared helper, with the member's credential where asked. */
 async function api(path, { method = 'GET', body, credential = false } = {}) {
-  const headers = { Accept: 'application/json' };
-  if (credential) headers[CREDENTIAL_HEADER] = page.credential;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let response;
-  try {
-    response = await fetch(path, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-      cache: 'no-store', credentials: 'omit',
-    });
-  } catch (error) {
-    const failure = new Error('network');
-    failure.code = 'network';
-    failure.cause = error;
-    throw failure;
-  }
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
-  if (!response.ok) throw new HttpError(response.status, data);
-  return data;
+  const headers = credential ? { [CREDENTIAL_HEADER]: page.credential } : {};
+  return apiData(path, { method, body, headers });
 }
 
 // ---- views, status and errors -----------------------------------------------------------------
@@ -250,12 +219,6 @@ async function tick() {
 
 // ---- identity ---------------------------------------------------------------------------------
 
-function phaseText(phase) {
-  for (const key of [`cm.phase.${phase}`, `phase.${phase}`]) {
-    if (has(key)) return t(key);
-  }
-  return t('phase.unknown', { phase });
-}
 
 function renderIdentity() {
   const { client } = page;
@@ -265,7 +228,7 @@ function renderIdentity() {
     ? String(page.round) : t('cm.roundReusing', { n: page.round, key: client.linkRound });
   $('fact-round').dataset.keyRound = String(client.linkRound);
   const phase = page.phase ?? page.ceremony?.phase;
-  $('fact-phase').textContent = phaseText(phase);
+  $('fact-phase').textContent = phaseName(phase);
   document.body.dataset.phase = phase ?? '';
   $('fact-print-label').textContent = t(page.electionHex ? 'cm.fingerprint' : 'cm.manifestHash');
   $('fact-print').textContent = shortCode(page.electionHex ?? client.loaded.hashHex);

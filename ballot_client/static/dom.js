@@ -27,3 +27,19 @@ export function textEl(tag, text, className) {
   if (className) node.className = className;
   return node;
 }
+
+/**
+ * Feedback next to the action that caused it: the `.feedback` line (role="status") right after
+ * `anchor` (a form or a button), made on first use, filled with `text`; `error` marks a failure.
+ */
+export function feedback(anchor, text, error = false) {
+  let line = anchor.nextElementSibling;
+  if (!line?.classList.contains('feedback')) {
+    line = el('p', { class: 'feedback', role: 'status', testid: 'feedback' });
+    anchor.after(line);
+  }
+  line.textContent = text;
+  line.classList.toggle('error', error);
+  line.hidden = !text;
+  return line;
+}

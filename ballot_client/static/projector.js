@@ -15,11 +15,11 @@ import {
   applyI18n, getLang, initI18n, mountLanguageSwitch, onLangChange, t,
 } from '/static/i18n.js';
 import { el } from '/static/dom.js';
+import { phaseName } from '/static/phases.js';
 import { fetchResults, renderResults } from '/static/results.js';
 
 const $ = (id) => document.getElementById(id);
 const RETRY_MS = 3000;
-const KNOWN_PHASES = ['setup', 'ceremony', 'ready', 'open', 'closed', 'counting', 'decrypted', 'abandoned'];
 
 let last = null;
 let connection = 'connecting';
@@ -30,10 +30,6 @@ function formatDate(text) {
   return match ? `${match[3]}/${match[2]}/${match[1]}` : text;
 }
 
-function phaseText(phase) {
-  if (phase === 'counted') return t('phase.decrypted');
-  return KNOWN_PHASES.includes(phase) ? t(`phase.${phase}`) : t('phase.unknown', { phase });
-}
 
 // --- results, once the round is counted: per person the votes and the decision, a page of
 // RESULT_ROWS people at a time, turning every RESULT_PAGE_MS -----------------------------------
@@ -80,10 +76,10 @@ function render() {
     meeting.cell, meeting.committee_above, formatDate(meeting.date), meeting.place,
     status.round ? t('projector.round', { r: status.round }) : null,
   ].filter(Boolean).join(' · ');
-  document.title = `${meeting.title || t('app.name')} — ${phaseText(status.phase)}`;
+  document.title = `${meeting.title || t('app.name')} — ${phaseName(status.phase)}`;
 
   const phase = $('pj-phase');
-  phase.textContent = phaseText(status.phase);
+  phase.textContent = phaseName(status.phase);
   phase.dataset.phase = status.phase ?? '';
   document.body.dataset.phase = status.phase ?? '';
 

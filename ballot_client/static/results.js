@@ -9,76 +9,25 @@
  * and the outcome, then the cell's proposal for everyone across the rounds. Every reason is
  * rendered from the rule engine's steps by /js/rulewords.mjs — the words the minute prints.
  *
- * DOM built with textContent only (strict CSP). Its own words, Vietnamese and English.
+ * DOM built with textContent only (strict CSP). Its words are in the one dictionary (rs.*).
  */
 
 import { textEl } from '/static/dom.js';
+import { translate } from '/static/i18n.js';
+import { apiData } from '/static/api.js';
 import {
   levelWords, percentText, REASON_CODES, renderStep,
 } from '/js/rulewords.mjs';
 
-const WORDS = {
-  vi: {
-    heading: 'Kết quả kiểm phiếu — vòng {r}',
-    runoffHeading: 'Kết quả bỏ phiếu thêm — vòng {r}',
-    proposalHeading: 'Đề xuất của chi bộ sau vòng {r}',
-    name: 'Họ và tên',
-    blank: 'Không đánh giá',
-    voteLevel: 'Theo phiếu',
-    level: 'Đề xuất',
-    chosen: 'Được chọn',
-    outcome: 'Kết quả',
-    base: 'Cơ sở tính: {b} · tỷ lệ % so với cơ sở',
-    ballots: 'Phiếu thu về: {n}/{p}',
-    notCast: '{n} người có mặt không bỏ phiếu',
-    invalid: 'Không đủ túc số: cuộc bỏ phiếu không hợp lệ',
-    unresolved: 'Chưa xác định',
-    pending: 'Chờ kết quả xếp loại công chức',
-    tie: 'bằng phiếu ở ranh giới tỷ lệ, chờ bỏ phiếu thêm',
-    kept: 'Giữ mức xuất sắc',
-    over: 'Đề xuất hoàn thành tốt',
-    stillTied: 'Vẫn bằng phiếu',
-    page: 'Trang {p}/{n}',
-    profile: 'Bộ quy tắc: {p}',
-  },
-  en: {
-    heading: 'Results — round {r}',
-    runoffHeading: 'Further vote — round {r}',
-    proposalHeading: "The cell's proposal after round {r}",
-    name: 'Name',
-    blank: 'No rating',
-    voteLevel: 'By the votes',
-    level: 'Proposed',
-    chosen: 'Chosen',
-    outcome: 'Outcome',
-    base: 'Base: {b} · percent of the base',
-    ballots: 'Ballots received: {n}/{p}',
-    notCast: '{n} present cast no ballot',
-    invalid: 'No quorum: the vote is not valid',
-    unresolved: 'Unresolved',
-    pending: 'Waiting for the civil-service rating',
-    tie: 'tied at the quota boundary, further vote',
-    kept: 'Keeps excellent',
-    over: 'Proposed good',
-    stillTied: 'Still tied',
-    page: 'Page {p}/{n}',
-    profile: 'Rule profile: {p}',
-  },
-};
 const LEVELS = ['XS', 'TOT', 'HT', 'KHT'];
 
 function word(lang, key, vars = {}) {
-  const text = (WORDS[lang] ?? WORDS.vi)[key] ?? WORDS.vi[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
+  return translate(lang, `rs.${key}`, vars);
 }
 
 
 export async function fetchResults(round) {
-  const response = await fetch(`/api/rounds/${round}/results`, {
-    cache: 'no-store', headers: { Accept: 'application/json' },
-  });
-  if (!response.ok) return null;
-  return response.json();
+  return apiData(`/api/rounds/${round}/results`).catch(() => null);
 }
 
 /** The sentences that explain a subject's proposal: caps, quota (when it changed something or

@@ -21,7 +21,7 @@ import {
   encryptBallotSteps, makeSubmission, openBallot, trackerCode, verifyAuditedBallot,
 } from '/js/index.mjs';
 import { t } from '/static/i18n.js';
-import { HttpError, NetworkError, api } from '/static/vote-api.js';
+import { HttpError, NetworkError, api } from '/static/api.js';
 
 const CAST_KEY = 'phieukin.cast.'; // + token hash → tracker code (before sending; no choice)
 const AUDITS_KEY = 'phieukin.audits'; // [{round, audited}] until sent (this tab only)

@@ -22,7 +22,7 @@ import {
 import {
   applyI18n, initI18n, mountLanguageSwitch, onLangChange, optionWords, t,
 } from '/static/i18n.js';
-import { HttpError, NetworkError, api } from '/static/vote-api.js';
+import { HttpError, NetworkError, api } from '/static/api.js';
 import {
   dropSealed, flushAudits, initCasting, recoverReceipt, relabelCasting, seal,
 } from '/static/vote-cast.js';

@@ -1,4 +1,5 @@
-"""Pages and scripts: the static UI, the browser crypto core, and the noble libraries.
+"""Pages and scripts: the static UI, the browser crypto core, the noble libraries and the QR
+encoder (npm packages served from ``node_modules``).
 
 Browsers cannot resolve the bare ``@noble/…`` imports of the crypto core and an inline import
 map would need an inline script (forbidden by our CSP), so JavaScript is served with those
@@ -65,7 +66,7 @@ async def vendor(request: web.Request) -> web.Response:
     package = request.match_info["package"]
     if package not in VENDOR_PACKAGES:
         raise NotFound("Không có thư viện này.", "No such library.")
-    return _serve(NODE_MODULES / "@noble" / package, request.match_info["path"])
+    return _serve(NODE_MODULES / VENDOR_PACKAGES[package], request.match_info["path"])
 
 
 async def get_bundle(request: web.Request) -> web.Response:

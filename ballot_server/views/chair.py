@@ -178,6 +178,23 @@ async def collectives(request: web.Request) -> web.Response:
     return web.json_response({"collectives": listed})
 
 
+async def projector(request: web.Request) -> web.Response:
+    """Which results page the projector shows, and whether its pages stop turning by themselves
+    (``{"page": n, "paused": bool}``); every projector follows at once."""
+    body = await read_json(request)
+    page = body.get("page", 0) if isinstance(body, dict) else None
+    paused = body.get("paused", False) if isinstance(body, dict) else None
+    if not isinstance(page, int) or isinstance(page, bool) or not 0 <= page <= 1000:
+        raise BadRequest("Số trang không hợp lệ (0–1000).", "page must be an integer 0..1000.")
+    if not isinstance(paused, bool):
+        raise BadRequest("«paused» phải là true hoặc false.", "paused must be true or false.")
+    store = request.app[keys.STORE]
+    with store.transaction() as writing:
+        writing.set_setting("projector", {"page": page, "paused": paused})
+    publish_status(request.app)
+    return web.json_response({"page": page, "paused": paused})
+
+
 async def committee(request: web.Request) -> web.Response:
     chair = chair_service(request)
     body = await read_json(request)
@@ -321,6 +338,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/api/chair/collectives", collectives),
         web.post("/api/chair/options", options),
         web.post("/api/chair/committee", committee),
+        web.post("/api/chair/projector", projector),
         web.post("/api/chair/rounds", start_round),
         web.post("/api/chair/rounds/{round}/tokens", tokens),
         web.post("/api/chair/rounds/{round}/tokens/cancel", cancel),

@@ -13,6 +13,7 @@ from ballot_server.errors import BadRequest, RequestTimeout
 from tally.canonical import parse_json
 from tally.errors import EncodingError
 from tally.fingerprint import election_code, member_fingerprint
+from tally.minute_log import MINUTE_EVENT_TYPES, minute_document
 
 
 async def read_body(request: web.Request) -> bytes:
@@ -70,7 +71,11 @@ def status(app: web.Application) -> dict[str, Any]:
     """The public status of the meeting: phase and turnout of the current round, no result."""
     store, rounds = app[keys.STORE], app[keys.ROUNDS]
     current = rounds.current()
-    message: dict[str, Any] = {"meeting": store.setting("meeting", {}), "round": current}
+    message: dict[str, Any] = {
+        "meeting": store.setting("meeting", {}),
+        "round": current,
+        "projector": projector_setting(store),
+    }
     configured = app[keys.CONFIG].public_url
     if configured:
         message["join_url"] = configured.rstrip("/") + "/"
@@ -89,11 +94,27 @@ def status(app: web.Application) -> dict[str, Any]:
     return message
 
 
+PROJECTOR_DEFAULT = {"page": 0, "paused": False}
+
+
+def projector_setting(store: Any) -> dict[str, Any]:
+    """The results page the chair put on the projector, and whether pages stop turning."""
+    return {**PROJECTOR_DEFAULT, **(store.setting("projector") or {})}
+
+
 def committee_status(app: web.Application, number: int) -> dict[str, Any]:
-    """What the projector shows of the committee from the ceremony to the minute: each member's
-    name, key fingerprint, progress and alarm, and the election fingerprint once published."""
+    """What the projector and the chair's panel show of the committee from the ceremony to the
+    minute: each member's name, key fingerprint, progress (claimed, announced, confirmed, then
+    decrypted and signed) and alarm; the election fingerprint once published; after the close
+    how many have decrypted of the number needed."""
     row = app[keys.ROUNDS].row(number)
+    store = app[keys.STORE]
     names = [m.get("name", "") for m in row["manifest"]["committee"]["members"]]
+    decrypted = {int(key) for key in store.results(number, "decryption-share")}
+    signed: set[int] = set()
+    if row["phase"] == "counted":
+        minute = minute_document(store.events_of_types(*MINUTE_EVENT_TYPES))
+        signed = {s["trustee"] for s in (minute or {}).get("signatures", [])}
     members = []
     for member in app[keys.STORE].committee_members(number):
         key = member["signing_key"]
@@ -113,11 +134,17 @@ def committee_status(app: web.Application, number: int) -> dict[str, Any]:
                 "fingerprint": None if key is None else member_fingerprint(bytes.fromhex(key)),
                 "state": state,
                 "alarm": member["alarm"],
+                "decrypted": member["index"] in decrypted,
+                "signed": member["index"] in signed,
             }
         )
     election = row["election"]
     return {
         "committee": members,
+        "counting": {
+            "decrypted": len(decrypted),
+            "threshold": row["manifest"]["committee"]["threshold"],
+        },
         "election_fingerprint": None
         if election is None
         else election_code(app[keys.ROUNDS].context(number).fingerprint),

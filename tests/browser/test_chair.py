@@ -8,12 +8,12 @@ import pytest
 from playwright.async_api import expect
 
 from ballot_server.roster_import import HEADERS
+from tests.browser.chair_support import LAPTOP, log_in, open_step
 from tests.browser.conftest import Meeting, OpenPage, artifact
 from tests.server_support import CHAIR_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
-LAPTOP = {"width": 1366, "height": 768}
 
 
 def roster_csv(rows: list[list[str]]) -> bytes:
@@ -52,7 +52,7 @@ async def test_chair_imports_a_roster_with_a_bad_row_and_sees_the_row_message(
     await upload.set_input_files(
         {"name": "danh-sach.csv", "mimeType": "text/csv", "buffer": roster_csv(bad)}
     )
-    await page.get_by_role("button", name="Nhập danh sách").click()
+    await page.get_by_role("button", name="Nhập danh sách", exact=True).click()
     errors = page.get_by_test_id("roster-errors")
     await expect(errors).to_be_visible()
     await expect(errors.locator("li")).to_have_count(1)
@@ -65,7 +65,7 @@ async def test_chair_imports_a_roster_with_a_bad_row_and_sees_the_row_message(
     await upload.set_input_files(
         {"name": "danh-sach.csv", "mimeType": "text/csv", "buffer": roster_csv(GOOD)}
     )
-    await page.get_by_role("button", name="Nhập danh sách").click()
+    await page.get_by_role("button", name="Nhập danh sách", exact=True).click()
     await expect(page.locator("#roster-count")).to_have_text("Danh sách có 3 đảng viên.")
     await expect(page.locator("#roster-errors")).to_be_hidden()
     state = await chair_state(meeting)
@@ -73,10 +73,11 @@ async def test_chair_imports_a_roster_with_a_bad_row_and_sees_the_row_message(
 
     # The collective that An heads gets its level, for the cap on heads.
     collectives = page.get_by_test_id("collectives")
+    await open_step(page, "rated")  # a setup step once done folds away; the chair reopens it
     await expect(collectives).to_be_visible()
     await collectives.get_by_label("Phòng Tổng hợp").select_option("HT")
     await collectives.get_by_role("button", name="Lưu").click()
-    await expect(page.locator("#flash")).to_have_text("Đã lưu.")
+    await expect(page.locator("#collectives-form + .feedback")).to_have_text("Đã lưu.")
     state = await chair_state(meeting)
     assert state["collectives"] == [{"name": "Phòng Tổng hợp", "level": "HT"}]
     await expect(collectives.get_by_label("Phòng Tổng hợp")).to_have_value("HT")
@@ -91,16 +92,11 @@ async def chair_state(meeting: Meeting) -> dict:
         return await response.json()
 
 
-async def log_in(page) -> None:
-    await page.locator("#secret").fill(CHAIR_SECRET)
-    await page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    await expect(page.locator("#app")).to_be_visible()
-
-
 async def save_title(page, title: str) -> None:
+    await open_step(page, "meeting")
     await page.locator("#m-title").fill(title)
     await page.locator("#meeting-form").get_by_role("button", name="Lưu").click()
-    await expect(page.locator("#flash")).to_have_text("Đã lưu.")
+    await expect(page.locator("#meeting-form + .feedback")).to_have_text("Đã lưu.")
 
 
 @pytest.mark.meeting(voting=False)

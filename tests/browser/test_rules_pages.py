@@ -11,6 +11,7 @@ from playwright.async_api import expect
 
 from ballot_client.remote import MeetingClient
 from ballot_client.simulated import decrypt_round
+from tests.browser.chair_support import open_step
 from tests.browser.conftest import PHONE, Meeting, OpenPage, artifact
 from tests.meeting_support import ScriptedMeeting
 from tests.server_support import CHAIR_SECRET
@@ -137,6 +138,7 @@ async def test_the_chair_chooses_the_options_in_words(
     await page.locator("#secret").fill(CHAIR_SECRET)
     await page.locator("#login-form button").click()
     form = page.get_by_test_id("options-form")
+    await open_step(page, "meeting")
     await expect(form).to_be_visible()
     words = page.get_by_test_id("options-words")
     await expect(words).to_contain_text("số đảng viên chính thức của chi bộ trừ số được trừ")
@@ -145,7 +147,7 @@ async def test_the_chair_chooses_the_options_in_words(
     await page.locator("#o-good").select_option("false")
     await page.locator("#o-blank").uncheck()
     await form.get_by_role("button").click()
-    await expect(page.locator("#flash")).to_have_text("Đã lưu cách tính.")
+    await expect(page.locator("#options-form + .feedback")).to_have_text("Đã lưu cách tính.")
     await expect(words).to_contain_text("số đảng viên chính thức có mặt được bỏ phiếu")
     await expect(words).to_contain_text("XS từ hai phần ba trở lên")
     await expect(words).to_contain_text("không được để trống")

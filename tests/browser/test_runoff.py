@@ -98,8 +98,8 @@ async def test_a_tie_at_the_quota_goes_to_a_runoff_the_round_1_links_decrypt(
         await chair_page.locator("#minute-section").screenshot(path=artifact("chair-runoff.png"))
         assert rounds.current() == 1  # nothing started before the confirmation
         await chair_page.get_by_test_id("runoff-yes").click()
-        await expect(chair_page.locator("#flash")).to_contain_text("Đã bắt đầu vòng 2")
-        await expect(chair_page.locator("#status-phase")).to_have_text("Sẵn sàng (vòng 2)")
+        await expect(chair_page.locator(".feedback", has_text="Đã bắt đầu vòng 2")).to_be_visible()
+        await expect(chair_page.locator("#status-phase")).to_have_text("Sắp bỏ phiếu — vòng 2")
         await expect(box).to_be_hidden()
         assert rounds.phase(2) == "ready"
         second_context = rounds.context(2)
@@ -131,7 +131,7 @@ async def test_a_tie_at_the_quota_goes_to_a_runoff_the_round_1_links_decrypt(
             "href", "/chair/rounds/2/tokens/print"
         )
         await chair_page.locator("#open-voting").click()
-        await expect(chair_page.locator("#status-phase")).to_have_text("Đang bỏ phiếu (vòng 2)")
+        await expect(chair_page.locator("#status-phase")).to_have_text("Đang bỏ phiếu — vòng 2")
         assert rounds.phase(2) == "open"
         for page in pages.values():
             await expect_status(page, "cm.status.voting")
@@ -149,7 +149,8 @@ async def test_a_tie_at_the_quota_goes_to_a_runoff_the_round_1_links_decrypt(
         )
         await chair_page.locator("#close-voting").click()
         await chair_page.locator("#close-yes").click()
-        await expect(chair_page.locator("#status-phase")).to_have_text("Đã kết thúc (vòng 2)")
+        phase = chair_page.locator("#status-phase")
+        await expect(phase).to_have_text("Đã kết thúc bỏ phiếu — vòng 2")
         assert rounds.phase(2) == "closed"
 
     # Member 2's phone is lost: a new phone opens the round-1 link and restores the backup.
@@ -198,7 +199,8 @@ async def test_a_tie_at_the_quota_goes_to_a_runoff_the_round_1_links_decrypt(
         assert record["progress"]["rounds"]["2"]["decrypted"] is True
 
     # The chair's page shows round 2's results; the minute reports both rounds.
-    await expect(chair_page.locator("#status-phase")).to_have_text("Đã kiểm phiếu (vòng 2)")
+    phase = chair_page.locator("#status-phase")
+    await expect(phase).to_have_text("Đã có kết quả kiểm phiếu — vòng 2")
     results = chair_page.get_by_test_id("chair-results")
     await expect(results).to_contain_text(titles[tied[0]])
     await expect(results.get_by_test_id("runoff-table")).to_be_visible()

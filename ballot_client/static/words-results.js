@@ -1,0 +1,53 @@
+/**
+ * The words of the results tables (results.js: projector and chair's page), in Vietnamese and
+ * English: part of the one dictionary of i18n.js, which merges them in.
+ */
+
+export const RESULT_WORDS = {
+  vi: {
+    'rs.heading': 'Kết quả kiểm phiếu — vòng {r}',
+    'rs.runoffHeading': 'Kết quả bỏ phiếu thêm — vòng {r}',
+    'rs.proposalHeading': 'Đề xuất của chi bộ sau vòng {r}',
+    'rs.name': 'Họ và tên',
+    'rs.blank': 'Không đánh giá',
+    'rs.voteLevel': 'Theo phiếu',
+    'rs.level': 'Đề xuất',
+    'rs.chosen': 'Được chọn',
+    'rs.outcome': 'Kết quả',
+    'rs.base': 'Cơ sở tính: {b} · tỷ lệ % so với cơ sở',
+    'rs.ballots': 'Phiếu thu về: {n}/{p}',
+    'rs.notCast': '{n} người có mặt không bỏ phiếu',
+    'rs.invalid': 'Không đủ túc số: cuộc bỏ phiếu không hợp lệ',
+    'rs.unresolved': 'Chưa xác định',
+    'rs.pending': 'Chờ kết quả xếp loại công chức',
+    'rs.tie': 'bằng phiếu ở ranh giới tỷ lệ, chờ bỏ phiếu thêm',
+    'rs.kept': 'Giữ mức xuất sắc',
+    'rs.over': 'Đề xuất hoàn thành tốt',
+    'rs.stillTied': 'Vẫn bằng phiếu',
+    'rs.page': 'Trang {p}/{n}',
+    'rs.profile': 'Bộ quy tắc: {p}',
+  },
+  en: {
+    'rs.heading': 'Results — round {r}',
+    'rs.runoffHeading': 'Further vote — round {r}',
+    'rs.proposalHeading': "The cell's proposal after round {r}",
+    'rs.name': 'Name',
+    'rs.blank': 'No rating',
+    'rs.voteLevel': 'By the votes',
+    'rs.level': 'Proposed',
+    'rs.chosen': 'Chosen',
+    'rs.outcome': 'Outcome',
+    'rs.base': 'Base: {b} · percent of the base',
+    'rs.ballots': 'Ballots received: {n}/{p}',
+    'rs.notCast': '{n} present cast no ballot',
+    'rs.invalid': 'No quorum: the vote is not valid',
+    'rs.unresolved': 'Unresolved',
+    'rs.pending': 'Waiting for the civil-service rating',
+    'rs.tie': 'tied at the quota boundary, further vote',
+    'rs.kept': 'Keeps excellent',
+    'rs.over': 'Proposed good',
+    'rs.stillTied': 'Still tied',
+    'rs.page': 'Page {p}/{n}',
+    'rs.profile': 'Rule profile: {p}',
+  },
+};
