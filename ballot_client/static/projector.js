@@ -32,12 +32,23 @@ function formatDate(text) {
 
 
 // --- results, once the round is counted: per person the votes and the decision, a page of
-// RESULT_ROWS people at a time, turning every RESULT_PAGE_MS -----------------------------------
-const RESULT_ROWS = 4;
+// RESULT_ROWS people at a time. The chair chooses the page (and may pause); unless paused the
+// pages turn every RESULT_PAGE_MS from the chosen one. -------------------------------------------
+const RESULT_ROWS = 10;
 const RESULT_PAGE_MS = 15000;
 let results = null;
 let resultPage = 0;
 let resultTimer = null;
+let chosen = null; // the chair's last {page, paused}
+
+function followChair(setting) {
+  const next = setting ?? { page: 0, paused: false };
+  if (chosen && chosen.page === next.page && chosen.paused === next.paused) return;
+  chosen = next;
+  resultPage = next.page;
+  clearInterval(resultTimer);
+  resultTimer = null;
+}
 
 function renderResultsSection() {
   const box = $('pj-results');
@@ -45,7 +56,9 @@ function renderResultsSection() {
   box.hidden = !show;
   if (!show) return;
   const pages = renderResults(box, results, { lang: getLang(), page: resultPage, perPage: RESULT_ROWS });
-  if (pages > 1 && !resultTimer) {
+  box.dataset.page = String(resultPage % Math.max(pages, 1));
+  box.dataset.pages = String(pages);
+  if (pages > 1 && !resultTimer && !chosen?.paused) {
     resultTimer = setInterval(() => {
       resultPage = (resultPage + 1) % pages;
       renderResultsSection();
@@ -95,6 +108,12 @@ function render() {
   $('pj-bar-fill').style.width = `${percent}%`;
   $('pj-bar').setAttribute('aria-valuenow', String(Math.round(percent)));
 
+  const counting = $('pj-counting');
+  const showCounting = status.phase === 'closed' && status.counting;
+  counting.hidden = !showCounting;
+  counting.textContent = showCounting
+    ? t('projector.counting', { n: status.counting.decrypted, t: status.counting.threshold }) : '';
+
   const open = status.phase === 'open';
   $('pj-join').hidden = !open;
   $('pj-join-url').textContent = joinUrl(status);
@@ -106,6 +125,13 @@ function render() {
   conn.dataset.state = connection;
   conn.textContent = connection === 'live' ? `● ${t('projector.live')}` : `⚠ ${t('projector.reconnecting')}`;
   conn.hidden = connection === 'connecting';
+}
+
+/** What a member has done: in the ceremony its step, after the close decrypted and signed. */
+function memberState(member, phase) {
+  if (phase === 'counted' && member.signed) return t('projector.member.signed');
+  if (['closed', 'counted'].includes(phase) && member.decrypted) return t('projector.member.decrypted');
+  return t(`projector.member.${member.state}`);
 }
 
 /** Each member's name, key fingerprint and progress, and any alarm; the election fingerprint. */
@@ -120,7 +146,7 @@ function renderCommittee(status) {
   },
   el('span', { class: 'pj-member-name', text: member.name || String(member.index) }),
   el('span', { class: 'pj-member-key', testid: `committee-${member.index}-key`, text: member.fingerprint ?? '—' }),
-  el('span', { class: 'pj-member-state', text: t(`projector.member.${member.state}`) }),
+  el('span', { class: 'pj-member-state', text: memberState(member, status.phase) }),
   member.alarm ? el('strong', { class: 'pj-member-alarm', role: 'alert', text: `⚠ ${t('projector.alarm')}` }) : null)));
   const election = $('pj-election');
   election.hidden = !status.election_fingerprint;
@@ -131,6 +157,7 @@ function renderCommittee(status) {
 function update(message) {
   if (!message || typeof message !== 'object') return;
   last = message;
+  followChair(message.projector);
   render();
   loadResults();
 }

@@ -20,7 +20,7 @@ import {
   electionCode, loadElection, normalizeToken, tokenIdentity,
 } from '/js/index.mjs';
 import {
-  applyI18n, initI18n, mountLanguageSwitch, onLangChange, optionWords, t,
+  applyI18n, has, initI18n, mountLanguageSwitch, onLangChange, optionWords, t,
 } from '/static/i18n.js';
 import { HttpError, NetworkError, api } from '/static/api.js';
 import {
@@ -370,7 +370,7 @@ function renderBallot() {
     }
     const status = el('p', { class: 'qstatus', id: `status-${id}`, testid: `status-${id}` });
     const fieldset = el('fieldset', {
-      class: 'question', id: `q-${id}`, testid: `question-${id}`, 'aria-describedby': `status-${id}`,
+      class: 'question compact', id: `q-${id}`, testid: `question-${id}`, 'aria-describedby': `status-${id}`,
     }, legend, options, blankConfirm(question), status);
     container.append(fieldset);
   });
@@ -458,10 +458,15 @@ function relabelBallot() {
   for (const span of document.querySelectorAll('#questions .qnum')) {
     span.textContent = t('vote.question.number', { i: span.dataset.qnum, total: list.length });
   }
+  // a compact row: each level's code and a short word (the full wording is on the review)
   for (const span of document.querySelectorAll('#questions .words')) {
     const { option } = span.dataset;
-    span.textContent = option === 'blank' ? t('level.blank.long') : optionWords(option);
+    span.textContent = has(`level.short.${option}`) ? t(`level.short.${option}`) : optionWords(option);
     if (optionWords(option) === option) span.hidden = true; // an unknown option name: shown once, as the code
+  }
+  for (const label of document.querySelectorAll('#questions .compact label.option')) {
+    const { option } = label.dataset;
+    label.title = option === 'blank' ? t('level.blank.long') : optionWords(option);
   }
   for (const tick of document.querySelectorAll('#questions .tick')) tick.textContent = `✓ ${t('vote.selected')}`;
   for (const limit of document.querySelectorAll('#questions .qlimit')) {
@@ -524,26 +529,45 @@ $('to-review').addEventListener('click', () => {
 
 // ---- review -------------------------------------------------------------------------------
 
+/** A choice the voter should look at twice: a blank, or "not complete". */
+function needsAttention(question, choice) {
+  return choice === 'blank' || (typeof choice === 'number' && question.options[choice] === 'KHT');
+}
+
+function reviewRow(question, q) {
+  const name = question.title || question.id;
+  const edit = el('button', {
+    class: 'button secondary small', type: 'button', testid: `review-edit-${question.id}`,
+    'aria-label': t('vote.review.editFor', { name }), text: t('vote.review.edit'),
+  });
+  edit.addEventListener('click', () => {
+    show('ballot');
+    const fieldset = $(`q-${question.id}`);
+    fieldset.scrollIntoView({ block: 'start' });
+    (fieldset.querySelector('input:checked') ?? fieldset.querySelector('input')).focus({ preventScroll: true });
+  });
+  return el('li', {
+    class: 'review-row', testid: `review-${question.id}`,
+    'data-attention': String(needsAttention(question, state.choices[q])),
+  },
+  el('span', { class: 'review-name', 'data-number': String(q + 1), text: name }),
+  el('span', { class: 'review-choice', 'data-choice': String(state.choices[q]), text: choiceText(question, state.choices[q]) }),
+  edit);
+}
+
+/** The review: what needs attention first (blanks, "not complete"), then the other choices,
+ * each with the full wording of the level and its number on the ballot. */
 function renderReview() {
   const list = $('review-list');
+  const rows = questions().map((question, q) => reviewRow(question, q));
+  const first = rows.filter((row) => row.dataset.attention === 'true');
+  const rest = rows.filter((row) => row.dataset.attention !== 'true');
   list.replaceChildren();
-  questions().forEach((question, q) => {
-    const name = question.title || question.id;
-    const edit = el('button', {
-      class: 'button secondary small', type: 'button', testid: `review-edit-${question.id}`,
-      'aria-label': t('vote.review.editFor', { name }), text: t('vote.review.edit'),
-    });
-    edit.addEventListener('click', () => {
-      show('ballot');
-      const fieldset = $(`q-${question.id}`);
-      fieldset.scrollIntoView({ block: 'start' });
-      (fieldset.querySelector('input:checked') ?? fieldset.querySelector('input')).focus({ preventScroll: true });
-    });
-    list.append(el('li', { class: 'review-row', testid: `review-${question.id}` },
-      el('span', { class: 'review-name', text: name }),
-      el('span', { class: 'review-choice', 'data-choice': String(state.choices[q]), text: choiceText(question, state.choices[q]) }),
-      edit));
-  });
+  if (first.length) {
+    list.append(el('li', { class: 'review-group', testid: 'review-attention', text: t('vote.review.attention') }), ...first);
+    if (rest.length) list.append(el('li', { class: 'review-group', text: t('vote.review.rest') }));
+  }
+  list.append(...rest);
   show('review');
   focusTop($('view-review'));
 }
