@@ -21,7 +21,8 @@ _CUT_OFF = """() => {
     if (r.width === 0 || r.height === 0) continue;
     if (node.closest('[hidden]')) continue;
     if (r.right > w + 1 || r.bottom > h + 1 || r.left < -1 || r.top < -1) {
-      out.push(`${node.tagName.toLowerCase()}${node.id ? '#' + node.id : ''}.${node.className} ${Math.round(r.left)},${Math.round(r.top)},${Math.round(r.right)},${Math.round(r.bottom)}`);
+      const name = `${node.tagName.toLowerCase()}${node.id ? '#' + node.id : ''}.${node.className}`;
+      out.push(`${name} ${[r.left, r.top, r.right, r.bottom].map(Math.round).join(',')}`);
     }
   }
   return out;
