@@ -54,11 +54,11 @@ def _page(title: str, body_class: str, content: str) -> str:
         "<!doctype html>\n"
         '<html lang="vi"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<link rel="icon" href="data:,">'
+        '<link rel="icon" href="/static/icon.svg" type="image/svg+xml">'
         f"<title>{escape(title)}</title>"
         '<link rel="stylesheet" href="/static/chair.css">'
         '<script type="module" src="/static/chair.js"></script>'
-        f'</head><body class="{body_class}">{content}</body></html>\n'
+        f'</head><body class="{body_class}"><main>{content}</main></body></html>\n'
     )
 
 
@@ -123,7 +123,10 @@ def screen_mode(meeting: str, number: int, cards: Sequence[tuple[str, str]]) -> 
         '<button type="button" data-action="fullscreen">Toàn màn hình</button>'
         "</nav>"
     )
-    return _page(f"Phiếu bầu vòng {number}", "token-screen", "".join(sections) + controls)
+    title = f'<h1 class="screen-title">Phiếu bầu vòng {number} — từng mã một</h1>'
+    return _page(
+        f"Phiếu bầu vòng {number}", "token-screen", title + "".join(sections) + controls
+    )
 
 
 def refused_page(number: int, message_vi: str, message_en: str) -> str:

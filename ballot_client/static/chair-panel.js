@@ -40,12 +40,24 @@ function setupDone() {
  */
 function nextAction() {
   const done = setupDone();
+  const round = lastRound();
+  if (round) return roundAction(round);
   if (!done.meeting) return { key: 'meeting', open: 'meeting-section', focus: 'm-title' };
   if (!done.roster) return { key: 'roster', open: 'roster-section', focus: 'roster-file' };
   if (!done.attendance) return { key: 'attendance', open: 'attendance-section', focus: 'all-present' };
   if (!done.committee) return { key: 'committee', open: 'committee-section', focus: 'committee-approved' };
-  const round = lastRound();
-  if (!round || round.phase === 'abandoned') return { key: 'start', press: 'start-round' };
+  return { key: 'start', press: 'start-round' };
+}
+
+/** A round too small to decrypt without the chair's recorded reason (as the committee checks). */
+function smallRound(round) {
+  const tokens = round.tokens.issued + round.tokens.spent;
+  return !round.override && (round.ballots < 3 || 2 * round.ballots < tokens);
+}
+
+/** Once a round exists, the next step is the round's (the setup is fixed in its manifest). */
+function roundAction(round) {
+  if (round.phase === 'abandoned') return { key: 'start', press: 'start-round' };
   const tokens = round.tokens.issued + round.tokens.spent;
   switch (round.phase) {
     case 'ceremony': return { key: 'ceremony', open: 'round-section', wait: true };
@@ -53,7 +65,7 @@ function nextAction() {
       return tokens === 0 ? { key: 'tokens', press: 'issue-tokens' } : { key: 'open', press: 'open-voting' };
     case 'open': return { key: 'close', open: 'voting-section', press: 'close-voting' };
     case 'closed':
-      if (!$('small-round').hidden) return { key: 'small', open: 'voting-section', focus: 'small-round-reason' };
+      if (smallRound(round)) return { key: 'small', open: 'voting-section', focus: 'small-round-reason' };
       return { key: 'decrypt', wait: true };
     case 'counted':
       if (!$('runoff').hidden) return { key: 'runoff', open: 'minute-section', press: 'runoff-start' };
@@ -176,6 +188,8 @@ for (const section of document.querySelectorAll('details.step')) {
   // a section the chair opens or closes by hand stays as the chair left it
   section.querySelector('summary').addEventListener('click', () => { section.dataset.touched = 'true'; });
 }
+// chair.js tells when it has drawn the tie at the quota boundary (after fetching the results)
+document.addEventListener('chair-runoff', render);
 document.addEventListener('chair-state', (event) => {
   state = event.detail;
   render();

@@ -226,8 +226,11 @@ function renderRound() {
   $('open-voting').disabled = phase !== 'ready';
   $('close-voting').disabled = phase !== 'open';
   const printable = Boolean(round) && phase === 'ready' && round.tokens_in_memory > 0;
-  print.classList.toggle('disabled', !printable);
-  screen.classList.toggle('disabled', !printable);
+  for (const link of [print, screen]) {
+    link.classList.toggle('disabled', !printable);
+    if (printable) link.removeAttribute('aria-disabled');
+    else link.setAttribute('aria-disabled', 'true');
+  }
   const unused = round ? round.tokens.issued : 0;
   $('cancel-unused').disabled = !(unused > 0 && (phase === 'ready' || phase === 'open'));
   $('reissue').disabled = phase !== 'ready';
@@ -334,6 +337,7 @@ async function refresh() {
   renderRound();
   document.dispatchEvent(new CustomEvent('chair-state', { detail: state }));
   await renderRunoff();
+  document.dispatchEvent(new CustomEvent('chair-runoff'));
 }
 
 function renderStorage() {

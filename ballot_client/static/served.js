@@ -8,6 +8,7 @@
  * phone and `phieukin check-served` (docs/SECURITY.md). Importing this module is enough.
  */
 
+import { apiData } from '/static/api.js';
 import { onLangChange, t } from '/static/i18n.js';
 
 let code = null;
@@ -21,9 +22,7 @@ function render() {
 
 async function show() {
   try {
-    const response = await fetch('/api/bundle', { cache: 'no-store', credentials: 'omit' });
-    if (!response.ok) return;
-    code = (await response.json()).code;
+    code = (await apiData('/api/bundle')).code;
   } catch {
     return; // offline: nothing to show
   }
@@ -36,7 +35,14 @@ async function show() {
   node.className = 'served-code no-print';
   node.dataset.testid = 'served-code';
   render();
-  document.body.append(node);
+  // inside the page's footer landmark (made if the page has none), so no text is outside one
+  let footer = document.querySelector('body > footer');
+  if (!footer) {
+    footer = document.createElement('footer');
+    footer.className = 'served-foot';
+    document.body.append(footer);
+  }
+  footer.append(node);
 }
 
 onLangChange(render);

@@ -18,7 +18,7 @@ from ballot_client.remote import MeetingClient
 from ballot_client.simulated import decrypt_round, run_committee
 from ballot_server.demo import setup_meeting
 from tests.browser.conftest import PROJECTOR, Meeting, OpenPage, artifact, record_timing
-from tests.browser.layout_support import cut_off, font_px, screens
+from tests.browser.layout_support import axe_violations, cut_off, describe, font_px, screens
 from tests.server_support import CHAIR_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
@@ -75,6 +75,8 @@ async def test_a_30_member_ballot_fits_the_phone(
     await expect(rows.nth(1)).to_have_attribute("data-testid", "review-m07")
     await expect(rows.nth(1)).to_contain_text("Không hoàn thành nhiệm vụ")
     await page.screenshot(path=artifact(f"ballot-{size}-review.png"))
+    violations = await axe_violations(page)
+    assert violations == [], describe(violations)
     tab.assert_no_errors()
 
 
@@ -125,6 +127,8 @@ async def test_the_projector_results_are_readable_from_the_back_and_paged_by_the
         await expect(page.get_by_test_id("committee-1")).to_contain_text("đã giải mã")
         await page.screenshot(path=artifact("projector-counting.png"))
         assert await cut_off(page) == []
+        violations = await axe_violations(page)
+        assert violations == [], describe(violations)
         await decrypt_round(public, number, [trustees[1]])
 
         results = page.get_by_test_id("results")
@@ -141,6 +145,8 @@ async def test_the_projector_results_are_readable_from_the_back_and_paged_by_the
         assert min(names) >= PROJECTOR_TEXT_PX and min(numbers) >= PROJECTOR_TEXT_PX
         assert await cut_off(page) == []
         await page.screenshot(path=artifact("projector-results-page1.png"))
+        violations = await axe_violations(page)
+        assert violations == [], describe(violations)
 
         # the chair turns to page 2 (pages stop turning by themselves), then lets them turn
         await chair.post("/api/chair/projector", {"page": 1, "paused": True})
