@@ -148,9 +148,12 @@ function render() {
 /** The main button: do the step, or open the form it needs. */
 function act() {
   const action = nextAction();
+  const old = $('next-action').nextElementSibling; // the last step's feedback is done with
+  if (old?.classList.contains('feedback')) old.hidden = true;
   if (action.open) {
     const section = $(action.open);
     section.open = true;
+    section.style.scrollMarginTop = `${$('panel').offsetHeight + 8}px`; // not under the panel
     section.scrollIntoView?.({ block: 'start' });
   }
   if (action.press) $(action.press).click();

@@ -59,7 +59,7 @@ let anchorNow = null; // where the running action's feedback goes
 /** The form or button the chair just used (the panel's main button by default). */
 function actionAnchor() {
   const active = document.activeElement;
-  if (!active || active === document.body || !$('app').contains(active)) return $('next-action');
+  if (!active || active === document.body) return $('next-action');
   return active.closest('form') ?? active;
 }
 
@@ -125,14 +125,14 @@ function renderRoster() {
   body.replaceChildren();
   for (const member of state.roster) {
     const row = textEl('tr');
-    row.append(textEl('td', String(member.id)), textEl('th', member.name), textEl('td', t(member.membership)),
+    row.append(textEl('td', String(member.id)), textEl('th', member.name), textEl('td', t(`chair.${member.membership}`)),
       textEl('td', memberNotes(member)));
     const cell = textEl('td');
     const select = textEl('select');
     select.name = String(member.id);
     select.setAttribute('aria-label', `${member.name}`);
     for (const value of ['unknown', 'present', 'absent_excused', 'absent']) {
-      const option = textEl('option', t(value));
+      const option = textEl('option', t(`chair.${value}`));
       option.value = value;
       if (value === 'unknown') option.disabled = true;
       select.append(option);
