@@ -4,6 +4,7 @@
 // performance.now() over warm-up + timed runs. The last ballot is checked locally and submitted
 // signed with the token's key, so the server says whether what was timed is a ballot it accepts.
 // Results go to `window.bench` and into the page.
+import { api, apiData } from '/static/api.js';
 import {
   encryptBallot, loadElection, makeSubmission, tokenHash, verifyBallot,
 } from '/js/index.mjs';
@@ -30,9 +31,7 @@ async function run() {
   const round = Number(params.get('r') || '1');
   const runs = Number(params.get('runs') || '7');
   const warmup = Number(params.get('warmup') || '2');
-  const answer = await fetch(`/api/rounds/${round}/election`);
-  if (!answer.ok) throw new Error(`election: HTTP ${answer.status}`);
-  const { manifest, election } = await answer.json();
+  const { manifest, election } = await apiData(`/api/rounds/${round}/election`);
   const loadStarted = performance.now();
   const context = loadElection(manifest, election);
   const loadMs = performance.now() - loadStarted;
@@ -48,10 +47,8 @@ async function run() {
     if (run >= warmup) times.push(elapsed);
   }
   verifyBallot({ ballot, manifest, election });
-  const response = await fetch(`/api/rounds/${round}/ballots`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(makeSubmission({ token, ballot })),
+  const response = await api(`/api/rounds/${round}/ballots`, {
+    method: 'POST', body: makeSubmission({ token, ballot }),
   });
   report('done', {
     questions: size,

@@ -1,6 +1,7 @@
 // The chair's page (and the buttons of the token print sheet and screen mode).
 // No inline script or style (strict CSP): the page is built with DOM calls and textContent only.
 
+import { fetchResults } from '/static/results.js';
 import { chairApi, forgetCsrf, setCsrf } from '/static/chair-session.js';
 import '/static/served.js';
 import { feedback, textEl } from '/static/dom.js';
@@ -275,9 +276,9 @@ async function renderRunoff() {
   }
   if (!runoff || runoff.round !== round.round) {
     try {
-      const response = await fetch(`/api/rounds/${round.round}/results`, { cache: 'no-store' });
-      if (!response.ok) return;
-      runoff = { round: round.round, results: await response.json() };
+      const results = await fetchResults(round.round);
+      if (!results) return;
+      runoff = { round: round.round, results };
     } catch {
       return; // shown on the next refresh
     }

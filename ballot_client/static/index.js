@@ -4,6 +4,7 @@
  * never reaches the server in a URL (a GET form would put it in the query string and the logs).
  */
 
+import { apiData } from '/static/api.js';
 import '/static/served.js';
 import { normalizeToken } from '/js/index.mjs';
 import {
@@ -36,9 +37,7 @@ $('token-form').addEventListener('submit', (event) => {
 
 async function showMeeting() {
   try {
-    const response = await fetch('/api/status', { cache: 'no-store' });
-    if (!response.ok) return;
-    const { meeting } = await response.json();
+    const { meeting } = await apiData('/api/status');
     const text = [meeting?.title, meeting?.cell].filter(Boolean).join(' · ');
     $('home-meeting').textContent = text;
     $('home-meeting').hidden = !text;

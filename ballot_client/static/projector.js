@@ -10,6 +10,7 @@
  * connection; if the browser gives up (the server answered with an error), we start a new one.
  */
 
+import { apiData } from '/static/api.js';
 import '/static/served.js';
 import {
   applyI18n, getLang, initI18n, mountLanguageSwitch, onLangChange, t,
@@ -186,8 +187,8 @@ function connect() {
 
 async function first() {
   try {
-    const response = await fetch('/api/status', { cache: 'no-store', headers: { Accept: 'application/json' } });
-    if (response.ok && !last) update(await response.json());
+    const status = await apiData('/api/status');
+    if (!last) update(status);
   } catch {
     /* the stream will bring it */
   }

@@ -1,6 +1,7 @@
 // Browser self-test of the crypto core (see selftest.html): fetch the election of a round,
 // encrypt a ballot for the token in the URL fragment, check it locally, submit it, and report
 // everything a test needs in `window.selftest` and in the page.
+import { api, apiData } from '/static/api.js';
 import {
   encryptBallot, makeSubmission, tokenHash, tracker, trackerCode, verifyBallot,
 } from '/js/index.mjs';
@@ -24,9 +25,7 @@ async function run() {
     subtle: typeof (globalThis.crypto && globalThis.crypto.subtle),
     getRandomValues: typeof (globalThis.crypto && globalThis.crypto.getRandomValues),
   };
-  const answer = await fetch(`/api/rounds/${round}/election`);
-  if (!answer.ok) throw new Error(`election: HTTP ${answer.status}`);
-  const { manifest, election } = await answer.json();
+  const { manifest, election } = await apiData(`/api/rounds/${round}/election`);
   const given = params.get('c');
   const choices = given
     ? given.split(',').map(Number)
@@ -36,12 +35,10 @@ async function run() {
   const encryptMs = performance.now() - started;
   verifyBallot({ ballot, manifest, election });
   const local = { tracker: tracker(ballot), code: trackerCode(ballot) };
-  const response = await fetch(`/api/rounds/${round}/ballots`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(makeSubmission({ token, ballot })),
+  const response = await api(`/api/rounds/${round}/ballots`, {
+    method: 'POST', body: makeSubmission({ token, ballot }),
   });
-  const server = await response.json();
+  const server = response.data;
   report('done', {
     environment, questions: manifest.questions.length, encryptMs, local,
     status: response.status, server,

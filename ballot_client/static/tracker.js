@@ -5,6 +5,7 @@
  * vote. An audited ballot (opened by its voter, never counted) shows what it encrypted.
  */
 
+import { HttpError, apiData } from '/static/api.js';
 import '/static/served.js';
 import { verifyAuditedBallot } from '/js/index.mjs';
 import {
@@ -93,8 +94,7 @@ function render() {
  */
 async function openAudited(code, round, data) {
   try {
-    const answer = await fetch(`/api/rounds/${round}/election`, { cache: 'no-store' });
-    const { manifest, election } = await answer.json();
+    const { manifest, election } = await apiData(`/api/rounds/${round}/election`);
     const opened = verifyAuditedBallot({ audited: data.ballot, manifest, election });
     if (opened.tracker !== data.tracker) throw new Error('tracker');
     const choices = manifest.questions.map((question, q) => ({
@@ -122,14 +122,14 @@ async function check() {
   history.replaceState(null, '', `${location.pathname}#r=${round}&c=${grouped(code)}`);
   $('tracker-result').textContent = t('tracker.checking');
   try {
-    const response = await fetch(`/api/rounds/${round}/trackers/${code}`, { cache: 'no-store' });
-    const data = await response.json().catch(() => ({}));
-    if (response.ok && data.found && data.audited) lastResult = await openAudited(code, round, data);
-    else if (response.ok && data.found) lastResult = { kind: 'found', code, round, tracker: data.tracker };
-    else if (response.status === 404) lastResult = { kind: 'missing', code, round };
-    else lastResult = { kind: 'error', message: t('error.server'), reference: data.reference };
-  } catch {
-    lastResult = { kind: 'error', message: t('error.network') };
+    const data = await apiData(`/api/rounds/${round}/trackers/${code}`);
+    if (data?.found && data.audited) lastResult = await openAudited(code, round, data);
+    else if (data?.found) lastResult = { kind: 'found', code, round, tracker: data.tracker };
+    else lastResult = { kind: 'missing', code, round };
+  } catch (error) {
+    if (error.status === 404) lastResult = { kind: 'missing', code, round };
+    else if (error instanceof HttpError) lastResult = { kind: 'error', message: t('error.server'), reference: error.reference };
+    else lastResult = { kind: 'error', message: t('error.network') };
   }
   render();
 }
