@@ -8,18 +8,13 @@ tests/artifacts/."""
 
 from __future__ import annotations
 
-import random
-
-import aiohttp
 import pytest
 from playwright.async_api import expect
 
-from ballot_client.remote import MeetingClient
-from ballot_client.simulated import decrypt_round, run_committee
-from ballot_server.demo import setup_meeting
+from ballot_client.simulated import decrypt_round
+from tests.browser.chair_support import chair_client, open_voting
 from tests.browser.conftest import PROJECTOR, Meeting, OpenPage, artifact, record_timing
 from tests.browser.layout_support import axe_violations, cut_off, describe, font_px, screens
-from tests.server_support import CHAIR_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -106,16 +101,11 @@ async def test_the_projector_while_voting_fits_the_screen_with_its_join_code(
 async def test_the_projector_results_are_readable_from_the_back_and_paged_by_the_chair(
     meeting: Meeting, open_page: OpenPage
 ) -> None:
-    headers = {"Authorization": f"Bearer {CHAIR_SECRET}"}
-    async with aiohttp.ClientSession(headers=headers) as session:
-        chair = MeetingClient(session, meeting.direct_url)
-        public = MeetingClient(meeting.client.session, meeting.direct_url)
-        number, credentials, _ = await setup_meeting(chair, 20, 25, random.Random(5))
-        trustees, context = await run_committee(public, number, credentials)
-        tokens = (await chair.post(f"/api/chair/rounds/{number}/tokens", {}))["tokens"]
-        await chair.post(f"/api/chair/rounds/{number}/open", {})
-        for token in tokens:
-            await public.vote(number, token, [1] * len(context.manifest.questions))
+    async with chair_client(meeting) as chair:
+        voting = await open_voting(chair, meeting, 20, 25, seed=5)
+        number, public, trustees = voting.number, voting.public, voting.trustees
+        for token in voting.tokens:
+            await public.vote(number, token, [1] * len(voting.context.manifest.questions))
         await chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
 
         tab = await open_page(meeting.at("/projector"), viewport=PROJECTOR, phone=False)

@@ -3,15 +3,11 @@ level with the percentage of the base, then the decision with its reasons, a pag
 
 from __future__ import annotations
 
-import random
-
-import aiohttp
 import pytest
 from playwright.async_api import expect
 
-from ballot_client.remote import MeetingClient
-from ballot_client.simulated import decrypt_round, run_committee
-from ballot_server.demo import setup_meeting
+from ballot_client.simulated import decrypt_round
+from tests.browser.chair_support import chair_client, open_voting
 from tests.browser.conftest import PROJECTOR, Meeting, OpenPage, artifact
 from tests.server_support import CHAIR_SECRET
 
@@ -22,14 +18,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 async def test_projector_shows_results_after_the_count_and_not_before(
     meeting: Meeting, open_page: OpenPage
 ) -> None:
-    headers = {"Authorization": f"Bearer {CHAIR_SECRET}"}
-    async with aiohttp.ClientSession(headers=headers) as session:
-        chair = MeetingClient(session, meeting.direct_url)
-        public = MeetingClient(meeting.client.session, meeting.direct_url)
-        number, credentials, _ = await setup_meeting(chair, 6, 10, random.Random(3))
-        trustees, context = await run_committee(public, number, credentials)
-        tokens = (await chair.post(f"/api/chair/rounds/{number}/tokens", {}))["tokens"]
-        await chair.post(f"/api/chair/rounds/{number}/open", {})
+    async with chair_client(meeting) as chair:
+        voting = await open_voting(chair, meeting, 6, 10, seed=3)
+        number, public, trustees, context = (
+            voting.number, voting.public, voting.trustees, voting.context
+        )
+        tokens = voting.tokens
 
         tab = await open_page(meeting.at("/projector"), viewport=PROJECTOR, phone=False)
         page = tab.page
