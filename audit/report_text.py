@@ -18,7 +18,6 @@ CHECKS: dict[str, tuple[str, str]] = {
     "log.types": ("Loại sự kiện đều hợp lệ", "Every event type is known"),
     "index.server_key": ("Mục lục ghi đúng khóa máy chủ", "The index names the server key"),
     "index.head": ("Mục lục ghi đúng sự kiện cuối", "The index names the log's head"),
-    "round.number": ("Số vòng bỏ phiếu", "Round numbers"),
     "round.started": ("Có sự kiện bắt đầu vòng", "The round was started"),
     "round.manifest": ("Bản kê phiếu và dấu vân tay", "The manifest and its hash"),
     "ceremony.announcement": (
