@@ -16,7 +16,7 @@ from audit.findings import Report
 from audit.replay import Replay, RoundEvents
 from tally.errors import TallyError
 from tally.manifest import RATING_OPTIONS, ElectionContext
-from tally.rules.consolidate import consolidate, is_runoff, runoff_input
+from tally.rules.consolidate import consolidate, is_rating, is_runoff, runoff_input
 from tally.rules.engine import decide_json
 from tally.rules.inputs import parse_request
 from tally.rules.request_options import parse_options
@@ -139,7 +139,7 @@ def _check_runoff_input(
     label: str,
 ) -> None:
     earlier = _earlier(state, entry.number)
-    rating = next((e for e in reversed(earlier) if not is_runoff(e)), None)
+    rating = next((e for e in reversed(earlier) if is_rating(e)), None)
     request = entry.decisions.get("input") if entry.decisions else None
     if rating is None or not isinstance(request, dict):
         report.fail("decisions.runoff", label, "a runoff without an earlier rating round")

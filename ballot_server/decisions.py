@@ -16,7 +16,7 @@ from ballot_server.chair import Chair
 from ballot_server.proposal import collective_keys, round_decisions
 from ballot_server.store import Store
 from tally.manifest import RATING_OPTIONS, Manifest
-from tally.rules.consolidate import consolidate, is_runoff, runoff_input
+from tally.rules.consolidate import consolidate, is_rating, runoff_input
 from tally.rules.engine import decide_json
 
 
@@ -86,7 +86,7 @@ def runoff_rule_input(
     """The rule request of a counted runoff round: the places the earlier rounds left, and how
     many ballots chose each tied member (``tally.rules.consolidate.runoff_input``)."""
     earlier = round_decisions(chair.store, upto=number - 1)
-    rating = next(entry for entry in reversed(earlier) if not is_runoff(entry))
+    rating = next(entry for entry in reversed(earlier) if is_rating(entry))
     chosen = {
         option: count
         for question in manifest.questions

@@ -19,6 +19,7 @@ from tally.crypto.group import Ristretto255
 from tally.crypto.hashing import hash32
 from tally.crypto.signatures import verify_key_from_hex
 from tally.errors import FormatError
+from tally.round_kinds import RoundKind, check_kind, manifest_kind
 
 MANIFEST_KIND = "phieukin/manifest"
 ELECTION_KIND = "phieukin/election"
@@ -198,8 +199,14 @@ class Manifest:
                     "members must be numbered 1..n in order", field="manifest.committee.members"
                 )
         threshold = _int(committee, "threshold", "manifest.committee", 1, len(members))
+        check_kind(manifest)  # a manifest naming its kind has that kind's shape
         canonical_json(manifest)  # has a canonical form
         return cls(manifest, tuple(questions), threshold, len(members))
+
+    @property
+    def round_kind(self) -> RoundKind:
+        """What the round asks (``tally.round_kinds``)."""
+        return manifest_kind(self.data)
 
     @cached_property
     def hash(self) -> bytes:

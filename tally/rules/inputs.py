@@ -128,6 +128,9 @@ class Subject:
     """Consecutive years, right before this one, in which the member was rated KHT."""
     score: Score | None = None
     """The member's score on the 100-point scale, where the profile has one."""
+    collective: bool = False
+    """A collective rated by the meeting (the cell, in its self-rating): no quota, no member
+    facts."""
 
 
 @dataclass(frozen=True)
@@ -263,8 +266,10 @@ _SUBJECT_FIELDS = {
     "not_rated",
     "kht_years_before",
     "score",
+    "collective",
 }
 MAX_KHT_YEARS = 50
+_MEMBER_FACTS = _SUBJECT_FIELDS - {"id", "votes", "collective", "not_rated"}
 
 
 def _civil_servant(data: Mapping[str, object], path: str) -> tuple[Level | None, bool]:
@@ -283,6 +288,11 @@ def parse_subject(
     collectives: Mapping[str, Level] = request["collectives"]  # type: ignore[assignment]
     data = json_object(value, path, _SUBJECT_FIELDS)
     subject_id = text_value(require_field(data, "id", f"{path}.id"), f"{path}.id")
+    collective = _flag(data, "collective", path)
+    if collective and set(data) & (_MEMBER_FACTS | {"not_rated"}):
+        raise RuleInputError(
+            "a collective has only an id and votes", field=f"{path}.collective"
+        )
     not_rated = None
     if data.get("not_rated") is not None:
         not_rated = text_value(data["not_rated"], f"{path}.not_rated")
@@ -336,6 +346,7 @@ def parse_subject(
             data.get("kht_years_before", 0), f"{path}.kht_years_before", maximum=MAX_KHT_YEARS
         ),
         score=score,
+        collective=collective,
     )
 
 

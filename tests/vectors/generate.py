@@ -36,6 +36,7 @@ from tally.manifest import (
     runoff_manifest_json,
 )
 from tally.token import base32_encode, normalize_token, token_hash
+from tests.vectors.round_kinds import round_kind_vectors
 from tests.vectors.rule_steps import rule_step_vectors
 
 HERE = Path(__file__).parent
@@ -415,6 +416,7 @@ def all_vectors() -> dict[str, dict[str, Any]]:
         "decryption.json": decryption_vectors(context, ballots, secret_shares),
         "rule_steps.json": rule_step_vectors(provenance("rule_steps.json")),
         "runoff_ballot.json": runoff_ballot_vectors(context),
+        "round_kinds.json": round_kind_vectors(provenance("round_kinds.json")),
     }
 
 
