@@ -13,9 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from audit.findings import Report
+from audit.kind_checks import check_kind_decisions
 from audit.replay import Replay, RoundEvents
 from tally.errors import TallyError
 from tally.manifest import RATING_OPTIONS, ElectionContext
+from tally.round_kinds import OTHER_KINDS
 from tally.rules.consolidate import consolidate, is_rating, is_runoff, runoff_input
 from tally.rules.engine import decide_json
 from tally.rules.inputs import parse_request
@@ -79,6 +81,9 @@ def check_decisions(
         report.expect(
             entry.decisions is None, "decisions.input", label, "decisions without verified counts"
         )
+        return
+    if context.manifest.round_kind in OTHER_KINDS:
+        check_kind_decisions(entry, context, counts, report, label)
         return
     request, output = entry.decisions.get("input"), entry.decisions.get("output")
     report.expect(

@@ -16,6 +16,7 @@ from typing import Any
 from nacl.signing import VerifyKey
 
 from audit.findings import Report
+from audit.kind_checks import expected_section
 from audit.record import Record
 from audit.replay import Replay
 from tally.canonical import canonical_json
@@ -25,6 +26,7 @@ from tally.errors import TallyError
 from tally.manifest import RATING_OPTIONS, ElectionContext
 from tally.minute import MEETING_FIELDS
 from tally.minute_sections import proposal_section
+from tally.round_kinds import OTHER_KINDS
 from tally.rules.profiles import get_profile
 from tally.rules.request_options import parse_options
 
@@ -120,6 +122,12 @@ def _differences(
         entry, context = entries.get(number), contexts.get(number)
         if entry is None or context is None or entry.decisions is None or entry.counts is None:
             problems.append(f"round {number}: not counted in the log")
+            continue
+        if context.manifest.round_kind in OTHER_KINDS:
+            expect(
+                section == expected_section(entry, context, context.fingerprint.hex()),
+                f"round {number}: not the section its log makes ({section.get('kind')})",
+            )
             continue
         output = entry.decisions.get("output") or {}
         decided = {s["id"]: s for s in output.get("subjects", [])}

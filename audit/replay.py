@@ -31,6 +31,7 @@ class RoundEvents:
     decryption_shares: dict[int, Any] = field(default_factory=dict)
     counts: dict[str, Any] | None = None
     decisions: dict[str, Any] | None = None
+    decisions_seq: int = -1
 
 
 @dataclass
@@ -43,6 +44,8 @@ class Replay:
     minute: dict[str, Any] | None = None
     minute_signatures: list[dict[str, Any]] = field(default_factory=list)
     minute_pdf: dict[str, Any] | None = None
+    collectives: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    """Every ``collectives-set`` event (its seq and body): a level may come from a round."""
     unknown: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -67,13 +70,15 @@ def replay(events: list[dict[str, Any]]) -> Replay:
             state.server_key = str(body.get("server_key", ""))
         elif kind == "meeting-set":
             state.meeting = body.get("meeting") or {}
+        elif kind == "collectives-set":
+            state.collectives.append((seq, body))
         elif kind in (
             "roster-imported",
             "attendance",
             "rated-set",
             "committee-set",
-            "collectives-set",
             "options-set",
+            "convened-set",
         ):
             pass  # the chair's setup; the roll that matters is logged with each round
         elif kind == "round-started":
@@ -117,7 +122,8 @@ def replay(events: list[dict[str, Any]]) -> Replay:
         elif kind == "counts":
             round_of(body).counts = body
         elif kind == "decisions":
-            round_of(body).decisions = body
+            entry = round_of(body)
+            entry.decisions, entry.decisions_seq = body, seq
         elif kind == "minute":
             state.minute = body
         elif kind == "minute-signature":

@@ -17,6 +17,7 @@ from nacl.signing import VerifyKey
 from audit.ballot_checks import check_ballots
 from audit.decisions_check import check_decisions
 from audit.findings import Report
+from audit.kind_checks import check_collectives
 from audit.minute_check import check_minute
 from audit.record import Record
 from audit.replay import Replay, RoundEvents, replay
@@ -35,6 +36,7 @@ from tally.decryption import (
 from tally.errors import TallyError
 from tally.eventlog import verify_log
 from tally.manifest import ElectionContext, Manifest
+from tally.round_kinds import RoundKind, expected_voters
 
 GROUP = RISTRETTO255
 Progress = Callable[[str, int, int], None]
@@ -58,6 +60,7 @@ def verify_record(
         context = _check_round(record, entry, state, contexts, report, workers, progress)
         if context is not None:
             contexts[number] = context
+    check_collectives(state, report)
     check_minute(record, state, contexts, report)
     return report
 
@@ -132,7 +135,7 @@ def _check_round(
     context = _check_election(entry, manifest, contexts, report, label)
     if context is None:
         return None
-    valid_tokens = _check_tokens(entry, report, label)
+    valid_tokens = _check_tokens(entry, manifest.round_kind, report, label)
     verified = _check_ballots(
         record, entry, context, valid_tokens, report, label, workers, progress
     )
@@ -220,7 +223,7 @@ def _check_election(
     return context
 
 
-def _check_tokens(entry: RoundEvents, report: Report, label: str) -> set[str]:
+def _check_tokens(entry: RoundEvents, kind: RoundKind, report: Report, label: str) -> set[str]:
     if entry.opened is None:
         report.ok("tokens.commitment", label, "voting never opened")
         return set()
@@ -245,12 +248,13 @@ def _check_tokens(entry: RoundEvents, report: Report, label: str) -> set[str]:
         f"{entry.issued} issued − {len(entry.cancelled_before_open)} cancelled ≠ "
         f"{len(hashes)} committed",
     )
-    voters = (entry.roll or {}).get("roll", {}).get("voters")
+    voters = expected_voters(kind, entry.roll or {})
+    who = "convened and present" if kind is RoundKind.CONFIDENCE else "present entitled to vote"
     report.expect(
         voters == len(hashes),
         "tokens.voters",
         label,
-        f"{len(hashes)} tokens for {voters} members present entitled to vote",
+        f"{len(hashes)} tokens for {voters} members {who}",
     )
     return set(hashes) - entry.cancelled_after_open
 

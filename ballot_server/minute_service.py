@@ -54,8 +54,10 @@ def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str,
                 code="no_decisions",
             )
         row = rounds.row(number)
+        sheet = row["manifest"].get("score_sheet")
         round_facts.append(
             {
+                **({"score_sheet": sheet} if sheet is not None else {}),
                 "round": number,
                 "fingerprint": rounds.context(number).fingerprint.hex(),
                 "subjects": row["subjects"],
@@ -90,6 +92,7 @@ def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str,
             {"id": m.id, "name": m.name, "membership": m.membership.value} for m in chair.members()
         ],
         "roll": chair.roll().to_json(),
+        "options": chair.options().as_json(),
         "rated": chair.rated(),
         "rated_reasons": chair.rated_reasons(),
         "committee": committee,

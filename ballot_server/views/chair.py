@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ballot_server import keys
+from ballot_server import convened, keys, kind_rounds
 from ballot_server.auth import ChairAuth, clear_cookie, set_cookie
 from ballot_server.chair import Chair, ChairMemory, voter_url
 from ballot_server.errors import ApiError, BadRequest, PayloadTooLarge
@@ -171,6 +171,13 @@ class ChairViews:
         listed = [{"name": n, "level": v} for n, v in chair.collectives().items()]
         return web.json_response({"collectives": listed})
 
+    async def convened(self, request: web.Request) -> web.Response:
+        """Those convened to a confidence vote: the cell's own, or an imported list."""
+        chair = self.chair(request)
+        chair.no_active_round("đổi danh sách triệu tập", "change those convened")
+        choice = convened.set_convened(chair.store, await read_json(request))
+        return web.json_response(choice)
+
     async def committee(self, request: web.Request) -> web.Response:
         chair = self.chair(request)
         body = await read_json(request)
@@ -187,10 +194,15 @@ class ChairViews:
     async def start_round(self, request: web.Request) -> web.Response:
         chair = self.chair(request)
         body = await _body(request)
-        runoff = body.get("runoff", False)
+        runoff = body.pop("runoff", False)
         if not isinstance(runoff, bool):
             raise BadRequest("Trường «runoff» sai kiểu.", "Field 'runoff' must be true or false.")
-        started = chair.start_round(public_base_url(request), runoff=runoff)
+        if runoff and body:
+            raise BadRequest(
+                "Bỏ phiếu thêm không nhận trường khác.", "A runoff takes no other field."
+            )
+        kind = kind_rounds.check_spec(body.pop("kind", "rating"), body)
+        started = chair.start_round(public_base_url(request), runoff=runoff, kind=kind, spec=body)
         publish_status(request.app)
         return web.json_response(started, status=201)
 
@@ -255,6 +267,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/api/chair/collectives", views.collectives),
         web.post("/api/chair/options", views.options),
         web.post("/api/chair/committee", views.committee),
+        web.post("/api/chair/convened", views.convened),
         web.post("/api/chair/rounds", views.start_round),
         web.post("/api/chair/rounds/{round}/tokens", views.tokens),
         web.post("/api/chair/rounds/{round}/tokens/cancel", views.cancel),
