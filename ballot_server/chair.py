@@ -600,7 +600,8 @@ class Chair:
         the places the earlier rounds left (one question per tied group, choose up to the
         places), with the same committee keys (no new ceremony). With another ``kind``
         (``confidence``, ``self_rating``, ``approval``; ``spec`` says what it asks), a round of
-        that kind (``kind_rounds``), with the committee's keys of the last round when it has any.
+        that kind (``kind_rounds``). A round after one whose key ceremony is finished reuses
+        that committee's keys when the committee is the same: one meeting, one election key.
         """
         meeting = self.meeting()
         if meeting is None:
@@ -650,6 +651,7 @@ class Chair:
                 blank_allowed=ids if self.options().blank_allowed else (),
             )
             subjects = {question_id(i): i for i in rated}
+            source = self._keys_to_reuse(manifest)
         credentials = self.rounds.start(manifest, subjects, reuse_keys_from=source)
         summary = _roll_summary(roll)
         summary["rated_reasons"] = self.rated_reasons()

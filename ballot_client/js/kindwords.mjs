@@ -107,18 +107,54 @@ export const KIND_RENDER = {
 
 const KIND_TEXT = {
   vi: {
-    rating: { title: 'Phiếu đánh giá, xếp loại đảng viên', intro: 'Với mỗi đảng viên, chọn một mức xếp loại.', blank: 'Không đánh giá (để trống)' },
-    runoff: { title: 'Phiếu bỏ phiếu thêm', intro: 'Chọn các đồng chí giữ mức Hoàn thành xuất sắc nhiệm vụ, không quá số chỗ còn lại.', blank: 'Không chọn' },
-    confidence: { title: 'Phiếu lấy phiếu tín nhiệm', intro: 'Với mỗi đồng chí, chọn một mức: tín nhiệm cao, tín nhiệm hoặc tín nhiệm thấp.', blank: 'Để trống (không chọn mức nào)' },
-    self_rating: { title: 'Phiếu tự đánh giá, xếp loại chi bộ', intro: 'Biểu quyết tổng điểm tự chấm của chi bộ, rồi chọn mức xếp loại chi bộ.', blank: 'Để trống' },
-    approval: { title: 'Phiếu biểu quyết', intro: 'Với mỗi nội dung, chọn tán thành hoặc không tán thành.', blank: 'Để trống (không biểu quyết)' },
+    rating: { name: 'đánh giá, xếp loại đảng viên', title: 'Phiếu đánh giá, xếp loại đảng viên', intro: 'Với mỗi đảng viên, chọn một mức xếp loại.', blank: 'Không đánh giá (để trống)' },
+    runoff: { name: 'bỏ phiếu thêm', title: 'Phiếu bỏ phiếu thêm', intro: 'Chọn các đồng chí giữ mức Hoàn thành xuất sắc nhiệm vụ, không quá số chỗ còn lại.', blank: 'Không chọn' },
+    confidence: {
+      name: 'lấy phiếu tín nhiệm',
+      title: 'Phiếu lấy phiếu tín nhiệm',
+      intro: 'Với mỗi đồng chí, chọn một mức: tín nhiệm cao, tín nhiệm hoặc tín nhiệm thấp.',
+      blank: 'Để trống (không chọn mức nào)',
+      confirm: 'Để trống đồng chí {name}? Phiếu để trống không chọn mức tín nhiệm nào nhưng vẫn được tính vào số phiếu thu về.',
+    },
+    self_rating: {
+      name: 'chi bộ tự đánh giá, xếp loại',
+      title: 'Phiếu tự đánh giá, xếp loại chi bộ',
+      intro: 'Đọc bảng điểm tự chấm của chi bộ, biểu quyết tổng điểm, rồi chọn mức xếp loại chi bộ.',
+      blank: 'Để trống',
+      confirm: 'Để trống «{name}»? Phiếu để trống không tán thành, không chọn mức nào và tính là không đạt.',
+    },
+    approval: {
+      name: 'biểu quyết bằng phiếu kín',
+      title: 'Phiếu biểu quyết',
+      intro: 'Với mỗi nội dung, chọn tán thành hoặc không tán thành.',
+      blank: 'Để trống (không biểu quyết)',
+      confirm: 'Để trống nội dung «{name}»? Phiếu để trống không phải là tán thành.',
+    },
   },
   en: {
-    rating: { title: 'Party member rating ballot', intro: 'For each member, choose one level.', blank: 'No rating (left blank)' },
-    runoff: { title: 'Further vote', intro: 'Choose who keeps the excellent level, up to the places left.', blank: 'None' },
-    confidence: { title: 'Confidence vote', intro: 'For each person, choose one: high confidence, confidence or low confidence.', blank: 'Blank (no level chosen)' },
-    self_rating: { title: "The cell's self-rating", intro: "Vote on the cell's self-assessed total score, then choose the cell's level.", blank: 'Blank' },
-    approval: { title: 'Yes/no vote', intro: 'For each decision, choose yes or no.', blank: 'Blank (no vote)' },
+    rating: { name: "members' rating", title: 'Party member rating ballot', intro: 'For each member, choose one level.', blank: 'No rating (left blank)' },
+    runoff: { name: 'further vote', title: 'Further vote', intro: 'Choose who keeps the excellent level, up to the places left.', blank: 'None' },
+    confidence: {
+      name: 'confidence vote',
+      title: 'Confidence vote',
+      intro: 'For each person, choose one: high confidence, confidence or low confidence.',
+      blank: 'Blank (no level chosen)',
+      confirm: 'Leave {name} blank? A blank chooses no level of confidence but counts among the ballots cast.',
+    },
+    self_rating: {
+      name: "the cell's self-rating",
+      title: "The cell's self-rating",
+      intro: "Read the cell's self-assessed score sheet, vote on its total, then choose the cell's level.",
+      blank: 'Blank',
+      confirm: 'Leave "{name}" blank? A blank is no yes and no level, and counts against.',
+    },
+    approval: {
+      name: 'yes/no vote',
+      title: 'Yes/no vote',
+      intro: 'For each decision, choose yes or no.',
+      blank: 'Blank (no vote)',
+      confirm: 'Leave "{name}" blank? A blank is not a yes.',
+    },
   },
 };
 const OPTION_WORDS = {
@@ -133,7 +169,8 @@ export function roundKind(manifest) {
   return (manifest?.questions ?? []).some((q) => Array.isArray(q.option_titles)) ? 'runoff' : 'rating';
 }
 
-/** The kind's title, introduction and blank answer in `lang`. */
+/** The kind's name (in a sentence), ballot title, introduction, blank answer and blank
+ * confirmation ({name}) in `lang`. */
 export function kindText(kind, lang = 'vi') {
   const words = KIND_TEXT[lang === 'en' ? 'en' : 'vi'];
   return words[kind] ?? words.rating;
