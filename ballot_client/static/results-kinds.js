@@ -12,7 +12,7 @@ import { kindText, optionText, outcomeText, pointsText } from '/js/kindwords.mjs
 
 const WORDS = {
   vi: {
-    heading: '{kind} — vòng {r}',
+    heading: 'Kết quả {kind} — vòng {r}',
     name: 'Họ và tên, chức vụ',
     question: 'Nội dung',
     blank: 'Để trống',
@@ -28,7 +28,7 @@ const WORDS = {
     page: 'Trang {p}/{n}',
   },
   en: {
-    heading: '{kind} — round {r}',
+    heading: 'Results: {kind} — round {r}',
     name: 'Name and position',
     question: 'Question',
     blank: 'Blank',
@@ -190,7 +190,7 @@ export function renderKindResults(container, results, { lang = 'vi', page = 0, p
   const current = Math.min(page, pages - 1);
   const shown = perPage > 0 ? view.rows.slice(current * perPage, (current + 1) * perPage) : view.rows;
   const head = textEl('div', null, 'rs-head');
-  head.append(textEl('h2', word(lang, 'heading', { kind: kindText(results.round_kind, lang).title, r: results.round }), 'rs-title'));
+  head.append(textEl('h2', word(lang, 'heading', { kind: kindText(results.round_kind, lang).name, r: results.round }), 'rs-title'));
   head.append(textEl('p', view.meta.join(' · '), 'rs-meta'));
   if (results.decisions?.valid === false) head.append(textEl('p', word(lang, 'invalid'), 'rs-warn'));
   const foot = textEl('p', pages > 1 ? word(lang, 'page', { p: current + 1, n: pages }) : '', 'rs-page');
