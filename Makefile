@@ -5,7 +5,7 @@ PYTHON_BASE ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup system demo test lint vectors bench lock clean
+.PHONY: setup system demo test test-fast lint vectors bench lock clean
 
 setup: $(VENV)/.installed node_modules/.installed system
 
@@ -34,6 +34,10 @@ test: setup
 	$(PY) -m ruff check .
 	node --test tests/js/
 	$(PY) -m pytest
+
+# the fast tests only (no Chromium, no server processes, no fuzzing): for development
+test-fast: setup
+	$(PY) -m pytest -m "not browser and not live and not fuzz"
 
 lint: setup
 	$(PY) -m ruff check .

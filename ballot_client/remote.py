@@ -102,13 +102,19 @@ async def decrypt_round(
 
 
 async def run_committee(
-    client: MeetingClient, number: int, credentials: Mapping[int, str]
+    client: MeetingClient,
+    number: int,
+    credentials: Mapping[int, str],
+    trustees: Mapping[int, Trustee] | None = None,
 ) -> tuple[list[Trustee], ElectionContext]:
     """Simulated committee members running the key ceremony through the server, each checking
-    what the others sent exactly as the committee page does."""
+    what the others sent exactly as the committee page does. Given the ``trustees`` of a
+    ceremony the server lost track of half-way (a restart), they carry on with the same keys:
+    an announcement the server already holds is accepted again unchanged."""
     data = await client.get(f"/api/rounds/{number}/ceremony")
     manifest = Manifest.from_json(data["manifest"])
-    trustees = {i: Trustee(RISTRETTO255, manifest, i) for i in credentials}
+    if trustees is None:
+        trustees = {i: Trustee(RISTRETTO255, manifest, i) for i in credentials}
 
     def headers(index: int) -> dict[str, str]:
         return {CREDENTIAL_HEADER: credentials[index]}

@@ -15,13 +15,15 @@ from pathlib import Path
 from aiohttp import web
 
 from ballot_server import keys
+from ballot_server.auth import ChairAuth
 from ballot_server.chair import Chair, ChairMemory
 from ballot_server.config import ServerConfig
 from ballot_server.counting import Counting
 from ballot_server.decisions import Decisions
-from ballot_server.errors import ApiError, PayloadTooLarge
+from ballot_server.errors import ApiError, PayloadTooLarge, StoreError
 from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.live import Live
+from ballot_server.minute_service import Minutes
 from ballot_server.ratelimit import RateLimiter
 from ballot_server.rounds import Rounds
 from ballot_server.routes import setup_routes
@@ -53,7 +55,12 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except ApiError as error:
-        return web.json_response(error.to_json(), status=error.status)
+        headers = {}
+        if isinstance(error, StoreError):
+            log.warning("storage: %s (reference %s)", error.message_en, error.reference)
+            if error.retry_after is not None:
+                headers["Retry-After"] = str(error.retry_after)
+        return web.json_response(error.to_json(), status=error.status, headers=headers)
     except TallyError as error:
         wrapped = ApiError("Dữ liệu không hợp lệ.", str(error), code="invalid")
         return web.json_response(wrapped.to_json(), status=400)
@@ -103,13 +110,15 @@ def create_app(config: ServerConfig) -> web.Application:
     app[keys.TOKEN_LIMITER] = RateLimiter(limit=30, window_seconds=60.0)
 
     async def resources(app: web.Application) -> AsyncIterator[None]:
-        store = Store(Path(config.folder))
-        store.server_key()
+        store = Store(Path(config.folder), busy_seconds=config.busy_seconds)
         verifier = BallotVerifier(config.verify_workers)
         app[keys.STORE] = store
         app[keys.ROUNDS] = Rounds(store)
         app[keys.CEREMONY] = KeyCeremony(store, app[keys.ROUNDS])
         chair = Chair(store, app[keys.ROUNDS], config, ChairMemory())
+        app[keys.CHAIR] = chair
+        app[keys.CHAIR_AUTH] = ChairAuth(config.chair_secret, store)
+        app[keys.MINUTES] = Minutes(store, chair)
         app[keys.DECISIONS] = Decisions(store, chair)
         app[keys.COUNTING] = Counting(store, app[keys.ROUNDS], app[keys.DECISIONS].record)
         app[keys.VERIFIER] = verifier

@@ -1,15 +1,20 @@
 """Who may call the chair's endpoints: the chair secret, a session cookie, a CSRF token.
 
 A browser logs in once with the chair secret (printed when the server starts) and gets a session
-cookie (HttpOnly, SameSite=Strict) and a CSRF token; every state-changing call made with the
-cookie must also carry the token in the ``X-CSRF-Token`` header. A program sends the secret
-itself as ``Authorization: Bearer <secret>`` and needs no cookie or CSRF token. Secrets and
-tokens are compared in constant time; sessions live only in the server's memory.
+cookie (HttpOnly, SameSite=Strict). The session is the login's, not a tab's: every tab of that
+browser shares it, and it is kept in the meeting's store (only a hash of its identifier), so it
+survives a restart of the server. Each state-changing call made with the cookie must also carry
+the session's CSRF token in the ``X-CSRF-Token`` header; the token is derived from the session
+(``csrf_token``), so any tab gets it again from ``GET /api/chair/session`` and it stays right
+for as long as the session lives. A new login in a browser replaces that browser's session (one
+session per login). A program sends the secret itself as ``Authorization: Bearer <secret>``
+and needs no cookie or CSRF token. Secrets and tokens are compared in constant time.
 """
 
 from __future__ import annotations
 
 import hmac
+import math
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -18,6 +23,8 @@ from aiohttp import web
 
 from ballot_server.errors import TooManyRequests, Unauthorized
 from ballot_server.ratelimit import RateLimiter
+from ballot_server.store import Store
+from tally.crypto.hashing import hash32
 
 COOKIE = "phieukin_chair"
 CSRF_HEADER = "X-CSRF-Token"
@@ -33,22 +40,33 @@ def secret_matches(expected: str, given: str) -> bool:
     return hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))
 
 
-@dataclass
-class Session:
-    csrf: str
-    expires: float
+def session_hash(session_id: str) -> str:
+    """What the store keeps of a session identifier: its hash, never the identifier."""
+    return hash32("chair-session", session_id.encode("utf-8")).hex()
+
+
+def csrf_token(session_id: str) -> str:
+    """The CSRF token of a session: derived from its secret identifier, so it follows the
+    session (every tab, every restart) and cannot be guessed without it."""
+    return hash32("chair-csrf", session_id.encode("utf-8")).hex()
+
+
+def _expiry(now: float) -> float:
+    """A session's end, rounded up to the hour: the store keeps no precise login time."""
+    return math.ceil((now + SESSION_SECONDS) / 3600) * 3600
 
 
 @dataclass
 class ChairAuth:
-    """The chair's sessions and the failed-login limiter of one running server."""
+    """The chair's sessions (in the store) and the failed-login limiter of a running server."""
 
     secret: str
-    sessions: dict[str, Session] = field(default_factory=dict)
+    store: Store
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(limit=10, window_seconds=60))
 
     def login(self, request: web.Request, given: str) -> tuple[str, str]:
-        """Check the secret; return a new (session id, CSRF token) or raise ``Unauthorized``."""
+        """Check the secret; return a new (session id, CSRF token) or raise ``Unauthorized``.
+        The browser's previous session, if any, ends: one login, one session."""
         client = request.remote or "unknown"
         if self.limiter.blocked(client):
             raise TooManyRequests(
@@ -57,16 +75,30 @@ class ChairAuth:
         if not secret_matches(self.secret, given):
             self.limiter.record_failure(client)
             raise Unauthorized("Mật khẩu chủ tọa không đúng.", "Wrong chair secret.")
-        now = time.monotonic()
-        self.sessions = {k: s for k, s in self.sessions.items() if s.expires > now}
-        while len(self.sessions) >= MAX_SESSIONS:
-            self.sessions.pop(next(iter(self.sessions)))
-        session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        self.sessions[session_id] = Session(csrf, now + SESSION_SECONDS)
-        return session_id, csrf
+        now = time.time()
+        session_id = secrets.token_urlsafe(32)
+        previous = request.cookies.get(COOKIE, "")
+        with self.store.transaction() as store:
+            if previous:
+                store.remove_chair_session(session_hash(previous))
+            store.add_chair_session(session_hash(session_id), _expiry(now), now, MAX_SESSIONS)
+        return session_id, csrf_token(session_id)
 
     def logout(self, request: web.Request) -> None:
-        self.sessions.pop(request.cookies.get(COOKIE, ""), None)
+        session_id = request.cookies.get(COOKIE, "")
+        if session_id:
+            with self.store.transaction() as store:
+                store.remove_chair_session(session_hash(session_id))
+
+    def session(self, request: web.Request) -> str | None:
+        """The request's live session identifier, if its cookie names one."""
+        session_id = request.cookies.get(COOKIE, "")
+        if not session_id or len(session_id) > 100:
+            return None
+        expires = self.store.chair_session_expires(session_hash(session_id))
+        if expires is None or expires <= time.time():
+            return None
+        return session_id
 
     def require(self, request: web.Request) -> None:
         """Let the chair through, or raise ``Unauthorized`` (401)."""
@@ -76,27 +108,23 @@ class ChairAuth:
             if scheme.lower() == "bearer" and secret_matches(self.secret, given.strip()):
                 return
             raise Unauthorized("Mật khẩu chủ tọa không đúng.", "Wrong chair secret.")
-        session = self._session(request.cookies.get(COOKIE, ""))
-        if session is None:
-            raise Unauthorized("Cần đăng nhập chủ tọa.", "Chair login required.")
+        session_id = self.session(request)
+        if session_id is None:
+            raise Unauthorized(
+                "Phiên đăng nhập chủ tọa đã hết hoặc chưa đăng nhập; hãy đăng nhập lại.",
+                "Chair login required (no session, or it has ended).",
+            )
         if request.method not in SAFE_METHODS:
             given = request.headers.get(CSRF_HEADER, "")
-            if not given or not hmac.compare_digest(session.csrf.encode(), given.encode()):
+            expected = csrf_token(session_id)
+            if not given or not hmac.compare_digest(expected.encode(), given.encode()):
                 raise Unauthorized(
-                    "Thiếu hoặc sai mã chống giả mạo (CSRF); hãy tải lại trang.",
-                    "Missing or wrong CSRF token.",
+                    "Thiếu hoặc sai mã chống giả mạo (CSRF) của phiên đăng nhập; "
+                    "chưa làm gì. Trang sẽ lấy lại mã và thử lại.",
+                    "Missing or wrong CSRF token for this session; nothing was done. "
+                    "The page fetches the token again and retries.",
                     code="csrf",
                 )
-
-    def _session(self, session_id: str) -> Session | None:
-        if not session_id:
-            return None
-        for known, session in self.sessions.items():
-            if hmac.compare_digest(known.encode(), session_id.encode()):
-                if session.expires <= time.monotonic():
-                    return None
-                return session
-        return None
 
 
 def set_cookie(response: web.StreamResponse, session_id: str) -> None:

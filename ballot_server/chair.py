@@ -12,15 +12,16 @@ are then cancelled and new ones issued.
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from ballot_server import convened, kind_rounds
 from ballot_server.config import ServerConfig
+from ballot_server.disk import storage_state
 from ballot_server.errors import BadRequest, Conflict, NotFound
 from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.meeting_options import current_options, set_options
@@ -123,12 +124,10 @@ class Chair:
         return date.today() if meeting is None else date.fromisoformat(meeting["date"])
 
     def members(self) -> list[Member]:
-        rows = self.store.db.execute("SELECT data FROM members ORDER BY id").fetchall()
-        return [Member.from_json(json.loads(r[0])) for r in rows]
+        return [Member.from_json(data) for data in self.store.members()]
 
     def attendance(self) -> dict[int, Attendance]:
-        rows = self.store.db.execute("SELECT id, attendance FROM members").fetchall()
-        return {r[0]: Attendance(r[1]) for r in rows}
+        return {i: Attendance(mark) for i, mark in self.store.attendance().items()}
 
     def roll(self) -> Roll:
         profile = self.profile()
@@ -166,7 +165,7 @@ class Chair:
         return {"head": committee["member_ids"][0], "approved": False, **committee}
 
     def _rounds(self) -> list[int]:
-        return [r[0] for r in self.store.db.execute("SELECT number FROM rounds ORDER BY number")]
+        return self.rounds.numbers()
 
     def _active_round(self) -> int | None:
         """The round whose ceremony or voting is under way (not yet closed), if any."""
@@ -230,6 +229,7 @@ class Chair:
             "convened": convened.current(self.store),
             "self_ratings": kind_rounds.self_rating_levels(self.store),
             "public_url": base_url,
+            "storage": storage_state(Path(self.config.folder), self.config.low_disk_bytes),
         }
 
     # --- setup ---------------------------------------------------------------------------------
@@ -306,12 +306,7 @@ class Chair:
         members = parse_roster(data, kind, None if meeting is None else self.meeting_date())
         official = sum(1 for m in members if m.official)
         with self.store.transaction() as store:
-            store.db.execute("DELETE FROM members")
-            for member in members:
-                store.db.execute(
-                    "INSERT INTO members (id, data, attendance) VALUES (?, ?, 'unknown')",
-                    [member.id, json.dumps(member.to_json(), ensure_ascii=False)],
-                )
+            store.replace_members([(member.id, member.to_json()) for member in members])
             store.set_setting("rated", None)
             store.set_setting("committee", None)
             store.append_event(
@@ -368,9 +363,7 @@ class Chair:
                 )
         with self.store.transaction() as store:
             for member_id, mark in changes.items():
-                store.db.execute(
-                    "UPDATE members SET attendance = ? WHERE id = ?", [mark.value, member_id]
-                )
+                store.set_attendance(member_id, mark.value)
             roll = self.roll()
             store.append_event(
                 "attendance",
@@ -760,10 +753,5 @@ class Chair:
         """The unused tokens of a round still in memory (for printing or showing)."""
         self.rounds.row(number)
         memory = self.memory.tokens.get(number, {})
-        issued = {
-            r[0]
-            for r in self.store.db.execute(
-                "SELECT token_hash FROM tokens WHERE round = ? AND state = 'issued'", [number]
-            )
-        }
+        issued = set(self.store.token_hashes(number, "issued"))
         return [token for digest, token in memory.items() if digest in issued]

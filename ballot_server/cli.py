@@ -1,7 +1,10 @@
 """The ``phieukin`` command: one parser whose subcommands come from each package.
 
 Every package contributes its commands through a ``register(subparsers)`` function; each command
-sets ``func`` to a callable taking the parsed arguments and returning the exit code.
+sets ``func`` to a callable taking the parsed arguments and returning the exit code. A failure of
+the meeting's storage (no meeting in the folder, a database behind its log, damaged, locked, a
+full disk) is printed as one message in Vietnamese and English: exit status 2 when the folder
+holds no meeting or misses one of its files, 3 otherwise.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+
+from ballot_server.errors import StoreError, StoreMissing
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +41,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except StoreError as error:
+        # the meeting's storage: a specific message in both languages, never a traceback
+        print(f"Lỗi: {error.message_vi}", file=sys.stderr)
+        print(f"Error: {error.message_en}", file=sys.stderr)
+        return 2 if isinstance(error, StoreMissing) else 3
 
 
 if __name__ == "__main__":

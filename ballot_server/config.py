@@ -18,3 +18,5 @@ class ServerConfig:
     verify_workers: int = 2  # processes checking ballot proofs, off the event loop
     max_body_bytes: int = 1_000_000
     max_roster_bytes: int = 2_000_000
+    busy_seconds: float = 2.0  # the longest wait for a database lock held by another program
+    low_disk_bytes: int = 200_000_000  # below this much free space the chair is warned

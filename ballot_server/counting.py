@@ -8,7 +8,6 @@ decrypted on its own.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -41,18 +40,12 @@ class Counting:
         return Aggregate.from_json(self.rounds.context(number), self.rounds.aggregate(number))
 
     def shares(self, number: int) -> dict[int, dict[str, Any]]:
-        rows = self.store.db.execute(
-            "SELECT key, data FROM results WHERE round = ? AND kind = 'decryption-share'",
-            [number],
-        ).fetchall()
-        return {int(key): json.loads(data) for key, data in rows}
+        shares = self.store.results(number, "decryption-share")
+        return {int(key): data for key, data in shares.items()}
 
     def counts(self, number: int) -> dict[str, list[int]] | None:
         """Per question id, the votes per option, once the count is complete."""
-        row = self.store.db.execute(
-            "SELECT data FROM results WHERE round = ? AND kind = 'counts'", [number]
-        ).fetchone()
-        return None if row is None else json.loads(row[0])
+        return self.store.result(number, "counts")
 
     def add_share(self, number: int, trustee: int, share_json: object) -> bool:
         """Check and keep a trustee's decryption share; returns True once the count is done."""
@@ -82,10 +75,7 @@ class Counting:
         if trustee in existing:
             raise Conflict("Thành viên này đã gửi phần giải mã.", "Share already received.")
         with self.store.transaction() as store:
-            store.db.execute(
-                "INSERT INTO results (round, kind, key, data) VALUES (?, 'decryption-share', ?, ?)",
-                [number, str(trustee), json.dumps(share_json)],
-            )
+            store.add_result(number, "decryption-share", share_json, key=str(trustee))
             store.append_event(
                 "decryption-share", {"round": number, "trustee": trustee, "share": share_json}
             )
@@ -97,11 +87,8 @@ class Counting:
             counts = {
                 q.id: list(row) for q, row in zip(context.manifest.questions, table, strict=True)
             }
-            store.db.execute(
-                "INSERT INTO results (round, kind, key, data) VALUES (?, 'counts', '', ?)",
-                [number, json.dumps(counts)],
-            )
-            store.db.execute("UPDATE rounds SET phase = 'counted' WHERE number = ?", [number])
+            store.add_result(number, "counts", counts)
+            store.set_round_phase(number, "counted")
             store.append_event(
                 "counts",
                 {"round": number, "trustees": sorted(existing), "counts": counts},

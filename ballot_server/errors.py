@@ -77,3 +77,90 @@ class TooManyRequests(ApiError):
 
     status = 429
     code = "rate_limited"
+
+
+class StoreError(ApiError):
+    """The meeting's storage (the database, its log-head file, the disk) cannot do this now.
+
+    Every subclass says what is wrong and that nothing was saved; ``retry_after`` is set when
+    sending the same request again later can work (a lock held elsewhere, a full disk)."""
+
+    status = 503
+    code = "store"
+    retry_after: int | None = None
+
+
+class StoreBusy(StoreError):
+    """Another program holds the database's write lock longer than the server waits."""
+
+    code = "busy"
+    retry_after = 2
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Cơ sở dữ liệu hội nghị đang bị một chương trình khác giữ; chưa ghi gì. "
+            "Vui lòng thử lại sau vài giây.",
+            "The meeting database is held by another program; nothing was saved. "
+            "Please try again in a few seconds.",
+        )
+
+
+class StoreFull(StoreError):
+    """The disk holding the meeting folder is full."""
+
+    status = 507
+    code = "disk_full"
+    retry_after = 10
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Ổ đĩa chứa thư mục hội nghị đã đầy; chưa ghi gì. Hãy giải phóng chỗ trống trên "
+            "máy chủ rồi thử lại.",
+            "The disk holding the meeting folder is full; nothing was saved. Free some disk "
+            "space on the server, then try again.",
+        )
+
+
+class StoreDamaged(StoreError):
+    """The database or its log-head file is damaged; the server writes nothing more."""
+
+    code = "store_damaged"
+
+    def __init__(self, detail_vi: str, detail_en: str) -> None:
+        super().__init__(
+            f"Cơ sở dữ liệu hội nghị bị hỏng: {detail_vi}. Không ghi gì thêm; hãy báo chủ tọa.",
+            f"The meeting database is damaged: {detail_en}. Nothing more is written; "
+            "tell the chair.",
+        )
+
+
+class StoreBehindLog(StoreDamaged):
+    """The database does not reach the log head anchored outside it: committed events are
+    missing (a lost, truncated or foreign WAL file, or an old copy of the database)."""
+
+    code = "store_behind_log"
+
+    def __init__(self, detail_vi: str, detail_en: str) -> None:
+        ApiError.__init__(
+            self,
+            f"Không mở hội nghị: {detail_vi}.",
+            f"The meeting is not opened: {detail_en}.",
+        )
+
+
+class StoreMissing(StoreError):
+    """A file of the meeting folder is missing (the database, or its log-head file)."""
+
+    code = "store_missing"
+
+
+class StoreUnwritable(StoreError):
+    """The meeting folder cannot be written (read-only disk, permissions, an I/O error)."""
+
+    code = "store_unwritable"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"Không ghi được vào thư mục hội nghị ({detail}); chưa ghi gì.",
+            f"The meeting folder cannot be written ({detail}); nothing was saved.",
+        )

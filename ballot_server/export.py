@@ -1,6 +1,7 @@
 """``phieukin export``: write the meeting's complete public record as ``record.zip``.
 
-The record is read from the meeting database and written atomically (a temporary file renamed
+The record is read from the meeting database — after the start-up checks of ``integrity.py``:
+a database behind its own log is refused — and written atomically (a temporary file renamed
 into place), so an inspector never gets half a record. Its format is docs/RECORD.md.
 """
 
@@ -8,13 +9,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
-import os
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from ballot_server.store import DATABASE_NAME, Store
+from ballot_server.disk import write_file_atomically
+from ballot_server.store import Store
 from tally.canonical import canonical_json
 from tally.crypto.hashing import hash32
 
@@ -36,19 +36,17 @@ def record_bytes(store: Store, minute_pdf: bytes | None = None) -> bytes:
     """The record of the meeting in ``store`` as the bytes of a zip file."""
     events = store.events()
     meeting = store.setting("meeting", {}) or {}
-    rounds = [r[0] for r in store.db.execute("SELECT number FROM rounds ORDER BY number")]
+    rounds = store.round_numbers()
     files: dict[str, bytes] = {
         "events.jsonl": b"".join(canonical_json(entry) + b"\n" for entry in events)
     }
     ballot_counts: dict[str, dict[str, int]] = {}
     for number in rounds:
-        rows = store.db.execute(
-            "SELECT ballot FROM ballots WHERE round = ? ORDER BY tracker", [number]
-        ).fetchall()
+        ballots = store.ballots(number)
         files[f"ballots/round-{number}.jsonl"] = b"".join(
-            canonical_json(json.loads(row[0])) + b"\n" for row in rows
+            canonical_json(ballot) + b"\n" for ballot in ballots
         )
-        ballot_counts[str(number)] = {"ballots": len(rows)}
+        ballot_counts[str(number)] = {"ballots": len(ballots)}
     if minute_pdf is not None:
         files[MINUTE_PDF] = minute_pdf
     index: dict[str, Any] = {
@@ -104,30 +102,20 @@ def log_minute_pdf(store: Store) -> bytes | None:
 
 
 def write_record(folder: Path) -> Path:
-    """Write ``folder/record.zip`` atomically from the meeting database in ``folder``."""
-    if not (folder / DATABASE_NAME).is_file():
-        raise FileNotFoundError(f"{folder / DATABASE_NAME} does not exist")
-    store = Store(folder)
+    """Write ``folder/record.zip`` atomically from the meeting database in ``folder`` (checked
+    whole first; ``StoreError`` if it is not, or if the disk is full: nothing half-written)."""
+    store = Store(folder, create=False)
     try:
         minute_pdf = log_minute_pdf(store)
         data = record_bytes(store, minute_pdf)
     finally:
         store.close()
     target = folder / RECORD_NAME
-    temporary = folder / (RECORD_NAME + ".tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    temporary.replace(target)
+    write_file_atomically(target, data)
     return target
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        target = write_record(args.dir)
-    except FileNotFoundError as error:
-        print(f"Lỗi: không tìm thấy cơ sở dữ liệu hội nghị ({error}).")
-        return 2
+    target = write_record(args.dir)
     print(f"Đã ghi hồ sơ: {target}")
     return 0

@@ -28,17 +28,8 @@ class KeyCeremony:
 
     def state(self, number: int) -> dict[str, Any]:
         """Everything public about the ceremony: announcements, who has sent and confirmed."""
-        rows = self.store.db.execute(
-            "SELECT trustee, announcement, confirmed FROM committee "
-            "WHERE round = ? ORDER BY trustee",
-            [number],
-        ).fetchall()
-        sent = {
-            r[0]
-            for r in self.store.db.execute(
-                "SELECT DISTINCT sender FROM trustee_shares WHERE round = ?", [number]
-            )
-        }
+        rows = self.store.committee(number)
+        sent = self.store.share_senders(number)
         row = self.rounds.row(number)
         return {
             "round": number,
@@ -47,10 +38,12 @@ class KeyCeremony:
             "election": row["election"],
             "trustees": [
                 {
-                    "index": r[0],
-                    "announcement": None if r[1] is None else json.loads(r[1]),
-                    "shares_sent": r[0] in sent,
-                    "confirmed": bool(r[2]),
+                    "index": r["trustee"],
+                    "announcement": None
+                    if r["announcement"] is None
+                    else json.loads(r["announcement"]),
+                    "shares_sent": r["trustee"] in sent,
+                    "confirmed": r["confirmed"],
                 }
                 for r in rows
             ],
@@ -73,19 +66,16 @@ class KeyCeremony:
                 f"Announcement of trustee {trustee} rejected: {error}",
                 code="invalid_announcement",
             ) from None
-        existing = self.store.db.execute(
-            "SELECT announcement FROM committee WHERE round = ? AND trustee = ?", [number, trustee]
-        ).fetchone()[0]
+        existing = next(
+            r["announcement"] for r in self.store.committee(number) if r["trustee"] == trustee
+        )
         canonical = canonical_json(announcement.to_json()).decode("utf-8")
         if existing is not None:
             if existing == canonical:
                 return
             raise Conflict("Thành viên này đã gửi khóa.", "This trustee has already announced.")
         with self.store.transaction() as store:
-            store.db.execute(
-                "UPDATE committee SET announcement = ? WHERE round = ? AND trustee = ?",
-                [canonical, number, trustee],
-            )
+            store.set_announcement(number, trustee, canonical)
             store.append_event(
                 "trustee-announced",
                 {"round": number, "trustee": trustee, "announcement": announcement.to_json()},
@@ -93,13 +83,12 @@ class KeyCeremony:
 
     def announcements(self, number: int) -> list[ceremony.Announcement]:
         manifest = self.rounds.manifest(number)
-        rows = self.store.db.execute(
-            "SELECT announcement FROM committee WHERE round = ? ORDER BY trustee", [number]
-        ).fetchall()
         return [
-            ceremony.Announcement.from_json(GROUP, json.loads(r[0]), manifest.threshold)
-            for r in rows
-            if r[0] is not None
+            ceremony.Announcement.from_json(
+                GROUP, json.loads(r["announcement"]), manifest.threshold
+            )
+            for r in self.store.committee(number)
+            if r["announcement"] is not None
         ]
 
     def send_shares(self, number: int, trustee: int, shares_json: object) -> None:
@@ -123,23 +112,14 @@ class KeyCeremony:
                 "Exactly one share for each other trustee is needed.",
             )
         with self.store.transaction() as store:
-            for share in shares:
-                store.db.execute(
-                    "INSERT OR IGNORE INTO trustee_shares (round, sender, recipient, share) "
-                    "VALUES (?, ?, ?, ?)",
-                    [number, trustee, share.recipient, json.dumps(share.to_json())],
-                )
+            store.add_trustee_shares(number, trustee, [(s.recipient, s.to_json()) for s in shares])
             store.append_event(
                 "trustee-shares",
                 {"round": number, "trustee": trustee, "shares": [s.to_json() for s in shares]},
             )
 
     def shares_for(self, number: int, recipient: int) -> list[dict[str, Any]]:
-        rows = self.store.db.execute(
-            "SELECT share FROM trustee_shares WHERE round = ? AND recipient = ? ORDER BY sender",
-            [number, recipient],
-        ).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        return self.store.shares_for(number, recipient)
 
     def confirm(self, number: int, trustee: int) -> bool:
         """A trustee confirms every share it received checked out. Returns True when, with this
@@ -149,23 +129,14 @@ class KeyCeremony:
         if len(self.shares_for(number, trustee)) != manifest.committee_size - 1:
             raise Conflict("Chưa nhận đủ phần khóa.", "Not every share has arrived yet.")
         with self.store.transaction() as store:
-            store.db.execute(
-                "UPDATE committee SET confirmed = 1 WHERE round = ? AND trustee = ?",
-                [number, trustee],
-            )
+            confirmed = store.confirm_trustee(number, trustee)
             store.append_event("trustee-confirmed", {"round": number, "trustee": trustee})
-            confirmed = store.db.execute(
-                "SELECT COUNT(*) FROM committee WHERE round = ? AND confirmed = 1", [number]
-            ).fetchone()[0]
             if confirmed < manifest.committee_size:
                 return False
             context = ElectionContext.from_announcements(
                 GROUP, manifest, self.announcements(number)
             )
-            store.db.execute(
-                "UPDATE rounds SET election = ?, phase = 'ready' WHERE number = ?",
-                [json.dumps(context.to_json()), number],
-            )
+            store.publish_election(number, context.to_json())
             store.append_event(
                 "election-published",
                 {

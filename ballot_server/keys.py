@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ballot_server.auth import ChairAuth
+from ballot_server.chair import Chair
 from ballot_server.config import ServerConfig
 from ballot_server.counting import Counting
 from ballot_server.decisions import Decisions
 from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.live import Live
+from ballot_server.minute_service import Minutes
 from ballot_server.ratelimit import RateLimiter
 from ballot_server.rounds import Rounds
 from ballot_server.store import Store
@@ -22,4 +25,9 @@ COUNTING = web.AppKey("counting", Counting)
 DECISIONS = web.AppKey("decisions", Decisions)
 VERIFIER = web.AppKey("verifier", BallotVerifier)
 LIVE = web.AppKey("live", Live)
+CHAIR = web.AppKey("chair", Chair)
+"""The chair's service, with what it keeps in memory only (plaintext tokens, committee links)."""
+CHAIR_AUTH = web.AppKey("chair_auth", ChairAuth)
+"""The chair's sessions (kept in the store) and the failed-login limiter."""
+MINUTES = web.AppKey("minutes", Minutes)
 TOKEN_LIMITER = web.AppKey("token_limiter", RateLimiter)

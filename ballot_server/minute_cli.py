@@ -14,9 +14,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ballot_server.errors import ApiError
+from ballot_server.disk import write_file_atomically
+from ballot_server.errors import ApiError, StoreError
 from ballot_server.minute_pdf import FontsMissing, render_minute_pdf
-from ballot_server.store import DATABASE_NAME
 from tally.minute import build_minute, minute_digest, signature_status
 
 
@@ -32,10 +32,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def write_minute_files(folder: Path, document: dict[str, Any]) -> tuple[Path, Path]:
-    """Write ``minute.json`` (the signed document) and ``minute.pdf`` rendered from it."""
+    """Write ``minute.json`` (the signed document) and ``minute.pdf`` rendered from it, each
+    whole or not at all."""
     json_path, pdf_path = folder / "minute.json", folder / "minute.pdf"
-    json_path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    pdf_path.write_bytes(render_minute_pdf(document))
+    pdf = render_minute_pdf(document)
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    write_file_atomically(json_path, text.encode("utf-8"))
+    write_file_atomically(pdf_path, pdf)
     return json_path, pdf_path
 
 
@@ -48,7 +51,7 @@ def load_document(folder: Path) -> tuple[dict[str, Any], bool]:
     from ballot_server.rounds import Rounds
     from ballot_server.store import Store
 
-    store = Store(folder)
+    store = Store(folder, create=False)
     try:
         rounds = Rounds(store)
         chair = Chair(store, rounds, ServerConfig(folder=folder), ChairMemory())
@@ -69,12 +72,11 @@ def load_document(folder: Path) -> tuple[dict[str, Any], bool]:
 
 def run(args: argparse.Namespace) -> int:
     folder: Path = args.dir
-    if not (folder / DATABASE_NAME).is_file():
-        print(f"Lỗi: không có {DATABASE_NAME} trong {folder} (no meeting database there).")
-        return 2
     try:
         document, signed = load_document(folder)
         json_path, pdf_path = write_minute_files(folder, document)
+    except StoreError:
+        raise  # the command line says it (``cli.main``): exit status 2 or 3
     except ApiError as error:
         print(f"Lỗi: {error.message_vi} ({error.message_en})")
         return 1

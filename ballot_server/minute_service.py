@@ -165,7 +165,7 @@ class Minutes:
         if not credential:
             raise Forbidden("Thiếu mã thành viên ban kiểm phiếu.", "Missing committee credential.")
         rounds = self.chair.rounds
-        for (number,) in self.store.db.execute("SELECT number FROM rounds ORDER BY number DESC"):
+        for number in reversed(rounds.numbers()):
             try:
                 return rounds.trustee_for(number, credential)
             except Forbidden:

@@ -14,7 +14,6 @@ ballots; the homomorphic aggregate is computed and logged for the committee to d
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,23 +69,17 @@ class Rounds:
     # --- reading -----------------------------------------------------------------------------
 
     def row(self, number: int) -> dict[str, Any]:
-        row = self.store.db.execute(
-            "SELECT number, phase, manifest, election, subjects FROM rounds WHERE number = ?",
-            [number],
-        ).fetchone()
+        row = self.store.round_row(number)
         if row is None:
             raise NotFound(f"Không có vòng bỏ phiếu {number}.", f"There is no round {number}.")
-        return {
-            "number": row[0],
-            "phase": row[1],
-            "manifest": json.loads(row[2]),
-            "election": None if row[3] is None else json.loads(row[3]),
-            "subjects": json.loads(row[4]),
-        }
+        return row
 
     def current(self) -> int | None:
-        row = self.store.db.execute("SELECT MAX(number) FROM rounds").fetchone()
-        return row[0]
+        return self.store.last_round()
+
+    def numbers(self) -> list[int]:
+        """Every round's number, in order."""
+        return self.store.round_numbers()
 
     def manifest(self, number: int) -> Manifest:
         return Manifest.from_json(self.row(number)["manifest"])
@@ -116,7 +109,7 @@ class Rounds:
             )
 
     def _set_phase(self, number: int, phase: str) -> None:
-        self.store.db.execute("UPDATE rounds SET phase = ? WHERE number = ?", [phase, number])
+        self.store.set_round_phase(number, phase)
 
     # --- the round and its ceremony ------------------------------------------------------------
 
@@ -146,16 +139,9 @@ class Rounds:
             raise BadRequest("Danh sách người được đánh giá không khớp.", "Subjects mismatch.")
         credentials = {i: generate_token() for i in range(1, manifest.committee_size + 1)}
         with self.store.transaction() as store:
-            store.db.execute(
-                "INSERT INTO rounds (number, phase, manifest, election, subjects) "
-                "VALUES (?, 'ceremony', ?, NULL, ?)",
-                [number, json.dumps(manifest_json, ensure_ascii=False), json.dumps(subjects)],
-            )
+            store.insert_round(number, "ceremony", manifest_json, None, subjects)
             for index, credential in credentials.items():
-                store.db.execute(
-                    "INSERT INTO committee (round, trustee, credential_hash) VALUES (?, ?, ?)",
-                    [number, index, credential_hash(credential)],
-                )
+                store.add_trustee(number, index, credential_hash(credential))
             store.append_event(
                 "round-started",
                 {"round": number, "manifest": manifest_json, "manifest_hash": manifest.hash.hex()},
@@ -183,21 +169,8 @@ class Rounds:
         election_json = {**previous.to_json(), "manifest_hash": manifest.hash.hex()}
         context = ElectionContext.from_json(GROUP, manifest, election_json)
         with self.store.transaction() as store:
-            store.db.execute(
-                "INSERT INTO rounds (number, phase, manifest, election, subjects) "
-                "VALUES (?, 'ready', ?, ?, ?)",
-                [
-                    number,
-                    json.dumps(manifest_json, ensure_ascii=False),
-                    json.dumps(election_json),
-                    json.dumps(subjects),
-                ],
-            )
-            store.db.execute(
-                "INSERT INTO committee (round, trustee, credential_hash, announcement, confirmed) "
-                "SELECT ?, trustee, credential_hash, NULL, 1 FROM committee WHERE round = ?",
-                [number, source],
-            )
+            store.insert_round(number, "ready", manifest_json, election_json, subjects)
+            store.copy_committee(number, source)
             store.append_event(
                 "round-started",
                 {
@@ -224,15 +197,12 @@ class Rounds:
             digest = credential_hash(credential)
         except TallyError:
             digest = ""
-        row = self.store.db.execute(
-            "SELECT trustee FROM committee WHERE round = ? AND credential_hash = ?",
-            [number, digest],
-        ).fetchone()
-        if row is None:
+        trustee = self.store.trustee_by_credential(number, digest)
+        if trustee is None:
             raise Forbidden(
                 "Mã thành viên ban kiểm phiếu không đúng.", "Unknown committee credential."
             )
-        return row[0]
+        return trustee
 
     # --- tokens and voting -----------------------------------------------------------------------
 
@@ -243,32 +213,18 @@ class Rounds:
             raise BadRequest("Số phiếu không hợp lệ.", "Token count must be 1..2000.")
         tokens = [generate_token() for _ in range(count)]
         with self.store.transaction() as store:
-            for token in tokens:
-                store.db.execute(
-                    "INSERT INTO tokens (round, token_hash, state) VALUES (?, ?, 'issued')",
-                    [number, token_hash(token).hex()],
-                )
+            store.add_tokens(number, [token_hash(token).hex() for token in tokens])
             store.append_event("tokens-issued", {"round": number, "count": count})
         return tokens
 
     def token_counts(self, number: int) -> dict[str, int]:
-        rows = self.store.db.execute(
-            "SELECT state, COUNT(*) FROM tokens WHERE round = ? GROUP BY state", [number]
-        ).fetchall()
-        counts = {"issued": 0, "spent": 0, "cancelled": 0}
-        counts.update({state: n for state, n in rows})
-        return counts
+        return self.store.token_counts(number)
 
     def cancel_token(self, number: int, digest: str) -> None:
         """Void an unused token (a spare card); logged."""
         self._require_phase(number, "ready", "open")
         with self.store.transaction() as store:
-            changed = store.db.execute(
-                "UPDATE tokens SET state = 'cancelled' WHERE round = ? AND token_hash = ? "
-                "AND state = 'issued'",
-                [number, digest],
-            ).rowcount
-            if changed != 1:
+            if not store.cancel_token(number, digest):
                 raise NotFound("Không có phiếu chưa dùng này.", "No such unused token.")
             store.append_event("token-cancelled", {"round": number, "token_hash": digest})
 
@@ -276,14 +232,7 @@ class Rounds:
         """Commit the set of token hashes and start accepting ballots."""
         self._require_phase(number, "ready")
         with self.store.transaction() as store:
-            hashes = [
-                r[0]
-                for r in store.db.execute(
-                    "SELECT token_hash FROM tokens WHERE round = ? AND state = 'issued' "
-                    "ORDER BY token_hash",
-                    [number],
-                )
-            ]
+            hashes = store.token_hashes(number, "issued")
             if not hashes:
                 raise Conflict("Chưa phát phiếu nào.", "No tokens have been issued.")
             self._set_phase(number, "open")
@@ -306,10 +255,7 @@ class Rounds:
 
     def hash_state(self, number: int, digest: str) -> str:
         """The state of the token whose hash is ``digest``."""
-        row = self.store.db.execute(
-            "SELECT state FROM tokens WHERE round = ? AND token_hash = ?", [number, digest]
-        ).fetchone()
-        return "unknown" if row is None else row[0]
+        return self.store.token_state(number, digest) or "unknown"
 
     def accept_ballot(
         self, number: int, digest: str, tracker: str, ballot: dict[str, Any] | str
@@ -322,24 +268,18 @@ class Rounds:
         receipt = Receipt(tracker, tracker_code(bytes.fromhex(tracker)))
         with self.store.transaction() as store:
             phase = self.phase(number)
-            row = store.db.execute(
-                "SELECT state FROM tokens WHERE round = ? AND token_hash = ?", [number, digest]
-            ).fetchone()
-            if row is None:
+            state = store.token_state(number, digest)
+            if state is None:
                 raise Forbidden("Mã phiếu không hợp lệ.", "Unknown token.", code="token_unknown")
-            if row[0] == "spent":
-                same = store.db.execute(
-                    "SELECT 1 FROM ballots WHERE round = ? AND token_hash = ? AND tracker = ?",
-                    [number, digest, tracker],
-                ).fetchone()
-                if same:
+            if state == "spent":
+                if store.has_ballot(number, digest, tracker):
                     return Receipt(receipt.tracker, receipt.code, duplicate=True)
                 raise Conflict(
                     "Mã phiếu này đã được dùng để bỏ phiếu.",
                     "This token has already been used.",
                     code="token_used",
                 )
-            if row[0] == "cancelled":
+            if state == "cancelled":
                 raise Forbidden(
                     "Mã phiếu này đã bị hủy.", "This token was cancelled.", code="token_cancelled"
                 )
@@ -350,53 +290,34 @@ class Rounds:
                     "Voting is not open." if phase != "closed" else "Voting is closed.",
                     code=code,
                 )
-            store.db.execute(
-                "INSERT INTO ballots (round, tracker, token_hash, ballot) VALUES (?, ?, ?, ?)",
-                [
-                    number,
-                    tracker,
-                    digest,
-                    ballot if isinstance(ballot, str) else canonical_json(ballot).decode("utf-8"),
-                ],
-            )
-            store.db.execute(
-                "UPDATE tokens SET state = 'spent' WHERE round = ? AND token_hash = ?",
-                [number, digest],
-            )
+            text = ballot if isinstance(ballot, str) else canonical_json(ballot).decode("utf-8")
+            store.add_ballot(number, tracker, digest, text)
             store.append_event(
                 "ballot-accepted", {"round": number, "tracker": tracker, "token_hash": digest}
             )
         return receipt
 
     def ballot_count(self, number: int) -> int:
-        return self.store.db.execute(
-            "SELECT COUNT(*) FROM ballots WHERE round = ?", [number]
-        ).fetchone()[0]
+        return self.store.ballot_count(number)
 
     def ballots(self, number: int) -> list[dict[str, Any]]:
         """The accepted ballots in tracker order (never arrival order)."""
-        rows = self.store.db.execute(
-            "SELECT ballot FROM ballots WHERE round = ? ORDER BY tracker", [number]
-        )
-        return [json.loads(r[0]) for r in rows]
+        return self.store.ballots(number)
 
     def find_tracker(self, number: int, prefix: str) -> str | None:
         """The full tracker whose short code is ``prefix`` (as typed by a voter), if any."""
-        rows = self.store.db.execute("SELECT tracker FROM ballots WHERE round = ?", [number])
         wanted = prefix.replace("-", "").upper()
-        for (tracker,) in rows:
+        for tracker in self.store.trackers(number):
             if tracker_code(bytes.fromhex(tracker)).replace("-", "") == wanted:
                 return tracker
         return None
 
     def aggregate(self, number: int) -> dict[str, Any]:
         """The logged aggregate of a closed round (JSON), or ``Conflict`` while voting is open."""
-        row = self.store.db.execute(
-            "SELECT data FROM results WHERE round = ? AND kind = 'aggregate'", [number]
-        ).fetchone()
-        if row is None:
+        aggregate = self.store.result(number, "aggregate")
+        if aggregate is None:
             raise Conflict("Chưa kết thúc bỏ phiếu.", "Voting is not closed yet.")
-        return json.loads(row[0])
+        return aggregate
 
     def close_voting(self, number: int) -> Aggregate:
         """Stop accepting ballots and log the homomorphic aggregate of the accepted ones."""
@@ -418,10 +339,7 @@ class Rounds:
             store.append_event(
                 "aggregate", {"round": number, "aggregate": aggregate.to_json(context)}
             )
-            store.db.execute(
-                "INSERT INTO results (round, kind, key, data) VALUES (?, 'aggregate', '', ?)",
-                [number, json.dumps(aggregate.to_json(context))],
-            )
+            store.add_result(number, "aggregate", aggregate.to_json(context))
         return aggregate
 
 

@@ -12,6 +12,8 @@ from aiohttp import web
 
 from ballot_server.app import create_app
 from ballot_server.config import ServerConfig
+from ballot_server.disk import startup_lines
+from ballot_server.store import Store
 from tally.token import base32_encode
 
 
@@ -82,12 +84,15 @@ def build_config(args: argparse.Namespace) -> ServerConfig:
 
 def run(args: argparse.Namespace) -> int:
     config = build_config(args)
+    # the folder is checked (a new meeting made, or an existing one found whole) before listening
+    Store(config.folder, busy_seconds=config.busy_seconds).close()
     print("Phiếu Kín — máy chủ hội nghị")
     print(f"  Chủ tọa (chair):        {config.public_url}/chair")
     print(f"  Màn chiếu (projector):  {config.public_url}/projector")
     print(f"  Mã chủ tọa (chair secret): {config.chair_secret}")
     print(terminal_qr(config.public_url))
-    print(f"Thư mục hội nghị: {config.folder}", flush=True)
+    print(f"Thư mục hội nghị: {config.folder}")
+    print("\n".join(startup_lines(config.folder, config.low_disk_bytes)), flush=True)
     # no access log: it would tie each ballot's request to the phone's address, agent and time
     web.run_app(create_app(config), host=config.host, port=config.port, print=None, access_log=None)
     return 0

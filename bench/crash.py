@@ -50,6 +50,7 @@ from tally.crypto.nonces import system_nonce
 from tally.token import token_hash
 
 RESEND_PAUSE = 0.1  # seconds between resends while the server is down
+RESEND_STATUSES = (503, 507)  # "nothing was saved, send again" (store busy, disk full)
 REQUEST_SECONDS = 60.0  # one submission; a killed server resets the connection long before
 
 
@@ -62,13 +63,15 @@ class Tally:
     resent: int = 0  # voters who had to resend at least once
     failures: int = 0  # failed sends (connection lost, server down)
     errors: list[str] = field(default_factory=list)  # any refusal: never expected
+    told_to_resend: Counter = field(default_factory=Counter)  # 503/507 messages, by text
 
 
 async def submit_until_receipt(
     session: aiohttp.ClientSession, url: str, body: bytes, deadline: float, tally: Tally
 ) -> dict[str, Any] | None:
     """Send ``body`` (one encrypted ballot) until the server answers; resend the same bytes
-    after any lost connection. Returns the receipt, or None after a refusal or the deadline."""
+    after any lost connection, and after an answer saying nothing was saved (503, 507), as the
+    phone's "send again" does. Returns the receipt, or None after a refusal or the deadline."""
     attempts = 0
     while time.monotonic() < deadline:
         attempts += 1
@@ -82,6 +85,10 @@ async def submit_until_receipt(
                     if attempts > 1:
                         tally.resent += 1
                     return answer
+                if response.status in RESEND_STATUSES:
+                    tally.told_to_resend[answer.get("message_en", "")] += 1
+                    await asyncio.sleep(RESEND_PAUSE)
+                    continue
                 tally.errors.append(f"{response.status} {answer.get('error')} (try {attempts})")
                 return None
         except (aiohttp.ClientError, TimeoutError, json.JSONDecodeError):

@@ -1,9 +1,10 @@
 /**
  * Benchmark of ballot encryption in the browser core, under Node.
  *
- * For R = 1, 10, 30, 50 questions of four options (exactly one selection each), encrypt and
- * prove a whole ballot, and print one JSON line with the median milliseconds over RUNS runs
- * after a warm-up: {"encrypt_ms_js_r30": …, "by_r": {"1": …, "10": …, "30": …, "50": …}}.
+ * For R = 1, 10, 30, 50 questions of four options (exactly one selection each; other sizes with
+ * PHIEUKIN_BENCH_SIZES="1,2"), encrypt and prove a whole ballot, and print one JSON line with the
+ * median milliseconds over RUNS runs after a warm-up:
+ * {"encrypt_ms_js_r30": …, "by_r": {"1": …, "10": …, "30": …, "50": …}}.
  * The election (joint key with its window tables) is prepared once, as on the voting page.
  * Called by the Python benchmark as `node bench/encrypt_js.mjs`.
  */
@@ -13,7 +14,7 @@ import {
   encryptBallot, loadElection, makeElection, makeTrustee, tokenHash, verifyAnnouncement,
 } from '../ballot_client/js/index.mjs';
 
-const SIZES = [1, 10, 30, 50];
+const SIZES = (process.env.PHIEUKIN_BENCH_SIZES ?? '1,10,30,50').split(',').map(Number);
 const RUNS = Number(process.env.PHIEUKIN_BENCH_RUNS ?? 7);
 const WARMUP = 2;
 
@@ -41,4 +42,4 @@ for (const size of SIZES) {
   }
   byR[String(size)] = Math.round(median(times) * 10) / 10;
 }
-console.log(JSON.stringify({ encrypt_ms_js_r30: byR['30'], by_r: byR }));
+console.log(JSON.stringify({ encrypt_ms_js_r30: byR['30'] ?? null, by_r: byR }));

@@ -18,6 +18,10 @@ Metrics (medians over repeated runs; R = rated members × 4 levels, N = ballots)
 - ``ballot_bytes_r30``, ``record_bytes_n500_r50``: sizes (``bench/sizes.py``);
 - ``scaling``: the same operations at several R (and N), to show how each grows.
 
+``--smoke`` runs the same pipeline in seconds on tiny shapes (R=1, 2; a 3-voter meeting; no
+Chromium) with the metric names following the shapes (``encrypt_ms_py_r2``, …): the test suite
+checks that every step still runs; its numbers are not measurements and are not saved.
+
 ``--compare`` also runs ElectionGuard 1.4.0 on the same shape (``bench/anchor_electionguard.py``)
 and adds the ratios (ElectionGuard / ours); ``--plot`` draws ``bench/scaling.png``
 (``bench/plot.py``). Every run is saved to ``bench/results/latest.json``.
@@ -35,6 +39,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,12 +106,17 @@ def decrypt_combine(context: ElectionContext, trustees: list[Trustee], ballots: 
     return time.perf_counter() - started
 
 
-def js_encrypt() -> dict:
+def js_encrypt(rated: tuple[int, ...], runs: int) -> dict:
     """Run the browser core's benchmark under Node; its last line is a JSON object."""
     script = ROOT / "bench" / "encrypt_js.mjs"
+    environment = os.environ | {
+        "PHIEUKIN_BENCH_SIZES": ",".join(map(str, rated)),
+        "PHIEUKIN_BENCH_RUNS": str(runs),
+    }
     result = subprocess.run(
-        ["node", str(script)], cwd=ROOT, capture_output=True, text=True, timeout=300, check=True
-    )
+        ["node", str(script)], cwd=ROOT, capture_output=True, text=True, timeout=300,
+        check=True, env=environment,
+    )  # fmt: skip
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -129,11 +139,40 @@ def machine() -> dict:
     }
 
 
-def run(quick: bool, progress: Callable[[str], None]) -> dict:
-    runs = 5 if quick else 15
-    results: dict = {"mode": "quick" if quick else "full", "machine": machine()}
-    scaling: dict = {"encrypt_ms_py": {}, "verify_ballot_ms": {}, "decrypt_combine_s_r30": {}}
-    for rated in (1, 10, 30, 50):
+@dataclass(frozen=True)
+class Plan:
+    """The shapes one mode measures: R values for the scaling, the R of the headline metrics (and
+    of the second ballot-check metric), the ballot piles decrypted, the (N, R) of the whole
+    meetings closed and verified, the record whose size is given."""
+
+    mode: str
+    runs: int
+    rated: tuple[int, ...] = (1, 10, 30, 50)
+    main: int = 30
+    second: int = 50
+    piles: tuple[int, ...] = (10, 30)
+    pile: int = 30
+    meeting: tuple[int, int] = (30, 30)
+    record: tuple[int, int] = (500, 50)
+    chromium: bool = True
+    load: bool = False
+
+
+QUICK = Plan("quick", runs=5)
+FULL = Plan("full", runs=15, piles=(10, 30, 100), load=True)
+# seconds, for the test suite: the whole pipeline on tiny shapes (the numbers mean nothing)
+SMOKE = Plan(
+    "smoke", runs=2, rated=(1, 2), main=2, second=1, piles=(2,), pile=2, meeting=(3, 2),
+    record=(3, 2), chromium=False,
+)  # fmt: skip
+
+
+def run(plan: Plan, progress: Callable[[str], None]) -> dict:
+    quick, runs, main = plan.mode != "full", plan.runs, plan.main
+    results: dict = {"mode": plan.mode, "machine": machine()}
+    decrypt_key = f"decrypt_combine_s_r{main}"
+    scaling: dict = {"encrypt_ms_py": {}, "verify_ballot_ms": {}, decrypt_key: {}}
+    for rated in plan.rated:
         progress(f"R={rated}: key ceremony, encrypt, verify")
         shape = Shape(rated)
         scaling["encrypt_ms_py"][str(rated)] = round(median_ms(shape.ballot, runs), 2)
@@ -141,39 +180,43 @@ def run(quick: bool, progress: Callable[[str], None]) -> dict:
         samples = iter(ballots)
         verify = median_ms(lambda s=shape, it=samples: verify_ballot(s.context, next(it)), runs - 1)
         scaling["verify_ballot_ms"][str(rated)] = round(verify, 2)
-        if rated == 30:
-            ns = (10, 30) if quick else (10, 30, 100)
-            for n in ns:
-                progress(f"R=30, N={n}: aggregate and 2-of-3 decryption")
+        if rated == main:
+            for n in plan.piles:
+                progress(f"R={main}, N={n}: aggregate and 2-of-3 decryption")
                 pile = [shape.ballot() for _ in range(n)]
                 times = [decrypt_combine(shape.context, shape.trustees, pile) for _ in range(3)]
-                scaling["decrypt_combine_s_r30"][str(n)] = round(statistics.median(times), 3)
-    results["encrypt_ms_py_r30"] = scaling["encrypt_ms_py"]["30"]
-    results["verify_ballot_ms_r30"] = scaling["verify_ballot_ms"]["30"]
-    results["verify_ballot_ms_r50"] = scaling["verify_ballot_ms"]["50"]
-    results["decrypt_combine_s_n30_r30"] = scaling["decrypt_combine_s_r30"]["30"]
-    progress("N=30, R=30: close → counts → decisions → signed minute (server services)")
-    results.update(close_to_result(30, 30, repeats=1 if quick else 3))
-    results.update(verify_record_metrics(quick, progress))
+                scaling[decrypt_key][str(n)] = round(statistics.median(times), 3)
+    results[f"encrypt_ms_py_r{main}"] = scaling["encrypt_ms_py"][str(main)]
+    results[f"verify_ballot_ms_r{main}"] = scaling["verify_ballot_ms"][str(main)]
+    results[f"verify_ballot_ms_r{plan.second}"] = scaling["verify_ballot_ms"][str(plan.second)]
+    results[f"decrypt_combine_s_n{plan.pile}_r{main}"] = scaling[decrypt_key][str(plan.pile)]
+    voters, rated = plan.meeting
+    progress(f"N={voters}, R={rated}: close → counts → decisions → signed minute (server services)")
+    results.update(close_to_result(voters, rated, repeats=1 if quick else 3))
+    results.update(verify_record_metrics(quick, progress, plan.meeting))
     progress("browser core under Node: encrypt")
     try:
-        js = js_encrypt()
-        results["encrypt_ms_js_r30"] = js["encrypt_ms_js_r30"]
+        js = js_encrypt(plan.rated, runs)
+        results[f"encrypt_ms_js_r{main}"] = js["by_r"][str(main)]
         scaling["encrypt_ms_js"] = js.get("by_r", {})
     except (OSError, subprocess.SubprocessError, ValueError, KeyError) as error:
-        results["encrypt_ms_js_r30"] = None
+        results[f"encrypt_ms_js_r{main}"] = None
         results["errors"] = [f"encrypt_js: {error}"]
-    progress("browser core in headless Chromium: encrypt")
-    try:
-        chromium = chromium_encrypt.measure()
-        results["encrypt_ms_chromium_r30"] = chromium["encrypt_ms_chromium_r30"]
-        scaling["encrypt_ms_chromium"] = chromium["by_r"]
-    except Exception as error:  # no Chromium or a failing page: say so, keep the other metrics
-        results["encrypt_ms_chromium_r30"] = None
-        results.setdefault("errors", []).append(f"encrypt_chromium: {error}")
-    progress("sizes: one ballot (R=30), the record (N=500, R=50)")
-    results.update(sizes.measure(quick=quick))
-    if not quick:
+    if plan.chromium:
+        progress("browser core in headless Chromium: encrypt")
+        try:
+            chromium = chromium_encrypt.measure()
+            results["encrypt_ms_chromium_r30"] = chromium["encrypt_ms_chromium_r30"]
+            scaling["encrypt_ms_chromium"] = chromium["by_r"]
+        except Exception as error:  # no Chromium or a failing page: say so, keep the others
+            results["encrypt_ms_chromium_r30"] = None
+            results.setdefault("errors", []).append(f"encrypt_chromium: {error}")
+    voters, rated = plan.record
+    progress(f"sizes: one ballot (R={main}), the record (N={voters}, R={rated})")
+    results.update(
+        sizes.measure(quick=plan.mode == "quick", voters=voters, rated=rated, ballot_rated=main)
+    )
+    if plan.load:
         progress("load: 500 voters at once against a real server (R=30)")
         load = run_load(500, 30)
         results["load_p99_s_n500_r30"] = load["load_p99_s_n500_r30"]
@@ -186,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Phiếu Kín benchmarks (medians).")
     parser.add_argument("--quick", action="store_true", help="fewer runs, small shapes")
     parser.add_argument("--full", action="store_true", help="more runs, large shapes")
+    parser.add_argument(
+        "--smoke", action="store_true", help="seconds: tiny shapes, to check the pipeline runs"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--compare", action="store_true", help="also ElectionGuard 1.4.0, ratios")
     parser.add_argument("--plot", action="store_true", help="draw bench/scaling.png")
@@ -194,13 +240,15 @@ def main(argv: list[str] | None = None) -> int:
     def progress(message: str) -> None:
         print(f"… {message}", file=sys.stderr, flush=True)
 
-    results = run(quick=not args.full, progress=progress)
+    plan = SMOKE if args.smoke else FULL if args.full else QUICK
+    results = run(plan, progress=progress)
     if args.compare:
         progress("ElectionGuard 1.4.0 on the same shape (bench/anchor_electionguard.py)")
         results.update(anchor_electionguard.compare(results))
     results["machine"]["loadavg_1m"] = round(os.getloadavg()[0], 2)
-    LATEST.parent.mkdir(parents=True, exist_ok=True)
-    LATEST.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    if plan is not SMOKE:  # a smoke run's numbers are not measurements
+        LATEST.parent.mkdir(parents=True, exist_ok=True)
+        LATEST.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     if args.plot:
         from bench.plot import draw
 

@@ -71,8 +71,10 @@ def record_sizes(voters: int, rated: int) -> dict[str, int]:
     return {"zip": len(built.final), "uncompressed": sum(inside.values()), "ballots": ballots}
 
 
-def measure(quick: bool = False, voters: int = 500, rated: int = 50) -> dict:
-    results: dict = {"ballot_bytes_r30": ballot_bytes(30)}
+def measure(
+    quick: bool = False, voters: int = 500, rated: int = 50, ballot_rated: int = 30
+) -> dict:
+    results: dict = {f"ballot_bytes_r{ballot_rated}": ballot_bytes(ballot_rated)}
     started = time.perf_counter()
     if quick:
         small, large = record_sizes(25, rated), record_sizes(50, rated)

@@ -18,7 +18,8 @@ from tally.manifest import rating_manifest_json
 CHAIR_SECRET = "test-chair-secret"
 
 
-def make_app(folder: Path, workers: int = 1):
+def make_app(folder: Path, workers: int = 1, **options):
+    """The real application for the meeting in ``folder`` (``options``: more ``ServerConfig``)."""
     return create_app(
         ServerConfig(
             folder=folder,
@@ -27,6 +28,7 @@ def make_app(folder: Path, workers: int = 1):
             chair_secret=CHAIR_SECRET,
             public_url="",
             verify_workers=workers,
+            **options,
         )
     )
 

@@ -94,6 +94,7 @@ def encoded(value: Any) -> bytes:
 
 
 @FAST
+@pytest.mark.fuzz
 @given(RAW_BAD_JSON | JSON.map(encoded))
 def test_strict_json_parser_returns_or_refuses_with_its_own_error(data: bytes) -> None:
     with contextlib.suppress(EncodingError, UnicodeDecodeError):
@@ -124,6 +125,7 @@ def live(tmp_path_factory):
 
 
 @FAST
+@pytest.mark.fuzz
 @given(data=st.data())
 def test_ballot_checker_refuses_mutated_ballots_with_a_tally_error(live, data) -> None:
     server, meeting = live
@@ -141,6 +143,7 @@ async def _stored_ballot(server: LiveServer) -> dict:
 
 
 @FAST
+@pytest.mark.fuzz
 @given(data=st.data())
 def test_ceremony_and_decryption_parsers_refuse_with_a_tally_error(live, data) -> None:
     _, meeting = live
@@ -237,6 +240,7 @@ BAD_ROSTERS = [
 
 
 @FAST
+@pytest.mark.fuzz
 @given(st.sampled_from(BAD_ROSTERS) | st.binary(max_size=200))
 def test_roster_parser_refuses_garbage_and_bombs_with_row_errors(data: bytes) -> None:
     for kind in ("csv", "xlsx"):
@@ -299,6 +303,7 @@ def http(live):
 
 
 @FAST
+@pytest.mark.fuzz
 @given(
     endpoint=st.sampled_from(JSON_ENDPOINTS),
     body=st.one_of(
@@ -321,6 +326,7 @@ def test_malformed_bodies_are_refused_everywhere(live, http, endpoint, body: byt
 
 
 @FAST
+@pytest.mark.fuzz
 @given(endpoint=st.sampled_from(JSON_ENDPOINTS), extra=st.dictionaries(st.text(max_size=8), JSON))
 def test_wrong_types_are_refused_everywhere(live, http, endpoint, extra) -> None:
     server, meeting = live
@@ -334,6 +340,7 @@ def test_wrong_types_are_refused_everywhere(live, http, endpoint, extra) -> None
 
 
 @FAST
+@pytest.mark.fuzz
 @given(
     round_text=st.one_of(
         st.sampled_from(["0", "2", "9999", "99999999999999999999", "-1", "1.0", "01x", "%20"]),
@@ -351,6 +358,7 @@ def test_unknown_or_malformed_rounds_are_refused(live, http, round_text, suffix)
 
 
 @FAST
+@pytest.mark.fuzz
 @given(data=st.data())
 def test_ballots_with_a_real_token_but_a_bad_ballot_are_refused(live, http, data) -> None:
     """The deepest ballot path: a real unused token, a ballot bound to it, broken elsewhere."""
@@ -373,6 +381,7 @@ def test_ballots_with_a_real_token_but_a_bad_ballot_are_refused(live, http, data
     assert body["error"] in ("invalid_ballot", "token_mismatch", "invalid", "bad_request")
 
 
+@pytest.mark.live
 def test_overlong_strings_and_oversized_bodies_are_refused(live, http) -> None:
     server, meeting = live
     before = server.snapshot()
@@ -429,6 +438,7 @@ PATH_TRICKS = [
 
 
 @FAST
+@pytest.mark.fuzz
 @given(
     target=st.sampled_from(PATH_TRICKS)
     | st.builds(
@@ -493,12 +503,11 @@ async def test_roster_uploads_garbage_bombs_and_path_names_change_nothing(
     response = await client.post("/api/chair/meeting", json=MEETING, headers=BEARER)
     assert response.status == 200
     files_before = sorted(p.name for p in tmp_path.rglob("*"))
-    from ballot_server import keys
 
-    db = client.server.app[keys.STORE].db
+    from tests.db_support import on_disk
 
     def state() -> list:
-        return [db.execute(f"SELECT * FROM {t}").fetchall() for t in ("members", "events")]
+        return [on_disk(folder, f"SELECT * FROM {t}") for t in ("members", "events")]
 
     before = state()
     for data in BAD_ROSTERS:

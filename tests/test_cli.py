@@ -53,6 +53,7 @@ def test_readme_names_the_two_commands_and_make_has_them() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
+@pytest.mark.live
 def test_demo_runs_a_real_meeting_and_counts_match(tmp_path: Path) -> None:
     out = tmp_path / "meeting"
     result = subprocess.run(
@@ -106,22 +107,31 @@ def test_demo_refuses_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--voters" in capsys.readouterr().out
 
 
+@pytest.mark.live
 def test_benchmark_prints_every_core_metric() -> None:
+    """A smoke run of bench/run.py on tiny shapes: every step of the benchmark pipeline still runs
+    and prints its metric (the numbers themselves are measured by ``bench/``, not tested)."""
     result = subprocess.run(
-        [sys.executable, "bench/run.py", "--quick", "--json"],
+        [sys.executable, "bench/run.py", "--smoke", "--json"],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     metrics = json.loads(result.stdout)
+    assert metrics["mode"] == "smoke" and "errors" not in metrics, metrics.get("errors")
     for key in (
-        "encrypt_ms_py_r30",
-        "encrypt_ms_js_r30",
-        "verify_ballot_ms_r30",
-        "verify_ballot_ms_r50",
-        "decrypt_combine_s_n30_r30",
+        "encrypt_ms_py_r2",
+        "encrypt_ms_js_r2",
+        "verify_ballot_ms_r2",
+        "verify_ballot_ms_r1",
+        "decrypt_combine_s_n2_r2",
+        "close_to_result_s_n3_r2",
+        "verify_record_s_n3_r2",
+        "ballot_bytes_r2",
+        "record_bytes_n3_r2",
     ):
         assert isinstance(metrics[key], (int, float)) and metrics[key] > 0, key
-    assert set(metrics["scaling"]["verify_ballot_ms"]) == {"1", "10", "30", "50"}
+    assert set(metrics["scaling"]["verify_ballot_ms"]) == {"1", "2"}
+    assert set(metrics["scaling"]["encrypt_ms_js"]) == {"1", "2"}

@@ -19,7 +19,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.live
 
 
 def test_sigkill_while_voting_loses_nothing(tmp_path: Path) -> None:

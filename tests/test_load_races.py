@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
@@ -20,20 +18,14 @@ from audit.verify import verify_record
 from ballot_client.remote import MeetingClient, decrypt_round, run_committee
 from ballot_server.demo import setup_meeting
 from ballot_server.export import write_record
-from ballot_server.store import DATABASE_NAME
 from tally.ballot import make_ballot, tracker
 from tally.canonical import canonical_json
 from tally.crypto.nonces import system_nonce
 from tally.token import token_hash
+from tests.db_support import on_disk
 from tests.server_support import CHAIR_SECRET, make_app, setup_round
 
 WAIT = 60  # seconds: the bound on every wait in this file
-
-
-def on_disk(folder: Path, sql: str, *args: Any) -> list[tuple]:
-    """Read the meeting database file through a separate connection (what is committed)."""
-    with sqlite3.connect(f"file:{folder / DATABASE_NAME}?mode=ro", uri=True) as connection:
-        return connection.execute(sql, args).fetchall()
 
 
 def consistency(folder: Path, number: int = 1) -> tuple[int, int, int]:

@@ -43,6 +43,9 @@ CHECKS = [
 ]
 
 
+pytestmark = pytest.mark.fuzz
+
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     server = LiveServer(tmp_path_factory.mktemp("schemathesis"), token_limit=10**9).start()

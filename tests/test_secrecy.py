@@ -94,6 +94,7 @@ async def call(session, url, method, path, payload=None, **kwargs):
         return response.status, await response.json(content_type=None)
 
 
+@pytest.mark.live
 async def test_secrecy_against_a_real_server(tmp_path) -> None:
     folder, port = tmp_path / "meeting", free_port()
     url = f"http://127.0.0.1:{port}"

@@ -12,6 +12,7 @@ from ballot_server import keys
 from tally.ballot import make_ballot
 from tally.crypto.nonces import system_nonce
 from tally.token import token_hash
+from tests.db_support import on_disk
 from tests.server_support import make_app, open_round
 
 
@@ -21,7 +22,7 @@ async def client(aiohttp_client, tmp_path):
 
 
 def table(client, sql: str) -> list:
-    return client.server.app[keys.STORE].db.execute(sql).fetchall()
+    return on_disk(client.server.app[keys.STORE].folder, sql)
 
 
 async def test_vote_receipt_and_idempotent_resubmission(client) -> None:

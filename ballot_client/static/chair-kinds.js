@@ -5,6 +5,7 @@
 // body of POST /api/chair/rounds. A module of its own next to chair.js; it shares the session
 // and the language, and reads the state chair.js announces.
 
+import { chairFetch } from '/static/chair-session.js';
 import { textEl } from '/static/dom.js';
 import { computeSheet } from '/js/roundkinds.mjs';
 import { levelWords } from '/js/rulewords.mjs';
@@ -265,11 +266,10 @@ function setup() {
     event.preventDefault();
     const source = $('convened-source').value;
     const body = source === 'list' ? { source, people: convenedPeople() } : { source };
-    const response = await fetch('/api/chair/convened', {
+    const response = await chairFetch('/api/chair/convened', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('phieukin-csrf') || '' },
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
-      credentials: 'same-origin',
     });
     const answer = await response.json().catch(() => ({}));
     const flash = $('flash');

@@ -1,7 +1,8 @@
 // The chair's "Kết quả / Biên bản" section: the results of the counted round, making the minute,
 // who of the committee has signed it, and the PDF. A module of its own next to chair.js; it shares
-// only the session (cookie and the CSRF token chair.js keeps in sessionStorage) and the language.
+// only the session (chair-session.js: the cookie and the session's CSRF token) and the language.
 
+import { chairFetch } from '/static/chair-session.js';
 import { textEl } from '/static/dom.js';
 import { fetchResults, renderResults } from '/static/results.js';
 
@@ -87,14 +88,10 @@ async function refresh() {
 }
 
 async function makeMinute() {
-  const response = await fetch('/api/chair/minute', {
+  const response = await chairFetch('/api/chair/minute', {
     method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'X-CSRF-Token': sessionStorage.getItem('phieukin-csrf') || '',
-    },
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ number: $('minute-number').value.trim() }),
-    credentials: 'same-origin',
   });
   const answer = await response.json().catch(() => ({}));
   if (!response.ok) {

@@ -5,6 +5,7 @@
 // (/js/rulewords.mjs). Locked once the first round has started (the options are then fixed in
 // its manifest). A module of its own next to chair.js; it shares the session and the language.
 
+import { chairFetch } from '/static/chair-session.js';
 import { textEl } from '/static/dom.js';
 import { optionWords } from '/js/rulewords.mjs';
 
@@ -88,11 +89,10 @@ document.addEventListener('chair-state', (event) => {
 
 $('options-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const response = await fetch('/api/chair/options', {
+  const response = await chairFetch('/api/chair/options', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('phieukin-csrf') || '' },
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(overrides()),
-    credentials: 'same-origin',
   });
   const answer = await response.json().catch(() => ({}));
   const flash = $('flash');

@@ -1,6 +1,7 @@
 // The chair's page (and the buttons of the token print sheet and screen mode).
 // No inline script or style (strict CSP): the page is built with DOM calls and textContent only.
 
+import { chairFetch, forgetCsrf, setCsrf } from '/static/chair-session.js';
 import { textEl } from '/static/dom.js';
 import { roundRequest } from '/static/chair-kinds.js';
 
@@ -43,6 +44,7 @@ const TEXT = {
     runoff_started: (n, count) => `Đã bắt đầu vòng ${n} (bỏ phiếu thêm cho ${count} đồng chí), ` +
       'dùng lại khóa của Ban kiểm phiếu. Hãy phát phiếu mới (bước 7) rồi mở bỏ phiếu.',
     network: 'Mất kết nối với máy chủ.',
+    storage_low: (mb) => `Ổ đĩa của máy chủ sắp đầy: còn ${mb} MB. Hãy giải phóng chỗ trống; khi đầy, máy chủ từ chối ghi (không mất gì đã ghi).`,
     head: 'Trưởng ban',
     left_off_reason: 'Lý do không có tên trên phiếu (nếu bỏ chọn)',
     runoff_places: (q) => `còn ${q.places} chỗ trong tỷ lệ cho ${q.tied.length} đồng chí bằng phiếu; ` +
@@ -86,6 +88,7 @@ const TEXT = {
     runoff_started: (n, count) => `Round ${n} started (a further vote on ${count} members) ` +
       "with the committee's existing keys. Issue new tokens (step 7), then open voting.",
     network: 'Lost connection to the server.',
+    storage_low: (mb) => `The server's disk is almost full: ${mb} MB left. Free some space; when it is full the server refuses to write (nothing written is lost).`,
     head: 'Head',
     left_off_reason: 'Why left off the ballot (if unticked)',
     runoff_places: (q) => `${q.places} place(s) left in the quota for ${q.tied.length} tied members; ` +
@@ -181,7 +184,6 @@ function setupScreenMode() {
 
 // --- the chair's page -------------------------------------------------------------------------------
 
-let csrf = sessionStorage.getItem('phieukin-csrf') || '';
 let state = null;
 
 class ApiFailure extends Error {
@@ -194,7 +196,6 @@ class ApiFailure extends Error {
 
 async function api(method, path, body, contentType = 'application/json') {
   const headers = {};
-  if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
   let payload;
   if (body !== undefined) {
     headers['Content-Type'] = contentType;
@@ -202,7 +203,7 @@ async function api(method, path, body, contentType = 'application/json') {
   }
   let response;
   try {
-    response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+    response = await chairFetch(path, { method, headers, body: payload });
   } catch {
     throw new ApiFailure(0, { message: TEXT.vi.network, message_en: TEXT.en.network });
   }
@@ -498,11 +499,19 @@ async function refresh() {
   $('login-section').hidden = true;
   $('app').hidden = false;
   $('logout').hidden = false;
+  renderStorage();
   renderMeeting();
   renderRoster();
   renderRound();
   document.dispatchEvent(new CustomEvent('chair-state', { detail: state }));
   await renderRunoff();
+}
+
+function renderStorage() {
+  const storage = state.storage;
+  const box = $('storage-warning');
+  box.hidden = !storage?.low;
+  if (storage?.low) box.textContent = t('storage_low', Math.floor(storage.free_bytes / 1e6));
 }
 
 function checkedIds(container) {
@@ -527,8 +536,7 @@ function setupChair() {
     event.preventDefault();
     run(async () => {
       const answer = await api('POST', '/api/chair/login', { secret: $('secret').value });
-      csrf = answer.csrf;
-      sessionStorage.setItem('phieukin-csrf', csrf);
+      setCsrf(answer.csrf);
       $('secret').value = '';
       flash(t('logged_in'));
       await refresh();
@@ -536,8 +544,7 @@ function setupChair() {
   });
   $('logout').addEventListener('click', () => run(async () => {
     await api('POST', '/api/chair/logout', {});
-    sessionStorage.removeItem('phieukin-csrf');
-    csrf = '';
+    forgetCsrf();
     showLogin();
   }));
   $('meeting-form').addEventListener('submit', (event) => {

@@ -1,8 +1,8 @@
 """The chair's actions (meeting setup, roster, attendance, committee, tokens, voting).
 
-Thin views over ``ballot_server.chair.Chair``; every endpoint but the login requires the chair
-(``ChairAuth.require``). The sessions and the plaintext tokens live in this server's memory, in
-one ``ChairViews`` made per application by ``routes()``.
+Thin views over the application's ``Chair`` (``keys.CHAIR``); every endpoint but the login
+requires the chair (``chair_service``, through ``keys.CHAIR_AUTH``). The sessions are kept in the
+store; the plaintext tokens in the ``Chair``'s memory.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from ballot_server import convened, keys, kind_rounds
-from ballot_server.auth import ChairAuth, clear_cookie, set_cookie
-from ballot_server.chair import Chair, ChairMemory, voter_url
+from ballot_server.auth import clear_cookie, csrf_token, set_cookie
+from ballot_server.chair import voter_url
 from ballot_server.errors import ApiError, BadRequest, PayloadTooLarge
 from ballot_server.roster_import import (
     CSV_TYPE,
@@ -24,6 +24,7 @@ from ballot_server.roster_import import (
 from ballot_server.tokens_print import print_sheet, screen_mode
 from ballot_server.views import assets
 from ballot_server.views.common import (
+    chair_service,
     field,
     public_base_url,
     publish_status,
@@ -58,219 +59,231 @@ async def _body(request: web.Request) -> dict:
     return body
 
 
-class ChairViews:
-    """The chair's handlers, holding one server's sessions and in-memory tokens."""
+# --- session -------------------------------------------------------------------------------
 
-    def __init__(self) -> None:
-        self.memory = ChairMemory()
-        self._auth: ChairAuth | None = None
 
-    def auth(self, request: web.Request) -> ChairAuth:
-        if self._auth is None:
-            self._auth = ChairAuth(request.app[keys.CONFIG].chair_secret)
-        return self._auth
+async def login(request: web.Request) -> web.Response:
+    secret = field(await read_json(request), "secret", str)
+    session_id, csrf = request.app[keys.CHAIR_AUTH].login(request, secret)
+    response = web.json_response({"csrf": csrf})
+    set_cookie(response, session_id)
+    return response
 
-    def chair(self, request: web.Request) -> Chair:
-        """The chair service, after checking the caller is the chair."""
-        self.auth(request).require(request)
-        app = request.app
-        return Chair(app[keys.STORE], app[keys.ROUNDS], app[keys.CONFIG], self.memory)
 
-    # --- session -------------------------------------------------------------------------------
+async def session(request: web.Request) -> web.Response:
+    """The CSRF token of the browser's session, for a tab that does not have it (a new tab, a
+    reloaded page, after a restart of the server, after a login in another tab)."""
+    auth = request.app[keys.CHAIR_AUTH]
+    session_id = auth.session(request)
+    if session_id is None:
+        chair_service(request)  # a program with the bearer secret has no session: 401 otherwise
+        return web.json_response({"csrf": None})
+    return web.json_response({"csrf": csrf_token(session_id)})
 
-    async def login(self, request: web.Request) -> web.Response:
-        secret = field(await read_json(request), "secret", str)
-        session_id, csrf = self.auth(request).login(request, secret)
-        response = web.json_response({"csrf": csrf})
-        set_cookie(response, session_id)
-        return response
 
-    async def logout(self, request: web.Request) -> web.Response:
-        self.chair(request)
-        self.auth(request).logout(request)
-        response = web.json_response({"ok": True})
-        clear_cookie(response)
-        return response
+async def logout(request: web.Request) -> web.Response:
+    chair_service(request)
+    request.app[keys.CHAIR_AUTH].logout(request)
+    response = web.json_response({"ok": True})
+    clear_cookie(response)
+    return response
 
-    # --- setup ---------------------------------------------------------------------------------
 
-    async def state(self, request: web.Request) -> web.Response:
-        return web.json_response(self.chair(request).state(public_base_url(request)))
+# --- setup ---------------------------------------------------------------------------------
 
-    async def meeting(self, request: web.Request) -> web.Response:
-        chair = self.chair(request)
-        meeting = chair.set_meeting(await read_json(request))
-        publish_status(request.app)
-        return web.json_response({"meeting": meeting})
 
-    async def template_csv(self, request: web.Request) -> web.Response:
-        self.chair(request)
-        return web.Response(
-            body=template_csv(),
-            content_type=CSV_TYPE,
-            charset="utf-8",
-            headers={"Content-Disposition": 'attachment; filename="danh-sach-dang-vien.csv"'},
+async def state(request: web.Request) -> web.Response:
+    return web.json_response(chair_service(request).state(public_base_url(request)))
+
+
+async def meeting(request: web.Request) -> web.Response:
+    chair = chair_service(request)
+    meeting = chair.set_meeting(await read_json(request))
+    publish_status(request.app)
+    return web.json_response({"meeting": meeting})
+
+
+async def roster_template_csv(request: web.Request) -> web.Response:
+    chair_service(request)
+    return web.Response(
+        body=template_csv(),
+        content_type=CSV_TYPE,
+        charset="utf-8",
+        headers={"Content-Disposition": 'attachment; filename="danh-sach-dang-vien.csv"'},
+    )
+
+
+async def roster_template_xlsx(request: web.Request) -> web.Response:
+    chair_service(request)
+    return web.Response(
+        body=template_xlsx(),
+        content_type=XLSX_TYPE,
+        headers={"Content-Disposition": 'attachment; filename="danh-sach-dang-vien.xlsx"'},
+    )
+
+
+async def roster(request: web.Request) -> web.Response:
+    chair = chair_service(request)
+    limit = request.app[keys.CONFIG].max_roster_bytes
+    too_large = PayloadTooLarge(
+        f"Tệp quá lớn (tối đa {limit // 1_000_000} MB).", "The roster file is too large."
+    )
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large
+    data = await request.content.read(limit + 1)
+    while len(data) <= limit and not request.content.at_eof():
+        more = await request.content.read(limit + 1 - len(data))
+        if not more:
+            break
+        data += more
+    if len(data) > limit:
+        raise too_large
+    kind = detect_kind(request.content_type, data)
+    if kind is None:
+        raise BadRequest(
+            "Chỉ nhận tệp CSV hoặc XLSX.",
+            "Send the roster as text/csv or XLSX.",
+            code="roster_type",
         )
+    try:
+        count = chair.import_roster(data, kind)
+    except RosterInvalid as invalid:
+        raise RosterRejected(invalid) from None
+    return web.json_response({"members": count})
 
-    async def template_xlsx(self, request: web.Request) -> web.Response:
-        self.chair(request)
-        return web.Response(
-            body=template_xlsx(),
-            content_type=XLSX_TYPE,
-            headers={"Content-Disposition": 'attachment; filename="danh-sach-dang-vien.xlsx"'},
-        )
 
-    async def roster(self, request: web.Request) -> web.Response:
-        chair = self.chair(request)
-        limit = request.app[keys.CONFIG].max_roster_bytes
-        too_large = PayloadTooLarge(
-            f"Tệp quá lớn (tối đa {limit // 1_000_000} MB).", "The roster file is too large."
-        )
-        if request.content_length is not None and request.content_length > limit:
-            raise too_large
-        data = await request.content.read(limit + 1)
-        while len(data) <= limit and not request.content.at_eof():
-            more = await request.content.read(limit + 1 - len(data))
-            if not more:
-                break
-            data += more
-        if len(data) > limit:
-            raise too_large
-        kind = detect_kind(request.content_type, data)
-        if kind is None:
-            raise BadRequest(
-                "Chỉ nhận tệp CSV hoặc XLSX.",
-                "Send the roster as text/csv or XLSX.",
-                code="roster_type",
-            )
-        try:
-            count = chair.import_roster(data, kind)
-        except RosterInvalid as invalid:
-            raise RosterRejected(invalid) from None
-        return web.json_response({"members": count})
+async def attendance(request: web.Request) -> web.Response:
+    chair = chair_service(request)
+    roll = chair.set_attendance(field(await read_json(request), "attendance", dict))
+    return web.json_response(roll.to_json())
 
-    async def attendance(self, request: web.Request) -> web.Response:
-        chair = self.chair(request)
-        roll = chair.set_attendance(field(await read_json(request), "attendance", dict))
-        return web.json_response(roll.to_json())
 
-    async def rated(self, request: web.Request) -> web.Response:
-        chair = self.chair(request)
-        body = await read_json(request)
-        rated = chair.set_rated(field(body, "member_ids", list), body.get("reasons"))
-        return web.json_response({"rated": rated, "reasons": chair.rated_reasons()})
+async def rated(request: web.Request) -> web.Response:
+    chair = chair_service(request)
+    body = await read_json(request)
+    rated = chair.set_rated(field(body, "member_ids", list), body.get("reasons"))
+    return web.json_response({"rated": rated, "reasons": chair.rated_reasons()})
 
-    async def options(self, request: web.Request) -> web.Response:
-        chair = self.chair(request)
-        options = chair.set_options(await read_json(request))
-        return web.json_response({"options": options.as_json()})
 
-    async def collectives(self, request: web.Request) -> web.Response:
-        chair = self.chair(request)
-        chair.set_collectives(field(await read_json(request), "collectives", list))
-        listed = [{"name": n, "level": v} for n, v in chair.collectives().items()]
-        return web.json_response({"collectives": listed})
+async def options(request: web.Request) -> web.Response:
+    chair = chair_service(request)
+    options = chair.set_options(await read_json(request))
+    return web.json_response({"options": options.as_json()})
 
-    async def convened(self, request: web.Request) -> web.Response:
-        """Those convened to a confidence vote: the cell's own, or an imported list."""
-        chair = self.chair(request)
-        chair.no_active_round("đổi danh sách triệu tập", "change those convened")
-        choice = convened.set_convened(chair.store, await read_json(request))
-        return web.json_response(choice)
 
-    async def committee(self, request: web.Request) -> web.Response:
-        chair = self.chair(request)
-        body = await read_json(request)
-        committee = chair.set_committee(
-            field(body, "member_ids", list),
-            body.get("threshold", 2),
-            head=body.get("head"),
-            approved=body.get("approved", False),
-        )
-        return web.json_response(committee)
+async def collectives(request: web.Request) -> web.Response:
+    chair = chair_service(request)
+    chair.set_collectives(field(await read_json(request), "collectives", list))
+    listed = [{"name": n, "level": v} for n, v in chair.collectives().items()]
+    return web.json_response({"collectives": listed})
 
-    # --- rounds --------------------------------------------------------------------------------
 
-    async def start_round(self, request: web.Request) -> web.Response:
-        chair = self.chair(request)
-        body = await _body(request)
-        runoff = body.pop("runoff", False)
-        if not isinstance(runoff, bool):
-            raise BadRequest("Trường «runoff» sai kiểu.", "Field 'runoff' must be true or false.")
-        if runoff and body:
-            raise BadRequest(
-                "Bỏ phiếu thêm không nhận trường khác.", "A runoff takes no other field."
-            )
-        kind = kind_rounds.check_spec(body.pop("kind", "rating"), body)
-        started = chair.start_round(public_base_url(request), runoff=runoff, kind=kind, spec=body)
-        publish_status(request.app)
-        return web.json_response(started, status=201)
+async def convened_people(request: web.Request) -> web.Response:
+    """Those convened to a confidence vote: the cell's own, or an imported list."""
+    chair = chair_service(request)
+    chair.no_active_round("đổi danh sách triệu tập", "change those convened")
+    choice = convened.set_convened(chair.store, await read_json(request))
+    return web.json_response(choice)
 
-    async def tokens(self, request: web.Request) -> web.Response:
-        chair = self.chair(request)
-        number = round_number(request)
-        body = await _body(request)
-        issued = chair.issue_tokens(number, body.get("count"), public_base_url(request))
-        publish_status(request.app)
-        return web.json_response(issued, status=201)
 
-    async def cancel(self, request: web.Request) -> web.Response:
-        chair = self.chair(request)
-        digest = chair.cancel_token(round_number(request), await read_json(request))
-        publish_status(request.app)
-        return web.json_response({"ok": True, "token_hash": digest})
+async def committee(request: web.Request) -> web.Response:
+    chair = chair_service(request)
+    body = await read_json(request)
+    committee = chair.set_committee(
+        field(body, "member_ids", list),
+        body.get("threshold", 2),
+        head=body.get("head"),
+        approved=body.get("approved", False),
+    )
+    return web.json_response(committee)
 
-    async def open(self, request: web.Request) -> web.Response:
-        chair = self.chair(request)
-        number = round_number(request)
-        await _body(request)
-        chair.open_voting(number)
-        publish_status(request.app)
-        return web.json_response({"ok": True, "round": number, "phase": "open"})
 
-    async def close(self, request: web.Request) -> web.Response:
-        chair = self.chair(request)
-        number = round_number(request)
-        body = await _body(request)
-        closed = chair.close_voting(number, body.get("confirm"))
-        publish_status(request.app)
-        return web.json_response({"ok": True, "phase": "closed"} | closed)
+# --- rounds --------------------------------------------------------------------------------
 
-    async def print_tokens(self, request: web.Request) -> web.Response:
-        """The A4 sheet (or, with ``?mode=screen``, the one-at-a-time screen)."""
-        chair = self.chair(request)
-        number = round_number(request)
-        base = public_base_url(request)
-        cards = [(voter_url(base, t, number), t) for t in chair.tokens_in_memory(number)]
-        meeting = (chair.meeting() or {}).get("title", "")
-        render = screen_mode if request.query.get("mode") == "screen" else print_sheet
-        return web.Response(
-            text=render(meeting, number, cards), content_type="text/html", charset="utf-8"
-        )
+
+async def start_round(request: web.Request) -> web.Response:
+    chair = chair_service(request)
+    body = await _body(request)
+    runoff = body.pop("runoff", False)
+    if not isinstance(runoff, bool):
+        raise BadRequest("Trường «runoff» sai kiểu.", "Field 'runoff' must be true or false.")
+    if runoff and body:
+        raise BadRequest("Bỏ phiếu thêm không nhận trường khác.", "A runoff takes no other field.")
+    kind = kind_rounds.check_spec(body.pop("kind", "rating"), body)
+    started = chair.start_round(public_base_url(request), runoff=runoff, kind=kind, spec=body)
+    publish_status(request.app)
+    return web.json_response(started, status=201)
+
+
+async def tokens(request: web.Request) -> web.Response:
+    chair = chair_service(request)
+    number = round_number(request)
+    body = await _body(request)
+    issued = chair.issue_tokens(number, body.get("count"), public_base_url(request))
+    publish_status(request.app)
+    return web.json_response(issued, status=201)
+
+
+async def cancel(request: web.Request) -> web.Response:
+    chair = chair_service(request)
+    digest = chair.cancel_token(round_number(request), await read_json(request))
+    publish_status(request.app)
+    return web.json_response({"ok": True, "token_hash": digest})
+
+
+async def open_voting(request: web.Request) -> web.Response:
+    chair = chair_service(request)
+    number = round_number(request)
+    await _body(request)
+    chair.open_voting(number)
+    publish_status(request.app)
+    return web.json_response({"ok": True, "round": number, "phase": "open"})
+
+
+async def close_voting(request: web.Request) -> web.Response:
+    chair = chair_service(request)
+    number = round_number(request)
+    body = await _body(request)
+    closed = chair.close_voting(number, body.get("confirm"))
+    publish_status(request.app)
+    return web.json_response({"ok": True, "phase": "closed"} | closed)
+
+
+async def print_tokens(request: web.Request) -> web.Response:
+    """The A4 sheet (or, with ``?mode=screen``, the one-at-a-time screen)."""
+    chair = chair_service(request)
+    number = round_number(request)
+    base = public_base_url(request)
+    cards = [(voter_url(base, t, number), t) for t in chair.tokens_in_memory(number)]
+    meeting = (chair.meeting() or {}).get("title", "")
+    render = screen_mode if request.query.get("mode") == "screen" else print_sheet
+    return web.Response(
+        text=render(meeting, number, cards), content_type="text/html", charset="utf-8"
+    )
 
 
 def routes() -> list[web.RouteDef]:
     """The chair's routes (added to the table in ``ballot_server/routes.py``)."""
-    views = ChairViews()
     return [
         web.get("/chair", assets.page("chair.html")),
-        web.get("/chair/rounds/{round}/tokens/print", views.print_tokens),
-        web.post("/api/chair/login", views.login),
-        web.post("/api/chair/logout", views.logout),
-        web.get("/api/chair/state", views.state),
-        web.post("/api/chair/meeting", views.meeting),
-        web.get("/api/chair/roster/template.csv", views.template_csv),
-        web.get("/api/chair/roster/template.xlsx", views.template_xlsx),
-        web.post("/api/chair/roster", views.roster),
-        web.post("/api/chair/attendance", views.attendance),
-        web.post("/api/chair/rated", views.rated),
-        web.post("/api/chair/collectives", views.collectives),
-        web.post("/api/chair/options", views.options),
-        web.post("/api/chair/committee", views.committee),
-        web.post("/api/chair/convened", views.convened),
-        web.post("/api/chair/rounds", views.start_round),
-        web.post("/api/chair/rounds/{round}/tokens", views.tokens),
-        web.post("/api/chair/rounds/{round}/tokens/cancel", views.cancel),
-        web.post("/api/chair/rounds/{round}/open", views.open),
-        web.post("/api/chair/rounds/{round}/close", views.close),
+        web.get("/chair/rounds/{round}/tokens/print", print_tokens),
+        web.post("/api/chair/login", login),
+        web.get("/api/chair/session", session),
+        web.post("/api/chair/logout", logout),
+        web.get("/api/chair/state", state),
+        web.post("/api/chair/meeting", meeting),
+        web.get("/api/chair/roster/template.csv", roster_template_csv),
+        web.get("/api/chair/roster/template.xlsx", roster_template_xlsx),
+        web.post("/api/chair/roster", roster),
+        web.post("/api/chair/attendance", attendance),
+        web.post("/api/chair/rated", rated),
+        web.post("/api/chair/collectives", collectives),
+        web.post("/api/chair/options", options),
+        web.post("/api/chair/committee", committee),
+        web.post("/api/chair/convened", convened_people),
+        web.post("/api/chair/rounds", start_round),
+        web.post("/api/chair/rounds/{round}/tokens", tokens),
+        web.post("/api/chair/rounds/{round}/tokens/cancel", cancel),
+        web.post("/api/chair/rounds/{round}/open", open_voting),
+        web.post("/api/chair/rounds/{round}/close", close_voting),
     ]

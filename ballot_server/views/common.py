@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from ballot_server import keys
+from ballot_server.chair import Chair
 from ballot_server.errors import BadRequest
 from tally.canonical import parse_json
 from tally.errors import EncodingError
@@ -31,6 +32,12 @@ def field(data: Any, name: str, kind: type) -> Any:
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise BadRequest(f"Trường «{name}» sai kiểu.", f"Field {name!r} has the wrong type.")
     return value
+
+
+def chair_service(request: web.Request) -> Chair:
+    """The application's chair service, after checking that the caller is the chair."""
+    request.app[keys.CHAIR_AUTH].require(request)
+    return request.app[keys.CHAIR]
 
 
 def public_base_url(request: web.Request) -> str:

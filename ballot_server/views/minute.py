@@ -1,7 +1,7 @@
 """The minute of the count: made by the chair, read by anyone, co-signed by the committee.
 
-``POST /api/chair/minute`` needs the chair (the same sessions as the other chair actions: the
-``ChairViews`` of this application is found in its router); ``GET /api/minute`` and
+``POST /api/chair/minute`` needs the chair (the same sessions as the other chair actions);
+``GET /api/minute`` and
 ``GET /minute.pdf`` are public like the results; ``POST /api/minute/signatures`` needs a
 committee credential (of any round) in the ``X-Committee-Credential`` header.
 """
@@ -13,33 +13,15 @@ import asyncio
 from aiohttp import web
 
 from ballot_server import keys
-from ballot_server.chair import Chair, ChairMemory
 from ballot_server.errors import NotFound
 from ballot_server.minute_pdf import render_minute_pdf
-from ballot_server.minute_service import Minutes
-from ballot_server.views.chair import ChairViews, _body
+from ballot_server.views.chair import _body
 from ballot_server.views.committee import CREDENTIAL_HEADER
-from ballot_server.views.common import publish_status, read_json
-
-
-def _chair_views(app: web.Application) -> ChairViews:
-    """The application's chair views (its sessions), as registered by ``chair.routes()``."""
-    for route in app.router.routes():
-        owner = getattr(route.handler, "__self__", None)
-        if isinstance(owner, ChairViews):
-            return owner
-    raise RuntimeError("the chair's routes are not registered")
-
-
-def _minutes(request: web.Request) -> Minutes:
-    app = request.app
-    store = app[keys.STORE]
-    chair = Chair(store, app[keys.ROUNDS], app[keys.CONFIG], ChairMemory())
-    return Minutes(store, chair)
+from ballot_server.views.common import chair_service, publish_status, read_json
 
 
 def _current(request: web.Request) -> dict:
-    document = _minutes(request).current()
+    document = request.app[keys.MINUTES].current()
     if document is None:
         raise NotFound("Chưa lập biên bản.", "The minute has not been made.", code="no_minute")
     return document
@@ -47,9 +29,9 @@ def _current(request: web.Request) -> dict:
 
 async def make_minute(request: web.Request) -> web.Response:
     """Make, sign and log the minute once every round is counted (the chair only)."""
-    _chair_views(request.app).chair(request)
+    chair_service(request)
     body = await _body(request)
-    document, made = _minutes(request).make(body)
+    document, made = request.app[keys.MINUTES].make(body)
     if made:
         publish_status(request.app)
     return web.json_response(document, status=201 if made else 200)
@@ -62,8 +44,7 @@ async def get_minute(request: web.Request) -> web.Response:
 async def add_signature(request: web.Request) -> web.Response:
     """A committee member's Ed25519 signature on the minute's digest."""
     credential = request.headers.get(CREDENTIAL_HEADER, "")
-    minutes = _minutes(request)
-    entry = minutes.add_signature(credential, await read_json(request))
+    entry = request.app[keys.MINUTES].add_signature(credential, await read_json(request))
     publish_status(request.app)
     return web.json_response({"ok": True, **entry})
 

@@ -66,7 +66,6 @@ TIMINGS: list[str] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: runs in real headless Chromium")
     config.addinivalue_line(
         "markers",
         "meeting(rated=3, tokens=5, voting=True): the meeting fixture's round 1 "
@@ -167,7 +166,8 @@ async def meeting(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
     await client.start_server()
     try:
         # What the chair's meeting form stores (shown by the projector).
-        client.server.app[keys.STORE].set_setting("meeting", MEETING_INFO)
+        with client.server.app[keys.STORE].transaction() as store:
+            store.set_setting("meeting", MEETING_INFO)
         if voting:
             voter, _, _, tokens = await open_round(client, **options)
         else:

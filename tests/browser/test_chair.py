@@ -89,3 +89,36 @@ async def chair_state(meeting: Meeting) -> dict:
     async with meeting.client.session.get(url, headers=headers) as response:
         assert response.status == 200
         return await response.json()
+
+
+async def log_in(page) -> None:
+    await page.locator("#secret").fill(CHAIR_SECRET)
+    await page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    await expect(page.locator("#app")).to_be_visible()
+
+
+async def save_title(page, title: str) -> None:
+    await page.locator("#m-title").fill(title)
+    await page.locator("#meeting-form").get_by_role("button", name="Lưu").click()
+    await expect(page.locator("#flash")).to_have_text("Đã lưu.")
+
+
+@pytest.mark.meeting(voting=False)
+async def test_a_second_tab_and_a_new_login_keep_every_tab_working(
+    meeting: Meeting, open_page: OpenPage
+) -> None:
+    """The session is the browser's and its CSRF token follows it: a second tab acts without
+    logging in, and after a new login in that tab the first tab's next action still works."""
+    first = await open_page(meeting.at("/chair"), viewport=LAPTOP, phone=False)
+    await log_in(first.page)
+    second = await first.page.context.new_page()
+    await second.goto(meeting.at("/chair"))
+    await expect(second.locator("#app")).to_be_visible()  # no second login
+    await save_title(second, "Hội nghị — sửa ở thẻ thứ hai")
+    await second.locator("#logout").click()
+    await expect(second.locator("#login-section")).to_be_visible()
+    await log_in(second)  # a new session for the browser
+    await save_title(first.page, "Hội nghị — sửa ở thẻ thứ nhất")
+    state = await chair_state(meeting)
+    assert state["meeting"]["title"] == "Hội nghị — sửa ở thẻ thứ nhất"
+    first.assert_no_errors()

@@ -1,0 +1,77 @@
+"""A byte changed under a table row the log also records is named at start-up, not served.
+
+The chain and the signatures protect the events; here one row of each kind of table is changed
+by another program (a separate connection, as a failing disk or a careless tool would) in a
+whole meeting built through the server's own objects, and opening the folder must refuse it by
+name and change nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from ballot_server.errors import StoreDamaged
+from ballot_server.store import DATABASE_NAME, Store
+from tests.record_support import build_meeting
+from tests.store_support import fingerprint
+
+EDITS = {
+    "a ballot": (
+        'UPDATE ballots SET ballot = replace(ballot, \'"alpha":"\', \'"alpha":"0\') '
+        "WHERE rowid = (SELECT MIN(rowid) FROM ballots)",
+        "the ballot with tracker",
+    ),
+    "a spent token": (
+        "UPDATE tokens SET state = 'issued' WHERE rowid = "
+        "(SELECT MIN(rowid) FROM tokens WHERE state = 'spent')",
+        "the tokens table differs",
+    ),
+    "the counts": (
+        "UPDATE results SET data = replace(data, '[', '[1') WHERE kind = 'counts'",
+        "the counts of round 1 differs",
+    ),
+    "a phase": ("UPDATE rounds SET phase = 'open' WHERE number = 1", "round 1 (phase"),
+    "an attendance": (
+        "UPDATE members SET attendance = 'absent' WHERE rowid = "
+        "(SELECT MIN(rowid) FROM members WHERE attendance = 'present')",
+        "the roster",
+    ),
+    "the minute copy": (
+        "UPDATE settings SET value = replace(value, '\"signatures\": [{', "
+        "'\"signatures\": [{\"x\": 1, ') WHERE key = 'minute'",
+        "the minute",
+    ),
+    "a token state": (
+        "UPDATE tokens SET state = 'spenT' WHERE rowid = (SELECT MIN(rowid) FROM tokens)",
+        "a token state of round 1 is unknown",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def meeting(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("consistency") / "meeting"
+    build_meeting(folder, voters=4, rated=2, seed=11)
+    Store(folder).close()  # a whole meeting opens without a word
+    return folder
+
+
+@pytest.mark.parametrize("what", sorted(EDITS))
+def test_a_changed_row_is_named_and_nothing_changes(meeting: Path, tmp_path: Path, what: str):
+    folder = tmp_path / "meeting"
+    shutil.copytree(meeting, folder)
+    statement, named = EDITS[what]
+    connection = sqlite3.connect(folder / DATABASE_NAME)
+    assert connection.execute(statement).rowcount == 1
+    connection.commit()
+    connection.close()
+    before = fingerprint(folder)
+    with pytest.raises(StoreDamaged) as damaged:
+        Store(folder)
+    assert named in damaged.value.message_en, damaged.value.message_en
+    assert "bị hỏng" in damaged.value.message_vi
+    assert fingerprint(folder) == before
