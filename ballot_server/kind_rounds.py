@@ -114,6 +114,17 @@ def check_spec(kind: object, spec: dict[str, Any]) -> str:
     return str(kind)
 
 
+def _common(chair: Chair, spec: dict[str, Any], frame: dict[str, Any]) -> dict[str, Any]:
+    """What every kind's manifest takes from the frame and the request: the committee's
+    threshold, the round's number, and whether a blank answer is allowed (default: as the
+    meeting's options say)."""
+    return {
+        "threshold": frame["threshold"],
+        "round_number": frame["round"],
+        "blank_allowed": spec.get("blank_allowed", chair.options().blank_allowed),
+    }
+
+
 def _confidence(chair: Chair, spec: dict[str, Any], frame: dict[str, Any]) -> KindPlan:
     by_id = {m.id: m for m in chair.members()}
     subjects: dict[str, int | None] = {}
@@ -148,10 +159,8 @@ def _confidence(chair: Chair, spec: dict[str, Any], frame: dict[str, Any]) -> Ki
         frame["meeting"],
         titled,
         frame["committee"],
-        threshold=frame["threshold"],
-        round_number=frame["round"],
-        blank_allowed=spec.get("blank_allowed", chair.options().blank_allowed),
         base=_choice(spec, "base", RoundKind.CONFIDENCE) or "ballots",
+        **_common(chair, spec, frame),
     )
     return KindPlan(manifest, subjects, {"convened": fixed})
 
@@ -165,11 +174,9 @@ def _approval(chair: Chair, spec: dict[str, Any], frame: dict[str, Any]) -> Kind
         frame["meeting"],
         questions,
         frame["committee"],
-        threshold=frame["threshold"],
-        round_number=frame["round"],
-        blank_allowed=spec.get("blank_allowed", chair.options().blank_allowed),
         base=_choice(spec, "base", RoundKind.APPROVAL) or "roll",
         quorum=chair.options().quorum.value,
+        **_common(chair, spec, frame),
     )
     return KindPlan(manifest, dict.fromkeys((q for q, _ in questions), None), {})
 
@@ -180,9 +187,7 @@ def _self_rating(chair: Chair, spec: dict[str, Any], frame: dict[str, Any]) -> K
             frame["meeting"],
             spec.get("score_sheet"),
             frame["committee"],
-            threshold=frame["threshold"],
-            round_number=frame["round"],
-            blank_allowed=spec.get("blank_allowed", chair.options().blank_allowed),
+            **_common(chair, spec, frame),
         )
     except FormatError as error:
         raise BadRequest(

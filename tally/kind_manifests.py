@@ -11,20 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tally.manifest import _manifest_json
+from tally.manifest import _manifest_json, question_json
 from tally.round_kinds import APPROVAL_OPTIONS, CONFIDENCE_OPTIONS, RATING_OPTIONS, RoundKind
 from tally.rules.wording import LEVEL_WORDS
 from tally.score_sheet import compute_sheet
-
-
-def _question(qid: str, title: str, options: Sequence[str], blank_allowed: bool) -> dict:
-    return {
-        "id": qid,
-        "title": title,
-        "options": list(options),
-        "min_selections": 0 if blank_allowed else 1,
-        "max_selections": 1,
-    }
 
 
 def _with_kind(frame: dict[str, Any], kind: RoundKind, options: dict | None) -> dict[str, Any]:
@@ -46,7 +36,9 @@ def confidence_manifest_json(
 ) -> dict[str, Any]:
     """A confidence vote: one question per ``(id, "name — position")`` with the three levels of
     confidence; the shares are of the ballots cast (``base`` ``"ballots"``) or of those convened."""
-    questions = [_question(q, t, CONFIDENCE_OPTIONS, blank_allowed) for q, t in subjects]
+    questions = [
+        question_json(q, t, CONFIDENCE_OPTIONS, blank_allowed=blank_allowed) for q, t in subjects
+    ]
     frame = _manifest_json(meeting, round_number, questions, committee, threshold)
     return _with_kind(frame, RoundKind.CONFIDENCE, {"base": base})
 
@@ -63,7 +55,9 @@ def approval_manifest_json(
     quorum: str = "two_thirds",
 ) -> dict[str, Any]:
     """Yes/no decisions: one question per ``(id, the decision's text)``."""
-    asked = [_question(q, t, APPROVAL_OPTIONS, blank_allowed) for q, t in questions]
+    asked = [
+        question_json(q, t, APPROVAL_OPTIONS, blank_allowed=blank_allowed) for q, t in questions
+    ]
     frame = _manifest_json(meeting, round_number, asked, committee, threshold)
     return _with_kind(frame, RoundKind.APPROVAL, {"base": base, "quorum": quorum})
 
@@ -92,8 +86,8 @@ def self_rating_manifest_json(
     sheet = compute_sheet(draft)
     score, level = self_rating_titles(sheet)
     questions = [
-        _question("score", score, APPROVAL_OPTIONS, blank_allowed),
-        _question("level", level, RATING_OPTIONS, blank_allowed),
+        question_json("score", score, APPROVAL_OPTIONS, blank_allowed=blank_allowed),
+        question_json("level", level, RATING_OPTIONS, blank_allowed=blank_allowed),
     ]
     frame = _with_kind(
         _manifest_json(meeting, round_number, questions, committee, threshold),

@@ -49,16 +49,23 @@ def rating_manifest_json(
     every other question needs exactly one.
     """
     questions = [
-        {
-            "id": qid,
-            "title": name,
-            "options": list(RATING_OPTIONS),
-            "min_selections": 0 if qid in blank_allowed else 1,
-            "max_selections": 1,
-        }
+        question_json(qid, name, RATING_OPTIONS, blank_allowed=qid in blank_allowed)
         for qid, name in rated
     ]
     return _manifest_json(meeting, round_number, questions, committee, threshold)
+
+
+def question_json(
+    qid: str, title: str, options: Sequence[str], *, blank_allowed: bool
+) -> dict[str, Any]:
+    """A question answered by one of ``options`` (or, where ``blank_allowed``, left blank)."""
+    return {
+        "id": qid,
+        "title": title,
+        "options": list(options),
+        "min_selections": 0 if blank_allowed else 1,
+        "max_selections": 1,
+    }
 
 
 MAX_OPTIONS = 100

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ballot_client.remote import MeetingClient, decrypt_round, run_committee
-from ballot_server.roster_import import CSV_TYPE
 from tally.ballot import Choice
-from tests.meeting_support import MEETING, ScriptedMeeting, member_names, roster_csv
+from tests.meeting_support import ScriptedMeeting, prepare_cell
 
 SCORE_SHEET: dict[str, Any] = {
     "criteria": [
@@ -63,20 +62,7 @@ class KindMeeting(ScriptedMeeting):
         options: dict[str, Any] | None = None,
     ) -> KindMeeting:
         """Meeting, roster, attendance, options and an approved committee; no round yet."""
-        names = member_names(members)
-        await chair.post("/api/chair/meeting", MEETING)
-        async with chair.session.post(
-            chair.base + "/api/chair/roster",
-            data=roster_csv(names, facts),
-            headers={"Content-Type": CSV_TYPE},
-        ) as response:
-            assert response.status == 200, await response.text()
-        marks = {str(i): "present" for i in range(1, members + 1)}
-        for i in range(members - absent + 1, members + 1):
-            marks[str(i)] = "absent"
-        await chair.post("/api/chair/attendance", {"attendance": marks})
-        if options is not None:
-            await chair.post("/api/chair/options", options)
+        names = await prepare_cell(chair, members, absent, facts, options)
         await chair.post(
             "/api/chair/committee",
             {"member_ids": [3, 1, 2], "threshold": 2, "head": 2, "approved": True},

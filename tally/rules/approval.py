@@ -33,10 +33,11 @@ from tally.rules.inputs import (
     json_object,
     parse_roll,
     require_field,
-    text_value,
+    votes_by_subject,
 )
 from tally.rules.majority import quorum_met, quorum_required, quorum_step
 from tally.rules.options import BaseOption, QuorumOption
+from tally.rules.request_options import choice
 from tally.rules.trace import TraceStep
 
 ANSWERS = ("YES", "NO")
@@ -76,19 +77,10 @@ def parse_options(value: object) -> tuple[BaseOption, QuorumOption]:
     if value is None:
         return BaseOption.ROLL, QuorumOption.TWO_THIRDS
     options = json_object(value, "options", {"base", "quorum"})
-    try:
-        base = BaseOption(options.get("base", "roll"))
-    except ValueError:
-        raise RuleInputError(
-            f"must be one of {[b.value for b in BaseOption]}", field="options.base"
-        ) from None
-    try:
-        quorum = QuorumOption(options.get("quorum", "two_thirds"))
-    except ValueError:
-        raise RuleInputError(
-            f"must be one of {[q.value for q in QuorumOption]}", field="options.quorum"
-        ) from None
-    return base, quorum
+    return (
+        choice(BaseOption, options.get("base", "roll"), "options.base"),
+        choice(QuorumOption, options.get("quorum", "two_thirds"), "options.quorum"),
+    )
 
 
 def parse_approval(data: object) -> ApprovalRequest:
@@ -96,20 +88,9 @@ def parse_approval(data: object) -> ApprovalRequest:
     request = json_object(data, "input", {"kind", "options", "roll", "subjects"})
     base, quorum = parse_options(request.get("options"))
     roll = parse_roll(require_field(request, "roll", "roll"))
-    raw = require_field(request, "subjects", "subjects")
-    if not isinstance(raw, list):
-        raise RuleInputError("must be a JSON array", field="subjects")
-    subjects, seen = [], set()
-    for index, item in enumerate(raw):
-        where = f"subjects[{index}]"
-        entry = json_object(item, where, {"id", "votes"})
-        subject_id = text_value(require_field(entry, "id", f"{where}.id"), f"{where}.id")
-        if subject_id in seen:
-            raise RuleInputError(f"duplicate id {subject_id!r}", field=f"{where}.id")
-        seen.add(subject_id)
-        yes, no = parse_answers(
-            require_field(entry, "votes", f"{where}.votes"), f"{where}.votes", roll.answered
-        )
+    subjects = []
+    for where, subject_id, votes in votes_by_subject(request):
+        yes, no = parse_answers(votes, f"{where}.votes", roll.answered)
         subjects.append(ApprovalSubject(subject_id, yes, no))
     return ApprovalRequest(base, quorum, roll, tuple(subjects))
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from tally.errors import RuleInputError
 from tally.rules.arithmetic import Threshold, meets, required
-from tally.rules.inputs import count_value, json_object, require_field, text_value
+from tally.rules.inputs import count_value, json_object, require_field, votes_by_subject
 from tally.rules.trace import TraceStep
 
 LEVELS = ("CAO", "TN", "THAP")
@@ -81,20 +81,9 @@ def parse_confidence(data: object) -> ConfidenceRequest:
     if request.get("ballots") is not None:
         ballots = count_value(request["ballots"], "ballots", maximum=present)
     cast = present if ballots is None else ballots
-    raw = require_field(request, "subjects", "subjects")
-    if not isinstance(raw, list):
-        raise RuleInputError("must be a JSON array", field="subjects")
-    subjects, seen = [], set()
-    for index, item in enumerate(raw):
-        where = f"subjects[{index}]"
-        entry = json_object(item, where, {"id", "votes"})
-        subject_id = text_value(require_field(entry, "id", f"{where}.id"), f"{where}.id")
-        if subject_id in seen:
-            raise RuleInputError(f"duplicate id {subject_id!r}", field=f"{where}.id")
-        seen.add(subject_id)
-        votes = json_object(
-            require_field(entry, "votes", f"{where}.votes"), f"{where}.votes", set(LEVELS)
-        )
+    subjects = []
+    for where, subject_id, raw in votes_by_subject(request):
+        votes = json_object(raw, f"{where}.votes", set(LEVELS))
         counts = tuple(
             count_value(
                 require_field(votes, level, f"{where}.votes.{level}"), f"{where}.votes.{level}"
