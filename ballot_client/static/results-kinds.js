@@ -7,6 +7,7 @@
  */
 
 import { textEl } from '/static/dom.js';
+import { reasonRow } from '/static/results.js';
 import { levelWords, percentText, renderStep } from '/js/rulewords.mjs';
 import { kindText, optionText, outcomeText, pointsText } from '/js/kindwords.mjs';
 
@@ -55,17 +56,6 @@ function votesCell(count, base, lang, testid) {
   cell.append(textEl('span', String(count), 'rs-count'), textEl('span', percentText(count, base, lang), 'rs-pct'));
   if (testid) cell.setAttribute('data-testid', testid);
   return cell;
-}
-
-function reasonRow(lines, span) {
-  const row = textEl('tr', null, 'rs-why');
-  const td = textEl('td', null);
-  const list = textEl('ul');
-  for (const line of lines) list.append(textEl('li', line));
-  td.append(list);
-  td.colSpan = span;
-  row.append(textEl('td', ''), td);
-  return row;
 }
 
 function table(headers) {

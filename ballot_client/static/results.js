@@ -177,7 +177,8 @@ function levelCell(final, lang, id) {
   return cell;
 }
 
-function reasonRow(reasons, span) {
+/** A row under a person's row: the reasons, one line each (also for results-kinds.js). */
+export function reasonRow(reasons, span) {
   const why = textEl('tr', null, 'rs-why');
   const td = textEl('td', null);
   const list = textEl('ul');
