@@ -12,6 +12,7 @@ import pytest
 from nacl.signing import SigningKey
 
 from ballot_client.remote import ServerError
+from ballot_client.trustee_cli import minute_summary
 from ballot_server import keys
 from tests.kind_support import SCORE_SHEET, KindMeeting
 from tests.minute_support import INTERNAL_IDENTIFIER
@@ -80,6 +81,11 @@ async def test_a_confidence_vote_among_those_convened(aiohttp_client, tmp_path) 
         assert [s["flag"] for s in section["subjects"]] == [None, "two_thirds_low"]
         assert section["subjects"][1]["percent"]["THAP"] == "70,0"
         assert document["minute"]["proposal"]["subjects"] == []
+        summary = "\n".join(minute_summary(document["minute"], document["digest"]))
+        assert (
+            "Tín nhiệm thấp từ 2/3 trở lên [tín nhiệm cao 2 · tín nhiệm 0 · tín nhiệm thấp 7]"
+            in summary
+        )
         text = " ".join((await meeting.pdf_text()).split())
         assert "Vòng 1 (lấy phiếu tín nhiệm)" in text
         assert "Tín nhiệm thấp từ 2/3 trở lên" in text

@@ -8,7 +8,7 @@ words. The consequences of a low confidence are worded as docs/RULES.md §6.1 st
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from tally.rules.arithmetic import percent_text
 
@@ -158,3 +158,28 @@ KIND_RENDER: dict[str, Callable[[dict, str, str], str]] = {
     "approval": _approval,
 }
 """Renderer of each step code of these kinds: ``(values, lang, rule) → sentence``."""
+
+
+def outcome_words(kind: str, subject: Mapping[str, object], lang: str = "vi") -> str:
+    """The outcome of one subject of a round of another kind in a few words (what a committee
+    member is shown before signing): the flag of a confidence vote, approved or not, the level
+    the cell voted for itself."""
+    en = lang == "en"
+    if kind == "confidence":
+        if subject.get("flag") == "two_thirds_low":
+            return "Low confidence: two thirds or more" if en else "Tín nhiệm thấp từ 2/3 trở lên"
+        if subject.get("flag") == "over_half_low":
+            return "Low confidence: more than half" if en else "Tín nhiệm thấp quá 1/2"
+        return "Not flagged" if en else "Không thuộc diện xem xét"
+    if subject.get("status") == "approved":
+        return "Approved" if en else "Thông qua"
+    if subject.get("status") == "rejected":
+        return "Not approved" if en else "Không thông qua"
+    level = subject.get("level")
+    return str(level) if level else ("Unresolved" if en else "Chưa xác định")
+
+
+def votes_words(votes: Mapping[str, object], lang: str = "vi") -> str:
+    """A subject's votes of a confidence or yes/no question: ``tín nhiệm cao 5 · …``."""
+    words = {**CONFIDENCE_WORDS[lang], **ANSWER_WORDS[lang]}
+    return " · ".join(f"{words.get(code, code)} {count}" for code, count in votes.items())

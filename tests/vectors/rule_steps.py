@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from tally.rules import decide_json
+from tally.rules.kind_wording import outcome_words
 from tally.rules.options import RuleOptions
 from tally.rules.request_options import parse_options
 from tally.rules.trace import step_from_json
@@ -207,7 +208,24 @@ def rule_step_vectors(provenance: dict[str, str]) -> dict[str, Any]:
                 "en": option_words(options, "en"),
             }
         )
-    return {"provenance": provenance, "cases": cases, "options": option_cases}
+    outcomes = []
+    for request in KIND_REQUESTS:
+        for subject in _subjects(decide_json(request)):
+            shown = {k: subject[k] for k in ("flag", "status", "level") if k in subject}
+            outcomes.append(
+                {
+                    "kind": request["kind"],
+                    "subject": shown,
+                    "vi": outcome_words(request["kind"], shown, "vi"),
+                    "en": outcome_words(request["kind"], shown, "en"),
+                }
+            )
+    return {
+        "provenance": provenance,
+        "cases": cases,
+        "options": option_cases,
+        "outcomes": outcomes,
+    }
 
 
 OPTION_SETS: list[dict[str, Any]] = [
