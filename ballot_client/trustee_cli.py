@@ -699,14 +699,15 @@ def minute_summary(minute: dict[str, Any], digest: str) -> list[str]:
     ]
     names = {"collectives": (minute.get("names") or {}).get("collectives", {}), "groups": {}}
     for entry in minute.get("rounds", []):
+        kind = entry.get("kind", "rating")
         lines.append(
             f"  Vòng {entry.get('round')}: {entry.get('ballots')} phiếu thu về / "
-            f"{entry.get('voters')} người bỏ phiếu. Kết quả:"
+            f"{entry.get('voters')} người bỏ phiếu. "
+            + ("Mức đề xuất:" if kind in ("rating", "runoff") else "Kết quả:")
         )
         people = entry.get("subjects") or [
             c for q in entry.get("questions", []) for c in q.get("candidates", [])
         ]
-        kind = entry.get("kind", "rating")
         for subject in people:
             level = subject.get("level")
             if kind not in ("rating", "runoff"):  # a confidence vote, yes/no, self-rating
