@@ -4,6 +4,7 @@
 import { chairFetch, forgetCsrf, setCsrf } from '/static/chair-session.js';
 import { textEl } from '/static/dom.js';
 import { roundRequest } from '/static/chair-kinds.js';
+import { kindText } from '/js/kindwords.mjs';
 
 const TEXT = {
   vi: {
@@ -373,7 +374,8 @@ function renderCommitteeHead() {
 
 function renderRound() {
   const round = currentRound();
-  $('status-phase').textContent = round ? `${t(`phase_${round.phase}`)} (${lang === 'en' ? 'round' : 'vòng'} ${round.round})` : t('phase_setup');
+  const kind = round && !['rating', 'runoff'].includes(round.kind) ? ` — ${kindText(round.kind, lang).name}` : '';
+  $('status-phase').textContent = round ? `${t(`phase_${round.phase}`)} (${lang === 'en' ? 'round' : 'vòng'} ${round.round}${kind})` : t('phase_setup');
   $('status-turnout').textContent = round
     ? `${round.ballots} / ${round.tokens.issued + round.tokens.spent}` : '0 / 0';
   const qrs = $('committee-qrs');

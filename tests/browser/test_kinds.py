@@ -86,7 +86,9 @@ async def test_a_confidence_vote_then_yes_no_decisions_with_the_same_keys(
         tokens = (await chair.post("/api/chair/rounds/1/tokens", {}))["tokens"]
         assert len(tokens) == 6
         await desk.locator("#open-voting").click()
-        await expect(desk.locator("#status-phase")).to_have_text("Đang bỏ phiếu (vòng 1)")
+        await expect(desk.locator("#status-phase")).to_have_text(
+            "Đang bỏ phiếu (vòng 1 — lấy phiếu tín nhiệm)"
+        )
         projector = (
             await open_page(meeting.at("/projector"), viewport=PROJECTOR, phone=False)
         ).page
