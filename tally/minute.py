@@ -16,6 +16,8 @@ of an absence, of not being rated or of being left off the ballot, and the rule 
   who cast no ballot, the election fingerprint; per member the votes per level and cumulated,
   with the percentage of the base, blank answers, the vote level, the proposed level, the status
   and quota flag, with the rule **steps**; the quota per group; the unresolved cases;
+- per round of another kind (a confidence vote, yes/no decisions, the cell's self-rating with its
+  score sheet): its own section (``tally.minute_kinds``);
 - the cell's **proposal**: one entry per member across the rounds, and its totals;
 - the rule profile (name, version, title, documents, the options fixed in the manifest, the
   regulation behind each rule), the collectives' names, the record's head and the server key.
@@ -31,8 +33,10 @@ of an absence, of not being rated or of being left off the ballot, and the rule 
      "committee": [{"index", "name", "signing_key"}], "threshold": int,
      "head": committee index?, "committee_approved": bool?,
      "collectives": {key: name}?,
-     "rounds": [{"round", "fingerprint", "subjects": {subject id: member id},
-                 "questions": [{"id", "title", "options"}] (a runoff's),
+     "options": the meeting's counting options (used when no round rates members or the cell)?,
+     "rounds": [{"round", "fingerprint", "subjects": {subject id: member id or null},
+                 "questions": [{"id", "title", "options"}] (a runoff's, or another kind's),
+                 "score_sheet": {…}? (a self-rating's),
                  "tokens": {"issued", "spent", "cancelled"}, "ballots",
                  "decisions": {"input", "output"}}],
      "record": {"head_hash", "events", "server_key"}}
