@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 from nacl.signing import SigningKey
@@ -15,10 +16,11 @@ from ballot_client.remote import ServerError
 from ballot_client.trustee_cli import minute_summary
 from ballot_server import keys
 from tests.kind_support import SCORE_SHEET, KindMeeting
-from tests.minute_support import INTERNAL_IDENTIFIER
+from tests.minute_support import INTERNAL_IDENTIFIER, pdf_text
 from tests.record_support import Parts
 from tests.server_support import chair_and_public, make_app
 
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CAO, TN, THAP, YES, NO = 0, 1, 2, 0, 1
 CONVENED = [{"name": f"Khách mời {i}", "present": i <= 10} for i in range(1, 16)]
 """Fifteen convened, ten present: exactly two thirds."""
@@ -86,7 +88,10 @@ async def test_a_confidence_vote_among_those_convened(aiohttp_client, tmp_path) 
             "Tín nhiệm thấp từ 2/3 trở lên [tín nhiệm cao 2 · tín nhiệm 0 · tín nhiệm thấp 7]"
             in summary
         )
-        text = " ".join((await meeting.pdf_text()).split())
+        pdf = await meeting.pdf()
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "minute-confidence.pdf").write_bytes(pdf)  # for a person to look at
+        text = " ".join(pdf_text(pdf).split())
         assert "Vòng 1 (lấy phiếu tín nhiệm)" in text
         assert "Tín nhiệm thấp từ 2/3 trở lên" in text
         assert "không chờ hết nhiệm kỳ" in text
@@ -213,7 +218,10 @@ async def test_the_cells_self_rating_feeds_the_cap_on_its_head(aiohttp_client, t
         section = document["minute"]["rounds"][0]
         assert section["score_sheet"]["deductions"][0]["points"] == "1"
         assert [s["id"] for s in section["subjects"]] == ["score", "level"]
-        text = " ".join((await meeting.pdf_text()).split())
+        pdf = await meeting.pdf()
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "minute-self-rating.pdf").write_bytes(pdf)  # for a person to look at
+        text = " ".join(pdf_text(pdf).split())
         assert "Vòng 1 (chi bộ tự đánh giá, xếp loại)" in text
         assert "trừ 1 điểm" in text and "Đồng chí Phó Bí thư chi bộ" in text  # who is responsible
         assert "= 96 điểm" in text
