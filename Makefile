@@ -49,7 +49,7 @@ bench: setup
 	$(PY) bench/run.py --quick
 
 lock: $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[server,test]'
 	(echo "# Pinned Python dependencies of Phiếu Kín (runtime and test). Regenerate with: make lock"; \
 	 $(PY) -m pip freeze --all --exclude-editable | grep -v -E '^(phieukin|pip)==') > requirements.lock
 

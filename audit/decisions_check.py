@@ -14,9 +14,9 @@ from typing import Any
 
 from audit.findings import Report
 from audit.kind_checks import check_kind_decisions
-from audit.replay import Replay, RoundEvents
 from tally.errors import TallyError
 from tally.manifest import RATING_OPTIONS, ElectionContext
+from tally.replay import Replay, RoundEvents
 from tally.round_kinds import OTHER_KINDS
 from tally.rules.consolidate import consolidate, is_rating, is_runoff, runoff_input
 from tally.rules.engine import decide_json

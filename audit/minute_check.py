@@ -1,245 +1,279 @@
-"""The minute against the record (``minute.content``): what the signed minute says must be what
-the log says.
+"""The minute: what the committee signed, against the log; the printed PDF; and whether the
+record is final (docs/RECORD.md, "The minute", "The printed minute", "Verdicts").
 
-The committee signs the minute's digest and the paper minute prints it, so the minute is the
-anchor an inspector compares with the paper. That only helps if every fact in it that the log
-also holds is compared with the log: the server key and the log's head at the time the minute
-was made (an attacker who re-signs the whole log with a key of their own changes both), the
-committee's signing keys (those of the key ceremony), the meeting, the rule profile named in the
-manifest, the roll, and per round the election fingerprint, ballots, tokens, votes and decisions.
+The committee co-signs the minute's digest and the paper minute prints it, so the minute is the
+anchor an inspector compares with the paper, and what catches a whole log re-signed with another
+key. That holds only if everything the minute says is what the log says, so each minute is
+rebuilt from the log before it (``tally.minute_log.minute_facts`` and ``build_minute``, the same
+two functions the server makes it with) and must be equal to it, field for field:
+
+- ``minute.digest``, ``minute.server_signature``: the digest is the minute's and the server
+  signed it with the key of event 0;
+- ``minute.content``: the minute is the one the log before it makes (the meeting, the committee
+  and its signing keys, the roll, every round's tokens, ballots, votes and decisions, the profile,
+  the log's head and key); only the document number and time come from the chair;
+- ``minute.signature``: every co-signature signs the minute in force when it was logged, once
+  per member, with that member's key from the key ceremony;
+- ``minute.pdf``: every ``minute-pdf`` event names the minute in force and its number of
+  signatures; the PDF in the record has the hash the last one logs;
+- ``minute.pdf_render``: the PDF is, byte for byte, the rendering of the signed minute as the log
+  holds it at that event (``unchecked`` where this machine's renderer or fonts are not the ones
+  the event names);
+- ``minute.json``: ``minute.json`` is the signed minute as the whole log holds it;
+- ``minute.present`` and ``minute.cosigned`` make the verdict: a record is final only with a
+  minute covering every round and at least t valid committee co-signatures on it; otherwise it
+  is interim (``pending``), never sound.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from nacl.signing import VerifyKey
 
-from audit.findings import Report
-from audit.kind_checks import expected_section
+from audit import schema as s
+from audit.findings import Report, differences
 from audit.record import Record
-from audit.replay import Replay
-from tally.canonical import canonical_json
 from tally.crypto.hashing import hash32
 from tally.crypto.signatures import verify_key_from_hex, verify_signature
 from tally.errors import TallyError
-from tally.manifest import RATING_OPTIONS, ElectionContext
-from tally.minute import MEETING_FIELDS
-from tally.minute_sections import proposal_section
-from tally.round_kinds import OTHER_KINDS
-from tally.rules.profiles import get_profile
-from tally.rules.request_options import parse_options
+from tally.manifest import ElectionContext
+from tally.minute import build_minute, minute_digest
+from tally.minute_log import minute_document, minute_facts
+from tally.record_index import MINUTE_JSON
+from tally.replay import Replay
 
-ROLL_FIELDS = ("official", "probationary", "base", "quorum", "quorum_required", "voters")
-
-
-def check_minute_content(
-    record: Record, state: Replay, contexts: dict[int, ElectionContext], report: Report
-) -> None:
-    """Compare the logged minute with the log before it; one ``minute.content`` finding."""
-    minute = (state.minute or {}).get("minute")
-    try:
-        problems = _differences(record, state, contexts, minute)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
-        problems = [f"malformed minute: {error!r}"]
-    report.expect(not problems, "minute.content", "minute", "; ".join(problems[:5]))
-
-
-def subject_names(contexts: dict[int, ElectionContext]) -> dict[str, str]:
-    """Each subject id → the name the manifests give (a rating question's title, a runoff
-    option's title)."""
-    names: dict[str, str] = {}
-    for number in sorted(contexts):
-        for question in contexts[number].manifest.questions:
-            if question.option_titles:
-                names.update(zip(question.options, question.option_titles, strict=True))
-            else:
-                names[question.id] = question.title
-    return names
+HASH = s.hex_bytes(32)
+SIGNATURE = s.hex_bytes(64)
+BODIES: dict[str, s.Rule] = {
+    "minute": s.shape({"minute": s.obj, "digest": HASH, "server_signature": SIGNATURE}),
+    "minute-signature": s.shape({"digest": HASH, "trustee": s.positive, "signature": SIGNATURE}),
+    "minute-pdf": s.shape(
+        {
+            "digest": HASH,
+            "pdf_hash": HASH,
+            "signatures": s.count,
+            "renderer": s.shape({"reportlab": s.text, "fonts": HASH}),
+        }
+    ),
+}
 
 
-def _differences(
-    record: Record, state: Replay, contexts: dict[int, ElectionContext], minute: Any
-) -> list[str]:
-    problems: list[str] = []
-
-    def expect(condition: bool, what: str) -> None:
-        if not condition:
-            problems.append(what)
-
-    positions = [
-        i
-        for i, entry in enumerate(record.events)
-        if isinstance(entry, dict) and (entry.get("event") or {}).get("type") == "minute"
+def _committee_keys(
+    position: int, state: Replay, contexts: dict[int, ElectionContext]
+) -> tuple[list[bytes], int] | None:
+    """The signing keys and threshold of the last verified round started before ``position``."""
+    started = [
+        (entry.phases[0][0], number)
+        for number, entry in state.rounds.items()
+        if entry.phases and entry.phases[0][1] == "round-started" and number in contexts
     ]
-    at = positions[-1]
-    facts = minute["record"]
-    expect(facts["server_key"] == state.server_key, "another server key than event 0's")
-    expect(
-        at > 0
-        and facts["head_hash"] == record.events[at - 1].get("hash")
-        and facts["events"] == at,
-        "another head of the log than the events before the minute",
-    )
-    meeting = state.meeting
-    expect(
-        all(minute["meeting"][name] == meeting.get(name, "") for name in MEETING_FIELDS),
-        "another meeting than the log's",
-    )
-    first = contexts[min(contexts)] if contexts else None
-    expect(first is not None, "no verified election")
-    if first is None:
-        return problems
-    keys = [c["signing_key"] for c in sorted(minute["committee"], key=lambda c: c["index"])]
-    expect(
-        keys == [k.hex() for k in first.signing_keys]
-        and minute["threshold"] == first.manifest.threshold,
-        "another committee (signing keys, threshold) than the key ceremony's",
-    )
-    label = first.manifest.data["meeting"].get("profile", "")
-    profile = minute["profile"]
-    named = get_profile(profile["name"])
-    fixed = parse_options(first.manifest.data["meeting"].get("options"), named.options)
-    expect(
-        f"{profile['name']} v{profile['version']}" == label
-        and named.version == profile["version"]
-        and profile["options"] == fixed.as_json()
-        and profile["citations"] == dict(sorted(named.citations.items())),
-        f"another rule profile or options than the manifest's ({label})",
-    )
-    entries = state.rounds
-    roll = (entries[min(contexts)].roll or {}).get("roll", {})
-    expect(
-        all(minute["roll"][name] == roll.get(name) for name in ROLL_FIELDS)
-        and minute["roll"]["present"] == roll.get("present"),
-        "another roll than the one logged with the round",
-    )
-    counted = [n for n, e in entries.items() if e.counts is not None]
-    names = subject_names(contexts)
-    expect([r["round"] for r in minute["rounds"]] == counted, "not the counted rounds")
-    for section in minute["rounds"]:
-        number = section["round"]
-        entry, context = entries.get(number), contexts.get(number)
-        if entry is None or context is None or entry.decisions is None or entry.counts is None:
-            problems.append(f"round {number}: not counted in the log")
-            continue
-        if context.manifest.round_kind in OTHER_KINDS:
-            expect(
-                section == expected_section(entry, context, context.fingerprint.hex()),
-                f"round {number}: not the section its log makes ({section.get('kind')})",
-            )
-            continue
-        output = entry.decisions.get("output") or {}
-        decided = {s["id"]: s for s in output.get("subjects", [])}
-        counts = entry.counts.get("counts") or {}
-        expect(
-            section["fingerprint"] == context.fingerprint.hex()
-            and section["ballots"] == len(entry.accepted)
-            and section["voters"] == (entry.roll or {}).get("roll", {}).get("voters")
-            and section["valid"] == output.get("valid"),
-            f"round {number}: fingerprint, ballots, voters or validity differ",
-        )
-        expect(
-            section["cancelled_tokens"]
-            == len(entry.cancelled_before_open) + len(entry.cancelled_after_open),
-            f"round {number}: cancelled tokens differ",
-        )
-        if section.get("kind") == "runoff":
-            people = [c for q in section["questions"] for c in q["candidates"]]
-            chosen = {
-                option: [count]
-                for q in context.manifest.questions
-                for option, count in zip(q.options, counts.get(q.id, []), strict=False)
-            }
-        else:
-            people = section["subjects"]
-            chosen = counts
-        expect(
-            sorted(s["id"] for s in people) == sorted(decided),
-            f"round {number}: other members rated",
-        )
-        for person in people:
-            logged = decided.get(person["id"], {})
-            votes = (
-                [person["votes"]]
-                if section.get("kind") == "runoff"
-                else [person["votes"][level] for level in RATING_OPTIONS]
-            )
-            same = (
-                person["name"] == names.get(person["id"])
-                and votes == chosen.get(person["id"])
-                and all(
-                    person[name] == logged.get(name) for name in ("level", "quota", "steps")
-                )
-            )
-            expect(same, f"round {number}, {person['id']}: name, votes or decision differ")
-    expected = proposal_section(
-        [{"round": n, "decisions": entries[n].decisions} for n in counted], names
-    )
-    expect(minute["proposal"] == expected, "the proposal is not the one the decisions make")
-    return problems
+    before = [number for at, number in sorted(started) if at < position]
+    if not before:
+        return None
+    context = contexts[before[-1]]
+    return list(context.signing_keys), context.manifest.threshold
 
 
-def check_minute(
-    record: Record, state: Replay, contexts: dict[int, ElectionContext], report: Report
+def _check_one_minute(
+    entries: list[Any], position: int, body: dict[str, Any], server_key: str, report: Report
 ) -> None:
-    """The minute: its digest, the server's and the committee's signatures, the PDF's hash,
-    and its content against the record."""
-    if state.minute is None:
-        report.expect(
-            record.minute_pdf is None,
-            "minute.present",
-            "minute",
-            "a minute PDF without a minute in the log",
-        )
-        return
-    minute = state.minute.get("minute")
+    subject = f"minute (event {position})"
+    minute = body["minute"]
     try:
-        digest = hash32("minute", canonical_json(minute))
+        digest = minute_digest(minute)
     except TallyError as error:
-        report.fail("minute.digest", "minute", str(error))
+        report.fail("minute.digest", subject, str(error))
         return
     report.expect(
-        state.minute.get("digest") == digest.hex(),
-        "minute.digest",
-        "minute",
-        "the logged digest is not the minute's",
+        body["digest"] == digest.hex(), "minute.digest", subject, "the digest is not the minute's"
     )
     try:
-        server_key = verify_key_from_hex(state.server_key, "server key")
         verify_signature(
-            server_key, "minute", digest, state.minute.get("server_signature"), "minute"
+            verify_key_from_hex(server_key, "server key"),
+            "minute",
+            digest,
+            body["server_signature"],
+            subject,
         )
-        report.ok("minute.server_signature", "minute")
+        report.ok("minute.server_signature", subject)
     except TallyError as error:
-        report.fail("minute.server_signature", "minute", str(error))
-    first = contexts.get(min(contexts)) if contexts else None
-    for signature in state.minute_signatures:
-        trustee = signature.get("trustee")
-        subject = f"minute, committee member {trustee}"
+        report.fail("minute.server_signature", subject, str(error))
+    try:
+        meeting = minute["meeting"]
+        facts = minute_facts(
+            entries[:position], meeting["number"], meeting["start_time"], meeting["end_time"]
+        )
+        expected = build_minute(facts)
+        problems = differences(expected, minute)
+    except (TallyError, KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        problems = [f"the log before it does not make a minute: {error}"]
+    report.expect(not problems, "minute.content", subject, "; ".join(problems))
+
+
+def _signatures(
+    state: Replay, contexts: dict[int, ElectionContext], report: Report
+) -> dict[int, set[int]]:
+    """Check every co-signature; returns, per minute position, the members who validly signed."""
+    signed: dict[int, set[int]] = {at: set() for at, _ in state.minutes}
+    for position, body in state.minute_signatures:
+        trustee = body["trustee"]
+        subject = f"minute, committee member {trustee} (event {position})"
+        current = [(at, minute) for at, minute in state.minutes if at < position]
+        keys = _committee_keys(position, state, contexts)
         try:
-            if (
-                first is None
-                or not isinstance(trustee, int)
-                or not 1 <= trustee <= len(first.signing_keys)
-            ):
-                raise ValueError("not a committee member")
-            key = VerifyKey(first.signing_keys[trustee - 1])
-            if signature.get("digest", digest.hex()) != digest.hex():
-                raise ValueError("signs another minute")
-            verify_signature(key, "minute", digest, signature.get("signature"), subject)
+            if not current:
+                raise ValueError("no minute before it")
+            at, minute = current[-1]
+            if body["digest"] != minute["digest"]:
+                raise ValueError("signs another minute than the one in force")
+            if keys is None or not 1 <= trustee <= len(keys[0]):
+                raise ValueError("not a member of the committee")
+            if trustee in signed[at]:
+                raise ValueError("signed this minute twice")
+            verify_signature(
+                VerifyKey(keys[0][trustee - 1]),
+                "minute",
+                bytes.fromhex(minute["digest"]),
+                body["signature"],
+                subject,
+            )
+            signed[at].add(trustee)
             report.ok("minute.signature", subject)
         except (TallyError, ValueError) as error:
             report.fail("minute.signature", subject, str(error))
-    logged_pdf = state.minute_pdf or {}
-    if logged_pdf or record.minute_pdf is not None:
-        actual = None if record.minute_pdf is None else hash32("minute-pdf", record.minute_pdf)
+    return signed
+
+
+def _pdf_events(state: Replay, report: Report) -> None:
+    for position, body in state.minute_pdfs:
+        current = [(at, minute) for at, minute in state.minutes if at < position]
+        signatures = {
+            sig["trustee"]
+            for at, sig in state.minute_signatures
+            if current
+            and current[-1][0] < at < position
+            and sig["digest"] == current[-1][1]["digest"]
+        }
         report.expect(
-            actual is not None
-            and actual.hex() == logged_pdf.get("pdf_hash")
-            and logged_pdf.get("digest") == digest.hex(),
+            bool(current)
+            and body["digest"] == current[-1][1]["digest"]
+            and body["signatures"] == len(signatures),
             "minute.pdf",
-            "minute.pdf",
-            "the PDF is not the one the log names for this minute",
+            f"minute-pdf (event {position})",
+            "does not name the minute in force and its number of signatures",
         )
-    check_minute_content(record, state, contexts, report)
+
+
+def check_pdf(record: Record, state: Replay, report: Report, font_dir: Path | None) -> None:
+    """The PDF in the record: the hash the log names, and the rendering of the signed minute."""
+    pdf = record.minute_pdf
+    if pdf is None:
+        return
+    last_minute = state.minutes[-1][0] if state.minutes else -1
+    logged = [(at, body) for at, body in state.minute_pdfs if at > last_minute]
+    if not logged:
+        report.fail("minute.pdf", "minute.pdf", "no minute-pdf event after the minute names it")
+        return
+    at, body = logged[-1]
+    report.expect(
+        hash32("minute-pdf", pdf).hex() == body["pdf_hash"],
+        "minute.pdf",
+        "minute.pdf",
+        "the PDF is not the one the log names",
+    )
+    document = minute_document(record.events, upto=at)
+    try:
+        from audit import minute_pdf
+    except ImportError as error:
+        report.unchecked("minute.pdf_render", "minute.pdf", f"no PDF renderer here ({error})")
+        return
+    fonts = font_dir or minute_pdf.FONT_DIR
+    try:
+        used = minute_pdf.renderer(fonts)
+    except minute_pdf.FontsMissing as error:
+        report.unchecked("minute.pdf_render", "minute.pdf", str(error))
+        return
+    try:
+        again = minute_pdf.render_minute_pdf(document, fonts)
+    except Exception as error:  # a minute the renderer cannot print is a finding, not a crash
+        detail = f"the signed minute does not render: {error}"
+        report.fail("minute.pdf_render", "minute.pdf", detail)
+        return
+    if again == pdf:
+        report.expect(
+            used == body["renderer"],
+            "minute.pdf_render",
+            "minute.pdf",
+            f"the log names another renderer ({body['renderer']}) than the one that makes "
+            f"these bytes ({used})",
+        )
+    elif used == body["renderer"]:
+        report.fail(
+            "minute.pdf_render",
+            "minute.pdf",
+            "the PDF is not the rendering of the signed minute in the log",
+        )
+    else:
+        report.unchecked(
+            "minute.pdf_render",
+            "minute.pdf",
+            f"the minute was printed with {body['renderer']}, this machine renders with "
+            f"{used}: install that reportlab and those fonts (--fonts DIR) to check the PDF",
+        )
+
+
+def check_minute(
+    record: Record,
+    state: Replay,
+    contexts: dict[int, ElectionContext],
+    report: Report,
+    font_dir: Path | None = None,
+) -> None:
+    """Every minute check, and the two that decide whether the record is final."""
+    if not state.minutes:
+        if state.minute_signatures or state.minute_pdfs:
+            report.fail("minute.present", "minute", "signatures or a PDF without a minute")
+        else:
+            report.pending(
+                "minute.present", "minute", "no minute in the log: the record is interim"
+            )
+        return
+    for position, body in state.minutes:
+        _check_one_minute(record.events, position, body, state.server_key, report)
+    signed = _signatures(state, contexts, report)
+    _pdf_events(state, report)
+    check_pdf(record, state, report, font_dir)
+    if MINUTE_JSON in record.files:
+        report.expect(
+            record.minute_json == minute_document(record.events),
+            "minute.json",
+            MINUTE_JSON,
+            "minute.json is not the signed minute the log holds",
+        )
+    last, _ = state.minutes[-1]
+    later = [
+        number
+        for number, entry in state.rounds.items()
+        if entry.phases and entry.phases[0][0] > last
+    ]
+    if later:
+        report.pending(
+            "minute.present",
+            "minute",
+            f"round(s) {later} started after the last minute: no minute covers them",
+        )
+    else:
+        report.ok("minute.present", "minute")
+    keys = _committee_keys(last, state, contexts)
+    count, needed = len(signed[last]), (keys[1] if keys else 1)
+    size = len(keys[0]) if keys else 0
+    if count >= needed and keys is not None:
+        report.ok("minute.cosigned", "minute", f"{count} of {size}, {needed} needed")
+    else:
+        report.pending(
+            "minute.cosigned",
+            "minute",
+            f"{count} of {size} committee members have co-signed the minute; {needed} needed",
+        )

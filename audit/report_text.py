@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from audit.findings import Report
+from audit.findings import FAILED, FINAL, INCOMPLETE, INTERIM, PASSED, PENDING, Report
 
 CHECKS: dict[str, tuple[str, str]] = {
     "log.present": ("Nhật ký sự kiện có dữ liệu", "The event log is present"),
@@ -38,8 +38,8 @@ CHECKS: dict[str, tuple[str, str]] = {
     "tokens.commitment": ("Cam kết danh sách mã phiếu", "The token-hash commitment"),
     "tokens.issued": ("Số mã phiếu phát ra", "Tokens issued"),
     "tokens.voters": (
-        "Số mã phiếu bằng số đảng viên có mặt được bỏ phiếu",
-        "Tokens equal the members present entitled to vote",
+        "Số mã phiếu bằng số người có mặt được bỏ phiếu",
+        "Tokens equal those present entitled to vote",
     ),
     "ballots.window": ("Phiếu nhận trong thời gian bỏ phiếu", "Ballots accepted while open"),
     "ballots.token_once": ("Mỗi mã phiếu dùng một lần", "Each token used once"),
@@ -47,10 +47,31 @@ CHECKS: dict[str, tuple[str, str]] = {
     "ballots.count": ("Số phiếu không quá số mã phiếu", "No more ballots than tokens"),
     "ballots.closed_count": ("Số phiếu khi kết thúc", "The ballot count at closing"),
     "ballots.proofs": ("Chứng minh không tiết lộ của từng phiếu", "Every ballot's proofs"),
-    "ballots.binding": ("Phiếu gắn với mã phiếu đã dùng", "Each ballot bound to its token"),
+    "ballots.binding": (
+        "Phiếu đúng là phiếu đã nhận với mã phiếu của nó",
+        "Each ballot is the one accepted with its token",
+    ),
     "ballots.order": ("Phiếu xếp theo mã theo dõi", "Ballots in tracker order"),
     "ballots.duplicate": ("Không có phiếu trùng", "No duplicate ballot"),
     "ballots.on_file": ("Hồ sơ có đúng các phiếu đã nhận", "Exactly the accepted ballots on file"),
+    "ballots.possession": (
+        "Phiếu được gửi kèm chữ ký của mã phiếu (không lộ mã phiếu)",
+        "Each ballot was signed with its token's key (the token never sent)",
+    ),
+    "audits.opening": (
+        "Phiếu kiểm tra mở ra đúng các lựa chọn nó ghi",
+        "Each audited ballot opens to the choices it claims",
+    ),
+    "audits.tracker": ("Mã theo dõi của phiếu kiểm tra", "Each audited ballot's tracker"),
+    "audits.not_cast": (
+        "Phiếu kiểm tra không được bỏ vào hòm",
+        "No audited ballot was also cast",
+    ),
+    "audits.duplicate": ("Phiếu kiểm tra ghi một lần", "Each audited ballot logged once"),
+    "audits.window": (
+        "Phiếu kiểm tra nhận sau khi mở bỏ phiếu",
+        "Audited ballots received after voting opened",
+    ),
     "aggregate": ("Tổng mã hóa bằng tích các phiếu", "The aggregate is the product of the ballots"),
     "decryption.share": ("Chứng minh giải mã của thành viên", "A member's decryption proofs"),
     "decryption.counts": ("Kết quả giải mã", "The decrypted counts"),
@@ -76,7 +97,62 @@ CHECKS: dict[str, tuple[str, str]] = {
     "minute.pdf": ("Tệp PDF biên bản đúng bản đã ghi", "The PDF is the one recorded"),
     "extends.prefix": ("Hồ sơ mới nối tiếp hồ sơ cũ", "The new record extends the old one"),
     "record.format": ("Định dạng hồ sơ", "The record's format"),
+    "record.structure": (
+        "Hồ sơ có cấu trúc kiểm tra được",
+        "The record has a structure the checks can read",
+    ),
+    "record.encoding": ("Mã hóa JSON chuẩn từng dòng", "Canonical JSON, line by line"),
+    "record.files": ("Hồ sơ có đúng các tệp đã liệt kê", "Exactly the files listed"),
+    "index.meeting": ("Mục lục ghi đúng cuộc họp", "The index names the meeting"),
+    "index.rounds": ("Mục lục ghi đúng số phiếu mỗi vòng", "The index's ballots per round"),
+    "index.files": ("Mục lục liệt kê đúng các tệp", "The index lists the right files"),
+    "index.format": ("Định dạng mục lục", "The index's format"),
+    "log.body": ("Nội dung từng sự kiện đúng cấu trúc", "Every event body has its shape"),
+    "setup.order": ("Cuộc họp và danh sách cố định trước vòng 1", "Setup fixed before round 1"),
+    "setup.roster": ("Số đảng viên trong danh sách", "The roster's counts"),
+    "setup.rated": ("Người được đánh giá có trong danh sách", "Those rated are on the roster"),
+    "setup.committee": (
+        "Ban kiểm phiếu là đảng viên chính thức trong danh sách",
+        "The committee are official members on the roster",
+    ),
+    "roll.counts": (
+        "Các con số điểm danh, cơ sở tính và túc số",
+        "The roll's counts, base and quorum",
+    ),
+    "round.meeting": ("Bản kê phiếu ghi đúng cuộc họp", "The manifest names the meeting"),
+    "round.committee": ("Bản kê phiếu ghi đúng ban kiểm phiếu", "The manifest's committee"),
+    "round.roll": ("Vòng có ghi danh sách được đánh giá", "The round logs who it rates"),
+    "round.subjects": ("Đúng những người được đánh giá", "The right members are rated"),
+    "round.runoff": (
+        "Vòng bỏ phiếu thêm đúng những người bằng phiếu",
+        "A runoff rates exactly the tied members",
+    ),
+    "round.order": ("Các bước của vòng theo đúng thứ tự", "The round's steps in order"),
+    "round.convened": (
+        "Số người được triệu tập và có mặt của vòng lấy phiếu tín nhiệm",
+        "Those convened to a confidence vote, and those present",
+    ),
+    "round.options": (
+        "Túc số của vòng biểu quyết theo cách tính của cuộc họp",
+        "A yes/no round's quorum is the meeting's",
+    ),
+    "collectives.from_round": (
+        "Mức xếp loại tập thể lấy đúng kết quả chi bộ tự xếp loại",
+        "A collective's level is the one the cell voted for itself",
+    ),
+    "tokens.cancelled": ("Mã phiếu bị hủy", "Cancelled tokens"),
+    "tokens.unused": ("Số mã phiếu không sử dụng", "Unused tokens"),
+    "minute.cosigned": (
+        "Biên bản có đủ chữ ký số của ban kiểm phiếu",
+        "The minute carries enough committee signatures",
+    ),
+    "minute.pdf_render": (
+        "Tệp PDF đúng là bản in của biên bản đã ký",
+        "The PDF is the rendering of the signed minute",
+    ),
+    "minute.json": ("minute.json đúng biên bản đã ký", "minute.json is the signed minute"),
 }
+MARKS = {PASSED: "✓", FAILED: "✗", PENDING: "○"}
 
 
 def describe(check: str, lang: str) -> str:
@@ -84,31 +160,58 @@ def describe(check: str, lang: str) -> str:
     return en if lang == "en" else vi
 
 
+def _conclusion(report: Report, lang: str) -> str:
+    total = len(report.findings)
+    verdict = report.verdict
+    reasons = "; ".join(
+        f.detail for f in report.findings if f.status not in (PASSED, FAILED) and f.detail
+    )
+    if verdict == FINAL:
+        if lang == "en":
+            return f"RESULT: the record is sound — all {total} checks passed; it is final."
+        return f"KẾT LUẬN: hồ sơ hợp lệ — {total} kiểm tra đều đạt; hồ sơ đã hoàn tất."
+    if verdict == INTERIM:
+        if lang == "en":
+            return (
+                f"RESULT: an INTERIM record — no check failed, but it does not prove a final "
+                f"result: {reasons}. (exit code 3)"
+            )
+        return (
+            f"KẾT LUẬN: hồ sơ TẠM THỜI — không kiểm tra nào sai, nhưng hồ sơ chưa chứng minh "
+            f"kết quả cuối cùng: {reasons}. (mã thoát 3)"
+        )
+    if verdict == INCOMPLETE:
+        if lang == "en":
+            return (
+                f"RESULT: NOT FULLY CHECKED — no check failed, but this machine could not "
+                f"make every check: {reasons}. (exit code 4)"
+            )
+        return (
+            f"KẾT LUẬN: CHƯA KIỂM TRA ĐỦ — không kiểm tra nào sai, nhưng máy này không làm "
+            f"được mọi kiểm tra: {reasons}. (mã thoát 4)"
+        )
+    failures = len(report.failures)
+    if lang == "en":
+        return f"RESULT: the record is NOT sound — {failures} of {total} checks failed."
+    return f"KẾT LUẬN: hồ sơ KHÔNG hợp lệ — {failures} trên {total} kiểm tra không đạt."
+
+
 def render(report: Report, lang: str = "vi", verbose: bool = False) -> str:
-    """A readable report: one line per check (grouped), every failure with its subject."""
+    """A readable report: one line per check (grouped), every finding that is not a pass with
+    its subject, and the verdict."""
     grouped: OrderedDict[str, list] = OrderedDict()
     for finding in report.findings:
         grouped.setdefault(finding.check, []).append(finding)
     lines = []
     for check, findings in grouped.items():
-        failed = [f for f in findings if not f.ok]
-        mark = "✗" if failed else "✓"
+        statuses = {f.status for f in findings}
+        worst = next((m for m in (FAILED, PENDING) if m in statuses), None)
+        worst = worst or (PASSED if statuses == {PASSED} else "?")
+        mark = MARKS.get(worst, "?")
         count = f" ({len(findings)})" if len(findings) > 1 else ""
         lines.append(f"{mark} {describe(check, lang)}{count}  [{check}]")
-        for finding in failed if not verbose else findings:
+        for finding in findings if verbose else [f for f in findings if not f.ok]:
             detail = f": {finding.detail}" if finding.detail else ""
             lines.append(f"    – {finding.subject}{detail}")
-    total, failures = len(report.findings), len(report.failures)
-    if report.passed:
-        lines.append(
-            f"KẾT LUẬN: hồ sơ hợp lệ — {total} kiểm tra đều đạt."
-            if lang != "en"
-            else f"RESULT: the record is sound — all {total} checks passed."
-        )
-    else:
-        lines.append(
-            f"KẾT LUẬN: hồ sơ KHÔNG hợp lệ — {failures} trên {total} kiểm tra không đạt."
-            if lang != "en"
-            else f"RESULT: the record is NOT sound — {failures} of {total} checks failed."
-        )
+    lines.append(_conclusion(report, lang))
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 
-from ballot_client import trustee_cli
+from ballot_client import check_served, trustee_cli
 from ballot_client.remote import MeetingClient, ServerError
 
 
@@ -33,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, help="seed for --choices random")
     parser.set_defaults(func=run_vote)
     trustee_cli.register(subparsers)
+    check_served.register(subparsers)
 
 
 def parse_voter_url(url: str) -> tuple[str, str | None, int | None]:

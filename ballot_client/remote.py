@@ -6,6 +6,8 @@ and the load tests exercise the same paths as real phones.
 
 from __future__ import annotations
 
+import asyncio
+import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,6 +20,7 @@ from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.nonces import system_nonce
 from tally.manifest import ElectionContext, Manifest
+from tally.submission import make_submission
 from tally.token import token_hash
 
 CREDENTIAL_HEADER = "X-Committee-Credential"
@@ -31,6 +34,8 @@ class ServerError(Exception):
         self.code = str(body.get("error", ""))
         self.message = str(body.get("message_en") or body.get("message") or "")
         self.message_vi = str(body.get("message") or self.message)
+        retry_after = body.get("retry_after")
+        self.retry_after = retry_after if isinstance(retry_after, int) else 1
         super().__init__(f"{status} {self.code}: {self.message}")
 
 
@@ -65,12 +70,25 @@ class MeetingClient:
         return ElectionContext.from_json(RISTRETTO255, manifest, data["election"])
 
     async def submit(self, number: int, token: str, ballot: dict[str, Any]) -> dict[str, Any]:
-        return await self.post(f"/api/rounds/{number}/ballots", {"token": token, "ballot": ballot})
+        """Send ``ballot`` signed with the token's key (the token itself never leaves here)."""
+        return await self.post(f"/api/rounds/{number}/ballots", make_submission(token, ballot))
+
+    async def token_state(self, number: int, token: str) -> str:
+        """``issued``, ``spent``, ``cancelled`` or ``unknown``, asked with the token hash only."""
+        answer = await self.post(
+            f"/api/rounds/{number}/token-status", {"token_hash": token_hash(token).hex()}
+        )
+        return answer["state"]
+
+    async def audit(self, number: int, audited: dict[str, Any]) -> dict[str, Any]:
+        """Send an audited ballot (PROTOCOL.md §8.1); it is logged, never counted."""
+        return await self.post(f"/api/rounds/{number}/audits", audited)
 
     async def vote(
         self, number: int, token: str, choices: Sequence[Choice], retries: int = 3
     ) -> dict[str, Any]:
-        """Encrypt ``choices`` and submit; on a lost connection, resend the same ballot."""
+        """Encrypt ``choices`` and submit; on a lost connection, resend the same ballot; when
+        the server is busy (503), resend after the ``Retry-After`` it gave."""
         context = await self.election(number)
         ballot = make_ballot(context, token_hash(token), choices, system_nonce)
         for attempt in range(retries + 1):
@@ -79,6 +97,10 @@ class MeetingClient:
             except (TimeoutError, aiohttp.ClientConnectionError):
                 if attempt == retries:
                     raise
+            except ServerError as error:
+                if error.status != 503 or attempt == retries:
+                    raise
+                await asyncio.sleep(error.retry_after + random.random())
         raise AssertionError("unreachable")
 
 

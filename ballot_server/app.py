@@ -15,6 +15,7 @@ from pathlib import Path
 from aiohttp import web
 
 from ballot_server import keys
+from ballot_server.audits import Audits
 from ballot_server.auth import ChairAuth
 from ballot_server.chair import Chair, ChairMemory
 from ballot_server.config import ServerConfig
@@ -23,8 +24,9 @@ from ballot_server.decisions import Decisions
 from ballot_server.errors import ApiError, PayloadTooLarge, StoreError
 from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.live import Live
+from ballot_server.minute_cache import MinutePdfCache
 from ballot_server.minute_service import Minutes
-from ballot_server.ratelimit import RateLimiter
+from ballot_server.ratelimit import RateLimiter, VerificationQueue
 from ballot_server.rounds import Rounds
 from ballot_server.routes import setup_routes
 from ballot_server.store import Store
@@ -58,8 +60,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         headers = {}
         if isinstance(error, StoreError):
             log.warning("storage: %s (reference %s)", error.message_en, error.reference)
-            if error.retry_after is not None:
-                headers["Retry-After"] = str(error.retry_after)
+        if error.retry_after is not None:  # a busy proof queue, a held lock, a full disk
+            headers["Retry-After"] = str(error.retry_after)
         return web.json_response(error.to_json(), status=error.status, headers=headers)
     except TallyError as error:
         wrapped = ApiError("Dữ liệu không hợp lệ.", str(error), code="invalid")
@@ -103,17 +105,27 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
 def create_app(config: ServerConfig) -> web.Application:
     """Build the application for the meeting in ``config.folder``."""
     app = web.Application(
-        middlewares=[security_headers, error_middleware], client_max_size=config.max_body_bytes
+        middlewares=[security_headers, error_middleware],
+        client_max_size=config.max_body_bytes,
+        # aiohttp's keep-alive timer also runs before a connection's first request: a client
+        # that sends no request, or its headers too slowly, is cut off after this many seconds
+        handler_args={"keepalive_timeout": config.header_timeout},
     )
     app[keys.CONFIG] = config
-    app[keys.LIVE] = Live()
-    app[keys.TOKEN_LIMITER] = RateLimiter(limit=30, window_seconds=60.0)
+    app[keys.LIVE] = Live(config.max_streams, config.max_streams_per_address)
+    # refused voter requests (unknown tokens, invalid ballots) plus those in flight, per address
+    app[keys.TOKEN_LIMITER] = RateLimiter(config.attempts_per_address, window_seconds=60.0)
+    # refused ballots on one token plus those in flight (a resend while the first is checked)
+    app[keys.TOKEN_SPEND_LIMITER] = RateLimiter(limit=4, window_seconds=600.0)
+    app[keys.VERIFY_QUEUE] = VerificationQueue(config.max_verify_queue, config.verify_workers)
+    app[keys.MINUTE_PDF] = MinutePdfCache()
 
     async def resources(app: web.Application) -> AsyncIterator[None]:
         store = Store(Path(config.folder), busy_seconds=config.busy_seconds)
         verifier = BallotVerifier(config.verify_workers)
         app[keys.STORE] = store
         app[keys.ROUNDS] = Rounds(store)
+        app[keys.AUDITS] = Audits(store, app[keys.ROUNDS])
         app[keys.CEREMONY] = KeyCeremony(store, app[keys.ROUNDS])
         chair = Chair(store, app[keys.ROUNDS], config, ChairMemory())
         app[keys.CHAIR] = chair

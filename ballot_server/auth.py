@@ -8,7 +8,8 @@ the session's CSRF token in the ``X-CSRF-Token`` header; the token is derived fr
 (``csrf_token``), so any tab gets it again from ``GET /api/chair/session`` and it stays right
 for as long as the session lives. A new login in a browser replaces that browser's session (one
 session per login). A program sends the secret itself as ``Authorization: Bearer <secret>``
-and needs no cookie or CSRF token. Secrets and tokens are compared in constant time.
+and needs no cookie or CSRF token. Secrets and tokens are compared in constant time. Wrong
+secrets, whichever way they come, share one limiter per client address (10 a minute).
 """
 
 from __future__ import annotations
@@ -64,17 +65,23 @@ class ChairAuth:
     store: Store
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(limit=10, window_seconds=60))
 
-    def login(self, request: web.Request, given: str) -> tuple[str, str]:
-        """Check the secret; return a new (session id, CSRF token) or raise ``Unauthorized``.
-        The browser's previous session, if any, ends: one login, one session."""
+    def check_secret(self, request: web.Request, given: str) -> None:
+        """Compare ``given`` with the chair secret. Every wrong guess — by ``/login`` or by an
+        ``Authorization: Bearer`` header — counts against the client's address in one limiter,
+        and a blocked address is refused before any comparison."""
         client = request.remote or "unknown"
         if self.limiter.blocked(client):
             raise TooManyRequests(
-                "Nhập sai quá nhiều lần. Vui lòng đợi một phút.", "Too many failed logins."
+                "Nhập sai quá nhiều lần. Vui lòng đợi một phút.", "Too many failed attempts."
             )
         if not secret_matches(self.secret, given):
             self.limiter.record_failure(client)
             raise Unauthorized("Mật khẩu chủ tọa không đúng.", "Wrong chair secret.")
+
+    def login(self, request: web.Request, given: str) -> tuple[str, str]:
+        """Check the secret; return a new (session id, CSRF token) or raise ``Unauthorized``.
+        The browser's previous session, if any, ends: one login, one session."""
+        self.check_secret(request, given)
         now = time.time()
         session_id = secrets.token_urlsafe(32)
         previous = request.cookies.get(COOKIE, "")
@@ -105,9 +112,8 @@ class ChairAuth:
         header = request.headers.get("Authorization", "")
         if header:
             scheme, _, given = header.partition(" ")
-            if scheme.lower() == "bearer" and secret_matches(self.secret, given.strip()):
-                return
-            raise Unauthorized("Mật khẩu chủ tọa không đúng.", "Wrong chair secret.")
+            self.check_secret(request, given.strip() if scheme.lower() == "bearer" else "")
+            return
         session_id = self.session(request)
         if session_id is None:
             raise Unauthorized(

@@ -6,8 +6,9 @@ shows about a member — name, official or probationary, the reason of an exclus
 or of not being rated, attendance — never sick leave, discipline or civil-service ratings.
 
 Plaintext tokens exist only in this process's memory (``ChairMemory``), for the print sheet and
-the one-at-a-time screen; the database holds their hashes. A restart forgets them: spare cards
-are then cancelled and new ones issued.
+the one-at-a-time screen, and only until voting opens: opening wipes them, so nobody at the
+laptop can vote the cards nobody used. The database holds their hashes. A restart before opening
+forgets them: the chair then re-issues all the cards at once (the old ones cancelled, logged).
 """
 
 from __future__ import annotations
@@ -30,26 +31,20 @@ from ballot_server.roster_import import parse_roster
 from ballot_server.rounds import Rounds
 from ballot_server.store import Store
 from ballot_server.tokens_print import qr_svg
-from tally.errors import TallyError
+from tally.errors import RuleInputError, TallyError
 from tally.manifest import RATING_OPTIONS, rating_manifest_json, runoff_manifest_json
-from tally.minute import MEETING_FIELDS as MINUTE_MEETING_FIELDS
+from tally.minute import MEETING_FORM_FIELDS as MEETING_FIELDS
+from tally.minute_sections import NOT_ON_BALLOT
 from tally.roster import Attendance, Member, Roll, compute_roll
 from tally.rules.options import RuleOptions
-from tally.rules.profiles import DEFAULT_PROFILE, PROFILES, Profile
+from tally.rules.profiles import DEFAULT_PROFILE, PROFILES, Profile, get_profile
 from tally.token import token_hash
 
-MEETING_FIELDS = (*MINUTE_MEETING_FIELDS, "start_time", "purpose")
-"""What the chair's meeting form holds: the minute's meeting facts (``locality`` is the place
-name a party document dates itself with, "Hà Nội"; ``place`` the room), the opening time
-(HH:MM) and the purpose."""
 REQUIRED_MEETING_FIELDS = ("title", "cell", "date")
 MAX_FIELD_CHARS = 300
 MAX_COMMITTEE = 15
 _HASH = re.compile(r"[0-9a-f]{64}")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
-NOT_ON_BALLOT = "không đưa vào phiếu đánh giá lần này (theo quyết định của hội nghị)"
-"""The reason printed for a member rated under the rules but left off the ballot by the chair,
-when the chair gives none."""
 
 
 @dataclass
@@ -57,7 +52,7 @@ class ChairMemory:
     """What the server keeps in memory only: plaintext tokens and committee links per round."""
 
     tokens: dict[int, dict[str, str]] = field(default_factory=dict)
-    """round → token hash → token, in issue order."""
+    """round → token hash → token (until voting opens); printed and shown in random order."""
     committee: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     """round → [{"index", "name", "url"}] while the key ceremony runs."""
 
@@ -73,22 +68,6 @@ def voter_url(base_url: str, token: str, number: int) -> str:
 
 def committee_url(base_url: str, credential: str, number: int) -> str:
     return f"{base_url.rstrip('/')}/committee#c={credential}&r={number}"
-
-
-def _roll_summary(roll: Roll) -> dict[str, Any]:
-    """The roll as the minute shows it (and as the event log records it)."""
-    return {
-        "official": roll.official,
-        "probationary": roll.probationary,
-        "excluded": [{"id": i, "reason": r.value} for i, r in roll.excluded],
-        "base": roll.base,
-        "quorum": roll.options.quorum.value,
-        "quorum_required": roll.quorum_required,
-        "quorum_met": roll.quorum_met,
-        "present": len(roll.present),
-        "voters": len(roll.voters),
-        "not_rated": [{"id": i, "reason": r.value} for i, r in roll.not_rated],
-    }
 
 
 class Chair:
@@ -109,7 +88,7 @@ class Chair:
 
     def profile(self) -> Profile:
         meeting = self.meeting() or {}
-        return PROFILES.get(meeting.get("profile", ""), DEFAULT_PROFILE)
+        return get_profile(meeting.get("profile") or None)
 
     def options(self) -> RuleOptions:
         """The options in force for this meeting: the profile's with the chair's choices."""
@@ -211,9 +190,10 @@ class Chair:
         return {
             "meeting": self.meeting(),
             "profiles": [
-                {"name": p.name, "version": p.version, "title": p.title} for p in PROFILES.values()
+                {"label": p.label, "name": p.name, "version": p.version, "title": p.title}
+                for p in PROFILES.values()
             ],
-            "default_profile": DEFAULT_PROFILE.name,
+            "default_profile": DEFAULT_PROFILE.label,
             "roster": [
                 m.to_json() | {"attendance": attendance.get(m.id, Attendance.UNKNOWN).value}
                 for m in self.members()
@@ -283,13 +263,14 @@ class Chair:
             raise BadRequest(
                 "Ngày họp không hợp lệ (cần dạng YYYY-MM-DD).", "Invalid date (YYYY-MM-DD)."
             ) from None
-        profile = data.get("profile", DEFAULT_PROFILE.name)
-        if profile not in PROFILES:
+        try:
+            profile = get_profile(data.get("profile", DEFAULT_PROFILE.label))
+        except RuleInputError:
             raise BadRequest(
                 "Không có bộ quy tắc này.",
-                f"Unknown profile; known: {', '.join(sorted(PROFILES))}.",
-            )
-        meeting["profile"] = profile
+                f"Unknown profile; known: {', '.join(p.label for p in PROFILES.values())}.",
+            ) from None
+        meeting["profile"] = profile.label
         self._no_round_yet("sửa thông tin cuộc họp", "edit the meeting")
         previous = self.meeting()
         meeting["id"] = previous["id"] if previous else f"hop-{secrets.token_hex(4)}"
@@ -369,7 +350,7 @@ class Chair:
                 "attendance",
                 {
                     "attendance": {str(i): m.value for i, m in sorted(changes.items())},
-                    "roll": _roll_summary(roll),
+                    "roll": roll.summary(),
                 },
             )
         return roll
@@ -646,7 +627,7 @@ class Chair:
             subjects = {question_id(i): i for i in rated}
             source = self._keys_to_reuse(manifest)
         credentials = self.rounds.start(manifest, subjects, reuse_keys_from=source)
-        summary = _roll_summary(roll)
+        summary = roll.summary()
         summary["rated_reasons"] = self.rated_reasons()
         body: dict[str, Any] = {
             "round": number,
@@ -697,10 +678,34 @@ class Chair:
             memory[token_hash(token).hex()] = token
         return {"tokens": tokens, "urls": [voter_url(base_url, t, number) for t in tokens]}
 
-    def cancel_token(self, number: int, body: object) -> str:
-        """Void an unused token given as ``{"token"}`` or ``{"token_hash"}``; logged."""
+    def reissue_tokens(self, number: int, base_url: str) -> dict[str, Any]:
+        """Before voting opens, replace every unused card at once (after a restart forgot their
+        plaintext, or to start the cards afresh): the old tokens are cancelled (logged) and as
+        many new ones issued as the round has voters (``kind_rounds.electorate``: the official
+        members present entitled to vote, or those convened who are present)."""
+        counts = self.rounds.token_counts(number)
+        count = kind_rounds.electorate(self, number).voters - counts["spent"]
+        if count <= 0:
+            raise Conflict("Không có ai cần phiếu.", "Nobody needs a token.", code="no_voters")
+        tokens, cancelled = self.rounds.reissue_tokens(number, count)
+        memory = self.memory.tokens[number] = {}
+        for token in tokens:
+            memory[token_hash(token).hex()] = token
+        return {
+            "tokens": tokens,
+            "urls": [voter_url(base_url, t, number) for t in tokens],
+            "cancelled": len(cancelled),
+        }
+
+    def cancel_token(self, number: int, body: object) -> str | list[str]:
+        """Void an unused token given as ``{"token"}`` or ``{"token_hash"}``, or every unused
+        token with ``{"all_unused": true}``; logged. Returns the hash(es)."""
         if not isinstance(body, dict):
             raise BadRequest("Cần một đối tượng JSON.", "Expected a JSON object.")
+        if body.get("all_unused") is True:
+            hashes = self.rounds.cancel_unused(number)
+            self.memory.tokens.pop(number, None)
+            return hashes
         if isinstance(body.get("token"), str):
             try:
                 digest = token_hash(body["token"]).hex()
@@ -736,6 +741,7 @@ class Chair:
             )
         self.rounds.open_voting(number)
         self.memory.committee.pop(number, None)
+        self.memory.tokens.pop(number, None)  # no plaintext token outlives the opening
 
     def close_voting(self, number: int, confirm: object) -> dict[str, Any]:
         """Close voting (the chair must confirm); the plaintext tokens are forgotten."""
@@ -750,8 +756,23 @@ class Chair:
         return {"round": number, "ballots": aggregate.ballot_count}
 
     def tokens_in_memory(self, number: int) -> list[str]:
-        """The unused tokens of a round still in memory (for printing or showing)."""
-        self.rounds.row(number)
+        """The unused tokens of a round still in memory, in a fresh random order (the order of
+        the cards must not follow the order of issue). Refused once voting has opened."""
+        phase = self.rounds.phase(number)
+        if phase == "ceremony":
+            raise Conflict(
+                "Chưa phát phiếu: ban kiểm phiếu chưa tạo xong khóa.",
+                "No tokens yet: the committee's key ceremony is not finished.",
+                code="phase_ceremony",
+            )
+        if phase != "ready":
+            raise Conflict(
+                "Đã mở bỏ phiếu: mã phiếu đã bị xóa khỏi máy chủ, không in hay chiếu được nữa.",
+                "Voting has opened: the tokens were wiped; they can no longer be printed or shown.",
+                code="tokens_wiped",
+            )
         memory = self.memory.tokens.get(number, {})
         issued = set(self.store.token_hashes(number, "issued"))
-        return [token for digest, token in memory.items() if digest in issued]
+        unused = [token for digest, token in memory.items() if digest in issued]
+        secrets.SystemRandom().shuffle(unused)
+        return unused

@@ -3,15 +3,25 @@
 Every state change is one transaction together with the event that records it, so the tables
 and the log never disagree — unless a byte of the file was changed underneath. The log's chain
 and signatures catch a change to an event; this module catches a change to a table row that the
-log also records and that the server acts on: a stored ballot must hash to its own tracker and
-be one the log accepted; the tokens spent, each round's phase, manifest and election, the
-aggregate, decryption shares, counts and decisions, the meeting, the signed minute with its
-signatures, the roster's names, membership and attendance, and those convened to a confidence
-vote (as chosen, and as each confidence round fixed them) must be what the log says. (Facts
-the log does not carry — a member's private facts, the hashes of tokens not yet committed by
-``voting-opened``, committee credentials — cannot be checked this way; the committee's ceremony
-messages are checked by the members' own devices.) Nothing here writes; a disagreement raises
-``StoreDamaged`` naming the row. A change that adds an event altering a table adds its rule here.
+log also records and that the server acts on: a stored ballot must be, byte for byte, one the
+log accepted (its tracker, token hash and ``ballot_hash``); an audited ballot must open the
+tracker it is stored under, be logged as it is stored (or, while its round is open, be waiting to
+be logged), and never be a cast ballot; the tokens spent must be exactly those the log accepted
+a ballot with, the tokens cancelled exactly those the log cancelled (one by one, all unused at
+once, or all before a re-issue), each round must hold as many tokens as the log issued, and once
+voting opened the tokens not cancelled before must be the set ``voting-opened`` committed; each
+round's phase, manifest and election, the aggregate, decryption shares, counts and decisions
+(what the results page, the projector and the consolidated proposal are served from), the
+meeting, the roster's names, membership and attendance, and those convened to a confidence vote
+(as the chair chose them, and as each confidence round fixed them) must be what the log says. The
+signed minute and its co-signatures have no row to check: they are kept only as the ``minute``
+and ``minute-signature`` events, and what is served, printed and exported is read from those
+(``tally.minute_log``), which the chain check covers. (Facts the log does not carry — a
+member's private facts, which token hash was issued before ``voting-opened`` commits them,
+committee credentials, the plaintext tokens, which live only in the server's memory until voting
+opens — cannot be checked this way; the committee's ceremony messages are checked by the
+members' own devices.) Nothing here writes; a disagreement raises ``StoreDamaged`` naming the
+row. A change that adds an event altering a table adds its rule here.
 """
 
 from __future__ import annotations
@@ -21,8 +31,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ballot_server.errors import StoreDamaged
-from tally.ballot import tracker
-from tally.crypto.hashing import hash32
+from tally.ballot import ballot_hash, tracker
+from tally.errors import TallyError
 
 PHASE_AFTER = {
     "round-started": "ceremony",
@@ -44,6 +54,7 @@ class TableFacts:
     rounds: list[tuple[int, str, str, str | None]] = field(default_factory=list)
     members: list[tuple[int, str, str]] = field(default_factory=list)
     settings: dict[str, str] = field(default_factory=dict)
+    audits: list[tuple[int, str, str, int]] = field(default_factory=list)
 
 
 def _damaged(detail_vi: str, detail_en: str) -> StoreDamaged:
@@ -62,12 +73,17 @@ class _Log:
     """What the log says, by round, for the checks below."""
 
     accepted: set[tuple[int, str, str]] = field(default_factory=set)
+    ballot_hashes: dict[tuple[int, str], str] = field(default_factory=dict)
+    audited: dict[tuple[int, str], Any] = field(default_factory=dict)
+    issued: dict[int, int] = field(default_factory=dict)
+    cancelled: set[tuple[int, str]] = field(default_factory=set)
+    cancelled_before_open: set[tuple[int, str]] = field(default_factory=set)
+    committed: dict[int, set[str]] = field(default_factory=dict)
     phases: dict[int, str] = field(default_factory=dict)
     manifests: dict[int, Any] = field(default_factory=dict)
     elections: dict[int, Any] = field(default_factory=dict)
     results: dict[tuple[int, str, str], Any] = field(default_factory=dict)
     meeting: Any = None
-    minute: dict[str, Any] | None = None
     members: dict[int, tuple[str, str]] = field(default_factory=dict)
     attendance: dict[int, str] = field(default_factory=dict)
     convened: Any = None
@@ -88,6 +104,17 @@ def _read_log(events: list[dict[str, Any]]) -> _Log:
             log.elections[number] = body["election"]
         elif kind == "ballot-accepted":
             log.accepted.add((number, body["tracker"], body["token_hash"]))
+            log.ballot_hashes[(number, body["tracker"])] = body["ballot_hash"]
+        elif kind == "ballot-audited":
+            log.audited[(number, body["tracker"])] = body["audited"]
+        elif kind == "tokens-issued":
+            log.issued[number] = log.issued.get(number, 0) + body["count"]
+        elif kind == "token-cancelled":
+            log.cancelled.add((number, body["token_hash"]))
+            if number not in log.committed:
+                log.cancelled_before_open.add((number, body["token_hash"]))
+        elif kind == "voting-opened":
+            log.committed[number] = set(body["token_hashes"])
         elif kind in RESULT_EVENTS:
             log.results[(number, kind, "")] = body[RESULT_EVENTS[kind]]
         elif kind == "decryption-share":
@@ -99,13 +126,6 @@ def _read_log(events: list[dict[str, Any]]) -> _Log:
             }
         elif kind == "meeting-set":
             log.meeting = body["meeting"]
-        elif kind == "minute":
-            log.minute = {**body, "signatures": []}
-        elif kind == "minute-signature" and log.minute and body["digest"] == log.minute["digest"]:
-            signature = {"trustee": body["trustee"], "signature": body["signature"]}
-            log.minute["signatures"] = sorted(
-                [*log.minute["signatures"], signature], key=lambda s: s["trustee"]
-            )
         elif kind == "roster-imported":
             log.members = {m["id"]: (m["name"], m["membership"]) for m in body["members"]}
             log.attendance = {}
@@ -125,6 +145,7 @@ def check_tables(events: list[dict[str, Any]], tables: TableFacts) -> None:
     except (KeyError, TypeError, AttributeError, ValueError):
         raise _damaged("nhật ký không đọc được", "the log cannot be read") from None
     _check_ballots(tables, log)
+    _check_audits(tables, log)
     _check_tokens(tables, log)
     _check_rounds(tables, log)
     _check_results(tables, log)
@@ -135,10 +156,13 @@ def _check_ballots(tables: TableFacts, log: _Log) -> None:
     stored = set()
     for number, tracked, digest, text in tables.ballots:
         ballot = _value(text, f"a ballot of round {number}", f"một phiếu của vòng {number}")
-        own = hash32("tracker", text.encode("utf-8")).hex()
-        if own != tracked:  # stored canonical; else hash its canonical form to be sure
-            own = tracker(ballot).hex()
-        if own != tracked or not isinstance(ballot, dict) or ballot.get("token_hash") != digest:
+        same = (
+            isinstance(ballot, dict)
+            and ballot.get("token_hash") == digest
+            and ballot_hash(text.encode("utf-8")).hex() == log.ballot_hashes.get((number, tracked))
+            and _own_tracker(ballot) == tracked
+        )
+        if not same:
             raise _damaged(
                 f"phiếu có mã theo dõi {tracked[:16]}… của vòng {number} bị thay đổi",
                 f"the ballot with tracker {tracked[:16]}… of round {number} was changed",
@@ -155,8 +179,8 @@ def _check_ballots(tables: TableFacts, log: _Log) -> None:
 
 def _check_tokens(tables: TableFacts, log: _Log) -> None:
     """Every token is issued, spent or cancelled; the spent ones are exactly those the log
-    accepted a ballot with. (How many were issued or cancelled, and how, is the chair's: the
-    log's token events may say it several ways.)"""
+    accepted a ballot with, the cancelled ones exactly those it cancelled; each round holds as
+    many as it issued; once voting opened, those not cancelled before are the committed set."""
     for number, _, state in tables.tokens:
         if state not in ("issued", "spent", "cancelled"):
             raise _damaged(
@@ -164,8 +188,61 @@ def _check_tokens(tables: TableFacts, log: _Log) -> None:
                 f"a token state of round {number} is unknown",
             )
     spent = {(n, d) for n, d, state in tables.tokens if state == "spent"}
-    if spent != {(n, d) for n, _, d in log.accepted}:
+    cancelled = {(n, d) for n, d, state in tables.tokens if state == "cancelled"}
+    if spent != {(n, d) for n, _, d in log.accepted} or cancelled != log.cancelled:
         raise _damaged("bảng mã phiếu khác với nhật ký", "the tokens table differs from the log")
+    held: dict[int, set[str]] = {}
+    for number, digest, _ in tables.tokens:
+        held.setdefault(number, set()).add(digest)
+    issued = {n: count for n, count in log.issued.items() if count}
+    if {n: len(hashes) for n, hashes in held.items()} != issued:
+        raise _damaged(
+            "số mã phiếu đã phát khác với nhật ký", "the number of tokens differs from the log"
+        )
+    for number, committed in log.committed.items():
+        before = {d for n, d in log.cancelled_before_open if n == number}
+        if held.get(number, set()) - before != committed:
+            raise _damaged(
+                f"mã phiếu của vòng {number} khác với bộ mã đã chốt khi mở bỏ phiếu",
+                f"the tokens of round {number} differ from the set committed when voting opened",
+            )
+
+
+def _own_tracker(ballot: object) -> str | None:
+    """The tracker a stored (or audited) ballot hashes to, or None if it has no such shape."""
+    try:
+        return tracker(ballot).hex()
+    except (TallyError, TypeError, ValueError):
+        return None
+
+
+def _check_audits(tables: TableFacts, log: _Log) -> None:
+    """An audited ballot opens the tracker it is stored under and is never a cast one; those
+    marked logged are what the log's ``ballot-audited`` events hold, and every logged one is
+    stored; one not yet logged waits only while its round is open (it is logged at closing)."""
+    cast = {(n, t) for n, t, _, _ in tables.ballots}
+    logged = set()
+    for number, tracked, text, is_logged in tables.audits:
+        audited = _value(
+            text, f"an audited ballot of round {number}", f"một phiếu kiểm tra của vòng {number}"
+        )
+        key = (number, tracked)
+        if is_logged:
+            same = log.audited.get(key, None) == audited
+            logged.add(key)
+        else:
+            same = key not in log.audited and log.phases.get(number) == "open"
+        if not same or is_logged not in (0, 1) or _own_tracker(audited) != tracked or key in cast:
+            raise _damaged(
+                f"phiếu kiểm tra có mã theo dõi {tracked[:16]}… của vòng {number} bị thay đổi",
+                f"the audited ballot with tracker {tracked[:16]}… of round {number} was changed",
+            )
+    if logged != set(log.audited):
+        number, tracked = sorted(set(log.audited) - logged)[0]
+        raise _damaged(
+            f"thiếu phiếu kiểm tra có mã theo dõi {tracked[:16]}… của vòng {number}",
+            f"the audited ballot with tracker {tracked[:16]}… of round {number} is missing",
+        )
 
 
 def _check_rounds(tables: TableFacts, log: _Log) -> None:
@@ -209,12 +286,6 @@ def _check_setup(tables: TableFacts, log: _Log) -> None:
         raise _damaged(
             "danh sách người được triệu tập khác với nhật ký",
             "those convened to a confidence vote differ from the log",
-        )
-    minute = tables.settings.get("minute")  # the signed minute as kept for the chair and the PDF
-    if minute is not None and _value(minute, "the minute", "biên bản") != log.minute:
-        raise _damaged(
-            "biên bản (hoặc chữ ký của nó) khác với nhật ký",
-            "the minute (or its signatures) differs from the log",
         )
     members = {}
     for member_id, data, attendance in tables.members:

@@ -15,9 +15,10 @@ from typing import Any
 from ballot_server import convened
 from ballot_server.chair import Chair
 from ballot_server.kind_rules import kind_request
-from ballot_server.proposal import collective_keys, round_decisions
+from ballot_server.proposal import round_decisions
 from ballot_server.store import Store
 from tally.manifest import RATING_OPTIONS, Manifest
+from tally.roster import collective_keys
 from tally.round_kinds import OTHER_KINDS, RoundKind
 from tally.rules.consolidate import consolidate, is_rating, runoff_input
 from tally.rules.engine import decide_json
@@ -70,7 +71,7 @@ def rule_input(
             entry["heads"] = keys[member.heads]
         entries.append(entry)
     request: dict[str, Any] = {
-        "profile": chair.profile().name,
+        "profile": chair.profile().label,
         "roll": _roll(chair, ballots),
         "subjects": entries,
     }
@@ -118,7 +119,7 @@ class Decisions:
         kind = manifest.round_kind
         if kind in OTHER_KINDS:
             fixed = convened.of_round(self.store, number)
-            profile = self.chair.profile().name
+            profile = self.chair.profile().label
             return kind_request(manifest, counts, _roll(self.chair, ballots), profile, fixed)
         subjects = rounds.row(number)["subjects"]
         roster = {m.id for m in self.chair.members()}

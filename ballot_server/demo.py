@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import random
 import signal
 import socket
@@ -28,12 +29,13 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import aiohttp
 
 from ballot_client.remote import MeetingClient, decrypt_round, run_committee
 from ballot_server.demo_confidence import confidence_round
+from ballot_server.passphrase import ENVIRONMENT_VARIABLE
 from ballot_server.roster_import import CSV_TYPE, roster_csv
 from ballot_server.serve import chair_secret, lan_address
 from tally.roster import Member, Membership
@@ -77,6 +79,7 @@ GIVEN = [
 ]
 MEETING_DATE = date(2026, 12, 15)
 LEVEL_WEIGHTS = (3, 10, 3, 1)  # XS, TOT, HT, KHT
+SERVER_LOG = "server.log"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -153,7 +156,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(folder: Path, host: str, port: int, secret: str) -> subprocess.Popen:
+def start_server(
+    folder: Path, host: str, port: int, secret: str, output: int | IO[bytes] | None = None
+) -> subprocess.Popen:
+    """``phieukin serve`` for ``folder`` as a child process. The chair passphrase goes through
+    the environment, never the command line. The server's output goes to ``output`` (a file,
+    or ``subprocess.PIPE`` for a caller that reads it), by default ``folder/server.log``: never
+    to a pipe nobody reads, which would stall the server once full."""
     command = [
         sys.executable,
         "-m",
@@ -165,18 +174,33 @@ def start_server(folder: Path, host: str, port: int, secret: str) -> subprocess.
         host,
         "--port",
         str(port),
-        f"--passphrase={secret}",  # one token: a secret may begin with "-"
     ]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    environment = {**os.environ, ENVIRONMENT_VARIABLE: secret}
+    if output is None:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / SERVER_LOG, "ab") as log:
+            return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment)
+    return subprocess.Popen(
+        command, stdout=output, stderr=subprocess.STDOUT, env=environment, text=True
+    )
 
 
-async def wait_until_up(client: MeetingClient, server: subprocess.Popen, seconds: float) -> None:
+def server_output(folder: Path, server: subprocess.Popen) -> str:
+    """What the server printed (its pipe if the caller kept one, else the end of its log)."""
+    if server.stdout is not None:
+        return server.stdout.read()
+    log = folder / SERVER_LOG
+    return log.read_text(encoding="utf-8", errors="replace")[-4000:] if log.is_file() else ""
+
+
+async def wait_until_up(
+    client: MeetingClient, server: subprocess.Popen, seconds: float, folder: Path | None = None
+) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(
-                f"the server stopped: {server.stdout.read() if server.stdout else ''}"
-            )
+            output = server_output(folder, server) if folder else ""
+            raise RuntimeError(f"the server stopped: {output}")
         try:
             await client.status()
             return
@@ -238,7 +262,7 @@ async def play(args: argparse.Namespace, base: str, secret: str, server: subproc
     ):
         public = MeetingClient(session, base)
         chair = MeetingClient(chair_session, base)
-        await wait_until_up(public, server, 30)
+        await wait_until_up(public, server, 30, args.out)
         print(f"1. Máy chủ chạy tại {base} (thư mục {args.out}).")
         number, credentials, state = await setup_meeting(chair, args.voters, args.rated, rng)
         roll = state["roll"]

@@ -15,6 +15,8 @@ class ApiError(Exception):
 
     status = 400
     code = "bad_request"
+    retry_after: int | None = None
+    """Seconds after which the same request may work (sent as ``Retry-After``), if it may."""
 
     def __init__(self, message_vi: str, message_en: str, *, code: str | None = None) -> None:
         super().__init__(message_en)
@@ -65,6 +67,13 @@ class Conflict(ApiError):
     code = "conflict"
 
 
+class RequestTimeout(ApiError):
+    """The client took too long to send its request body."""
+
+    status = 408
+    code = "timeout"
+
+
 class PayloadTooLarge(ApiError):
     """The request body is larger than the server accepts."""
 
@@ -79,6 +88,22 @@ class TooManyRequests(ApiError):
     code = "rate_limited"
 
 
+class ServiceUnavailable(ApiError):
+    """The server has too much to do right now (the proof queue or the live-update streams are
+    full); the client should send again after ``retry_after`` seconds (given in the
+    ``Retry-After`` header). Not ``busy``, which says the database is held by another program."""
+
+    status = 503
+    code = "overloaded"
+
+    def __init__(self, message_vi: str, message_en: str, *, retry_after: int) -> None:
+        super().__init__(message_vi, message_en)
+        self.retry_after = retry_after
+
+    def to_json(self) -> dict[str, str | int]:
+        return {**super().to_json(), "retry_after": self.retry_after}
+
+
 class StoreError(ApiError):
     """The meeting's storage (the database, its log-head file, the disk) cannot do this now.
 
@@ -87,7 +112,6 @@ class StoreError(ApiError):
 
     status = 503
     code = "store"
-    retry_after: int | None = None
 
 
 class StoreBusy(StoreError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ballot_server.audits import Audits
 from ballot_server.auth import ChairAuth
 from ballot_server.chair import Chair
 from ballot_server.config import ServerConfig
@@ -11,8 +12,9 @@ from ballot_server.counting import Counting
 from ballot_server.decisions import Decisions
 from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.live import Live
+from ballot_server.minute_cache import MinutePdfCache
 from ballot_server.minute_service import Minutes
-from ballot_server.ratelimit import RateLimiter
+from ballot_server.ratelimit import RateLimiter, VerificationQueue
 from ballot_server.rounds import Rounds
 from ballot_server.store import Store
 from ballot_server.verifier import BallotVerifier
@@ -31,3 +33,7 @@ CHAIR_AUTH = web.AppKey("chair_auth", ChairAuth)
 """The chair's sessions (kept in the store) and the failed-login limiter."""
 MINUTES = web.AppKey("minutes", Minutes)
 TOKEN_LIMITER = web.AppKey("token_limiter", RateLimiter)
+TOKEN_SPEND_LIMITER = web.AppKey("token_spend_limiter", RateLimiter)  # refused ballots per token
+VERIFY_QUEUE = web.AppKey("verify_queue", VerificationQueue)
+AUDITS = web.AppKey("audits", Audits)
+MINUTE_PDF = web.AppKey("minute_pdf", MinutePdfCache)

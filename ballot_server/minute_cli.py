@@ -14,9 +14,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from audit.minute_pdf import FontsMissing, render_minute_pdf
 from ballot_server.disk import write_file_atomically
 from ballot_server.errors import ApiError, StoreError
-from ballot_server.minute_pdf import FontsMissing, render_minute_pdf
 from tally.minute import build_minute, minute_digest, signature_status
 
 

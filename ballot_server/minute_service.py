@@ -1,12 +1,14 @@
 """The minute of the count: made from the record, signed by the server, co-signed by the committee.
 
-Once every round is counted the chair makes the minute: ``minute_facts`` gathers from the store
+Once every round is counted the chair makes the minute: ``minute_facts`` gathers from the log
 what the minute shows (the meeting, the committee with its signing keys, the roll, every round's
 tokens, ballots, fingerprint and rule decisions, the record's head), ``tally.minute`` builds the
 canonical ``phieukin/minute`` object, and the server signs its digest (purpose ``minute``). The
-minute, its digest and the server's signature are logged in one event (``minute``) and kept in
-the settings; each committee member's signature, checked against the key that member signs with
-(named in the minute, from the key ceremony), is logged as ``minute-signature``.
+minute, its digest and the server's signature are logged in one event (``minute``); each
+committee member's signature, checked against the key that member signs with (named in the
+minute, from the key ceremony), is logged as ``minute-signature``. The log is the minute's only
+source: the facts are read from it (``tally.minute_log.minute_facts``) and the signed document
+that the API returns and the PDF prints is read back from it (``minute_document``).
 
 A minute is remade only when the record has moved on to a further counted round; then the
 signatures of the earlier one no longer count (they stay in the log).
@@ -20,19 +22,20 @@ from typing import Any
 
 from ballot_server.chair import Chair
 from ballot_server.errors import BadRequest, Conflict, Forbidden, NotFound
-from ballot_server.proposal import collective_keys
 from ballot_server.store import Store
 from tally.crypto.signatures import sign, verify_key_from_hex, verify_signature
 from tally.errors import TallyError
 from tally.minute import SIGNATURE_PURPOSE, build_minute, minute_digest
+from tally.minute_log import MINUTE_EVENT_TYPES, LogFactsError, minute_document
+from tally.minute_log import minute_facts as facts_from_log
 
-SETTING = "minute"
 MAX_NUMBER_CHARS = 40
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
 def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str, Any]:
-    """Everything ``tally.minute.build_minute`` needs, read from the meeting's store."""
+    """Everything ``tally.minute.build_minute`` needs, read from the meeting's event log (the
+    minute has one source: ``tally.minute_log``). Refused until every round is counted."""
     store, rounds = chair.store, chair.rounds
     numbers = store.round_numbers()
     if not numbers:
@@ -44,69 +47,20 @@ def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str,
                 f"Round {number} is not counted yet.",
                 code="not_counted",
             )
-    round_facts = []
-    for number in numbers:
-        decisions = store.result(number, "decisions")
-        if decisions is None:
-            raise Conflict(
-                f"Vòng {number} không có kết quả áp dụng quy tắc.",
-                f"Round {number} has no rule decisions.",
-                code="no_decisions",
-            )
-        row = rounds.row(number)
-        sheet = row["manifest"].get("score_sheet")
-        round_facts.append(
-            {
-                **({"score_sheet": sheet} if sheet is not None else {}),
-                "round": number,
-                "fingerprint": rounds.context(number).fingerprint.hex(),
-                "subjects": row["subjects"],
-                "questions": [
-                    {"id": q["id"], "title": q["title"], "options": q["options"]}
-                    for q in row["manifest"]["questions"]
-                ],
-                "tokens": rounds.token_counts(number),
-                "ballots": rounds.ballot_count(number),
-                "decisions": decisions,
-            }
-        )
-    last = numbers[-1]
-    context = rounds.context(last)
-    names = [m["name"] for m in context.manifest.data["committee"]["members"]]
-    committee = [
-        {"index": index, "name": names[index - 1], "signing_key": key.hex()}
-        for index, key in enumerate(context.signing_keys, start=1)
-    ]
-    setting = chair.committee() or {}
-    head_name = next((m.name for m in chair.members() if m.id == setting.get("head")), None)
-    head = names.index(head_name) + 1 if head_name in names else 1
-    keys_by_name = collective_keys(chair.collectives())
-    head_entry = store.last_event()
     extra = extra or {}
-    return {
-        "meeting": chair.meeting() or {},
-        "number": extra.get("number", ""),
-        "start_time": extra.get("start_time", ""),
-        "end_time": extra.get("time", ""),
-        "members": [
-            {"id": m.id, "name": m.name, "membership": m.membership.value} for m in chair.members()
-        ],
-        "roll": chair.roll().to_json(),
-        "options": chair.options().as_json(),
-        "rated": chair.rated(),
-        "rated_reasons": chair.rated_reasons(),
-        "committee": committee,
-        "threshold": context.manifest.threshold,
-        "head": head,
-        "committee_approved": bool(setting.get("approved")),
-        "collectives": {key: name for name, key in keys_by_name.items()},
-        "rounds": round_facts,
-        "record": {
-            "head_hash": head_entry.hash.hex() if head_entry else "00" * 32,
-            "events": 0 if head_entry is None else head_entry.event["seq"] + 1,
-            "server_key": store.server_key().verify_key.encode().hex(),
-        },
-    }
+    try:
+        return facts_from_log(
+            store.events(),
+            number=extra.get("number", ""),
+            start_time=extra.get("start_time", ""),
+            end_time=extra.get("time", ""),
+        )
+    except LogFactsError as error:
+        raise Conflict(
+            "Nhật ký chưa đủ để lập biên bản (thiếu kết quả áp dụng quy tắc?).",
+            f"The log does not make a minute yet: {error}",
+            code="no_decisions",
+        ) from None
 
 
 def _extra(body: dict[str, Any]) -> dict[str, str]:
@@ -131,9 +85,10 @@ class Minutes:
         self.chair = chair
 
     def current(self) -> dict[str, Any] | None:
-        """``{"minute", "digest", "server_signature", "signatures": [{"trustee", "signature"}]}``
-        of the current minute, or ``None``."""
-        return self.store.setting(SETTING)
+        """The signed minute as the log holds it (``tally.minute_log.minute_document``):
+        ``{"version", "kind", "minute", "digest", "server_signature", "signatures"}``, or
+        ``None``. Read from the log every time: there is no other copy to drift from it."""
+        return minute_document(self.store.events_of_types(*MINUTE_EVENT_TYPES))
 
     def make(self, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         """Make, sign and log the minute; returns (document, made now). A minute already made
@@ -147,17 +102,12 @@ class Minutes:
             minute = build_minute(minute_facts(self.chair, extra))
             digest = minute_digest(minute)
             signature = sign(store.server_key(), SIGNATURE_PURPOSE, digest).hex()
-            document = {
-                "minute": minute,
-                "digest": digest.hex(),
-                "server_signature": signature,
-                "signatures": [],
-            }
             store.append_event(
                 "minute",
                 {"minute": minute, "digest": digest.hex(), "server_signature": signature},
             )
-            store.set_setting(SETTING, document)
+        document = self.current()
+        assert document is not None
         return document, True
 
     def trustee_for(self, credential: str) -> int:
@@ -210,10 +160,6 @@ class Minutes:
                 )
         entry = {"trustee": trustee, "signature": signature}
         with self.store.transaction() as store:
-            document["signatures"] = sorted(
-                [*document["signatures"], entry], key=lambda s: s["trustee"]
-            )
-            store.set_setting(SETTING, document)
             store.append_event(
                 "minute-signature", {"digest": digest, "trustee": trustee, "signature": signature}
             )

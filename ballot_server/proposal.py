@@ -9,13 +9,12 @@ by ``option_titles``), each voter choosing up to the places left.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from ballot_server.errors import Conflict
 from ballot_server.store import Store
+from tally.roster import collective_keys
 from tally.rules.consolidate import consolidate, tied_groups
 from tally.rules.wording import group_words
 
@@ -35,20 +34,6 @@ def round_decisions(store: Store, upto: int | None = None) -> list[dict[str, Any
 def proposal(store: Store, upto: int | None = None) -> dict[str, Any]:
     """The consolidated proposal after the rounds counted so far (up to round ``upto``)."""
     return consolidate(round_decisions(store, upto))
-
-
-def collective_keys(collectives: dict[str, str]) -> dict[str, str]:
-    """An ASCII key per collective name (canonical JSON keys are ASCII): the name without
-    diacritics, lower-case, words joined by '-', made unique with a number if needed."""
-    keys: dict[str, str] = {}
-    for name in sorted(collectives):
-        plain = unicodedata.normalize("NFKD", name.replace("Đ", "D").replace("đ", "d"))
-        words = re.findall(r"[a-z0-9]+", plain.encode("ascii", "ignore").decode().lower())
-        key, suffix = "-".join(words) or "tap-the", 2
-        while key in keys.values():
-            key, suffix = f"{'-'.join(words) or 'tap-the'}-{suffix}", suffix + 1
-        keys[name] = key
-    return keys
 
 
 def manifest_names(store: Store, upto: int) -> dict[str, str]:

@@ -20,14 +20,13 @@ from typing import Any
 from ballot_server.errors import BadRequest, Conflict, Forbidden, NotFound
 from ballot_server.store import Store
 from tally.aggregate import Aggregate, aggregate_ballots
-from tally.ballot import tracker_code
+from tally.ballot import ballot_hash, tracker_code
 from tally.canonical import canonical_json
 from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import RISTRETTO255
-from tally.crypto.hashing import hash32
 from tally.errors import TallyError
 from tally.manifest import ElectionContext, Manifest
-from tally.token import generate_token, token_hash
+from tally.token import generate_token, token_hash, token_set_commitment
 
 GROUP = RISTRETTO255
 PHASES = ("ceremony", "ready", "open", "closed", "counted")
@@ -35,14 +34,27 @@ PHASES = ("ceremony", "ready", "open", "closed", "counted")
 
 @dataclass(frozen=True)
 class Receipt:
-    """What a voter gets back: the tracker and its short code."""
+    """What a voter gets back for a cast (or an audited) ballot: the tracker and its code."""
 
     tracker: str
     code: str
     duplicate: bool = False
+    audited: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"tracker": self.tracker, "code": self.code}
+        answer: dict[str, Any] = {"tracker": self.tracker, "code": self.code}
+        if self.audited:
+            answer["audited"] = True
+        return answer
+
+
+def audited_refusal() -> Conflict:
+    """An encryption that was audited (opened) can never be cast."""
+    return Conflict(
+        "Phiếu mã hóa này đã được mở ra để kiểm tra nên không thể bỏ; hãy mã hóa lại.",
+        "This encryption was audited; it cannot be cast. Encrypt again.",
+        code="audited_ballot",
+    )
 
 
 def subject_ids(manifest: Manifest) -> set[str]:
@@ -57,6 +69,27 @@ def subject_ids(manifest: Manifest) -> set[str]:
 def credential_hash(credential: str) -> str:
     """Committee credentials are stored like tokens: only their hash."""
     return token_hash(credential).hex()
+
+
+def _fresh_tokens(count: int) -> list[str]:
+    if not 0 < count <= 2000:
+        raise BadRequest("Số phiếu không hợp lệ.", "Token count must be 1..2000.")
+    return [generate_token() for _ in range(count)]
+
+
+def _add_tokens(store: Store, number: int, tokens: list[str]) -> None:
+    """Store the tokens' hashes and log how many were issued (inside a transaction)."""
+    store.add_tokens(number, [token_hash(token).hex() for token in tokens])
+    store.append_event("tokens-issued", {"round": number, "count": len(tokens)})
+
+
+def _cancel_unused(store: Store, number: int) -> list[str]:
+    """Cancel every unused token of the round, each logged (inside a transaction)."""
+    hashes = store.token_hashes(number, "issued")
+    for digest in hashes:
+        store.cancel_token(number, digest)
+        store.append_event("token-cancelled", {"round": number, "token_hash": digest})
+    return hashes
 
 
 class Rounds:
@@ -209,13 +242,28 @@ class Rounds:
     def issue_tokens(self, number: int, count: int) -> list[str]:
         """Make ``count`` fresh tokens; only their hashes are stored. Returns the tokens."""
         self._require_phase(number, "ready")
-        if not 0 < count <= 2000:
-            raise BadRequest("Số phiếu không hợp lệ.", "Token count must be 1..2000.")
-        tokens = [generate_token() for _ in range(count)]
+        tokens = _fresh_tokens(count)
         with self.store.transaction() as store:
-            store.add_tokens(number, [token_hash(token).hex() for token in tokens])
-            store.append_event("tokens-issued", {"round": number, "count": count})
+            _add_tokens(store, number, tokens)
         return tokens
+
+    def cancel_unused(self, number: int) -> list[str]:
+        """Void every unused token of the round at once (before or during voting); each is
+        logged as ``token-cancelled``. Returns their hashes."""
+        self._require_phase(number, "ready", "open")
+        with self.store.transaction() as store:
+            return _cancel_unused(store, number)
+
+    def reissue_tokens(self, number: int, count: int) -> tuple[list[str], list[str]]:
+        """Before voting opens, replace every unused token (e.g. after a restart forgot their
+        plaintext): in one step, cancel them all (logged) and issue ``count`` fresh ones.
+        Returns the new tokens and the cancelled hashes."""
+        self._require_phase(number, "ready")
+        tokens = _fresh_tokens(count)
+        with self.store.transaction() as store:
+            cancelled = _cancel_unused(store, number)
+            _add_tokens(store, number, tokens)
+        return tokens, cancelled
 
     def token_counts(self, number: int) -> dict[str, int]:
         return self.store.token_counts(number)
@@ -241,7 +289,9 @@ class Rounds:
                 {
                     "round": number,
                     "token_hashes": hashes,
-                    "token_commitment": hash32("token-set", *map(bytes.fromhex, hashes)).hex(),
+                    "token_commitment": token_set_commitment(
+                        [bytes.fromhex(h) for h in hashes]
+                    ).hex(),
                 },
             )
 
@@ -258,12 +308,22 @@ class Rounds:
         return self.store.token_state(number, digest) or "unknown"
 
     def accept_ballot(
-        self, number: int, digest: str, tracker: str, ballot: dict[str, Any] | str
+        self,
+        number: int,
+        digest: str,
+        tracker: str,
+        ballot: dict[str, Any] | str,
+        *,
+        token_key: str,
+        signature: str,
     ) -> Receipt:
         """Store a verified ballot and spend its token in one durable step.
 
-        The same ballot sent again with its token returns the same receipt (a phone that lost
-        the answer may resend); any other ballot on a spent token is refused.
+        ``token_key`` and ``signature`` are the submission's proof of possession of the token
+        (PROTOCOL.md §6.1), already checked; they are logged with the ballot. The same ballot
+        sent again with its token returns the same receipt (a phone that lost the answer may
+        resend); any other ballot on a spent token is refused, and so is an encryption that the
+        voter audited (it was opened, so it can never be counted).
         """
         receipt = Receipt(tracker, tracker_code(bytes.fromhex(tracker)))
         with self.store.transaction() as store:
@@ -290,10 +350,20 @@ class Rounds:
                     "Voting is not open." if phase != "closed" else "Voting is closed.",
                     code=code,
                 )
+            if store.audit(number, tracker) is not None:
+                raise audited_refusal()
             text = ballot if isinstance(ballot, str) else canonical_json(ballot).decode("utf-8")
             store.add_ballot(number, tracker, digest, text)
             store.append_event(
-                "ballot-accepted", {"round": number, "tracker": tracker, "token_hash": digest}
+                "ballot-accepted",
+                {
+                    "round": number,
+                    "tracker": tracker,
+                    "token_hash": digest,
+                    "ballot_hash": ballot_hash(text.encode("utf-8")).hex(),
+                    "token_key": token_key,
+                    "signature": signature,
+                },
             )
         return receipt
 
@@ -324,6 +394,7 @@ class Rounds:
         self._require_phase(number, "open")
         context = self.context(number)
         with self.store.transaction() as store:
+            store.log_pending_audits(number)
             self._set_phase(number, "closed")
             ballots = self.ballots(number)
             ciphertexts = [_ciphertexts(context, b) for b in ballots]

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import getpass
+import os
 import secrets
 import socket
+import sys
 from pathlib import Path
 
 import qrcode
-from aiohttp import web
 
 from ballot_server.app import create_app
 from ballot_server.config import ServerConfig
 from ballot_server.disk import startup_lines
+from ballot_server.listener import raise_open_file_limit, serve
+from ballot_server.passphrase import (
+    ENVIRONMENT_VARIABLE,
+    PassphraseError,
+    check_strength,
+    read_passphrase,
+)
 from ballot_server.store import Store
 from tally.token import base32_encode
 
@@ -27,7 +38,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--host", default="0.0.0.0", help="địa chỉ lắng nghe (default 0.0.0.0)")
     parser.add_argument("--port", type=int, default=8080, help="cổng (default 8080)")
     parser.add_argument(
-        "--passphrase", help="mật khẩu chủ tọa thay cho mã ngẫu nhiên (chair passphrase)"
+        "--passphrase-file",
+        type=Path,
+        metavar="F",
+        help="đọc mật khẩu chủ tọa từ dòng đầu của tệp F (chair passphrase from a file)",
+    )
+    parser.add_argument(
+        "--passphrase-prompt",
+        action="store_true",
+        help="hỏi mật khẩu chủ tọa khi khởi động (ask for the chair passphrase)",
+    )
+    parser.add_argument(
+        "--passphrase",
+        help=f"(cũ, không nên dùng: ai cũng thấy) mật khẩu trên dòng lệnh; dùng --passphrase-file, "
+        f"--passphrase-prompt hoặc biến môi trường {ENVIRONMENT_VARIABLE}",
     )
     parser.add_argument("--public-url", help="địa chỉ in trên mã QR (default: LAN address)")
     parser.add_argument("--workers", type=int, default=2, help="số tiến trình kiểm tra phiếu")
@@ -63,15 +87,19 @@ def terminal_qr(text: str) -> str:
 
 
 def chair_secret() -> str:
-    """A fresh chair secret: 80 random bits as 16 easy-to-type base-32 characters."""
-    return base32_encode(secrets.token_bytes(10))
+    """A fresh chair secret: 80 random bits as 16 easy-to-type base-32 characters (drawn again
+    in the rare case it would not pass the passphrase rule, so it can be handed on as one)."""
+    while True:
+        secret = base32_encode(secrets.token_bytes(10))
+        with contextlib.suppress(PassphraseError):
+            check_strength(secret)
+            return secret
 
 
-def build_config(args: argparse.Namespace) -> ServerConfig:
+def build_config(args: argparse.Namespace, secret: str) -> ServerConfig:
     host = args.host
     address = lan_address() if host in ("0.0.0.0", "") else host
     public_url = args.public_url or f"http://{address}:{args.port}"
-    secret = args.passphrase or chair_secret()
     return ServerConfig(
         folder=args.dir,
         host=host,
@@ -83,16 +111,35 @@ def build_config(args: argparse.Namespace) -> ServerConfig:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = build_config(args)
+    try:
+        passphrase, warnings = read_passphrase(
+            argument=args.passphrase,
+            file=args.passphrase_file,
+            prompt=args.passphrase_prompt,
+            environ=os.environ,
+            ask=getpass.getpass,
+        )
+    except PassphraseError as error:
+        print(f"Lỗi: {error.message_vi}\nError: {error.message_en}", file=sys.stderr)
+        return 2
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    config = build_config(args, passphrase or chair_secret())
     # the folder is checked (a new meeting made, or an existing one found whole) before listening
     Store(config.folder, busy_seconds=config.busy_seconds).close()
+    soft, _ = raise_open_file_limit()
     print("Phiếu Kín — máy chủ hội nghị")
     print(f"  Chủ tọa (chair):        {config.public_url}/chair")
     print(f"  Màn chiếu (projector):  {config.public_url}/projector")
-    print(f"  Mã chủ tọa (chair secret): {config.chair_secret}")
+    if passphrase is None:
+        print(f"  Mã chủ tọa (chair secret): {config.chair_secret}")
+    else:
+        print("  Mã chủ tọa: mật khẩu đã đặt (the chair passphrase given)")
     print(terminal_qr(config.public_url))
-    print(f"Thư mục hội nghị: {config.folder}")
+    print(f"Thư mục hội nghị: {config.folder} (tối đa {soft} tệp mở)")
     print("\n".join(startup_lines(config.folder, config.low_disk_bytes)), flush=True)
-    # no access log: it would tie each ballot's request to the phone's address, agent and time
-    web.run_app(create_app(config), host=config.host, port=config.port, print=None, access_log=None)
+    # no access log (listener.serve): it would tie each ballot's request to the phone's address,
+    # agent and time
+    app = create_app(config)
+    asyncio.run(serve(app, config.host, config.port, config.max_connections_per_address))
     return 0

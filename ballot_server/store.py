@@ -83,6 +83,11 @@ CREATE TABLE IF NOT EXISTS results (
     PRIMARY KEY (round, kind, key)
 );
 CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, entry TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audits (
+    round INTEGER NOT NULL, tracker TEXT NOT NULL, audited TEXT NOT NULL,
+    logged INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (round, tracker)
+);
 CREATE TABLE IF NOT EXISTS chair_sessions (id_hash TEXT PRIMARY KEY, expires REAL NOT NULL);
 """
 
@@ -148,9 +153,12 @@ def _table_facts(connection: sqlite3.Connection, tables: set[str]) -> TableFacts
         settings=dict(
             rows(
                 "SELECT key, value FROM settings "
-                "WHERE key IN ('meeting', 'minute', 'convened', 'round_convened')"
+                "WHERE key IN ('meeting', 'convened', 'round_convened')"
             )
         ),
+        audits=rows("SELECT round, tracker, audited, logged FROM audits")
+        if "audits" in tables
+        else [],
     )
 
 
@@ -335,6 +343,16 @@ class Store:
 
     def events(self, start: int = 0) -> list[dict[str, Any]]:
         rows = self._rows("SELECT entry FROM events WHERE seq >= ? ORDER BY seq", [start])
+        return [_decode(row[0], "an event of the log", "một sự kiện của nhật ký") for row in rows]
+
+    def events_of_types(self, *types: str) -> list[dict[str, Any]]:
+        """The log entries whose event type is one of ``types``, in log order."""
+        marks = ", ".join("?" for _ in types)
+        rows = self._rows(
+            f"SELECT entry FROM events WHERE json_extract(entry, '$.event.type') IN ({marks}) "
+            "ORDER BY seq",
+            types,
+        )
         return [_decode(row[0], "an event of the log", "một sự kiện của nhật ký") for row in rows]
 
     # --- members -------------------------------------------------------------------------------
@@ -556,6 +574,57 @@ class Store:
 
     def trackers(self, number: int) -> list[str]:
         return [r[0] for r in self._rows("SELECT tracker FROM ballots WHERE round = ?", [number])]
+
+    def cast_tracker(self, number: int, digest: str) -> str | None:
+        """The tracker of the ballot cast with the token whose hash is ``digest``, if any."""
+        row = self._row(
+            "SELECT tracker FROM ballots WHERE round = ? AND token_hash = ?", [number, digest]
+        )
+        return None if row is None else row[0]
+
+    def is_cast(self, number: int, tracker: str) -> bool:
+        """Whether a cast ballot of the round has this tracker."""
+        row = self._row("SELECT 1 FROM ballots WHERE round = ? AND tracker = ?", [number, tracker])
+        return row is not None
+
+    # --- audited ballots (opened on the phone, never counted) ------------------------------------
+
+    def audit(self, number: int, tracker: str) -> dict[str, Any] | None:
+        """The audited ballot of the round with this tracker, if received."""
+        row = self._row(
+            "SELECT audited FROM audits WHERE round = ? AND tracker = ?", [number, tracker]
+        )
+        return None if row is None else _decode(row[0], "an audited ballot", "một phiếu kiểm tra")
+
+    def add_audit(self, number: int, tracker: str, audited: str, logged: bool) -> None:
+        """Store a checked audited ballot (its canonical JSON)."""
+        self._run(
+            "INSERT INTO audits (round, tracker, audited, logged) VALUES (?, ?, ?, ?)",
+            [number, tracker, audited, int(logged)],
+        )
+
+    def unlogged_audits(self, number: int) -> list[tuple[str, dict[str, Any]]]:
+        """The round's audited ballots not yet in the event log, in tracker order."""
+        rows = self._rows(
+            "SELECT tracker, audited FROM audits WHERE round = ? AND logged = 0 ORDER BY tracker",
+            [number],
+        )
+        return [(r[0], _decode(r[1], "an audited ballot", "một phiếu kiểm tra")) for r in rows]
+
+    def log_pending_audits(self, number: int) -> int:
+        """Log the round's audited ballots not yet in the log as ``ballot-audited`` events, in
+        tracker order (inside the caller's transaction); returns how many."""
+        pending = self.unlogged_audits(number)
+        for tracker, audited in pending:
+            self.append_event(
+                "ballot-audited", {"round": number, "tracker": tracker, "audited": audited}
+            )
+        self._run("UPDATE audits SET logged = 1 WHERE round = ? AND logged = 0", [number])
+        return len(pending)
+
+    def audit_trackers(self, number: int) -> list[str]:
+        """Every audited ballot's tracker in the round."""
+        return [r[0] for r in self._rows("SELECT tracker FROM audits WHERE round = ?", [number])]
 
     # --- results (aggregate, decryption shares, counts, decisions) -------------------------------
 

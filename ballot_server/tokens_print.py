@@ -1,9 +1,11 @@
 """The token cards: an A4 sheet of cut-out QR cards, and a one-at-a-time full-screen mode.
 
-Each card shows the meeting's name, the QR code of ``{public_url}/v#t=TOKEN&r=ROUND`` and the
-token in groups of four or five characters so it can be typed by hand. The QR codes are SVG made
-by the ``qrcode`` library on the server; the pages carry no inline script or style (the CSP
-forbids both): their look is ``/static/chair.css`` and their buttons ``/static/chair.js``.
+The cards come in the random order the caller gives (never the order of issue), and only while
+voting has not opened: then the tokens are wiped and ``refused_page`` says so. Each card shows
+the meeting's name, the QR code of ``{public_url}/v#t=TOKEN&r=ROUND`` and the token in groups
+of four or five characters so it can be typed by hand. The QR codes are SVG made by the
+``qrcode`` library on the server; the pages carry no inline script or style (the CSP forbids
+both): their look is ``/static/chair.css`` and their buttons ``/static/chair.js``.
 """
 
 from __future__ import annotations
@@ -85,7 +87,8 @@ def print_sheet(meeting: str, number: int, cards: Sequence[tuple[str, str]]) -> 
     if not cards:
         pages.append(
             '<p class="empty">Không còn phiếu chưa dùng nào trong bộ nhớ máy chủ '
-            "(máy chủ đã khởi động lại hoặc đã đóng bỏ phiếu). Hãy hủy phiếu cũ và phát lại.</p>"
+            "(máy chủ đã khởi động lại?). Trên trang chủ tọa, bấm «Phát lại toàn bộ phiếu»: "
+            "các phiếu cũ bị hủy và phát bộ mới.</p>"
         )
     toolbar = (
         '<div class="toolbar no-print">'
@@ -121,3 +124,15 @@ def screen_mode(meeting: str, number: int, cards: Sequence[tuple[str, str]]) -> 
         "</nav>"
     )
     return _page(f"Phiếu bầu vòng {number}", "token-screen", "".join(sections) + controls)
+
+
+def refused_page(number: int, message_vi: str, message_en: str) -> str:
+    """The page shown instead of the cards once they can no longer be printed or shown."""
+    content = (
+        '<div class="toolbar">'
+        f"<h1>Phiếu bầu vòng {number}</h1>"
+        f'<p class="empty" data-testid="cards-refused">{escape(message_vi)}</p>'
+        f'<p class="empty" lang="en">{escape(message_en)}</p>'
+        "</div>"
+    )
+    return _page(f"Phiếu bầu vòng {number}", "print-sheet", content)

@@ -16,12 +16,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from tally.audited import verify_audited_ballot
 from tally.ballot import verify_ballot
 from tally.canonical import canonical_json, parse_json
 from tally.crypto.group import RISTRETTO255
 from tally.errors import EncodingError, TallyError
 from tally.manifest import ElectionContext, Manifest
-from tally.token import token_hash
+from tally.submission import submission_token_hash, verify_possession
+
+SUBMISSION_KEYS = frozenset({"ballot", "token_key", "signature"})
 
 _CONTEXTS: dict[str, ElectionContext] = {}
 
@@ -32,7 +35,9 @@ class Verdict:
 
     tracker: str = ""
     token_hash: str = ""
-    ballot: str = ""  # the ballot's canonical JSON, ready to store
+    ballot: str = ""  # the ballot's (or audited ballot's) canonical JSON, ready to store
+    token_key: str = ""  # the submission's proof of possession of the token, checked
+    signature: str = ""
     error: str = ""
     check: str = ""
     detail: str = ""
@@ -67,36 +72,67 @@ def check_ballot(manifest: dict[str, Any], election: dict[str, Any], ballot: obj
 
 
 def check_submission(manifest: dict[str, Any], election: dict[str, Any], body: bytes) -> Verdict:
-    """Parse a submission ``{"token", "ballot"}`` and verify its ballot (runs in a worker), so
-    the server's event loop never spends time parsing or checking a 60 KB ballot.
+    """Parse a submission ``{"ballot", "token_key", "signature"}`` strictly and verify its ballot
+    and its proof of possession of the token (runs in a worker), so the server's event loop
+    never spends time on a 60 KB ballot's proofs.
 
-    Errors: ``json`` (not strict JSON or not that shape), ``token`` (malformed token),
-    ``token_mismatch`` (the ballot is bound to another token), else the failed ballot check.
+    Errors: ``json`` (not strict JSON or not that shape), ``token_mismatch`` (the ballot is bound
+    to another token), ``signature`` (the token key does not sign this ballot), else the failed
+    ballot check.
     """
     try:
         data = parse_json(body)
     except (EncodingError, UnicodeDecodeError) as error:
         return Verdict(error="json", check="json", detail=str(error))
-    if (
-        not isinstance(data, dict)
-        or not isinstance(data.get("token"), str)
-        or not isinstance(data.get("ballot"), dict)
-    ):
-        return Verdict(error="json", check="shape", detail="expected {token, ballot}")
-    try:
-        digest = token_hash(data["token"]).hex()
-    except TallyError as error:
-        return Verdict(error="token", check="token", detail=str(error))
-    if data["ballot"].get("token_hash") != digest:
-        return Verdict(error="token_mismatch", check="token_hash", token_hash=digest)
-    verdict = check_ballot(manifest, election, data["ballot"])
-    return (
-        verdict
-        if verdict.ok
-        else Verdict(
-            error=verdict.error, check=verdict.check, detail=verdict.detail, token_hash=digest
+    if not isinstance(data, dict) or set(data) != SUBMISSION_KEYS:
+        return Verdict(
+            error="json", check="shape", detail="expected {ballot, token_key, signature}"
         )
+    if not isinstance(data["ballot"], dict):
+        return Verdict(error="json", check="shape", detail="the ballot must be an object")
+    try:
+        digest = submission_token_hash(data["token_key"])
+    except TallyError as error:
+        return Verdict(error="json", check="token_key", detail=str(error))
+    if data["ballot"].get("token_hash") != digest.hex():
+        return Verdict(error="token_mismatch", check="token_hash", token_hash=digest.hex())
+    verdict = check_ballot(manifest, election, data["ballot"])
+    if not verdict.ok:
+        return Verdict(
+            error=verdict.error, check=verdict.check, detail=verdict.detail, token_hash=digest.hex()
+        )
+    try:
+        verify_possession(
+            digest, data["token_key"], data["signature"], bytes.fromhex(verdict.tracker), "ballot"
+        )
+    except TallyError as error:
+        return Verdict(
+            error="signature", check="signature", detail=str(error), token_hash=digest.hex()
+        )
+    return Verdict(
+        tracker=verdict.tracker,
+        token_hash=verdict.token_hash,
+        ballot=verdict.ballot,
+        token_key=data["token_key"],
+        signature=data["signature"],
     )
+
+
+def check_audited(manifest: dict[str, Any], election: dict[str, Any], body: bytes) -> Verdict:
+    """Parse an audited ballot strictly and check that it opens to the choices it claims (runs in
+    a worker). Errors: ``json``, else the failed check (``InvalidAudit`` and its check)."""
+    try:
+        data = parse_json(body)
+    except (EncodingError, UnicodeDecodeError) as error:
+        return Verdict(error="json", check="json", detail=str(error))
+    context = _context(manifest, election)
+    try:
+        opened = verify_audited_ballot(context, data)
+        encoded = canonical_json(data).decode("utf-8")
+    except TallyError as error:
+        check = getattr(error, "check", "") or getattr(error, "field", "") or "format"
+        return Verdict(error=type(error).__name__, check=check, detail=str(error))
+    return Verdict(tracker=opened.tracker.hex(), ballot=encoded)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -136,6 +172,12 @@ class BallotVerifier:
     ) -> Verdict:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, check_submission, manifest, election, body)
+
+    async def check_audited(
+        self, manifest: dict[str, Any], election: dict[str, Any], body: bytes
+    ) -> Verdict:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, check_audited, manifest, election, body)
 
     def close(self) -> None:
         if self._pool is not None:

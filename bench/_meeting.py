@@ -12,10 +12,11 @@ import asyncio
 import contextlib
 import os
 import random
-import secrets
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
@@ -38,6 +39,7 @@ from ballot_client.remote import (  # noqa: E402
 )
 from ballot_client.trustee import Trustee  # noqa: E402
 from ballot_server.demo import free_port, setup_meeting, start_server, wait_until_up  # noqa: E402
+from ballot_server.serve import chair_secret  # noqa: E402
 from tally.manifest import ElectionContext  # noqa: E402
 
 START_SECONDS = 60.0  # a (re)started server must answer within this
@@ -97,14 +99,16 @@ class ServerProcess:
     def __init__(self, folder: Path, port: int | None = None, secret: str | None = None) -> None:
         self.folder = folder
         self.port = port or free_port()
-        self.secret = secret or secrets.token_urlsafe(12)
+        self.secret = secret or chair_secret()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
         self.output: deque[str] = deque(maxlen=40)
         self.starts = 0
 
     def start(self) -> subprocess.Popen:
-        self.process = start_server(self.folder, "127.0.0.1", self.port, self.secret)
+        self.process = start_server(
+            self.folder, "127.0.0.1", self.port, self.secret, output=subprocess.PIPE
+        )
         self.starts += 1
         threading.Thread(target=self._drain, args=(self.process,), daemon=True).start()
         return self.process
@@ -181,6 +185,21 @@ class Meeting:
     state: dict[str, Any] = field(default_factory=dict)
 
 
+def phone_address(index: int) -> str:
+    """A distinct loopback source address for simulated phone ``index`` (127.0.x.y; the whole
+    of 127/8 is this machine on Linux): on a meeting's Wi-Fi every phone has its own address,
+    and the server's limits are per address."""
+    return f"127.0.{1 + index // 250}.{2 + index % 250}"
+
+
+def phone_session(index: int, seconds: float = 120) -> aiohttp.ClientSession:
+    """An HTTP session of one simulated phone, from its own source address."""
+    connector = aiohttp.TCPConnector(local_addr=(phone_address(index), 0), limit=4)
+    return aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=seconds)
+    )
+
+
 def chair_session(secret: str, seconds: float = 120) -> aiohttp.ClientSession:
     return aiohttp.ClientSession(
         timeout=aiohttp.ClientTimeout(total=seconds),
@@ -235,6 +254,15 @@ def expected_counts(context: ElectionContext, choices: list[list[int]]) -> dict[
         q.id: [sum(1 for c in choices if c[i] == o) for o in range(len(q.options))]
         for i, q in enumerate(questions)
     }
+
+
+def run_in_temporary_folder(prefix: str, play: Any, *args: Any, seconds: float = 1800) -> Any:
+    """``asyncio.run(play(*args, folder))`` in a fresh temporary folder, removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        return asyncio.run(asyncio.wait_for(play(*args, folder), seconds))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def percentile(values: list[float], fraction: float) -> float:

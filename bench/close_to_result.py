@@ -31,6 +31,7 @@ from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.nonces import system_nonce
 from tally.roster import Member, Membership
+from tally.submission import make_submission
 from tally.token import token_hash
 
 
@@ -93,7 +94,15 @@ def close_to_result(voters: int = 30, rated: int = 30, repeats: int = 3) -> dict
                 choices = [rng.randrange(4) for _ in context.manifest.questions]
                 ballot = make_ballot(context, token_hash(token), choices, system_nonce)
                 verified = verify_ballot(context, ballot)
-                rounds.accept_ballot(1, verified.token_hash.hex(), verified.tracker.hex(), ballot)
+                submission = make_submission(token, ballot)
+                rounds.accept_ballot(
+                    1,
+                    verified.token_hash.hex(),
+                    verified.tracker.hex(),
+                    ballot,
+                    token_key=submission["token_key"],
+                    signature=submission["signature"],
+                )
             decisions = Decisions(store, chair)
             counting = Counting(store, rounds, decisions.record)
             minutes = Minutes(store, chair)

@@ -47,6 +47,7 @@ from ballot_server.export import write_record
 from tally.ballot import make_ballot, tracker
 from tally.canonical import canonical_json
 from tally.crypto.nonces import system_nonce
+from tally.submission import make_submission
 from tally.token import token_hash
 
 RESEND_PAUSE = 0.1  # seconds between resends while the server is down
@@ -115,11 +116,11 @@ async def vote_all(
     url = f"{server.base}/api/rounds/{meeting.number}/ballots"
     total = len(meeting.tokens)
 
-    async def voter(token: str, choice: list[int]) -> None:
-        async with limit:
+    async def voter(index: int, token: str, choice: list[int]) -> None:
+        async with limit, _meeting.phone_session(index) as phone:
             ballot = make_ballot(meeting.context, token_hash(token), choice, system_nonce)
-            body = canonical_json({"token": token, "ballot": ballot})
-            receipt = await submit_until_receipt(public.session, url, body, deadline, tally)
+            body = canonical_json(make_submission(token, ballot))
+            receipt = await submit_until_receipt(phone, url, body, deadline, tally)
             if receipt is not None:
                 tally.receipts[token] = receipt
 
@@ -143,7 +144,9 @@ async def vote_all(
             server.start()
             await server.wait_up(public, max(1.0, min(60.0, deadline - time.monotonic())))
 
-    voters = [voter(t, c) for t, c in zip(meeting.tokens, choices, strict=True)]
+    voters = [
+        voter(i, t, c) for i, (t, c) in enumerate(zip(meeting.tokens, choices, strict=True))
+    ]
     await asyncio.gather(killer(), *voters)
     return tally, made
 

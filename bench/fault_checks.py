@@ -31,6 +31,8 @@ from audit.verify import verify_record
 from ballot_server.errors import StoreError
 from ballot_server.export import record_bytes, write_record
 from ballot_server.log_head import HEAD_NAME
+from ballot_server.passphrase import ENVIRONMENT_VARIABLE
+from ballot_server.serve import chair_secret
 from ballot_server.store import DATABASE_NAME, Store
 from tally.ballot import tracker
 
@@ -74,7 +76,8 @@ class Refusal:
 class Exported:
     """The final record and what it says."""
 
-    verify: str  # "ok", "failed", or "—" when there is no record
+    verify: str  # "ok" (final; a minute's PDF rendered again from the signed minute), "failed",
+    # or "—" when there is no record
     lost: int
     counts_match: bool
     problem: str = ""
@@ -149,10 +152,13 @@ def _error_line(output: str) -> str:
 
 def serve_refuses(folder: Path, seconds: float = 30) -> tuple[bool, str]:
     """Start ``phieukin serve`` on ``folder``: (it refused before listening, its message)."""
+    # a passphrase the server accepts (through the environment, as on the laptop): any refusal
+    # is then the folder's
+    environment = {**os.environ, ENVIRONMENT_VARIABLE: chair_secret()}
     server = subprocess.Popen(
         [sys.executable, "-m", "ballot_server.cli", "serve", "--dir", str(folder),
-         "--host", "127.0.0.1", "--port", str(free_port()), "--passphrase=fault-suite"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+         "--host", "127.0.0.1", "--port", str(free_port())],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment,
     )  # fmt: skip
     lines: list[str] = []
     started = threading.Event()
@@ -331,7 +337,19 @@ def export_and_verify(run: MeetingRun) -> Exported:
     ]
     verdict = "ok" if report.passed else "failed"
     problem = "" if report.passed else "; ".join(f.check for f in report.failures[:3])
+    if report.passed and not printed_from_signed_minute(record, report):
+        verdict, problem = "failed", "minute.pdf_render: the printed minute is not the signed one's"
     return Exported(verdict, lost, counts == [run.expected_counts()], problem)
+
+
+def printed_from_signed_minute(record: Any, report: Any) -> bool:
+    """A record with a minute carries its printed minute, and the verifier rendered the signed
+    minute in the log again and got these very bytes (``minute.pdf_render`` passed): what is
+    printed cannot come from any other copy."""
+    if record.minute_json is None:
+        return True
+    rendered = [f for f in report.findings if f.check == "minute.pdf_render"]
+    return record.minute_pdf is not None and bool(rendered) and all(f.ok for f in rendered)
 
 
 def judge(run: MeetingRun, fault: str, phase: str, exported: Exported) -> Any:

@@ -36,6 +36,7 @@ from tally.canonical import canonical_json
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.nonces import system_nonce
 from tally.manifest import Manifest
+from tally.submission import make_submission
 from tally.token import token_hash
 
 T = TypeVar("T")
@@ -128,6 +129,7 @@ class MeetingRun:
         self.trustees: dict[int, Trustee] = {}
         self.credentials: dict[int, str] = {}
         self.tokens: list[str] = []
+        self.reissued = False  # the chair re-issued every card after a restart
         self.number = 0
         self.context: Any = None
         self.digest = ""
@@ -231,12 +233,18 @@ class MeetingRun:
         issued = await self.again(
             lambda: self.chair.post(f"/api/chair/rounds/{self.number}/tokens", {})
         )
-        self.tokens = issued["tokens"]
-        for token in self.tokens:
-            self.choices[token] = [self.rng.randrange(4) for _ in range(self.rated)]
+        if not self.reissued:  # else the cards of that answer were cancelled after the restart
+            self.take_tokens(issued["tokens"])
+
+    def take_tokens(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        self.choices = {t: [self.rng.randrange(4) for _ in range(self.rated)] for t in tokens}
 
     async def check_print_sheet(self, issued: int) -> None:
-        """After a restart with tokens issued and not yet printed: can the chair print them?"""
+        """After a restart with tokens issued and not yet printed: can the chair print them?
+        A restart forgets the plaintext tokens, so the sheet is empty; the chair then does what
+        the page tells them — re-issue every card (the old ones cancelled, logged) — and prints
+        the new sheet, which must hold every new card. Stuck if either fails."""
         path = f"/chair/rounds/{self.number}/tokens/print"
 
         async def sheet() -> str:
@@ -244,8 +252,28 @@ class MeetingRun:
                 return await response.text()
 
         cards = (await self.again(sheet)).count('class="token-card')
-        if cards < issued:
-            self.stuck.append(f"after the restart the print sheet has {cards} of {issued} cards")
+        if cards >= issued:
+            return
+        reissue = f"/api/chair/rounds/{self.number}/tokens/reissue"
+        try:
+            answer = await self.again(lambda: self.chair.post(reissue, {}))
+        except ServerError as error:
+            self.stuck.append(
+                f"after the restart the print sheet has {cards} of {issued} cards and "
+                f"re-issuing was refused: {error.message}"
+            )
+            return
+        self.reissued = True
+        self.take_tokens(answer["tokens"])
+        self.note(
+            f"after the restart the chair re-issued every card ({answer['cancelled']} cancelled, "
+            f"{len(self.tokens)} new)"
+        )
+        cards = (await self.again(sheet)).count('class="token-card')
+        if cards < len(self.tokens):
+            self.stuck.append(
+                f"after re-issuing the print sheet has {cards} of {len(self.tokens)} cards"
+            )
 
     async def phase_open(self) -> None:
         await self.again(lambda: self.chair.post(f"/api/chair/rounds/{self.number}/open", {}))
@@ -258,15 +286,13 @@ class MeetingRun:
         url = f"{self.server.base}/api/rounds/{self.number}/ballots"
         limit = asyncio.Semaphore(4)
 
-        async def voter(token: str) -> None:
-            async with limit:
+        async def voter(index: int, token: str) -> None:
+            async with limit, _meeting.phone_session(index) as phone:
                 ballot = make_ballot(
                     self.context, token_hash(token), self.choices[token], system_nonce
                 )
-                body = canonical_json({"token": token, "ballot": ballot})
-                receipt = await crash.submit_until_receipt(
-                    self.public.session, url, body, self.deadline, tally
-                )
+                body = canonical_json(make_submission(token, ballot))
+                receipt = await crash.submit_until_receipt(phone, url, body, self.deadline, tally)
                 if receipt is not None:
                     self.receipts[token] = receipt
 
@@ -279,7 +305,7 @@ class MeetingRun:
                 await asyncio.sleep(0.01)
             await self.strike("mid-voting")
 
-        await asyncio.gather(striker(), *(voter(t) for t in self.tokens))
+        await asyncio.gather(striker(), *(voter(i, t) for i, t in enumerate(self.tokens)))
         for message in tally.told_to_resend:
             self.note(message)
         for error in tally.errors:

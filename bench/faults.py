@@ -23,10 +23,12 @@ and injects one fault:
   and one in the middle of the WAL of a crashed server.
 
 It prints one table: fault, phase, outcome, lost (receipted ballots missing from the final
-record), verify (``phieukin verify``'s verdict on the final record), message (what people were
-told). Outcomes: ``recovered`` (went on by itself), ``refused`` (stopped with a clear message,
-changed nothing, and whole again once the fault was undone), ``harmless`` (a flipped byte nothing
-reads), ``stuck`` (could not go on as people would, see the message), ``lost``, ``skipped``.
+record), verify (``phieukin verify``'s verdict on the final record: ``ok`` only if final, its
+printed minute rendered again from the signed minute in the log byte for byte), message (what
+people were told). Outcomes: ``recovered`` (went on by itself), ``refused`` (stopped with a clear
+message, changed nothing, and whole again once the fault was undone), ``harmless`` (a flipped
+byte nothing reads), ``stuck`` (could not go on as people would, see the message), ``lost``,
+``skipped``.
 With ``--json`` the last line is one JSON object:
 
     {"rows": [{"fault", "phase", "outcome", "lost", "verify", "message"}], "lost": int,

@@ -4,8 +4,11 @@
 
 A real ``phieukin serve`` process (two proof-checking workers) runs a meeting set up through
 the chair's API. Every voter's ballot is encrypted and serialised BEFORE the burst (in a process
-pool), so the measurement is the server's; then all of them are sent at once from one aiohttp
-session. Meanwhile a "projector" polls ``/api/status`` every ~200 ms on its own connection.
+pool), so the measurement is the server's; then all of them are sent at once, each from its own
+phone session with its own source address (127.0.x.y), as on the meeting's Wi-Fi; a phone told
+the server is busy (503, beyond the bounded proof queue) sends again after ``Retry-After``, as
+the phone page does. Meanwhile a "projector" polls ``/api/status`` every ~200 ms on its own
+connection.
 
 Printed as one JSON object: receipt latency (p50/p95/p99/max, seconds from the send), the
 throughput (ballots/s over the burst), the server's peak memory (``VmHWM`` of the server
@@ -27,10 +30,8 @@ import json
 import multiprocessing
 import os
 import random
-import shutil
 import sqlite3
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -48,6 +49,7 @@ from tally.canonical import canonical_json
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.nonces import system_nonce
 from tally.manifest import ElectionContext, Manifest
+from tally.submission import make_submission
 from tally.token import token_hash
 
 TARGET_MAX_S = 20.0
@@ -66,7 +68,7 @@ def _encrypt(election: dict[str, Any], token: str, choice: list[int]) -> bytes:
         context = ElectionContext.from_json(RISTRETTO255, manifest, election["election"])
         _CONTEXT["context"] = context
     ballot = make_ballot(context, token_hash(token), choice, system_nonce)
-    return canonical_json({"token": token, "ballot": ballot})
+    return canonical_json(make_submission(token, ballot))
 
 
 def encrypt_all(election: dict[str, Any], tokens: list[str], choices: list[list[int]]) -> list:
@@ -91,24 +93,30 @@ async def poll_status(base: str, stop: asyncio.Event, latencies: list[tuple[floa
 
 
 async def burst(url: str, bodies: list[bytes]) -> tuple[list[tuple[int, float, Any]], float]:
-    """Send every body at once; returns (status, seconds, answer) per body and the wall time."""
-    timeout = aiohttp.ClientTimeout(total=REQUEST_SECONDS)
-    connector = aiohttp.TCPConnector(limit=len(bodies) + 10)
+    """Send every body at once, each from its own phone (source address); a phone told the
+    server is busy (503) sends again after ``Retry-After``, as the phone page does. Returns
+    (status, seconds from the first send, answer) per body and the wall time."""
     headers = {"Content-Type": "application/json"}
-    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
 
-        async def send(body: bytes) -> tuple[int, float, Any]:
-            started = time.perf_counter()
-            try:
-                async with session.post(url, data=body, headers=headers) as response:
-                    answer = await response.json(content_type=None)
-                    return response.status, time.perf_counter() - started, answer
-            except (aiohttp.ClientError, TimeoutError) as error:
-                return 0, time.perf_counter() - started, repr(error)
-
+    async def send(index: int, body: bytes) -> tuple[int, float, Any]:
         started = time.perf_counter()
-        results = await asyncio.gather(*(send(b) for b in bodies))
-        return results, time.perf_counter() - started
+        async with _meeting.phone_session(index, REQUEST_SECONDS) as phone:
+            while True:
+                try:
+                    async with phone.post(url, data=body, headers=headers) as response:
+                        answer = await response.json(content_type=None)
+                        if response.status != 503:
+                            return response.status, time.perf_counter() - started, answer
+                        wait = int(response.headers.get("Retry-After", "1"))
+                except (aiohttp.ClientError, TimeoutError) as error:
+                    return 0, time.perf_counter() - started, repr(error)
+                if time.perf_counter() - started > REQUEST_SECONDS:
+                    return 503, time.perf_counter() - started, answer
+                await asyncio.sleep(wait + random.random())
+
+    started = time.perf_counter()
+    results = await asyncio.gather(*(send(i, b) for i, b in enumerate(bodies)))
+    return results, time.perf_counter() - started
 
 
 def stored_trackers(folder: Path, number: int) -> set[str]:
@@ -213,11 +221,7 @@ async def play(voters: int, rated: int, seed: int, folder: Path) -> dict[str, An
 
 def run_load(voters: int = 500, rated: int = 30, seed: int = 2026) -> dict[str, Any]:
     """Run the load benchmark against a fresh server in a temporary folder; the JSON object."""
-    folder = Path(tempfile.mkdtemp(prefix="phieukin-load-"))
-    try:
-        return asyncio.run(asyncio.wait_for(play(voters, rated, seed, folder), 1800))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    return _meeting.run_in_temporary_folder("phieukin-load-", play, voters, rated, seed)
 
 
 def main(argv: list[str] | None = None) -> int:

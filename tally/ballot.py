@@ -3,6 +3,11 @@
 A ballot has one ElGamal ciphertext per option of every question, a range proof that each is 0
 or 1, and a sum proof per question that the selections add up to an allowed number. Every proof
 is bound to the election fingerprint and to the ballot's token hash.
+
+The tracker hashes only the ballot's *encryption* (the election and the ciphertexts), not its
+proofs or token hash: the phone shows it before the voter decides to cast or to audit the
+ballot, and an audited ballot (``tally/audited.py``), which carries nothing derived from the
+token, has the same tracker.
 """
 
 from __future__ import annotations
@@ -16,11 +21,12 @@ from tally.crypto.elgamal import Ciphertext, add_ciphertexts, encrypt
 from tally.crypto.hashing import hash32
 from tally.crypto.nonces import NonceSource
 from tally.crypto.proofs import ProofBinding, RangeProof, make_range_proof, verify_range_proof
-from tally.errors import InvalidBallot
+from tally.errors import FormatError, InvalidBallot
 from tally.manifest import ElectionContext, Question
 from tally.token import base32_encode
 
 BALLOT_KIND = "phieukin/ballot"
+ENCRYPTION_KIND = "phieukin/encryption"
 SELECTION_VALUES = (0, 1)
 _BALLOT_KEYS = frozenset({"version", "kind", "election", "token_hash", "answers"})
 _ANSWER_KEYS = frozenset({"question", "selections", "sum_proof"})
@@ -44,6 +50,17 @@ def selection_label(question_id: str, option: int) -> str:
 
 def sum_label(question_id: str) -> str:
     return f"{question_id}/sum"
+
+
+@dataclass(frozen=True)
+class EncryptedBallot:
+    """A ballot and the encryption nonces r of its selections (per question, per option): what
+    the phone keeps until the voter casts the ballot (nonces forgotten) or audits it (nonces
+    revealed), with the option indices each question selects (sorted)."""
+
+    data: dict[str, Any]
+    nonces: tuple[tuple[int, ...], ...]
+    selected: tuple[tuple[int, ...], ...]
 
 
 Choice = int | None | Sequence[int]
@@ -75,14 +92,26 @@ def make_ballot(
 ) -> dict[str, Any]:
     """Encrypt ``choices`` (per question: an option index, None for blank, or a list of
     indices where more than one may be chosen)."""
+    return encrypt_ballot(context, token_hash, choices, nonces).data
+
+
+def encrypt_ballot(
+    context: ElectionContext,
+    token_hash: bytes,
+    choices: Sequence[Choice],
+    nonces: NonceSource,
+) -> EncryptedBallot:
+    """Encrypt ``choices`` as ``make_ballot`` does and keep the encryption nonces (for an
+    audit)."""
     group, key, election = context.group, context.joint_key, context.fingerprint
     questions = context.manifest.questions
     if len(choices) != len(questions):
         raise ValueError(f"expected {len(questions)} choices, got {len(choices)}")
-    answers = []
+    answers, kept, selected = [], [], []
     for question, choice in zip(questions, choices, strict=True):
         picked = selected_options(question, choice)
-        selections, ciphertexts, total_nonce = [], [], 0
+        selected.append(tuple(sorted(picked)))
+        selections, ciphertexts, drawn, total_nonce = [], [], [], 0
         for option in range(len(question.options)):
             message = int(option in picked)
             nonce = nonces()
@@ -93,7 +122,9 @@ def make_ballot(
             )
             selections.append({**ciphertext.to_json(), "proof": proof.to_json()})
             ciphertexts.append(ciphertext)
+            drawn.append(nonce)
             total_nonce = (total_nonce + nonce) % group.order
+        kept.append(tuple(drawn))
         total = add_ciphertexts(group, ciphertexts)
         sum_proof = make_range_proof(
             group,
@@ -108,18 +139,51 @@ def make_ballot(
         answers.append(
             {"question": question.id, "selections": selections, "sum_proof": sum_proof.to_json()}
         )
-    return {
+    data = {
         "version": 1,
         "kind": BALLOT_KIND,
         "election": election.hex(),
         "token_hash": token_hash.hex(),
         "answers": answers,
     }
+    return EncryptedBallot(data, tuple(kept), tuple(selected))
 
 
-def tracker(ballot: dict[str, Any]) -> bytes:
-    """H32("tracker", canonical(ballot))."""
-    return hash32("tracker", canonical_json(ballot))
+def encryption(ballot: object) -> dict[str, Any]:
+    """The part of a ballot (or of an audited ballot) that its tracker covers:
+    ``{"version", "kind": "phieukin/encryption", "election", "answers": [{"question",
+    "selections": [{"alpha", "beta"}, …]}, …]}``. Raises ``FormatError`` on another shape."""
+    if not isinstance(ballot, dict) or not isinstance(ballot.get("answers"), list):
+        raise FormatError("expected an object with answers", field="ballot")
+    answers = []
+    for answer in ballot["answers"]:
+        if not isinstance(answer, dict) or not isinstance(answer.get("selections"), list):
+            raise FormatError("expected answers with selections", field="ballot.answers")
+        selections = []
+        for selection in answer["selections"]:
+            if not isinstance(selection, dict):
+                raise FormatError("expected selection objects", field="ballot.answers")
+            selections.append({"alpha": selection.get("alpha"), "beta": selection.get("beta")})
+        answers.append({"question": answer.get("question"), "selections": selections})
+    return {
+        "version": 1,
+        "kind": ENCRYPTION_KIND,
+        "election": ballot.get("election"),
+        "answers": answers,
+    }
+
+
+def tracker(ballot: object) -> bytes:
+    """``H32("tracker", canonical(encryption(ballot)))``: the same for a ballot and for the
+    audited ballot that opens it."""
+    return hash32("tracker", canonical_json(encryption(ballot)))
+
+
+def ballot_hash(canonical: bytes) -> bytes:
+    """``H32("ballot", canonical(ballot))``: the whole ballot as accepted, proofs and token hash
+    included (the tracker covers only its encryption). Logged with the ballot, so the record
+    and the server's own tables are bound to the exact bytes that were accepted."""
+    return hash32("ballot", canonical)
 
 
 def tracker_code(tracker_value: bytes) -> str:

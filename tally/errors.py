@@ -55,6 +55,10 @@ class InvalidBallot(VerificationError):
     """A ballot does not match its election: wrong fingerprint, shape or binding."""
 
 
+class InvalidAudit(VerificationError):
+    """An audited ballot does not open to the choices it claims, or does not fit its election."""
+
+
 class InvalidShare(VerificationError):
     """A key-ceremony share fails to decrypt or does not match the sender's commitments."""
 

@@ -93,6 +93,11 @@ MEETING_FIELDS: tuple[str, ...] = (
     "secretary",
 )
 """The meeting's facts the minute repeats from the log (and the verifier compares)."""
+MEETING_FORM_FIELDS: tuple[str, ...] = (*MEETING_FIELDS, "start_time", "purpose")
+"""What the chair's meeting form holds, and with the ``id`` and the rule ``profile`` label, the
+``meeting`` of the ``meeting-set`` event: the minute's meeting facts (``locality`` is the place
+name a party document dates itself with, "Hà Nội"; ``place`` the room), the opening time
+(HH:MM) and the purpose."""
 
 
 class MinuteError(FormatError):
@@ -131,7 +136,7 @@ def _profile(facts: Mapping[str, Any], rounds: Sequence[Mapping[str, Any]]) -> d
     profile = get_profile(meeting.get("profile") or None)
     options = _options(facts, rounds, profile.options)
     return {
-        "name": profile.name,
+        "label": profile.label,
         "version": profile.version,
         "title": profile.title,
         "documents": list(profile.documents),

@@ -29,6 +29,11 @@ ATTENDANCE_TEXT = {
 }
 
 
+NOT_ON_BALLOT = "không đưa vào phiếu đánh giá lần này (theo quyết định của hội nghị)"
+"""The reason printed for a member rated under the rules but left off the ballot by the chair,
+when the chair gives none."""
+
+
 class MinuteFactsError(ValueError):
     """The facts do not make a minute (a round without decisions, an unknown member, …)."""
 

@@ -24,6 +24,8 @@ The rules (docs/RULES.md):
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -255,6 +257,24 @@ class Roll:
         ``valid_for_person``, where this is its upper bound: the voters)."""
         return meeting_base(self.rule_roll, self.options.base)
 
+    def summary(self) -> dict[str, object]:
+        """The roll as the event log records it (``attendance``, ``round-roll``) and the minute
+        counts it: numbers, and members only by id with the reason of an exclusion or of not
+        being rated (docs/RECORD.md, "The roll")."""
+        return {
+            "official": self.official,
+            "probationary": self.probationary,
+            "excluded": [{"id": i, "reason": r.value} for i, r in self.excluded],
+            "base": self.base,
+            "base_option": self.options.base.value,
+            "quorum": self.options.quorum.value,
+            "quorum_required": self.quorum_required,
+            "quorum_met": self.quorum_met,
+            "present": len(self.present),
+            "voters": len(self.voters),
+            "not_rated": [{"id": i, "reason": r.value} for i, r in self.not_rated],
+        }
+
     def to_json(self) -> dict[str, object]:
         return {
             "official": self.official,
@@ -323,3 +343,18 @@ def compute_roll(
         not_rated=tuple(not_rated),
         options=options or RuleOptions(),
     )
+
+
+def collective_keys(collectives: Iterable[str]) -> dict[str, str]:
+    """An ASCII key per collective name (canonical JSON keys are ASCII; the rules' input names
+    a collective by its key): the name without diacritics, lower-case, words joined by '-',
+    made unique with a number if needed, the names taken in sorted order."""
+    keys: dict[str, str] = {}
+    for name in sorted(collectives):
+        plain = unicodedata.normalize("NFKD", name.replace("Đ", "D").replace("đ", "d"))
+        words = re.findall(r"[a-z0-9]+", plain.encode("ascii", "ignore").decode().lower())
+        key, suffix = "-".join(words) or "tap-the", 2
+        while key in keys.values():
+            key, suffix = f"{'-'.join(words) or 'tap-the'}-{suffix}", suffix + 1
+        keys[name] = key
+    return keys

@@ -55,8 +55,9 @@ class LiveServer:
     def __init__(self, folder: Path, *, token_limit: int | None = None) -> None:
         self.folder = folder
         self.app = make_app(folder)
-        if token_limit is not None:
+        if token_limit is not None:  # per address, and per token (fuzzing reuses a few)
             self.app[keys.TOKEN_LIMITER] = RateLimiter(limit=token_limit, window_seconds=60.0)
+            self.app[keys.TOKEN_SPEND_LIMITER] = RateLimiter(token_limit, window_seconds=60.0)
         self.loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)

@@ -34,6 +34,7 @@ from typing import Any
 from nacl.signing import SigningKey
 
 from ballot_client.trustee import Trustee
+from ballot_server.audits import Audits
 from ballot_server.chair import Chair, ChairMemory
 from ballot_server.config import ServerConfig
 from ballot_server.counting import Counting
@@ -46,7 +47,8 @@ from ballot_server.roster_import import CSV_TYPE, roster_csv
 from ballot_server.rounds import Rounds
 from ballot_server.store import Store
 from tally.aggregate import Aggregate
-from tally.ballot import make_ballot, verify_ballot
+from tally.audited import open_ballot
+from tally.ballot import encrypt_ballot, make_ballot, tracker, verify_ballot
 from tally.canonical import canonical_json
 from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
@@ -55,6 +57,9 @@ from tally.crypto.signatures import sign
 from tally.eventlog import GENESIS, SIGNATURE_PURPOSE, event_hash
 from tally.manifest import ElectionContext, Manifest
 from tally.minute import SIGNATURE_PURPOSE as MINUTE_PURPOSE
+from tally.minute_log import minute_document
+from tally.record_index import MINUTE_JSON, record_index
+from tally.submission import make_submission
 from tally.token import token_hash
 
 BASE_URL = "http://127.0.0.1:8080"
@@ -100,9 +105,16 @@ def make_ballots(
 
 
 def build_meeting(
-    folder: Path, voters: int = 6, rated: int = 4, seed: int = 2026, workers: int = 1
+    folder: Path,
+    voters: int = 6,
+    rated: int = 4,
+    seed: int = 2026,
+    workers: int = 1,
+    audits: int = 0,
 ) -> BuiltMeeting:
-    """Run a whole meeting in ``folder`` (see the module docstring) and export its records."""
+    """Run a whole meeting in ``folder`` (see the module docstring) and export its records.
+    With ``audits``, that many voters first audit an encryption of their choices (PROTOCOL.md
+    §8.1) before casting; the audited ballots are logged when voting closes."""
     rng = random.Random(seed)
     store = Store(folder)
     try:
@@ -133,13 +145,26 @@ def build_meeting(
         questions = context.manifest.questions
         choices = [[rng.choices(range(4), (3, 10, 3, 1))[0] for _ in questions] for _ in tokens]
         ballots = make_ballots(context, tokens, choices, workers)
+        for token, choice in zip(tokens[:audits], choices, strict=False):
+            sealed = encrypt_ballot(context, token_hash(token), choice, system_nonce)
+            opened = open_ballot(context, sealed)
+            receipt = tracker(opened).hex()
+            Audits(store, rounds).receive(number, receipt, canonical_json(opened).decode())
         half = len(ballots) // 2
         opened = b""
-        for position, ballot in enumerate(ballots):
+        for position, (token, ballot) in enumerate(zip(tokens, ballots, strict=True)):
             if position == half:
                 opened = record_bytes(store)
             verified = verify_ballot(context, ballot)
-            rounds.accept_ballot(number, verified.token_hash.hex(), verified.tracker.hex(), ballot)
+            submission = make_submission(token, ballot)
+            rounds.accept_ballot(
+                number,
+                verified.token_hash.hex(),
+                verified.tracker.hex(),
+                ballot,
+                token_key=submission["token_key"],
+                signature=submission["signature"],
+            )
         chair.close_voting(number, True)
         aggregate = Aggregate.from_json(context, rounds.aggregate(number))
         for trustee in (trustees[0], trustees[2]):
@@ -184,13 +209,26 @@ def _ceremony(rounds: Rounds, number: int) -> list[Trustee]:
 
 
 @cache
-def meeting_record() -> BuiltMeeting:
-    """The small meeting every record test shares: 6 voters, 4 rated, built once."""
+def meeting_record(audits: int = 0) -> BuiltMeeting:
+    """The small meeting every record test shares: 6 voters, 4 rated, built once (for each
+    number of voters who first audit an encryption)."""
     folder = Path(tempfile.mkdtemp(prefix="phieukin-record-"))
     try:
-        return build_meeting(folder, voters=6, rated=4, seed=7)
+        return build_meeting(folder, voters=6, rated=4, seed=7, audits=audits)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_records(folder: Path, **more: bytes) -> dict[str, Path]:
+    """The shared meeting's records as files in ``folder``: ``final``, ``open`` and any given
+    as ``name=bytes``, each ``<name>.zip``."""
+    built = meeting_record()
+    contents = {"final": built.final, "open": built.open, **more}
+    paths = {}
+    for name, data in contents.items():
+        paths[name] = folder / f"{name}.zip"
+        paths[name].write_bytes(data)
+    return paths
 
 
 # --- opening, changing and closing a record ------------------------------------------------------
@@ -253,8 +291,9 @@ class Parts:
 
     def resign(self, key: SigningKey) -> Parts:
         """Renumber, rechain, rehash and re-sign every event with ``key``; name ``key`` in event
-        0 and in ``record.json`` with the head and event count — what an attacker who controls
-        the laptop can do. With the real server key this extends a record legitimately."""
+        0, and write ``record.json`` and ``minute.json`` again from the new log — what an
+        attacker who controls the laptop can do. With the real server key this extends a record
+        legitimately."""
         key_hex = key.verify_key.encode().hex()
         previous = GENESIS
         for seq, entry in enumerate(self.entries):
@@ -267,12 +306,13 @@ class Parts:
             entry["hash"] = digest.hex()
             entry["signature"] = sign(key, SIGNATURE_PURPOSE, digest).hex()
             previous = digest
-        self.index.update(
-            server_key=key_hex, events=len(self.entries), head=self.entries[-1]["hash"]
-        )
-        self.index["files"] = sorted(
-            [*(f"ballots/round-{n}.jsonl" for n in self.ballots), "events.jsonl", *self.files]
-        )
+        document = minute_document(self.entries)
+        if document is None:
+            self.files.pop(MINUTE_JSON, None)
+        else:
+            self.files[MINUTE_JSON] = canonical_json(document)
+        names = [*(f"ballots/round-{n}.jsonl" for n in self.ballots), "events.jsonl", *self.files]
+        self.index = record_index(self.entries, sorted(names))
         return self
 
 

@@ -22,14 +22,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ballot_server.roster_import import RosterInvalid, detect_kind, parse_roster
-from tally.ballot import verify_ballot
+from tally.ballot import tracker, verify_ballot
 from tally.canonical import parse_json
 from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
+from tally.crypto.signatures import sign
 from tally.decryption import DecryptionShare
 from tally.errors import EncodingError, TallyError
 from tally.manifest import Manifest
-from tally.token import token_hash
+from tally.token import token_hash, token_key, token_signing_key
 from tests.live_support import BEARER, LiveServer
 
 FAST = settings(
@@ -266,8 +267,9 @@ def _assert_refused(server: LiveServer, response: requests.Response, before: str
 
 # (path, needs chair, fields with a value of the wrong type each)
 JSON_ENDPOINTS = [
-    ("/api/rounds/1/token-status", False, {"token": [1]}),
-    ("/api/rounds/1/ballots", False, {"token": 5, "ballot": "x"}),
+    ("/api/rounds/1/token-status", False, {"token_hash": [1]}),
+    ("/api/rounds/1/ballots", False, {"token_key": 5, "ballot": "x", "signature": 1}),
+    ("/api/rounds/1/audits", False, {"version": "1", "answers": {}}),
     ("/api/rounds/1/ceremony/announcement", False, {"index": "1"}),
     ("/api/rounds/1/ceremony/shares", False, {}),
     ("/api/rounds/1/ceremony/complaint", False, {"accused": "2", "check": 5}),
@@ -373,29 +375,52 @@ def test_ballots_with_a_real_token_but_a_bad_ballot_are_refused(live, http, data
         | st.just({"token_hash": bound["token_hash"], "nested": json.loads(deep(900))})
         | st.just(bound)  # a copy of another voter's ballot: the proofs bind the token
     )
+    key = token_signing_key(token)
+    try:  # signed with the real token's key, so only the ballot itself is wrong
+        signature = sign(key, "ballot", tracker(mutated)).hex()
+    except (TallyError, TypeError, ValueError):
+        signature = "00" * 64
+    submission = {"ballot": mutated, "token_key": key.verify_key.encode().hex()}
     before = server.snapshot()
     response = http.post(
-        server.url + "/api/rounds/1/ballots", json={"token": token, "ballot": mutated}
+        server.url + "/api/rounds/1/ballots", json=submission | {"signature": signature}
     )
     body = _assert_refused(server, response, before)
-    assert body["error"] in ("invalid_ballot", "token_mismatch", "invalid", "bad_request")
+    assert body["error"] in (
+        "invalid_ballot",
+        "token_mismatch",
+        "invalid",
+        "bad_request",
+        "bad_signature",
+    )
 
 
 @pytest.mark.live
 def test_overlong_strings_and_oversized_bodies_are_refused(live, http) -> None:
     server, meeting = live
     before = server.snapshot()
-    # a malformed token is simply unknown to the phone's status check (and counts as a failure)
-    response = http.post(server.url + "/api/rounds/1/token-status", json={"token": "A" * 500_000})
-    assert response.json() == {"state": "unknown"} and server.snapshot() == before
+    # the status check takes a token hash only: an overlong one, or a token, is refused
+    for payload in ({"token_hash": "A" * 500_000}, {"token": "A" * 500_000}):
+        response = http.post(server.url + "/api/rounds/1/token-status", json=payload)
+        body = _assert_refused(server, response, before)
+        assert body["error"] in ("bad_request", "token_in_clear")
+    key = token_key(meeting.tokens[-1]).hex()
     for path, payload in (
-        ("/api/rounds/1/ballots", {"token": "A" * 900_000, "ballot": {}}),
+        ("/api/rounds/1/ballots", {"token_key": "A" * 900_000, "ballot": {}}),
         ("/api/chair/login", {"secret": "s" * 2_000_000}),
-        ("/api/rounds/1/ballots", {"token": meeting.tokens[-1], "ballot": {"x": "y" * 999_000}}),
+        ("/api/rounds/1/ballots", {"token_key": key, "ballot": {"x": "y" * 999_000}}),
+        ("/api/rounds/1/audits", {"version": 1, "answers": ["y" * 999_000]}),
     ):
         response = http.post(server.url + path, json=payload)
         body = _assert_refused(server, response, before)
-        assert body["error"] in ("too_large", "token_unknown", "token_mismatch", "unauthorized")
+        assert body["error"] in (
+            "too_large",
+            "token_unknown",
+            "token_mismatch",
+            "unauthorized",
+            "bad_request",
+            "invalid_audit",
+        )
     response = http.get(server.url + "/api/rounds/1/trackers/" + "A" * 81)
     _assert_refused(server, response, before)
 

@@ -50,9 +50,19 @@ def one_hot(choice: int | None, width: int) -> list[int]:
 def test_honest_ballot_verifies(context, ballot_json, voter_token_hash, election):
     verified = verify_ballot(context, ballot_json)
     assert verified.token_hash == voter_token_hash
-    assert (
-        verified.tracker == tracker(ballot_json) == hash32("tracker", canonical_json(ballot_json))
-    )
+    encryption = {
+        "version": 1,
+        "kind": "phieukin/encryption",
+        "election": ballot_json["election"],
+        "answers": [
+            {
+                "question": a["question"],
+                "selections": [{"alpha": s["alpha"], "beta": s["beta"]} for s in a["selections"]],
+            }
+            for a in ballot_json["answers"]
+        ],
+    }
+    assert verified.tracker == tracker(ballot_json) == hash32("tracker", canonical_json(encryption))
     assert verified.data == ballot_json
     assert [len(row) for row in verified.ciphertexts] == [4, 4, 2]
     assert plaintexts(election, verified) == [[0, 1, 0, 0], [0, 0, 0, 0], [1, 0]]
@@ -98,6 +108,26 @@ def test_ballot_draw_order_follows_section_7(context, _honest_ballot):
             assert selection["alpha"] == G.base_mul(draws[position]).hex()
             position += 4  # r, then (c, u) of the simulated branch and w of the true one
         position += 2 * len(question.allowed_sums) - 1
+
+
+def test_the_tracker_covers_the_ciphertexts_and_the_election_only(ballot_json):
+    """Proofs and token hash are outside the tracker (an audited ballot has neither); every
+    ciphertext and the election fingerprint are inside it."""
+    base = tracker(ballot_json)
+    other = copy.deepcopy(ballot_json)
+    other["token_hash"] = "00" * 32
+    other["answers"][0]["sum_proof"]["challenges"][0] = "00" * 32
+    assert tracker(other) == base
+    for path in (("answers", 0, "selections", 1, "alpha"), ("answers", 2, "selections", 0, "beta")):
+        changed = copy.deepcopy(ballot_json)
+        node = changed
+        for step in path[:-1]:
+            node = node[step]
+        node[path[-1]] = "11" * 32
+        assert tracker(changed) != base, path
+    moved = copy.deepcopy(ballot_json)
+    moved["election"] = "22" * 32
+    assert tracker(moved) != base
 
 
 def test_tracker_code(ballot_json):

@@ -7,6 +7,7 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from nacl.signing import SigningKey
 
 from tally.canonical import (
     MAX_SAFE_INTEGER,
@@ -24,6 +25,7 @@ from tally.token import (
     generate_token,
     normalize_token,
     token_hash,
+    token_key,
 )
 
 FEW = settings(max_examples=30, deadline=None)
@@ -201,7 +203,9 @@ def test_token_normalization_round_trip(raw, separator, group_size, lower):
     if lower:
         written = written.lower()
     assert normalize_token(written) == token
-    assert token_hash(written) == token_hash(token) == hash32("token", token)
+    assert token_hash(written) == token_hash(token) == hash32("token", token_key(token))
+    seed = hash32("token-key", token)
+    assert token_key(written) == SigningKey(seed).verify_key.encode()
 
 
 def test_generated_tokens_are_canonical_and_fresh():

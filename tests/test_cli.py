@@ -82,7 +82,10 @@ def test_demo_runs_a_real_meeting_and_counts_match(tmp_path: Path) -> None:
     # The minute reports exactly the decrypted counts (which the demo compared with its own
     # simulated choices), and the exported record verifies on its own.
     minute = json.loads((out / "minute.json").read_text(encoding="utf-8"))["minute"]
-    reported = {s["id"]: list(s["votes"].values()) for s in minute["rounds"][0]["subjects"]}
+    levels = ("XS", "TOT", "HT", "KHT")  # JSON objects have no order: read by level
+    reported = {
+        s["id"]: [s["votes"][level] for level in levels] for s in minute["rounds"][0]["subjects"]
+    }
     assert reported == counts
     # then a confidence vote on the cell's two heads, with the same committee keys
     assert "Kết quả lấy phiếu tín nhiệm (vòng 2)" in result.stdout

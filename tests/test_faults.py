@@ -47,6 +47,8 @@ def test_every_fault_recovers_or_is_refused_by_name_and_nothing_is_lost() -> Non
         assert row["outcome"] in ("recovered", "refused", "harmless"), context
         if row["outcome"] == "refused":
             assert row["message"], context  # stopped with a clear message
+        if row["fault"] in ("wal deleted", "wal cut", "only meeting.db copied"):
+            assert "meeting." in row["message"], context  # naming the file, not another reason
         if row["fault"] in ("lock", "disk full"):
             assert row["message"], context  # the people were told
     assert done.returncode == 0, context

@@ -60,7 +60,7 @@ def test_header_meeting_committee_and_profile(minute) -> None:
     assert [c["role"] for c in minute["committee"]] == ["head", "member", "member"]
     assert all(len(c["signing_key"]) == 64 for c in minute["committee"])
     profile = minute["profile"]
-    assert (profile["name"], profile["version"]) == ("qd366-hd43", 2)
+    assert (profile["label"], profile["version"]) == ("qd366-hd43 v2", 2)
     assert "366-QĐ/TW" in profile["title"] and profile["options"]["base"] == "roll"
     assert "Điều 11" in profile["citations"]["cap.score"]
     assert minute["record"] == {

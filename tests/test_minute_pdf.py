@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ballot_server.minute_pdf import document_number, render_minute_pdf
+from audit.minute_pdf import document_number, render_minute_pdf
 from tests.minute_support import INTERNAL_IDENTIFIER, NAMES, pdf_text, signed_document
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

@@ -17,6 +17,7 @@ that nothing else is needed. Changes to the content of an event are shown twice:
 from __future__ import annotations
 
 import copy
+import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -24,11 +25,12 @@ from pathlib import Path
 import pytest
 from nacl.signing import SigningKey
 
+from audit.minute_pdf import render_minute_pdf
 from audit.record import load_record
 from audit.verify import verify_record
-from ballot_server.minute_pdf import render_minute_pdf
 from tally.aggregate import aggregate_ballots
-from tally.ballot import make_ballot, tracker
+from tally.ballot import ballot_hash, make_ballot, tracker
+from tally.canonical import canonical_json
 from tally.crypto.elgamal import Ciphertext
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.hashing import hash32
@@ -36,7 +38,9 @@ from tally.crypto.nonces import system_nonce
 from tally.crypto.signatures import sign
 from tally.manifest import ElectionContext
 from tally.minute import minute_digest
+from tally.minute_log import minute_document
 from tally.rules.engine import decide_json
+from tally.submission import make_submission
 from tally.token import generate_token, token_hash
 from tests.record_support import BuiltMeeting, Parts, attacker_key, meeting_record
 
@@ -60,14 +64,27 @@ def failed(parts: Parts) -> set[str]:
 
 
 def forge(parts: Parts, key: SigningKey | None = None) -> Parts:
-    """The attacker re-signs everything they can: the minute's server signature and the log."""
+    """The attacker re-signs everything they can: the minute's server signature and the log,
+    and prints the PDF again from the minute so signed (its hash in the last ``minute-pdf``)."""
     key = key or attacker_key()
     for entry in parts.entries:
         if entry["event"]["type"] == "minute":
             body = entry["event"]["body"]
             digest = bytes.fromhex(body["digest"])
             body["server_signature"] = sign(key, "minute", digest).hex()
+    if "minute.pdf" in parts.files:
+        reprint(parts)
     return parts.resign(key)
+
+
+def reprint(parts: Parts, document: dict | None = None) -> None:
+    """Render ``document`` (default: the signed minute the log holds before the last
+    ``minute-pdf`` event) and log the new PDF's hash in that event."""
+    at = parts.position("minute-pdf", -1)
+    document = document or minute_document(parts.entries, upto=at)
+    pdf = render_minute_pdf(document)
+    parts.files["minute.pdf"] = pdf
+    parts.entries[at]["event"]["body"]["pdf_hash"] = hash32("minute-pdf", pdf).hex()
 
 
 def new_event(kind: str, body: dict) -> dict:
@@ -86,14 +103,25 @@ def fresh_ballot(built: BuiltMeeting, token_hash_hex: str) -> dict:
     return make_ballot(built.context, bytes.fromhex(token_hash_hex), choices, system_nonce)
 
 
-def substitute_ballot(parts: Parts, built: BuiltMeeting, token_hash_hex: str) -> None:
-    """Replace the first accepted ballot (file and event) by a fresh one on another token."""
+def substitute_ballot(
+    parts: Parts, built: BuiltMeeting, token_hash_hex: str, token: str | None = None
+) -> None:
+    """Replace the first accepted ballot (file and event) by a fresh one on another token,
+    signed with that token's key when the attacker has the token (else the logged proof of
+    possession is the replaced ballot's, which no longer fits)."""
     position = parts.position("ballot-accepted")
     old = parts.entries[position]["event"]["body"]["tracker"]
     ballot = fresh_ballot(built, token_hash_hex)
     parts.entries[position]["event"]["body"].update(
-        tracker=tracker(ballot).hex(), token_hash=token_hash_hex
+        tracker=tracker(ballot).hex(),
+        token_hash=token_hash_hex,
+        ballot_hash=ballot_hash(canonical_json(ballot)).hex(),
     )
+    if token is not None:
+        submission = make_submission(token, ballot)
+        parts.entries[position]["event"]["body"].update(
+            token_key=submission["token_key"], signature=submission["signature"]
+        )
     kept = [b for b in parts.ballots[1] if tracker(b).hex() != old]
     file_ballots(parts, [*kept, ballot])
 
@@ -102,12 +130,16 @@ def substitute_ballot(parts: Parts, built: BuiltMeeting, token_hash_hex: str) ->
 
 
 def test_the_untampered_records_pass(built):
-    for data in (built.final, built.open):
-        report = verify_bytes(data)
-        assert report.passed, [f.to_json() for f in report.failures]
-    checks = {f.check for f in verify_bytes(built.final).findings}
+    report = verify_bytes(built.final)
+    assert report.passed and report.verdict == "final", [f.to_json() for f in report.failures]
+    checks = {f.check for f in report.findings}
     assert {"minute.content", "decisions.profile", "tokens.voters", "ballots.on_file"} <= checks
+    assert {"minute.pdf_render", "minute.json", "minute.cosigned", "record.files"} <= checks
     assert failed(Parts.open(built.final)) == set()  # unpacking and packing changes nothing
+    # Exported while voting was open: nothing is wrong, but it proves no result yet.
+    report = verify_bytes(built.open)
+    assert (report.verdict, report.failed_checks()) == ("interim", set())
+    assert report.pending_checks() == {"minute.present"} and not report.passed
     assert failed(forge(Parts.open(built.open))) == set()  # no minute yet: a new key is unseen
 
 
@@ -161,6 +193,52 @@ def forge_event_signature(parts, built):
     entry["signature"] = sign(attacker_key(), "event", bytes.fromhex(entry["hash"])).hex()
 
 
+def index_title(parts, built):
+    parts.index["meeting"]["title"] = "Hội nghị khác"
+
+
+def index_meeting_id(parts, built):
+    parts.index["meeting"]["id"] = "hop-00000000"
+
+
+def index_ballots(parts, built):
+    parts.index["rounds"]["1"]["ballots"] -= 1
+
+
+def unlisted_file(parts, built):
+    parts.files["ghi-chu.txt"] = b"not part of the record"
+
+
+def listed_file_missing(parts, built):
+    del parts.files["minute.json"]
+
+
+def noncanonical_event_line(parts, built):
+    """The same events, one line written with spaces: the bytes are not the canonical ones."""
+    lines = [canonical_json(e) for e in parts.entries]
+    lines[3] = json.dumps(parts.entries[3], ensure_ascii=False).encode()
+    parts.files["events.jsonl"] = b"".join(line + b"\n" for line in lines)
+
+
+def noncanonical_ballot_line(parts, built):
+    lines = [canonical_json(b) for b in parts.ballots[1]]
+    lines[0] = json.dumps(parts.ballots[1][0], sort_keys=True, separators=(", ", ": ")).encode()
+    parts.files["ballots/round-1.jsonl"] = b"".join(line + b"\n" for line in lines)
+
+
+def minute_json_count(parts, built):
+    """``minute.json`` says another count than the minute the committee signed."""
+    document = json.loads(parts.files["minute.json"])
+    document["minute"]["rounds"][0]["ballots"] += 1
+    parts.files["minute.json"] = canonical_json(document)
+
+
+def minute_json_signature_dropped(parts, built):
+    document = json.loads(parts.files["minute.json"])
+    document["signatures"].pop()
+    parts.files["minute.json"] = canonical_json(document)
+
+
 UNLOGGED: list[tuple[str, Callable, set[str]]] = [
     # a ballot removed from the file: missing from the record, and the sum no longer matches
     ("drop a ballot from the file", drop_ballot_file, {"ballots.on_file", "aggregate"}),
@@ -175,7 +253,16 @@ UNLOGGED: list[tuple[str, Callable, set[str]]] = [
     ("record.json names another head", index_head, {"index.head"}),
     ("record.json names another key", index_server_key, {"index.server_key"}),
     ("forge a server signature on one event", forge_event_signature, {"log.signature"}),
-    ("swap the minute PDF", swap_minute_pdf, {"minute.pdf"}),
+    ("swap the minute PDF", swap_minute_pdf, {"minute.pdf", "minute.pdf_render"}),
+    ("record.json: another meeting title", index_title, {"index.meeting"}),
+    ("record.json: another meeting id", index_meeting_id, {"index.meeting"}),
+    ("record.json: another ballot count", index_ballots, {"index.rounds"}),
+    ("a file not listed", unlisted_file, {"record.files"}),
+    ("a listed file missing", listed_file_missing, {"record.files"}),
+    ("an event line not canonical", noncanonical_event_line, {"record.encoding"}),
+    ("a ballot line not canonical", noncanonical_ballot_line, {"record.encoding"}),
+    ("minute.json: another count", minute_json_count, {"minute.json"}),
+    ("minute.json: a signature dropped", minute_json_signature_dropped, {"minute.json"}),
 ]
 
 
@@ -194,9 +281,11 @@ def test_the_minute_pdf_is_fixed_by_its_hash_and_a_swapped_one_is_named(built):
     assert parts.files["minute.pdf"].startswith(b"%PDF")
     assert parts.body("minute-pdf")["digest"] == parts.body("minute")["digest"]
     swap_minute_pdf(parts, built)
-    assert failed(parts) == {"minute.pdf"}
+    assert failed(parts) == {"minute.pdf", "minute.pdf_render"}
     del parts.files["minute.pdf"]
-    assert failed(parts) == {"minute.pdf"}  # removed: the log still names one
+    assert failed(parts) == {"record.files"}  # removed: record.json still lists it
+    parts.index["files"].remove("minute.pdf")
+    assert failed(parts) == {"index.files"}  # and unlisted: the log still names one
 
 
 # --- tamperings of the log: naive (the chain catches it) and re-signed (the specific check) ----
@@ -214,6 +303,7 @@ def drop_ballot_everywhere(parts, built):
     del parts.entries[position]
     file_ballots(parts, [b for b in parts.ballots[1] if tracker(b).hex() != gone])
     parts.body("voting-closed")["ballot_count"] -= 1
+    parts.body("voting-closed")["unused_tokens"] += 1
     rows = [
         tuple(
             tuple(
@@ -229,7 +319,8 @@ def drop_ballot_everywhere(parts, built):
 
 
 def unissued_token(parts, built):
-    substitute_ballot(parts, built, token_hash(generate_token()).hex())
+    token = generate_token()
+    substitute_ballot(parts, built, token_hash(token).hex(), token)
 
 
 def cancelled_token(parts, built):
@@ -239,6 +330,12 @@ def cancelled_token(parts, built):
 def one_token_twice(parts, built):
     used = parts.body("ballot-accepted", 4)["token_hash"]
     substitute_ballot(parts, built, used)
+
+
+def other_ballot_hash(parts, built):
+    """The logged hash of an accepted ballot is not that of the ballot on file."""
+    body = parts.body("ballot-accepted", 1)
+    body["ballot_hash"] = flip_hex(body["ballot_hash"])
 
 
 def ballot_after_closing(parts, built):
@@ -335,6 +432,7 @@ def extra_token(parts, built):
     body["token_hashes"] = hashes
     body["token_commitment"] = hash32("token-set", *map(bytes.fromhex, hashes)).hex()
     parts.body("tokens-issued")["count"] += 1
+    parts.body("voting-closed")["unused_tokens"] += 1
 
 
 def change_minute_text(parts, built):
@@ -343,14 +441,8 @@ def change_minute_text(parts, built):
     body = parts.body("minute")
     body["minute"]["meeting"]["place"] = "Phòng họp tầng 5"
     body["digest"] = minute_digest(body["minute"]).hex()
-    signatures = [
-        {"trustee": b["trustee"], "signature": b["signature"]}
-        for b in parts.bodies("minute-signature")
-    ]
-    document = {k: body[k] for k in ("minute", "digest", "server_signature")}
-    pdf = render_minute_pdf({**document, "signatures": signatures})
-    parts.files["minute.pdf"] = pdf
-    parts.body("minute-pdf").update(digest=body["digest"], pdf_hash=hash32("minute-pdf", pdf).hex())
+    parts.body("minute-pdf").update(digest=body["digest"], signatures=0)
+    reprint(parts)
 
 
 def forge_committee_signature(parts, built):
@@ -370,7 +462,13 @@ LOGGED: list[tuple[str, Callable, set[str]]] = [
     (
         "drop a ballot's event",
         drop_ballot_event,
-        {"ballots.binding", "ballots.on_file", "ballots.closed_count", "aggregate"},
+        {
+            "ballots.binding",
+            "ballots.on_file",
+            "ballots.closed_count",
+            "aggregate",
+            "tokens.unused",
+        },
     ),
     (
         "drop a ballot from file, log and sum",
@@ -378,9 +476,22 @@ LOGGED: list[tuple[str, Callable, set[str]]] = [
         {"decryption.share", "decryption.counts", "decisions.input"},
     ),
     ("a ballot with an unissued token", unissued_token, {"ballots.token_issued", "aggregate"}),
-    ("a ballot with the cancelled token", cancelled_token, {"ballots.token_issued", "aggregate"}),
-    ("two ballots with one token", one_token_twice, {"ballots.token_once", "aggregate"}),
-    ("reorder the log: a ballot after closing", ballot_after_closing, {"ballots.window"}),
+    (
+        "a ballot with the cancelled token",
+        cancelled_token,
+        {"ballots.token_issued", "ballots.possession", "aggregate"},
+    ),
+    (
+        "two ballots with one token",
+        one_token_twice,
+        {"ballots.token_once", "ballots.possession", "aggregate"},
+    ),
+    ("another ballot_hash logged", other_ballot_hash, {"ballots.binding", "aggregate"}),
+    (
+        "reorder the log: a ballot after closing",
+        ballot_after_closing,
+        {"ballots.window", "round.order"},
+    ),
     ("remove a log event: a confirmation", remove_confirmation, {"ceremony.confirmed"}),
     ("a committee key proof", change_announcement, {"ceremony.announcement"}),
     (
@@ -404,7 +515,11 @@ LOGGED: list[tuple[str, Callable, set[str]]] = [
     ("change a rule decision", change_decision, {"decisions.rerun"}),
     ("change the rule profile name", change_profile_name, {"decisions.profile"}),
     ("change a rule option", change_profile_option, {"decisions.profile"}),
-    ("make an absent member present", absent_member_present, {"tokens.voters", "decisions.roll"}),
+    (
+        "make an absent member present",
+        absent_member_present,
+        {"tokens.voters", "decisions.roll", "roll.counts"},
+    ),
     ("one token more than the members present", extra_token, {"tokens.voters"}),
     ("change the minute text", change_minute_text, {"minute.signature", "minute.content"}),
     ("forge a committee signature", forge_committee_signature, {"minute.signature"}),
@@ -435,10 +550,72 @@ def test_a_key_swap_alone_is_caught_by_the_minute(built):
     assert failed(parts) == {"minute.content"}
     report = verify_bytes(parts.pack())
     detail = next(f.detail for f in report.failures if f.check == "minute.content")
-    assert "server key" in detail and "head" in detail
+    assert "record.server_key" in detail and "record.head_hash" in detail
     # Without even re-signing the minute, the server's signature on it is named as well.
     parts = Parts.open(built.final).resign(attacker_key())
     assert failed(parts) == {"minute.content", "minute.server_signature"}
+
+
+# --- the anchor: a record whose minute or co-signatures are gone is never final ------------------
+
+
+def test_a_record_without_its_minute_is_interim_never_sound(built):
+    """The minute and everything after it removed, the log re-signed (with any key, even the
+    real one): a consistent record of a meeting that made no minute — interim, exit 3."""
+    for key in (attacker_key(), built.server_key):
+        parts = Parts.open(built.final)
+        parts.entries = parts.entries[: parts.position("minute")]
+        del parts.files["minute.pdf"]
+        report = verify_bytes(parts.resign(key).pack())
+        assert (report.verdict, report.exit_code) == ("interim", 3)
+        assert report.failed_checks() == set() and report.pending_checks() == {"minute.present"}
+
+
+def test_a_minute_removed_but_its_signatures_kept_is_unsound(built):
+    parts = Parts.open(built.final)
+    del parts.entries[parts.position("minute")]
+    report = verify_bytes(parts.resign(built.server_key).pack())
+    assert report.verdict == "unsound" and "minute.present" in report.failed_checks()
+
+
+@pytest.mark.parametrize("kept", [0, 1])
+def test_a_minute_without_enough_cosignatures_is_interim(built, kept):
+    """Co-signatures removed (t = 2), the PDF printed again and the log re-signed with the
+    real key, as the laptop's operator could: nothing contradicts, but the minute is not
+    co-signed by t members — interim, never sound."""
+    parts = Parts.open(built.final)
+    for _ in range(3 - kept):
+        del parts.entries[parts.position("minute-signature", -1)]
+    parts.body("minute-pdf")["signatures"] = kept
+    reprint(parts)
+    report = verify_bytes(parts.resign(built.server_key).pack())
+    assert (report.verdict, report.exit_code) == ("interim", 3)
+    assert report.failed_checks() == set() and report.pending_checks() == {"minute.cosigned"}
+    detail = next(f.detail for f in report.findings if f.check == "minute.cosigned")
+    assert f"{kept} of 3" in detail and "2 needed" in detail
+
+
+def test_t_cosignatures_are_enough(built):
+    parts = Parts.open(built.final)
+    del parts.entries[parts.position("minute-signature", 1)]
+    parts.body("minute-pdf")["signatures"] = 2
+    reprint(parts)
+    report = verify_bytes(parts.resign(built.server_key).pack())
+    assert report.verdict == "final", [f.to_json() for f in report.failures]
+
+
+def test_a_pdf_printed_from_a_changed_minute_is_named(built):
+    """The signed minute is untouched in the log, but the PDF was printed from a copy with one
+    level changed and its hash logged by the server (the log re-signed with the real key): the
+    PDF is not the rendering of the signed minute."""
+    parts = Parts.open(built.final)
+    at = parts.position("minute-pdf", -1)
+    document = copy.deepcopy(minute_document(parts.entries, upto=at))
+    subject = document["minute"]["rounds"][0]["subjects"][0]
+    subject["level"] = "XS" if subject["level"] != "XS" else "TOT"
+    reprint(parts, document)
+    report = verify_bytes(parts.resign(built.server_key).pack())
+    assert report.failed_checks() == {"minute.pdf_render"}
 
 
 def test_twenty_distinct_tamperings(built):

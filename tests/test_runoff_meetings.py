@@ -124,6 +124,9 @@ async def test_a_tie_in_the_runoff_goes_to_another_runoff_for_the_place_left(
         third = await meeting.vote(number, [[[1]]] * 10 + [[[0]]] * 8)
         excellent = [s["id"] for s in third["proposal"]["subjects"] if s["level"] == "XS"]
         assert excellent == ["m001", "m002", "m004"]
+        report = meeting.verify()  # no minute made yet: consistent, but interim
+        assert not report.failures and report.verdict == "interim", report.failures
+        await meeting.minute()
         assert meeting.verify().passed
 
 

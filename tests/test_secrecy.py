@@ -102,9 +102,10 @@ async def test_secrecy_against_a_real_server(tmp_path) -> None:
     with open(log_path, "wb") as log:
         server = subprocess.Popen(
             [sys.executable, "-c", LAUNCH, "serve", "--dir", str(folder), "--host", "127.0.0.1",
-             "--port", str(port), "--passphrase", SECRET, "--workers", "1",
+             "--port", str(port), "--workers", "1",
              "--public-url", f"http://phieukin.invalid:{port}"],
             stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parent.parent,
+            env={**os.environ, "PHIEUKIN_CHAIR_PASSPHRASE": SECRET},
         )  # fmt: skip
     try:
         async with aiohttp.ClientSession(headers={"User-Agent": AGENT}) as session:

@@ -52,7 +52,10 @@ async def test_fifty_concurrent_submissions_with_one_token_accept_exactly_one(cl
     accepted = [r for r in results if isinstance(r, dict)]
     refused = [r for r in results if isinstance(r, ServerError)]
     assert len(accepted) == 1 and len(refused) == 49
-    assert {(e.status, e.code) for e in refused} == {(409, "token_used")}
+    # the token's own limit counts the submissions in flight: most are refused (429)
+    # without their proofs being checked; the few checked with the winner find the token spent
+    codes = {(e.status, e.code) for e in refused}
+    assert codes <= {(409, "token_used"), (429, "rate_limited")} and (429, "rate_limited") in codes
     assert table(client, "SELECT COUNT(*) FROM ballots") == [(1,)]
 
 
@@ -67,8 +70,7 @@ async def test_bad_proof_is_rejected_and_nothing_changes(client) -> None:
     assert (refused.value.status, refused.value.code) == (400, "invalid_ballot")
     assert table(client, "SELECT COUNT(*) FROM ballots") == [(0,)]
     assert table(client, "SELECT COUNT(*) FROM events") == before
-    state = await meeting.post("/api/rounds/1/token-status", {"token": tokens[2]})
-    assert state == {"state": "issued"}
+    assert await meeting.token_state(1, tokens[2]) == "issued"
 
 
 async def test_ballot_for_another_token_and_unknown_token_are_refused(client) -> None:

@@ -17,6 +17,7 @@ from ballot_server.store import DATABASE_NAME, HEAD_NAME
 from tally.ballot import make_ballot
 from tally.canonical import canonical_json
 from tally.crypto.nonces import system_nonce
+from tally.submission import make_submission
 from tally.token import token_hash
 from tests.server_support import CHAIR_SECRET, make_app, open_round
 from tests.store_support import WAL, crash_image, fill, lock_held
@@ -30,10 +31,8 @@ async def test_a_ballot_while_another_process_holds_the_lock_is_told_to_resend(
 ) -> None:
     client = await aiohttp_client(make_app(tmp_path, busy_seconds=0.3))
     meeting, _, context, tokens = await open_round(client)
-    body = canonical_json(
-        {"token": tokens[0], "ballot": make_ballot(context, token_hash(tokens[0]), [0, 1, 2],
-                                                   system_nonce)}
-    )  # fmt: skip
+    ballot = make_ballot(context, token_hash(tokens[0]), [0, 1, 2], system_nonce)
+    body = canonical_json(make_submission(tokens[0], ballot))
     url = "/api/rounds/1/ballots"
     headers = {"Content-Type": "application/json"}
     with lock_held(tmp_path):

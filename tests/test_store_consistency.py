@@ -25,6 +25,33 @@ EDITS = {
         "WHERE rowid = (SELECT MIN(rowid) FROM ballots)",
         "the ballot with tracker",
     ),
+    "a ballot's proof (outside its tracker)": (
+        "UPDATE ballots SET ballot = json_set(ballot, '$.answers[0].sum_proof.responses[0]', "
+        "'00' || substr(json_extract(ballot, '$.answers[0].sum_proof.responses[0]'), 3)) "
+        "WHERE rowid = (SELECT MIN(rowid) FROM ballots)",
+        "the ballot with tracker",
+    ),
+    "the cancelled spare card": (
+        "UPDATE tokens SET state = 'issued' WHERE state = 'cancelled'",
+        "the tokens table differs",
+    ),
+    "a token added": (
+        "INSERT INTO tokens (round, token_hash, state) VALUES (1, '" + "ab" * 32 + "', 'issued')",
+        "the number of tokens differs",
+    ),
+    "an audited ballot": (
+        'UPDATE audits SET audited = replace(audited, \'"nonce":"\', \'"nonce":"0\') '
+        "WHERE rowid = (SELECT MIN(rowid) FROM audits)",
+        "the audited ballot with tracker",
+    ),
+    "an audited ballot marked not logged": (
+        "UPDATE audits SET logged = 0 WHERE rowid = (SELECT MIN(rowid) FROM audits)",
+        "the audited ballot with tracker",
+    ),
+    "an audited ballot gone": (
+        "DELETE FROM audits WHERE rowid = (SELECT MIN(rowid) FROM audits)",
+        "the audited ballot with tracker",
+    ),
     "a spent token": (
         "UPDATE tokens SET state = 'issued' WHERE rowid = "
         "(SELECT MIN(rowid) FROM tokens WHERE state = 'spent')",
@@ -40,10 +67,15 @@ EDITS = {
         "(SELECT MIN(rowid) FROM members WHERE attendance = 'present')",
         "the roster",
     ),
-    "the minute copy": (
-        "UPDATE settings SET value = replace(value, '\"signatures\": [{', "
-        "'\"signatures\": [{\"x\": 1, ') WHERE key = 'minute'",
-        "the minute",
+    "the decisions": (  # the results page, the projector and the proposal are served from it
+        'UPDATE results SET data = replace(data, \'"profile": "\', \'"profile": "x\') '
+        "WHERE kind = 'decisions'",
+        "the decisions of round 1 differs",
+    ),
+    "the logged minute": (  # the minute's only copy is its event: the chain check names it
+        'UPDATE events SET entry = replace(entry, \'"level":"\', \'"level":"K\') '
+        "WHERE json_extract(entry, '$.event.type') = 'minute'",
+        "the event log is damaged at",
     ),
     "a token state": (
         "UPDATE tokens SET state = 'spenT' WHERE rowid = (SELECT MIN(rowid) FROM tokens)",
@@ -55,7 +87,7 @@ EDITS = {
 @pytest.fixture(scope="module")
 def meeting(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("consistency") / "meeting"
-    build_meeting(folder, voters=4, rated=2, seed=11)
+    build_meeting(folder, voters=4, rated=2, seed=11, audits=1)
     Store(folder).close()  # a whole meeting opens without a word
     return folder
 

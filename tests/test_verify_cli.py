@@ -1,8 +1,9 @@
 """``phieukin verify`` as an inspector runs it: a separate process, the record alone.
 
-Exit codes: 0 every check passed, 1 a check failed (the finding is printed), 2 the file is not a
-readable record. The records are those of ``tests.record_support`` (a real meeting, exported
-while voting was open and at the end).
+Exit codes: 0 a final record, every check passed; 1 a check failed (the finding is printed); 2 the
+file is not a readable record; 3 an interim record; 4 a check could not be made here
+(``tests/test_verify_verdicts.py``). The records are those of ``tests.record_support`` (a real
+meeting, exported while voting was open and at the end).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 
 from ballot_server.cli import main
 from tally.ballot import tracker, tracker_code
-from tests.record_support import Parts, meeting_record
+from tests.record_support import Parts, meeting_record, write_records
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
@@ -29,16 +30,9 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
 
 @pytest.fixture(scope="module")
 def records(tmp_path_factory) -> dict[str, Path]:
-    built = meeting_record()
-    folder = tmp_path_factory.mktemp("records")
-    paths = {"final": folder / "final.zip", "open": folder / "open.zip"}
-    paths["final"].write_bytes(built.final)
-    paths["open"].write_bytes(built.open)
-    tampered = Parts.open(built.final)
+    tampered = Parts.open(meeting_record().final)
     del tampered.ballots[1][3]  # a ballot gone from the file
-    paths["tampered"] = folder / "tampered.zip"
-    paths["tampered"].write_bytes(tampered.pack())
-    return paths
+    return write_records(tmp_path_factory.mktemp("records"), tampered=tampered.pack())
 
 
 def verify(capsys, *args: object) -> tuple[int, str]:
@@ -62,7 +56,7 @@ def phieukin(*args: object, cwd: Path | None = None, **kwargs) -> subprocess.Com
 def test_a_sound_record_exits_0_with_the_report_in_vietnamese(records):
     result = phieukin("verify", records["final"])
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "KẾT LUẬN: hồ sơ hợp lệ" in result.stdout
+    assert "KẾT LUẬN: hồ sơ hợp lệ" in result.stdout and "hồ sơ đã hoàn tất" in result.stdout
     assert "✓ Nội dung biên bản khớp hồ sơ" in result.stdout
     assert "[ballots.proofs]" in result.stdout and "✗" not in result.stdout
 
@@ -70,18 +64,31 @@ def test_a_sound_record_exits_0_with_the_report_in_vietnamese(records):
 def test_the_report_in_english(records, capsys):
     code, out = verify(capsys, records["final"], "--lang", "en")
     assert code == 0
-    assert "RESULT: the record is sound — all" in out
-    assert "✓ Tokens equal the members present entitled to vote" in out
+    assert "RESULT: the record is sound — all" in out and "it is final" in out
+    assert "✓ Tokens equal those present entitled to vote" in out
 
 
 def test_json_lists_every_finding(records, capsys):
     code, out = verify(capsys, records["final"], "--json")
     assert code == 0
     report = json.loads(out)
-    assert set(report) == {"ok", "checks", "failures", "findings"}
+    assert set(report) == {
+        "ok",
+        "verdict",
+        "exit_code",
+        "checks",
+        "failures",
+        "pending",
+        "unchecked",
+        "findings",
+    }
     assert report["ok"] is True and report["failures"] == 0
+    assert (report["verdict"], report["exit_code"]) == ("final", 0)
     assert report["checks"] == len(report["findings"]) > 30
-    assert all(set(f) == {"check", "subject", "ok", "detail"} for f in report["findings"])
+    assert all(
+        set(f) == {"check", "subject", "ok", "status", "detail"} for f in report["findings"]
+    )
+    assert {f["status"] for f in report["findings"]} == {"passed"}
     names = {f["check"] for f in report["findings"]}
     assert {"log.chain", "tokens.voters", "aggregate", "decisions.rerun", "minute.pdf"} <= names
 
@@ -130,7 +137,7 @@ def unreadable_records(final: bytes) -> dict[str, bytes]:
         "an absolute member path": zip_of({**members, "/tmp/evil.txt": b"x"}),
         "an oversized member": bytes(oversized),
         "a corrupt member": bytes(corrupt),
-        "no event log": zip_of({"record.json": members["record.json"]}),
+        "no record in it": zip_of({"notes.txt": b"x"}),
     }
 
 
@@ -140,7 +147,7 @@ UNREADABLE = [
     "an absolute member path",
     "an oversized member",
     "a corrupt member",
-    "no event log",
+    "no record in it",
 ]
 
 
@@ -180,6 +187,7 @@ def test_a_voter_finds_their_tracker_counted(records, capsys):
         "round": 1,
         "counted": True,
         "record_ok": True,
+        "verdict": "final",
     }
     exit_code, out = verify(capsys, records["final"], "--tracker", code, "--lang", "en")
     assert out == f"Ballot {code} is in the record (round 1) and was counted.\n"
@@ -204,7 +212,7 @@ def test_a_record_exported_later_extends_the_one_exported_while_voting(records, 
 def test_a_record_that_drops_events_of_the_older_one_does_not_extend_it(records, tmp_path, capsys):
     exit_code, out = verify(capsys, "--extends", records["final"], records["open"], "--json")
     assert exit_code == 1
-    failures = {f["check"] for f in json.loads(out)["findings"] if not f["ok"]}
+    failures = {f["check"] for f in json.loads(out)["findings"] if f["status"] == "failed"}
     assert failures == {"extends.prefix"}
     # a mid-meeting record whose log was rewritten (one event dropped, the rest re-signed with
     # the same key) is not a prefix of the real one either

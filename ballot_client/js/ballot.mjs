@@ -25,6 +25,7 @@ import { checkHeader, requireKeys } from './objects.mjs';
 import { receiptCode } from './token.mjs';
 
 export const BALLOT_KIND = 'phieukin/ballot';
+export const ENCRYPTION_KIND = 'phieukin/encryption';
 const SELECTION_VALUES = [0, 1];
 const BALLOT_KEYS = ['version', 'kind', 'election', 'token_hash', 'answers'];
 const ANSWER_KEYS = ['question', 'selections', 'sum_proof'];
@@ -71,7 +72,11 @@ export function selectedOptions(question, choice) {
 }
 
 /**
- * Encrypt a ballot.
+ * Encrypt a ballot step by step: a generator that yields `{done, total}` after each question
+ * (so a page can repaint between questions) and returns the sealed ballot
+ * `{ballot, nonces, selected}` — the ballot JSON, the encryption nonces r per question and
+ * option, kept only until the voter casts the ballot (forgotten) or audits it (revealed by
+ * `openBallot`), and per question the selected option indices in increasing order.
  *
  * For each question in manifest order and each option in order: draw r, encrypt m ∈ {0, 1},
  * prove m ∈ [0, 1]; then prove that (Σα, Σβ) with nonce Σr encrypts a value in
@@ -85,9 +90,9 @@ export function selectedOptions(question, choice) {
  *   null for a blank answer (only where min_selections is 0), or the list of chosen indices
  *   (where max_selections allows more than one)
  * @param {() => bigint} [args.rng] - nonce source (default: the platform CSPRNG)
- * @returns {object} the `phieukin/ballot` JSON
+ * @returns {Generator<{done: number, total: number}, {ballot: object, nonces: bigint[][], selected: number[][]}>}
  */
-export function encryptBallot({ manifest, election, context, tokenHash, choices, rng = osRandomScalar }) {
+export function* encryptBallotSteps({ manifest, election, context, tokenHash, choices, rng = osRandomScalar }) {
   const ctx = contextFrom({ context, manifest, election });
   const { questions } = ctx.manifest;
   const token = tokenHashBytes(tokenHash);
@@ -96,11 +101,16 @@ export function encryptBallot({ manifest, election, context, tokenHash, choices,
   }
   const key = ctx.jointKey;
   const keyBytes = ctx.jointKeyBytes;
-  const answers = questions.map((question, q) => {
+  const answers = [];
+  const nonces = [];
+  const selected = [];
+  for (const [q, question] of questions.entries()) {
     const picked = selectedOptions(question, choices[q]);
+    selected.push([...picked].sort((x, y) => x - y));
     const selections = [];
     const alphas = [];
     const betas = [];
+    const drawn = [];
     let totalNonce = 0n;
     for (let option = 0; option < question.options.length; option++) {
       const message = picked.has(option) ? 1 : 0;
@@ -117,6 +127,7 @@ export function encryptBallot({ manifest, election, context, tokenHash, choices,
       selections.push({ alpha: bytesToHex(alphaBytes), beta: bytesToHex(betaBytes), proof: rangeProofToJson(proof) });
       alphas.push(alpha);
       betas.push(beta);
+      drawn.push(nonce);
       totalNonce = mod(totalNonce + nonce);
     }
     const alpha = sum(alphas);
@@ -126,15 +137,41 @@ export function encryptBallot({ manifest, election, context, tokenHash, choices,
       key, keyBytes, alpha, alphaBytes: alpha.toBytes(), beta, betaBytes: beta.toBytes(),
       allowed: question.allowedSums,
     }, totalNonce, picked.size, rng);
-    return { question: question.id, selections, sum_proof: rangeProofToJson(sumProof) };
-  });
-  return {
+    answers.push({ question: question.id, selections, sum_proof: rangeProofToJson(sumProof) });
+    nonces.push(drawn);
+    yield { done: q + 1, total: questions.length };
+  }
+  const ballot = {
     version: 1,
     kind: BALLOT_KIND,
     election: ctx.fingerprintHex,
     token_hash: bytesToHex(token),
     answers,
   };
+  return { ballot, nonces, selected };
+}
+
+/**
+ * Encrypt a ballot at once (see `encryptBallotSteps`); returns the sealed ballot
+ * `{ballot, nonces, selected}`.
+ * @param {object} args - as for `encryptBallotSteps`
+ * @returns {{ballot: object, nonces: bigint[][], selected: number[][]}}
+ */
+export function sealBallot(args) {
+  const steps = encryptBallotSteps(args);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Encrypt a ballot (see `encryptBallotSteps`); returns the `phieukin/ballot` JSON.
+ * @param {object} args - as for `encryptBallotSteps`
+ * @returns {object}
+ */
+export function encryptBallot(args) {
+  return sealBallot(args).ballot;
 }
 
 /**
@@ -207,12 +244,43 @@ export function verifyBallot({ ballot, manifest, election, context }) {
 }
 
 /**
- * The ballot tracker `H32("tracker", canonical(ballot))`, as 64 hex characters.
+ * The part of a ballot (or of an audited ballot) its tracker covers: the election and the
+ * ciphertexts, `{"version", "kind": "phieukin/encryption", "election", "answers": [{"question",
+ * "selections": [{"alpha", "beta"}, …]}, …]}` — not the proofs or the token hash, so a ballot
+ * and the audited ballot that opens it have the same tracker.
  * @param {object} ballot
+ * @returns {object}
+ */
+export function encryptionOf(ballot) {
+  if (!ballot || typeof ballot !== 'object' || !Array.isArray(ballot.answers)) {
+    throw new FormatError('expected an object with answers', 'ballot');
+  }
+  return {
+    version: 1,
+    kind: ENCRYPTION_KIND,
+    election: ballot.election ?? null,
+    answers: ballot.answers.map((answer) => {
+      if (!answer || !Array.isArray(answer.selections)) {
+        throw new FormatError('expected answers with selections', 'ballot.answers');
+      }
+      return {
+        question: answer.question ?? null,
+        selections: answer.selections.map((s) => {
+          if (!s || typeof s !== 'object') throw new FormatError('expected selection objects', 'ballot.answers');
+          return { alpha: s.alpha ?? null, beta: s.beta ?? null };
+        }),
+      };
+    }),
+  };
+}
+
+/**
+ * The ballot tracker `H32("tracker", canonical(encryption))`, as 64 hex characters.
+ * @param {object} ballot - a ballot or an audited ballot
  * @returns {string}
  */
 export function tracker(ballot) {
-  return bytesToHex(H32('tracker', canonicalBytes(ballot)));
+  return bytesToHex(H32('tracker', canonicalBytes(encryptionOf(ballot))));
 }
 
 /**

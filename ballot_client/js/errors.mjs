@@ -72,6 +72,9 @@ export class InvalidProof extends VerificationError {}
 /** A ballot does not match its election: wrong fingerprint, shape or binding. */
 export class InvalidBallot extends VerificationError {}
 
+/** An audited ballot does not open to the choices it claims, or does not fit its election. */
+export class InvalidAudit extends VerificationError {}
+
 /** A key-ceremony share fails to decrypt or does not match the sender's commitments. */
 export class InvalidShare extends VerificationError {}
 

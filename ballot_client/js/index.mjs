@@ -1,10 +1,11 @@
 /**
  * The public API of the browser cryptographic core of Phiếu Kín (PROTOCOL.md).
  *
- * Everything a page needs — tokens, ballot encryption and receipt, trustee ceremony, decryption
- * shares — and the matching verifiers, re-exported from one place. The modules import only
- * `@noble/curves`, `@noble/hashes` and `@noble/ciphers` (through the page's import map) and use
- * no WebCrypto `subtle`, so they run on a plain-HTTP LAN page and under Node.
+ * Everything a page needs — tokens, ballot encryption, audit and signed submission, receipts,
+ * trustee ceremony, decryption shares — and the matching verifiers, re-exported from one place.
+ * The modules import only `@noble/curves`, `@noble/hashes` and `@noble/ciphers` (through the
+ * page's import map) and use no WebCrypto `subtle`, so they run on a plain-HTTP LAN page and
+ * under Node.
  */
 
 export * from './errors.mjs';
@@ -19,7 +20,7 @@ export {
 } from './group.mjs';
 export { osRandomScalar, randomBytes, testRng } from './rng.mjs';
 export {
-  ALPHABET, base32Encode, generateToken, normalizeToken, tokenHash, tokenHashBytes,
+  ALPHABET, base32Encode, generateToken, normalizeToken, tokenHash, tokenHashBytes, tokenIdentity,
 } from './token.mjs';
 export {
   MANIFEST_KIND, ELECTION_KIND, MAX_OPTIONS, loadManifest, loadElection, makeElection, publicShare,
@@ -30,9 +31,12 @@ export {
   verifyEqualityProof,
 } from './proofs.mjs';
 export {
-  BALLOT_KIND, encryptBallot, verifyBallot, tracker, trackerCode, aggregateCiphertexts,
-  selectionLabel, sumLabel, selectedOptions,
+  BALLOT_KIND, ENCRYPTION_KIND, encryptBallot, encryptBallotSteps, sealBallot, encryptionOf,
+  verifyBallot, tracker, trackerCode, aggregateCiphertexts, selectionLabel, sumLabel,
+  selectedOptions,
 } from './ballot.mjs';
+export { AUDITED_KIND, openBallot, verifyAuditedBallot } from './audited.mjs';
+export { SUBMISSION_PURPOSE, makeSubmission } from './submission.mjs';
 export {
   ANNOUNCEMENT_KIND, SHARE_KIND, makeTrustee, loadAnnouncement, verifyAnnouncement,
   makeEncryptedShare, makeEncryptedShares, loadShare, openShare, combineSecretShare,

@@ -162,6 +162,18 @@ const OPTION_WORDS = {
   en: { CAO: 'High confidence', TN: 'Confidence', THAP: 'Low confidence', YES: 'Yes', NO: 'No' },
 };
 
+const VOTE_ORDER = ['CAO', 'TN', 'THAP', 'YES', 'NO', 'XS', 'TOT', 'HT', 'KHT'];
+
+/** A subject's votes in words, in the options' order whatever the order of the object's keys
+ * (a signed minute is canonical JSON, its keys sorted): `Tín nhiệm cao 5 · …`. */
+export function votesText(votes, lang = 'vi') {
+  const rank = (code) => (VOTE_ORDER.includes(code) ? VOTE_ORDER.indexOf(code) : VOTE_ORDER.length);
+  return Object.entries(votes)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([option, count]) => `${optionText(option, lang) ?? option} ${count}`)
+    .join(' · ');
+}
+
 /** The kind of round a manifest asks for (PROTOCOL.md §4, "Kinds"): `round_kind`, else a
  * runoff when its questions name their options, else a rating. */
 export function roundKind(manifest) {

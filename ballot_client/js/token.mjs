@@ -2,14 +2,17 @@
  * Voting tokens and receipt codes in Crockford base-32 (PROTOCOL.md §6, §8).
  *
  * A token is 16 random bytes shown as 26 characters; what people type is normalized (spaces and
- * `-` removed, upper case, `O`→`0`, `I`/`L`→`1`) before hashing, and only
- * `token_hash = H32("token", normalized token)` ever leaves the phone.
+ * `-` removed, upper case, `O`→`0`, `I`/`L`→`1`). The token never leaves the phone: it is the
+ * seed of an Ed25519 key, `seed = H32("token-key", normalized token)`, whose public key is the
+ * token's public identity, and `token_hash = H32("token", public key)` is what the server stores
+ * and the record commits to.
  */
 
 import { EncodingError } from './errors.mjs';
 import { bytesToHex } from './encoding.mjs';
 import { H32 } from './hashing.mjs';
 import { randomBytes } from './rng.mjs';
+import { signingPublicKey } from './signatures.mjs';
 
 export const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const TOKEN_BYTES = 16;
@@ -93,12 +96,25 @@ export function normalizeToken(text) {
 }
 
 /**
- * `token_hash = H32("token", normalized token as ASCII)`, as 32 bytes.
+ * What a token stands for on the network: its Ed25519 signing seed (kept on the phone), its
+ * public key (the token's public identity) and its token hash.
+ * @param {string} token - as typed (normalized here)
+ * @returns {{seed: Uint8Array, key: Uint8Array, keyHex: string, hash: Uint8Array, hashHex: string}}
+ */
+export function tokenIdentity(token) {
+  const seed = H32('token-key', normalizeToken(token));
+  const key = signingPublicKey(seed);
+  const hash = H32('token', key);
+  return { seed, key, keyHex: bytesToHex(key), hash, hashHex: bytesToHex(hash) };
+}
+
+/**
+ * `token_hash = H32("token", token key)`, as 32 bytes.
  * @param {string} token - as typed (normalized here)
  * @returns {Uint8Array}
  */
 export function tokenHashBytes(token) {
-  return H32('token', normalizeToken(token));
+  return tokenIdentity(token).hash;
 }
 
 /**

@@ -2,9 +2,11 @@
 // election of a round as the phone page does, prepare it once (loadElection: joint key and its
 // window tables), then time encryptBallot (every ciphertext and proof of a whole ballot) with
 // performance.now() over warm-up + timed runs. The last ballot is checked locally and submitted
-// with the token, so the server says whether what was timed is a ballot it accepts.
+// signed with the token's key, so the server says whether what was timed is a ballot it accepts.
 // Results go to `window.bench` and into the page.
-import { encryptBallot, loadElection, tokenHash, verifyBallot } from '/js/index.mjs';
+import {
+  encryptBallot, loadElection, makeSubmission, tokenHash, verifyBallot,
+} from '/js/index.mjs';
 
 const stateNode = document.querySelector('[data-testid="bench-state"]');
 const resultNode = document.querySelector('[data-testid="bench-result"]');
@@ -49,7 +51,7 @@ async function run() {
   const response = await fetch(`/api/rounds/${round}/ballots`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ token, ballot }),
+    body: JSON.stringify(makeSubmission({ token, ballot })),
   });
   report('done', {
     questions: size,

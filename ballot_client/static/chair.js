@@ -2,6 +2,7 @@
 // No inline script or style (strict CSP): the page is built with DOM calls and textContent only.
 
 import { chairFetch, forgetCsrf, setCsrf } from '/static/chair-session.js';
+import '/static/served.js';
 import { textEl } from '/static/dom.js';
 import { roundRequest } from '/static/chair-kinds.js';
 import { kindText } from '/js/kindwords.mjs';
@@ -29,6 +30,10 @@ const TEXT = {
     issued: (n) => `Đã phát ${n} phiếu.`,
     tokens_info: (t) => `Chưa dùng: ${t.issued} · đã dùng: ${t.spent} · đã hủy: ${t.cancelled}`,
     cancelled: 'Đã hủy phiếu.', opened: 'Đã mở bỏ phiếu.', closed: 'Đã kết thúc bỏ phiếu.',
+    cancelled_all: (n) => `Đã hủy ${n} phiếu chưa dùng.`,
+    reissued: (n, old) => `Đã hủy ${old} phiếu cũ và phát ${n} phiếu mới.`,
+    cancel_unused_confirm: (n) => `Hủy cả ${n} phiếu chưa dùng? Các thẻ đó sẽ không bỏ phiếu được nữa.`,
+    reissue_confirm: (n) => `Hủy ${n} phiếu chưa dùng và phát một bộ thẻ mới cho mọi người được bỏ phiếu?`,
     started: (n) => `Đã bắt đầu vòng ${n}. Mời ban kiểm phiếu quét mã.`,
     trustee: (c) => `${c.index}. ${c.name || ''} — ${c.confirmed ? 'đã xác nhận khóa' : c.announced ? 'đã gửi khóa' : 'chờ quét mã'}`,
     no_round: 'Chưa có vòng bỏ phiếu.',
@@ -73,6 +78,10 @@ const TEXT = {
     issued: (n) => `Issued ${n} tokens.`,
     tokens_info: (t) => `Unused: ${t.issued} · used: ${t.spent} · cancelled: ${t.cancelled}`,
     cancelled: 'Token cancelled.', opened: 'Voting is open.', closed: 'Voting is closed.',
+    cancelled_all: (n) => `Cancelled ${n} unused tokens.`,
+    reissued: (n, old) => `Cancelled ${old} old tokens and issued ${n} new ones.`,
+    cancel_unused_confirm: (n) => `Cancel all ${n} unused tokens? Those cards can no longer vote.`,
+    reissue_confirm: (n) => `Cancel the ${n} unused tokens and issue a new set of cards for everyone entitled to vote?`,
     started: (n) => `Round ${n} started. Committee members, scan your code.`,
     trustee: (c) => `${c.index}. ${c.name || ''} — ${c.confirmed ? 'key confirmed' : c.announced ? 'key sent' : 'waiting for scan'}`,
     no_round: 'No round yet.',
@@ -131,6 +140,9 @@ const LABELS_EN = {
   token_count: 'Number of tokens (empty: one per voter present)', issue: 'Issue tokens',
   print: 'Print cards (A4)', screen: 'Show one code at a time', cancel_label: 'Cancel a spare or spoiled token (type its code)',
   cancel: 'Cancel token', voting_title: '8. Open and close voting', open: 'Open voting',
+  cancel_unused: 'Cancel every unused token…', reissue: 'Re-issue every card…', tokens_yes: 'Yes',
+  reissue_help: 'The server restarted, so it no longer holds the codes of cards not yet printed. Press "Re-issue every card": the old tokens are cancelled (logged) and a new set is issued.',
+  tokens_wiped: 'Voting has opened: the tokens were wiped from the server; they can no longer be printed or shown.',
   close: 'Close voting…', close_confirm_text: 'After closing nobody can vote any more. Close voting?',
   close_yes: 'Yes, close voting', close_no: 'Back',
   nav_minute: '9. Results / minute', minute_title: '9. Results and the minute',
@@ -268,8 +280,8 @@ function renderMeeting() {
   const select = $('m-profile');
   if (!select.options.length) {
     for (const profile of state.profiles) {
-      const option = textEl('option', `${profile.title} (${profile.name} v${profile.version})`);
-      option.value = profile.name;
+      const option = textEl('option', `${profile.title} (${profile.label})`);
+      option.value = profile.label;
       select.append(option);
     }
     select.value = state.default_profile;
@@ -400,8 +412,14 @@ function renderRound() {
   $('tokens-form').querySelector('button').disabled = phase !== 'ready';
   $('open-voting').disabled = phase !== 'ready';
   $('close-voting').disabled = phase !== 'open';
-  print.classList.toggle('disabled', !round || round.tokens_in_memory === 0);
-  screen.classList.toggle('disabled', !round || round.tokens_in_memory === 0);
+  const printable = Boolean(round) && phase === 'ready' && round.tokens_in_memory > 0;
+  print.classList.toggle('disabled', !printable);
+  screen.classList.toggle('disabled', !printable);
+  const unused = round ? round.tokens.issued : 0;
+  $('cancel-unused').disabled = !(unused > 0 && (phase === 'ready' || phase === 'open'));
+  $('reissue').disabled = phase !== 'ready';
+  $('reissue-help').hidden = !(phase === 'ready' && unused > round.tokens_in_memory);
+  $('tokens-wiped').hidden = !['open', 'closed', 'counted'].includes(phase);
 }
 
 // --- a tie at the quota boundary: the runoff round ----------------------------------------------
@@ -671,6 +689,33 @@ function setupChair() {
       await api('POST', `/api/chair/rounds/${round.round}/tokens/cancel`, { token: $('cancel-token').value });
       $('cancel-token').value = '';
       flash(t('cancelled'));
+      await refresh();
+    });
+  });
+  let tokensAction = null;
+  const askTokens = (text, action) => {
+    tokensAction = action;
+    $('tokens-confirm-text').textContent = text;
+    $('tokens-confirm').hidden = false;
+  };
+  $('tokens-no').addEventListener('click', () => { $('tokens-confirm').hidden = true; });
+  $('tokens-yes').addEventListener('click', () => {
+    $('tokens-confirm').hidden = true;
+    if (tokensAction) run(tokensAction);
+  });
+  $('cancel-unused').addEventListener('click', () => {
+    const round = currentRound();
+    askTokens(t('cancel_unused_confirm', round.tokens.issued), async () => {
+      const answer = await api('POST', `/api/chair/rounds/${round.round}/tokens/cancel`, { all_unused: true });
+      flash(t('cancelled_all', answer.cancelled.length));
+      await refresh();
+    });
+  });
+  $('reissue').addEventListener('click', () => {
+    const round = currentRound();
+    askTokens(t('reissue_confirm', round.tokens.issued), async () => {
+      const answer = await api('POST', `/api/chair/rounds/${round.round}/tokens/reissue`, {});
+      flash(t('reissued', answer.tokens.length, answer.cancelled));
       await refresh();
     });
   });

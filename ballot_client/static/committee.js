@@ -26,6 +26,7 @@
  * phone except inside the passphrase-encrypted backup the member saves.
  */
 
+import '/static/served.js';
 import { el } from '/static/dom.js';
 import {
   InvalidShare, MinuteRefused, TallyError, baseMul, canonicalJson, checkMinute, combineSecretShare,
@@ -40,7 +41,7 @@ import {
 import { qrSvg } from '/static/qr.js';
 import { renderStep, REASON_CODES } from '/js/rulewords.mjs';
 import {
-  kindText, optionText, outcomeText, roundKind,
+  kindText, outcomeText, roundKind, votesText,
 } from '/js/kindwords.mjs';
 import {
   applyI18n, getLang, has, initI18n, mountLanguageSwitch, onLangChange, t,
@@ -690,7 +691,7 @@ function subjectItem(subject, names, kind = 'rating') {
   const other = !['rating', 'runoff'].includes(kind); // a confidence vote, yes/no, self-rating
   let votes = null;
   if (typeof subject.votes === 'number') votes = String(subject.votes);
-  else if (other) votes = Object.entries(subject.votes).map(([o, n]) => `${optionText(o, getLang()) ?? o} ${n}`).join(' · ');
+  else if (other) votes = votesText(subject.votes, getLang());
   else if (subject.votes) votes = ['XS', 'TOT', 'HT', 'KHT'].map((level) => `${level} ${subject.votes[level] ?? 0}`).join(' · ');
   const codes = other ? ['confidence_low', 'approval', 'vote_level', 'unresolved'] : REASON_CODES;
   const notes = (subject.steps ?? [])

@@ -4,6 +4,7 @@
  * never reaches the server in a URL (a GET form would put it in the query string and the logs).
  */
 
+import '/static/served.js';
 import { normalizeToken } from '/js/index.mjs';
 import {
   initI18n, mountLanguageSwitch, onLangChange, t,

@@ -7,6 +7,7 @@
  * connection; if the browser gives up (the server answered with an error), we start a new one.
  */
 
+import '/static/served.js';
 import {
   applyI18n, getLang, initI18n, mountLanguageSwitch, onLangChange, t,
 } from '/static/i18n.js';

@@ -2,7 +2,7 @@
 // encrypt a ballot for the token in the URL fragment, check it locally, submit it, and report
 // everything a test needs in `window.selftest` and in the page.
 import {
-  encryptBallot, tokenHash, tracker, trackerCode, verifyBallot,
+  encryptBallot, makeSubmission, tokenHash, tracker, trackerCode, verifyBallot,
 } from '/js/index.mjs';
 
 const stateNode = document.querySelector('[data-testid="selftest-state"]');
@@ -39,7 +39,7 @@ async function run() {
   const response = await fetch(`/api/rounds/${round}/ballots`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ token, ballot }),
+    body: JSON.stringify(makeSubmission({ token, ballot })),
   });
   const server = await response.json();
   report('done', {

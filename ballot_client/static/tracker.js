@@ -1,11 +1,14 @@
 /**
  * Check a receipt: is a ballot with this tracker code in the round's ballot box?
  * `/t#r=ROUND&c=CODE` fills the form and checks at once (the receipt screen links here).
- * The answer says only "in the box" or "not found" — a tracker never reveals a vote.
+ * The answer says only "in the box" or "not found" — a cast ballot's tracker never reveals a
+ * vote. An audited ballot (opened by its voter, never counted) shows what it encrypted.
  */
 
+import '/static/served.js';
+import { verifyAuditedBallot } from '/js/index.mjs';
 import {
-  initI18n, mountLanguageSwitch, onLangChange, t,
+  initI18n, mountLanguageSwitch, onLangChange, optionWords, t,
 } from '/static/i18n.js';
 
 const $ = (id) => document.getElementById(id);
@@ -49,6 +52,22 @@ function render() {
     value.textContent = tracker;
     full.append(document.createElement('br'), value);
     notice.append(full);
+  } else if (kind === 'audited' || kind === 'auditBad') {
+    notice.className = kind === 'audited' ? 'notice wait' : 'notice error';
+    notice.dataset.audited = 'true';
+    title.textContent = t(kind === 'audited' ? 'tracker.audited' : 'tracker.auditBad', { code: grouped(code), r: round });
+    notice.append(title);
+    if (kind === 'audited') {
+      const list = document.createElement('ul');
+      for (const { name, choice } of lastResult.choices) {
+        const item = document.createElement('li');
+        item.dataset.testid = 'tracker-audited-choice';
+        const words = choice.map((o) => (optionWords(o) === o ? o : `${o} — ${optionWords(o)}`));
+        item.textContent = `${name}: ${words.length ? words.join('; ') : t('level.blank')}`;
+        list.append(item);
+      }
+      notice.append(list);
+    }
   } else if (kind === 'missing') {
     notice.className = 'notice error';
     title.textContent = t('tracker.notFound', { code: grouped(code), r: round });
@@ -65,6 +84,27 @@ function render() {
     }
   }
   box.append(notice);
+}
+
+/**
+ * An audited ballot: this page checks the opening itself with the crypto core and lists the
+ * choices it opens to (what the phone really encrypted). It is served by the meeting's laptop;
+ * the independent check is `phieukin verify record.zip --tracker CODE` on another computer.
+ */
+async function openAudited(code, round, data) {
+  try {
+    const answer = await fetch(`/api/rounds/${round}/election`, { cache: 'no-store' });
+    const { manifest, election } = await answer.json();
+    const opened = verifyAuditedBallot({ audited: data.ballot, manifest, election });
+    if (opened.tracker !== data.tracker) throw new Error('tracker');
+    const choices = manifest.questions.map((question, q) => ({
+      name: question.title || question.id,
+      choice: opened.selected[q].map((i) => (question.option_titles ?? question.options)[i]),
+    }));
+    return { kind: 'audited', code, round, tracker: data.tracker, choices };
+  } catch {
+    return { kind: 'auditBad', code, round, tracker: data.tracker };
+  }
 }
 
 async function check() {
@@ -84,7 +124,8 @@ async function check() {
   try {
     const response = await fetch(`/api/rounds/${round}/trackers/${code}`, { cache: 'no-store' });
     const data = await response.json().catch(() => ({}));
-    if (response.ok && data.found) lastResult = { kind: 'found', code, round, tracker: data.tracker };
+    if (response.ok && data.found && data.audited) lastResult = await openAudited(code, round, data);
+    else if (response.ok && data.found) lastResult = { kind: 'found', code, round, tracker: data.tracker };
     else if (response.status === 404) lastResult = { kind: 'missing', code, round };
     else lastResult = { kind: 'error', message: t('error.server'), reference: data.reference };
   } catch {

@@ -1,46 +1,49 @@
 /**
  * The phone ballot (`/v#t=TOKEN&r=ROUND`).
  *
- * The token lives only in the URL fragment (never in a request URL, so never in a server log);
- * it is sent in the body of `token-status` and of the ballot submission, as docs/API.md says.
+ * The token lives only in the URL fragment and in this page's memory: it never crosses the
+ * network. The page derives the token's public identity from it (`tokenIdentity`: an Ed25519
+ * key and the token hash, PROTOCOL.md §6) and sends only the token hash to `token-status`.
  * Steps: load the round's manifest and election and the token's state → one screen of members
- * with the four levels → review → encrypt in the browser, question by question, yielding to the
- * UI so the progress bar moves → submit → receipt with the tracker code.
+ * with the four levels → review (Android Back returns to the ballot, choices kept) → seal, then
+ * cast or audit (`vote-cast.js`) → receipt with the tracker code.
  *
  * The choices are kept in memory only (never stored: a phone passed to a neighbour must not show
- * them). The encrypted ballot is kept in memory after encryption so that a lost connection can
- * be answered with "Gửi lại", which resends the SAME ballot: the server answers the same ballot
- * on the same token with 200 and the same receipt, so resending is idempotent.
+ * them). The sealed ballot is kept in memory until cast, so that a lost connection can be
+ * answered with "Gửi lại", which resends the SAME ballot: the server answers the same ballot on
+ * the same token with 200 and the same receipt, so resending is idempotent.
  */
 
+import '/static/served.js';
 import { el } from '/static/dom.js';
-import {
-  encryptBallot, loadElection, normalizeToken, tokenHash, trackerCode,
-} from '/js/index.mjs';
+import { loadElection, normalizeToken, tokenIdentity } from '/js/index.mjs';
 import {
   applyI18n, getLang, initI18n, mountLanguageSwitch, onLangChange, optionWords, t,
 } from '/static/i18n.js';
 import { kindText, optionText, roundKind } from '/js/kindwords.mjs';
 import { labelSheet, scoreSheet } from '/static/score-sheet.js';
+import { HttpError, NetworkError, api } from '/static/vote-api.js';
+import {
+  dropSealed, flushAudits, initCasting, recoverReceipt, relabelCasting, seal,
+} from '/static/vote-cast.js';
 
 const $ = (id) => document.getElementById(id);
-const VIEWS = ['loading', 'entry', 'state', 'ballot', 'review', 'working', 'receipt'];
-const BARS = { ballot: 'bar-ballot', review: 'bar-review' };
-const RECEIPT_KEY = 'phieukin.receipt.';
-const SUBMIT_TIMEOUT_MS = 45000;
-const SLICE_MS = 40; // encrypt for about this long, then let the page repaint
+const VIEWS = ['loading', 'entry', 'state', 'ballot', 'review', 'working', 'sealed', 'audited', 'receipt'];
+const BARS = {
+  ballot: 'bar-ballot', review: 'bar-review', sealed: 'bar-sealed', audited: 'bar-audited',
+};
 
 /** Everything the page knows; the choices never leave memory. */
 const state = {
-  token: null,        // normalized token
-  tokenHash: null,    // 64 hex
+  token: null,        // normalized token (never sent)
+  tokenHash: null,    // 64 hex: the token's public identity sent to the server
   round: null,
   manifest: null,
   election: null,
   context: null,      // loaded election (validated)
   meeting: {},
   choices: [],        // per question: option index, 'blank', a list of indices (a runoff), or undefined
-  ballot: null,       // the encrypted ballot, kept for "Gửi lại"
+  sealed: null,       // {ballot, nonces, selected} until cast (then forgotten) or audited
   localCode: null,    // tracker code computed on this phone
   view: 'loading',
   stateKey: null,     // which blocking message is shown
@@ -77,7 +80,6 @@ function setFragment() {
   history.replaceState(null, '', `${location.pathname}#${params.toString()}`);
 }
 
-const nextFrame = () => new Promise((resolve) => { setTimeout(resolve, 0); });
 
 // ---- errors ------------------------------------------------------------------------------
 
@@ -107,62 +109,6 @@ function showError(error) {
   region.scrollIntoView?.({ block: 'nearest' });
 }
 
-class HttpError extends Error {
-  constructor(status, body) {
-    super(body?.message_en || `HTTP ${status}`);
-    this.status = status;
-    this.body = body ?? {};
-    this.code = this.body.error ?? (status >= 500 ? 'server' : 'http');
-    this.reference = this.body.reference;
-  }
-
-  /** The message in the current language: ours for known codes, else the server's. */
-  text() {
-    const key = `error.${this.code}`;
-    const ours = t(key);
-    if (ours !== key) return ours;
-    if (this.status >= 500) return t('error.server');
-    return (getLang() === 'en' ? this.body.message_en : this.body.message) || this.body.message || t('error.server');
-  }
-}
-
-class NetworkError extends Error {
-  constructor(cause) {
-    super('network');
-    this.cause = cause;
-    this.code = 'network';
-  }
-}
-
-async function api(path, { method = 'GET', body, timeout = 20000 } = {}) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeout);
-  let response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers: body === undefined ? { Accept: 'application/json' }
-        : { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      cache: 'no-store',
-      credentials: 'omit',
-      signal: controller.signal,
-    });
-  } catch (error) {
-    throw new NetworkError(error);
-  } finally {
-    clearTimeout(timer);
-  }
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
-  if (!response.ok) throw new HttpError(response.status, data);
-  return { status: response.status, data };
-}
-
 // ---- start: token, round, election, token state --------------------------------------------
 
 async function start() {
@@ -180,7 +126,7 @@ async function start() {
     showEntry('');
     return;
   }
-  state.tokenHash = tokenHash(state.token);
+  state.tokenHash = tokenIdentity(state.token).hashHex;
   if (!state.round && /^\d{1,4}$/.test(fragment.round ?? '')) state.round = Number(fragment.round);
   show('loading');
   try {
@@ -197,35 +143,40 @@ async function start() {
     setFragment();
     const [election, token] = await Promise.all([
       api(`/api/rounds/${state.round}/election`),
-      api(`/api/rounds/${state.round}/token-status`, { method: 'POST', body: { token: state.token } }),
+      api(`/api/rounds/${state.round}/token-status`, { method: 'POST', body: { token_hash: state.tokenHash } }),
     ]);
     state.manifest = election.data.manifest;
     state.election = election.data.election;
     state.meeting = { ...state.meeting, ...(state.manifest?.meeting ?? {}) };
-    decide(election.data.phase, token.data.state);
+    await decide(election.data.phase, token.data.state);
   } catch (error) {
     failLoad(error);
   }
 }
 
-function decide(phase, tokenState) {
+async function decide(phase, tokenState) {
   if (tokenState === 'spent') {
-    const code = rememberedReceipt();
-    if (code) {
-      showReceipt(code, true);
-      return;
-    }
+    // This phone may have cast it and lost the answer: then its receipt is shown again.
+    if (await recoverReceipt()) return;
     showState('spent');
+    flushAudits();
     return;
   }
-  if (tokenState === 'cancelled') return showState('cancelled');
-  if (tokenState === 'unknown') return showState('unknown');
+  if (tokenState === 'cancelled' || tokenState === 'unknown') {
+    showState(tokenState);
+    flushAudits(); // nothing will be cast from here: audits kept from before can go now
+    return;
+  }
   if (phase === 'ceremony' || phase === 'ready' || !state.election) {
     showState('notOpen');
     waitForOpen();
     return;
   }
-  if (phase !== 'open') return showState('closed');
+  if (phase !== 'open') {
+    showState('closed');
+    flushAudits();
+    return;
+  }
   try {
     state.context = loadElection(state.manifest, state.election);
   } catch (error) {
@@ -589,6 +540,7 @@ $('to-review').addEventListener('click', () => {
   }
   showError(null);
   renderReview();
+  history.pushState({ phieukin: 'review' }, ''); // Android Back returns to the ballot
 });
 
 // ---- review -------------------------------------------------------------------------------
@@ -617,14 +569,27 @@ function renderReview() {
   focusTop($('view-review'));
 }
 
-$('back').addEventListener('click', () => {
+/** Back to the ballot with every choice kept (from the review, a sealed or an audited ballot). */
+function backToBallot() {
+  dropSealed();
+  showError(null);
   show('ballot');
   focusTop($('ballot-title'));
+}
+
+$('back').addEventListener('click', () => {
+  if (history.state?.phieukin === 'review') history.back(); // the popstate below shows the ballot
+  else backToBallot();
 });
 
-$('submit').addEventListener('click', () => encryptAndSend());
+window.addEventListener('popstate', () => {
+  if (['review', 'sealed', 'audited'].includes(state.view)) backToBallot();
+  else if (state.view === 'working') history.pushState({ phieukin: 'working' }, ''); // wait
+});
 
-// ---- encryption and submission ------------------------------------------------------------
+$('submit').addEventListener('click', () => seal());
+
+// ---- sealing, casting, auditing (vote-cast.js) ------------------------------------------
 
 function setWorking(fraction, text) {
   $('working-status').textContent = text;
@@ -633,150 +598,9 @@ function setWorking(fraction, text) {
   meter.querySelector('span').style.width = `${fraction * 100}%`;
 }
 
-/**
- * Encrypt question by question (each answer is exactly what `encryptBallot` makes for it: the
- * proofs bind the election, the token hash and the question's label, not its position), giving
- * the page a chance to repaint every SLICE_MS.
- */
-async function encrypt() {
-  const { context } = state;
-  const list = context.manifest.questions;
-  const choices = state.choices.map((c) => (c === 'blank' ? null : c)); // a runoff's list stays a list
-  const answers = [];
-  let header = null;
-  let sliceStart = performance.now();
-  for (let q = 0; q < list.length; q++) {
-    const single = { ...context, manifest: { ...context.manifest, questions: [list[q]] } };
-    const part = encryptBallot({ context: single, tokenHash: state.tokenHash, choices: [choices[q]] });
-    answers.push(part.answers[0]);
-    header ??= part;
-    if (performance.now() - sliceStart > SLICE_MS || q === list.length - 1) {
-      setWorking((q + 1) / list.length * 0.9, t('vote.encrypting', { n: q + 1, total: list.length }));
-      await nextFrame();
-      sliceStart = performance.now();
-    }
-  }
-  return {
-    version: header.version, kind: header.kind, election: header.election, token_hash: header.token_hash, answers,
-  };
-}
-
-async function encryptAndSend() {
-  if (state.busy) return;
-  state.busy = true;
-  showError(null);
-  show('working');
-  setWorking(0, t('vote.encrypting', { n: 0, total: questions().length }));
-  focusTop($('working-title'));
-  await nextFrame();
-  try {
-    const started = performance.now();
-    state.ballot = await encrypt();
-    state.localCode = trackerCode(state.ballot);
-    document.body.dataset.encryptMs = String(Math.round(performance.now() - started));
-  } catch (error) {
-    state.busy = false;
-    state.ballot = null;
-    showError({
-      code: 'crypto', message: t('error.crypto', { detail: String(error?.message ?? error) }),
-      actions: [{ label: t('vote.restart'), testid: 'restart', run: () => encryptAndSend() }],
-    });
-    return;
-  }
-  await send();
-}
-
-/** POST the ballot in memory; safe to repeat (the same ballot gets the same receipt). */
-async function send() {
-  state.busy = true;
-  showError(null);
-  show('working');
-  setWorking(0.95, t('vote.sending'));
-  try {
-    const { status, data } = await api(`/api/rounds/${state.round}/ballots`, {
-      method: 'POST', body: { token: state.token, ballot: state.ballot }, timeout: SUBMIT_TIMEOUT_MS,
-    });
-    setWorking(1, t('vote.sending'));
-    if (data?.code !== state.localCode) {
-      // The receipt must be the tracker of exactly the ballot this phone made.
-      showError({
-        code: 'receipt_mismatch', message: t('error.invalid_ballot'),
-        detail: `${state.localCode} ≠ ${data?.code ?? '?'}`,
-      });
-      return;
-    }
-    remember(state.localCode);
-    showReceipt(state.localCode, status === 200);
-  } catch (error) {
-    handleSendError(error);
-  } finally {
-    state.busy = false;
-  }
-}
-
-function handleSendError(error) {
-  setWorking(0.95, t('vote.notSent'));
-  const retry = { label: t('vote.retry'), testid: 'retry', run: () => send() };
-  const restart = {
-    label: t('vote.restart'), testid: 'restart', run: () => { state.ballot = null; encryptAndSend(); },
-  };
-  if (error instanceof NetworkError) {
-    showError({ code: 'network', message: t('error.network'), detail: t('vote.retry.help'), actions: [retry] });
-    return;
-  }
-  const { code } = error;
-  if (code === 'token_used' || code === 'token_cancelled' || code === 'token_unknown' || code === 'voting_closed') {
-    const key = { token_used: 'spent', token_cancelled: 'cancelled', token_unknown: 'unknown', voting_closed: 'closed' }[code];
-    state.ballot = null;
-    $('view-state').dataset.error = code;
-    showState(key, error.reference);
-    return;
-  }
-  if (code === 'invalid_ballot' || code === 'token_mismatch') {
-    showError({ code, message: error.text(), reference: error.reference, actions: [restart] });
-    return;
-  }
-  // voting_not_open, rate limited, server errors, anything else: the same ballot can be resent.
-  showError({
-    code, message: error.text(), reference: error.reference,
-    detail: t('vote.retry.help'), actions: [retry],
-  });
-}
+initCasting({ state, show, showError, showState, focusTop, setWorking, choiceText });
 
 // ---- receipt ------------------------------------------------------------------------------
-
-function remember(code) {
-  try {
-    sessionStorage.setItem(RECEIPT_KEY + state.tokenHash, code);
-  } catch {
-    /* private mode: the receipt is still on screen */
-  }
-}
-
-function rememberedReceipt() {
-  try {
-    return sessionStorage.getItem(RECEIPT_KEY + state.tokenHash);
-  } catch {
-    return null;
-  }
-}
-
-function showReceipt(code, again) {
-  stopWaiting();
-  state.choices = state.choices.map(() => undefined); // nothing of the vote stays in the page
-  $('questions').replaceChildren();
-  $('review-list').replaceChildren();
-  $('receipt-code').textContent = code;
-  $('receipt-again').hidden = !again;
-  $('receipt-check').href = `/t#r=${state.round}&c=${encodeURIComponent(code)}`;
-  $('receipt-copy').hidden = !canCopy();
-  show('receipt');
-  focusTop($('view-receipt'));
-}
-
-function canCopy() {
-  return Boolean(navigator.clipboard?.writeText) || document.queryCommandSupported?.('copy');
-}
 
 $('receipt-copy').addEventListener('click', async () => {
   const code = $('receipt-code').textContent;
@@ -812,6 +636,7 @@ onLangChange(() => {
   document.title = `${t('app.name')} — ${t('vote.title')}`;
   if (state.view === 'ballot' || state.view === 'review') relabelBallot();
   if (state.view === 'review') renderReview();
+  relabelCasting();
   if (state.view === 'state' && state.stateKey) {
     $('state-title').textContent = t(`state.${state.stateKey}.title`);
     $('state-body').textContent = t(`state.${state.stateKey}.body`);
@@ -828,7 +653,7 @@ window.addEventListener('hashchange', () => {
   if (fragment.token && fragment.token !== state.token && !state.busy) {
     state.token = null;
     state.round = null;
-    state.ballot = null;
+    dropSealed();
     start();
   }
 });

@@ -3,42 +3,33 @@
 Browsers cannot resolve the bare ``@noble/…`` imports of the crypto core and an inline import
 map would need an inline script (forbidden by our CSP), so JavaScript is served with those
 specifiers rewritten to ``/vendor/…`` paths inside ``node_modules`` (installed by ``npm ci``).
+What is served, and how, is defined once in ``ballot_client/bundle.py``, which
+``phieukin check-served`` uses to compare a running server with an independent copy;
+``GET /api/bundle`` gives the fingerprint of what this server serves.
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
 from aiohttp import web
 
+from ballot_client.bundle import (
+    CORE,
+    NODE_MODULES,
+    STATIC,
+    TYPES,
+    VENDOR_PACKAGES,
+    local_bundle,
+    served_bytes,
+)
 from ballot_server.errors import NotFound
-
-CLIENT = Path(__file__).resolve().parents[2] / "ballot_client"
-STATIC = CLIENT / "static"
-CORE = CLIENT / "js"
-NODE_MODULES = CLIENT.parent / "node_modules"
-VENDOR_PACKAGES = ("curves", "hashes", "ciphers")
-_BARE = re.compile(r"""(from\s*|import\s*\(?\s*)(['"])@noble/""")
-_TYPES = {
-    ".html": "text/html",
-    ".css": "text/css",
-    ".mjs": "text/javascript",
-    ".js": "text/javascript",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".json": "application/json",
-    ".woff2": "font/woff2",
-}
 
 
 @lru_cache(maxsize=512)
 def _load(path: Path) -> bytes:
-    data = path.read_bytes()
-    if path.suffix in (".js", ".mjs"):
-        data = _BARE.sub(r"\1\2/vendor/", data.decode("utf-8")).encode("utf-8")
-    return data
+    return served_bytes(path)
 
 
 def _serve(root: Path, relative: str) -> web.Response:
@@ -46,12 +37,12 @@ def _serve(root: Path, relative: str) -> web.Response:
         path = (root / relative).resolve()
     except (ValueError, OSError):  # a NUL byte or a name the file system refuses
         raise NotFound("Không có trang này.", "Not found.") from None
-    if root.resolve() not in path.parents or not path.is_file() or path.suffix not in _TYPES:
+    if root.resolve() not in path.parents or not path.is_file() or path.suffix not in TYPES:
         raise NotFound("Không có trang này.", "Not found.")
     return web.Response(
         body=_load(path),
-        content_type=_TYPES[path.suffix],
-        charset="utf-8" if _TYPES[path.suffix].startswith("text") else None,
+        content_type=TYPES[path.suffix],
+        charset="utf-8" if TYPES[path.suffix].startswith("text") else None,
     )
 
 
@@ -75,3 +66,8 @@ async def vendor(request: web.Request) -> web.Response:
     if package not in VENDOR_PACKAGES:
         raise NotFound("Không có thư viện này.", "No such library.")
     return _serve(NODE_MODULES / "@noble" / package, request.match_info["path"])
+
+
+async def get_bundle(request: web.Request) -> web.Response:
+    """The served bundle: every page and script path with its hash, and the fingerprint."""
+    return web.json_response(local_bundle().to_json())

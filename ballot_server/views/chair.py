@@ -12,7 +12,7 @@ from aiohttp import web
 from ballot_server import convened, keys, kind_rounds
 from ballot_server.auth import clear_cookie, csrf_token, set_cookie
 from ballot_server.chair import voter_url
-from ballot_server.errors import ApiError, BadRequest, PayloadTooLarge
+from ballot_server.errors import ApiError, BadRequest, Conflict, PayloadTooLarge
 from ballot_server.roster_import import (
     CSV_TYPE,
     XLSX_TYPE,
@@ -21,7 +21,7 @@ from ballot_server.roster_import import (
     template_csv,
     template_xlsx,
 )
-from ballot_server.tokens_print import print_sheet, screen_mode
+from ballot_server.tokens_print import print_sheet, refused_page, screen_mode
 from ballot_server.views import assets
 from ballot_server.views.common import (
     chair_service,
@@ -226,9 +226,21 @@ async def tokens(request: web.Request) -> web.Response:
 
 async def cancel(request: web.Request) -> web.Response:
     chair = chair_service(request)
-    digest = chair.cancel_token(round_number(request), await read_json(request))
+    cancelled = chair.cancel_token(round_number(request), await read_json(request))
     publish_status(request.app)
-    return web.json_response({"ok": True, "token_hash": digest})
+    if isinstance(cancelled, list):
+        return web.json_response({"ok": True, "cancelled": cancelled})
+    return web.json_response({"ok": True, "token_hash": cancelled})
+
+
+async def reissue(request: web.Request) -> web.Response:
+    """Before voting opens: cancel every unused card and issue a fresh set (logged)."""
+    chair = chair_service(request)
+    number = round_number(request)
+    await _body(request)
+    issued = chair.reissue_tokens(number, public_base_url(request))
+    publish_status(request.app)
+    return web.json_response(issued, status=201)
 
 
 async def open_voting(request: web.Request) -> web.Response:
@@ -254,7 +266,16 @@ async def print_tokens(request: web.Request) -> web.Response:
     chair = chair_service(request)
     number = round_number(request)
     base = public_base_url(request)
-    cards = [(voter_url(base, t, number), t) for t in chair.tokens_in_memory(number)]
+    try:
+        tokens = chair.tokens_in_memory(number)  # in a fresh random order
+    except Conflict as refused:  # a page, not JSON: the chair opened it in a tab
+        return web.Response(
+            text=refused_page(number, refused.message_vi, refused.message_en),
+            status=refused.status,
+            content_type="text/html",
+            charset="utf-8",
+        )
+    cards = [(voter_url(base, t, number), t) for t in tokens]
     meeting = (chair.meeting() or {}).get("title", "")
     render = screen_mode if request.query.get("mode") == "screen" else print_sheet
     return web.Response(
@@ -284,6 +305,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/api/chair/rounds", start_round),
         web.post("/api/chair/rounds/{round}/tokens", tokens),
         web.post("/api/chair/rounds/{round}/tokens/cancel", cancel),
+        web.post("/api/chair/rounds/{round}/tokens/reissue", reissue),
         web.post("/api/chair/rounds/{round}/open", open_voting),
         web.post("/api/chair/rounds/{round}/close", close_voting),
     ]

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp import web
 
 from ballot_server import keys
 from ballot_server.chair import Chair
-from ballot_server.errors import BadRequest
+from ballot_server.errors import BadRequest, RequestTimeout
 from tally.canonical import parse_json
 from tally.errors import EncodingError
 
 
+async def read_body(request: web.Request) -> bytes:
+    """The request body, read within the configured time (a client that sends its body slowly
+    to hold a connection is cut off with 408), and within the size limit (413)."""
+    try:
+        return await asyncio.wait_for(request.read(), request.app[keys.CONFIG].body_timeout)
+    except TimeoutError:
+        raise RequestTimeout(
+            "Gửi dữ liệu quá chậm; hãy thử lại.", "The request body was not received in time."
+        ) from None
+
+
 async def read_json(request: web.Request) -> Any:
     """The request body as strict JSON (no floats, no duplicate keys), or ``BadRequest``."""
-    body = await request.read()
+    body = await read_body(request)
     try:
         return parse_json(body)
     except (EncodingError, UnicodeDecodeError) as error:

@@ -8,13 +8,11 @@ committee credential (of any round) in the ``X-Committee-Credential`` header.
 
 from __future__ import annotations
 
-import asyncio
-
 from aiohttp import web
 
+from audit.minute_pdf import render_minute_pdf
 from ballot_server import keys
 from ballot_server.errors import NotFound
-from ballot_server.minute_pdf import render_minute_pdf
 from ballot_server.views.chair import _body
 from ballot_server.views.committee import CREDENTIAL_HEADER
 from ballot_server.views.common import chair_service, publish_status, read_json
@@ -52,7 +50,7 @@ async def add_signature(request: web.Request) -> web.Response:
 async def minute_pdf(request: web.Request) -> web.Response:
     """The printable minute (A4, party-document layout), from the signed minute."""
     document = _current(request)
-    pdf = await asyncio.to_thread(render_minute_pdf, document)
+    pdf = await request.app[keys.MINUTE_PDF].get(document, render_minute_pdf)
     return web.Response(
         body=pdf,
         content_type="application/pdf",

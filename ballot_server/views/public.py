@@ -4,23 +4,33 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 
 from aiohttp import web
 
 from ballot_server import keys
-from ballot_server.errors import BadRequest, Forbidden, NotFound, TooManyRequests
+from ballot_server.errors import BadRequest, NotFound
+from ballot_server.intake import (
+    client_address,
+    receive_audit,
+    receive_ballot,
+    refuse_blocked,
+    token_in_clear,
+)
 from ballot_server.live import sse_frame
 from ballot_server.proposal import manifest_names, proposal, result_names
 from ballot_server.tokens_print import qr_svg
 from ballot_server.views.common import (
     field,
     public_base_url,
-    publish_status,
     read_json,
     round_number,
     status,
 )
+from tally.ballot import tracker_code
 from tally.round_kinds import RoundKind, manifest_kind
+
+_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 async def get_status(request: web.Request) -> web.Response:
@@ -41,64 +51,38 @@ async def get_election(request: web.Request) -> web.Response:
     )
 
 
-def _client(request: web.Request) -> str:
-    return request.remote or "unknown"
-
-
 async def token_status(request: web.Request) -> web.Response:
-    """Whether a token can still vote: ``issued``, ``spent``, ``cancelled`` or ``unknown``."""
+    """Whether a token can still vote: ``issued``, ``spent``, ``cancelled`` or ``unknown``.
+
+    The phone sends only ``{"token_hash"}`` (a value the record publishes when voting opens),
+    never the token; an unknown hash counts against the client's address."""
     limiter = request.app[keys.TOKEN_LIMITER]
-    if limiter.blocked(_client(request)):
-        raise TooManyRequests("Thử quá nhiều lần. Vui lòng đợi một phút.", "Too many attempts.")
-    token = field(await read_json(request), "token", str)
-    state = request.app[keys.ROUNDS].token_state(round_number(request), token)
+    address = client_address(request)
+    if limiter.blocked(address):
+        raise await refuse_blocked(request)
+    body = await read_json(request)
+    if isinstance(body, dict) and "token" in body:
+        raise token_in_clear()
+    digest = field(body, "token_hash", str)
+    if not _HASH.fullmatch(digest):
+        raise BadRequest("Mã băm phiếu không hợp lệ.", "token_hash must be 64 lowercase hex.")
+    state = request.app[keys.ROUNDS].hash_state(round_number(request), digest)
     if state == "unknown":
-        limiter.record_failure(_client(request))
+        limiter.record_failure(address)
     return web.json_response({"state": state})
 
 
 async def submit_ballot(request: web.Request) -> web.Response:
-    """Check a ballot's every proof, then store it and spend its token.
+    """Store a ballot after every check (``intake.receive_ballot``: cheap ones first, the proofs
+    in a worker process, so the projector stays live while hundreds of phones submit)."""
+    receipt, status_code = await receive_ballot(request, round_number(request))
+    return web.json_response(receipt.to_json(), status=status_code)
 
-    The body is parsed and the ballot checked in a worker process (``check_submission``); the
-    event loop only looks up the token and stores the result, so the projector stays live
-    while hundreds of phones submit at once.
-    """
-    app = request.app
-    limiter = app[keys.TOKEN_LIMITER]
-    client = _client(request)
-    if limiter.blocked(client):
-        raise TooManyRequests("Thử quá nhiều lần. Vui lòng đợi một phút.", "Too many attempts.")
-    number = round_number(request)
-    body = await request.read()  # first: an oversized body is refused before anything else
-    rounds = app[keys.ROUNDS]
-    row = rounds.row(number)
-    if row["election"] is None:
-        raise NotFound("Chưa có khóa bầu cử.", "The election key is not ready.")
-    verdict = await app[keys.VERIFIER].check_submission(row["manifest"], row["election"], body)
-    if verdict.error == "json":
-        raise BadRequest(
-            "Dữ liệu gửi lên không phải JSON hợp lệ.", f"Invalid submission: {verdict.detail}"
-        )
-    if verdict.error == "token" or rounds.hash_state(number, verdict.token_hash) == "unknown":
-        limiter.record_failure(client)
-        raise Forbidden("Mã phiếu không hợp lệ.", "Unknown token.", code="token_unknown")
-    if verdict.error == "token_mismatch":
-        raise BadRequest(
-            "Phiếu không gắn với mã phiếu này.",
-            "Ballot bound to another token.",
-            code="token_mismatch",
-        )
-    if not verdict.ok:
-        raise BadRequest(
-            "Phiếu không hợp lệ nên không được nhận.",
-            f"Ballot rejected: {verdict.error} ({verdict.check})",
-            code="invalid_ballot",
-        )
-    receipt = rounds.accept_ballot(number, verdict.token_hash, verdict.tracker, verdict.ballot)
-    if not receipt.duplicate:
-        publish_status(app)
-    return web.json_response(receipt.to_json(), status=200 if receipt.duplicate else 201)
+
+async def submit_audit(request: web.Request) -> web.Response:
+    """Store an audited ballot (PROTOCOL.md §8.1) once it opens to the choices it claims."""
+    answer, status_code = await receive_audit(request, round_number(request))
+    return web.json_response(answer, status=status_code)
 
 
 async def get_aggregate(request: web.Request) -> web.Response:
@@ -160,15 +144,24 @@ async def get_results(request: web.Request) -> web.Response:
 
 
 async def find_tracker(request: web.Request) -> web.Response:
-    """Whether a ballot with this tracker code is in the round (and so will be counted)."""
+    """Whether a ballot with this tracker code is in the round (and so will be counted), or
+    was audited: then the audited ballot itself, for the page to check and show."""
     number = round_number(request)
     code = request.match_info["code"]
     if len(code) > 80:
         raise BadRequest("Mã theo dõi quá dài.", "Tracker code too long.")
-    tracker = request.app[keys.ROUNDS].find_tracker(number, code)
-    if tracker is None:
-        raise NotFound("Không tìm thấy phiếu có mã này.", "No ballot with this tracker.")
-    return web.json_response({"found": True, "tracker": tracker})
+    app = request.app
+    tracker = app[keys.ROUNDS].find_tracker(number, code)
+    if tracker is not None:
+        return web.json_response({"found": True, "tracker": tracker, "audited": False})
+    wanted = code.replace("-", "").upper()
+    for audited in app[keys.STORE].audit_trackers(number):
+        if tracker_code(bytes.fromhex(audited)).replace("-", "") == wanted:
+            document = app[keys.AUDITS].find(number, audited)
+            return web.json_response(
+                {"found": True, "tracker": audited, "audited": True, "ballot": document}
+            )
+    raise NotFound("Không tìm thấy phiếu có mã này.", "No ballot with this tracker.")
 
 
 async def join_qr(request: web.Request) -> web.Response:
@@ -179,13 +172,13 @@ async def join_qr(request: web.Request) -> web.Response:
 
 async def stream(request: web.Request) -> web.StreamResponse:
     """Server-sent events: the status now, then again after every change."""
+    live = request.app[keys.LIVE]
+    queue = live.subscribe(client_address(request))  # or 429/503 beyond the caps
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"}
     )
-    await response.prepare(request)
-    live = request.app[keys.LIVE]
-    queue = live.subscribe()
     try:
+        await response.prepare(request)
         await response.write(sse_frame(status(request.app)))
         while True:
             try:

@@ -179,7 +179,19 @@ def outcome_words(kind: str, subject: Mapping[str, object], lang: str = "vi") ->
     return str(level) if level else ("Unresolved" if en else "Chưa xác định")
 
 
+def answer_words(option: str, lang: str = "vi") -> str | None:
+    """An option of a confidence or yes/no question in words (``None`` for any other option)."""
+    return {**CONFIDENCE_WORDS[lang], **ANSWER_WORDS[lang]}.get(option)
+
+
+VOTE_ORDER = ("CAO", "TN", "THAP", "YES", "NO", "XS", "TOT", "HT", "KHT")
+"""The order a subject's votes are read in, whatever the order of its JSON object (a signed
+minute is canonical JSON, its keys sorted)."""
+
+
 def votes_words(votes: Mapping[str, object], lang: str = "vi") -> str:
-    """A subject's votes of a confidence or yes/no question: ``tín nhiệm cao 5 · …``."""
-    words = {**CONFIDENCE_WORDS[lang], **ANSWER_WORDS[lang]}
-    return " · ".join(f"{words.get(code, code)} {count}" for code, count in votes.items())
+    """A subject's votes of a confidence or yes/no question: ``tín nhiệm cao 5 · …``, in the
+    order of the options (``VOTE_ORDER``)."""
+    rank = {code: position for position, code in enumerate(VOTE_ORDER)}
+    ordered = sorted(votes.items(), key=lambda item: rank.get(item[0], len(rank)))
+    return " · ".join(f"{answer_words(code, lang) or code} {count}" for code, count in ordered)

@@ -106,7 +106,8 @@ class Profile:
 
     @property
     def label(self) -> str:
-        """``name`` and ``version`` as the manifest names the profile: ``qd366-hd43 v2``."""
+        """``name`` and ``version``: ``qd366-hd43 v2``, the one form in which the manifest, the
+        chair's meeting, the rules' input and the minute name a profile."""
         return f"{self.name} v{self.version}"
 
     def citation(self, rule: str) -> str:
@@ -127,6 +128,7 @@ class Profile:
     def as_json(self) -> dict[str, object]:
         """The profile as ``phieukin rules profiles`` and the minute show it."""
         return {
+            "label": self.label,
             "name": self.name,
             "version": self.version,
             "title": self.title,

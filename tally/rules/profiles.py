@@ -293,11 +293,14 @@ DEFAULT_PROFILE: Profile = QD366_HD43
 
 
 def get_profile(name: str | None) -> Profile:
-    """The profile called ``name`` (the default when ``None``); unknown names raise."""
+    """The profile named ``name`` — its label ``"<name> v<version>"``, the one form a record
+    names a profile in, or a bare name for that name's current version — or the default when
+    ``None``; unknown names raise."""
     if name is None:
         return DEFAULT_PROFILE
+    by_label = {profile.label: profile for profile in PROFILES.values()}
     try:
-        return PROFILES[name]
+        return by_label[name] if name in by_label else PROFILES[name]
     except KeyError:
         known = ", ".join(sorted(PROFILES))
         raise RuleInputError(f"unknown profile {name!r}; known: {known}", field="profile") from None

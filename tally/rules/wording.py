@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 
 from tally.rules.arithmetic import percent_text
 from tally.rules.kind_wording import KIND_RENDER
+from tally.rules.levels import LEVELS
 from tally.rules.trace import TraceStep
 
 Names = Mapping[str, Mapping[str, str]]
@@ -456,8 +457,9 @@ def option_words(options: Mapping[str, object], lang: str = "vi") -> list[str]:
     words = _OPTION_WORDS[_lang(lang)]
     thresholds = options.get("thresholds") or {}
     levels = "; ".join(
-        f"{level} {words['threshold.' + str(value)]}"
-        for level, value in thresholds.items()  # type: ignore[union-attr]
+        f"{level.value} {words['threshold.' + str(thresholds[level.value])]}"  # type: ignore[index]
+        for level in LEVELS
+        if level.value in thresholds  # type: ignore[operator]
     )
     return [
         words[f"base.{options['base']}"],

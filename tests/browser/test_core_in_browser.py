@@ -39,7 +39,10 @@ async def test_core_encrypts_on_plain_http_and_server_accepts(
     assert result["status"] == 201, result["server"]
     assert result["server"] == result["local"]
     status, found = await meeting.get(f"/api/rounds/1/trackers/{result['local']['code']}")
-    assert (status, found) == (200, {"found": True, "tracker": result["local"]["tracker"]})
+    assert (status, found) == (
+        200,
+        {"found": True, "tracker": result["local"]["tracker"], "audited": False},
+    )
     live = await meeting.status()
     assert live["turnout"]["ballots"] == 1
     record_timing(

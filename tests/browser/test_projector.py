@@ -62,6 +62,7 @@ async def test_turnout_follows_ballots_live_and_no_result_is_shown(
         await phone.page.get_by_test_id(f"option-{qid}-{level}").click()
     await phone.page.get_by_test_id("to-review").click()
     await phone.page.get_by_test_id("submit").click()
+    await phone.page.get_by_test_id("cast").click()
     await expect(phone.page.get_by_test_id("receipt-code")).not_to_be_empty()
     await expect(ballots).to_have_text("2", timeout=PUSH_TIMEOUT_MS)
     assert (await meeting.status())["turnout"] == {"ballots": 2, "tokens": 5}

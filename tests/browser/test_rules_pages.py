@@ -52,6 +52,7 @@ async def test_the_phone_confirms_a_blank_answer(meeting: Meeting, open_page: Op
         await page.get_by_test_id("to-review").click()
         await expect(page.get_by_test_id("review-m002")).to_contain_text("Không đánh giá")
         await page.get_by_test_id("submit").click()
+        await page.get_by_test_id("cast").click()
         await expect(page.get_by_test_id("receipt-code")).to_be_visible()
         tab.assert_no_errors()
         for token in tokens[1:3]:  # two more ballots; the fourth voter casts none
@@ -101,6 +102,7 @@ async def test_the_phone_shows_a_runoff_as_names_to_tick(
         await expect(review).to_contain_text(question.option_titles[0])
         await expect(review).to_contain_text(question.option_titles[3])
         await page.get_by_test_id("submit").click()
+        await page.get_by_test_id("cast").click()
         await expect(page.get_by_test_id("receipt-code")).to_be_visible()
         tab.assert_no_errors()
         await script.chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})

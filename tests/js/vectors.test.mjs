@@ -12,6 +12,7 @@ import {
   pointFromHex, pointToHex, publicShare, scalarFromHex, scalarToHex, testRng, tokenHash, tracker,
   trackerCode, verifyAnnouncement, verifyBallot, verifyDecryptionShare,
   InvalidSignature, sign, signingKeyFromHex, signingMessage, signingPublicKey, verifySignature,
+  InvalidAudit, makeSubmission, openBallot, sealBallot, tokenIdentity, verifyAuditedBallot,
 } from '../../ballot_client/js/index.mjs';
 
 const load = (name) => {
@@ -59,11 +60,22 @@ test('group.json: order, generator, multiples, products, sums, invalid encodings
 test('tokens.json: base-32, normalization, token hashes, invalid tokens', () => {
   const data = load('tokens.json');
   for (const { bytes, text } of data.base32) assert.equal(base32Encode(hexToBytes(bytes)), text);
-  for (const { input, normalized, token_hash: hash } of data.cases) {
+  for (const { input, normalized, token_seed: seed, token_key: key, token_hash: hash } of data.cases) {
     assert.equal(normalizeToken(input), normalized, input);
     assert.equal(tokenHash(input), hash, input);
+    const identity = tokenIdentity(input);
+    assert.equal(bytesToHex(identity.seed), seed, input);
+    assert.equal(bytesToHex(H32('token-key', normalized)), seed, input);
+    assert.equal(identity.keyHex, key, input);
+    assert.equal(bytesToHex(H32('token', hexToBytes(key))), hash, input);
   }
   for (const { input, reason } of data.invalid) assert.throws(() => normalizeToken(input), EncodingError, reason);
+  // the commitment to the set of token hashes logged when voting opens (PROTOCOL.md §6)
+  assert.ok(data.token_sets.length >= 3);
+  for (const { token_hashes: hashes, commitment } of data.token_sets) {
+    assert.deepEqual([...hashes].sort(), hashes);
+    assert.equal(bytesToHex(H32('token-set', ...hashes.map(hexToBytes))), commitment);
+  }
 });
 
 test('signatures.json: Ed25519 keys, signed messages and signatures byte for byte', () => {
@@ -134,6 +146,27 @@ test('ballot.json: ballots reproduced byte for byte from their seeds, verified, 
     const changed = clone(entry.ballot);
     changed.answers[2].selections[1].proof.challenges.reverse();
     assert.throws(() => verifyBallot({ context, ballot: changed }), InvalidProof);
+  }
+});
+
+test('ballot.json: signed submissions and audited ballots byte for byte, both ways', () => {
+  const data = load('ballot.json');
+  const context = loadElection(data.manifest, data.election);
+  for (const entry of data.ballots) {
+    // Ed25519 is deterministic: the same token and ballot give the same submission.
+    assert.equal(canonicalJson(makeSubmission({ token: entry.token, ballot: entry.ballot })), canonicalJson(entry.submission));
+    const key = signingKeyFromHex(entry.submission.token_key, 'token_key');
+    verifySignature(key, 'ballot', hexToBytes(entry.tracker), entry.submission.signature, entry.seed);
+    assert.ok(!canonicalJson(entry.submission).includes(normalizeToken(entry.token)));
+    // The same seed reproduces the audited ballot; the Python-made one verifies here.
+    const sealed = sealBallot({ context, tokenHash: entry.token_hash, choices: entry.choices, rng: testRng(entry.seed) });
+    assert.equal(canonicalJson(openBallot(sealed)), canonicalJson(entry.audited), entry.seed);
+    const opened = verifyAuditedBallot({ context, audited: entry.audited });
+    assert.equal(opened.tracker, entry.tracker);
+    assert.deepEqual(opened.selected, entry.choices.map((c) => (c === null ? [] : [c])));
+  }
+  for (const { audited, check } of data.invalid_audited) {
+    assert.throws(() => verifyAuditedBallot({ context, audited }), (error) => error instanceof InvalidAudit && error.check === check);
   }
 });
 

@@ -1,4 +1,5 @@
-"""Generate the shared test vectors in ``tests/vectors/*.json`` from the Python core.
+"""Generate the shared test vectors in ``tests/vectors/*.json`` from the Python core, and the
+example record in ``tests/vectors/example-record/`` (``tests/vectors/example_record.py``).
 
 Run ``python -m tests.vectors.generate`` (``--check`` compares instead of writing). Every nonce
 comes from the deterministic stream of PROTOCOL.md §12, so the output is reproducible byte for
@@ -9,6 +10,7 @@ same seeds.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import sys
 from pathlib import Path
@@ -17,9 +19,9 @@ from typing import Any
 from nacl.signing import SigningKey
 
 from tally.aggregate import aggregate_ballots
-from tally.ballot import make_ballot, tracker, tracker_code, verify_ballot
+from tally.audited import open_ballot, verify_audited_ballot
+from tally.ballot import encrypt_ballot, make_ballot, tracker, tracker_code, verify_ballot
 from tally.canonical import canonical_json
-from tally.crypto import ceremony
 from tally.crypto.group import ORDER, RISTRETTO255
 from tally.crypto.hashing import hash32, hash_full, hash_to_scalar
 from tally.crypto.nonces import TestNonces
@@ -35,11 +37,15 @@ from tally.manifest import (
     rating_manifest_json,
     runoff_manifest_json,
 )
-from tally.token import base32_encode, normalize_token, token_hash
+from tally.submission import make_submission
+from tally.token import base32_encode, normalize_token, token_hash, token_key, token_set_commitment
+from tests.vectors.committee import simulate_ceremony
+from tests.vectors.example_record import example_record
 from tests.vectors.round_kinds import round_kind_vectors
 from tests.vectors.rule_steps import rule_step_vectors
 
 HERE = Path(__file__).parent
+EXAMPLE_RECORD = "example-record"
 GROUP = RISTRETTO255
 
 
@@ -171,9 +177,22 @@ def token_vectors() -> dict[str, Any]:
             {
                 "input": text,
                 "normalized": normalize_token(text),
+                "token_seed": hash32("token-key", normalize_token(text)).hex(),
+                "token_key": token_key(text).hex(),
                 "token_hash": token_hash(text).hex(),
             }
             for text in inputs
+        ],
+        "token_sets": [
+            {
+                "token_hashes": [h.hex() for h in hashes],
+                "commitment": token_set_commitment(hashes).hex(),
+            }
+            for hashes in (
+                [token_hash(tokens[0])],
+                sorted(token_hash(t) for t in tokens),
+                sorted(hash32("token", f"voter {i}") for i in range(5)),
+            )
         ],
         "invalid": [
             {"input": tokens[1][:-1], "reason": "too short"},
@@ -229,27 +248,9 @@ def vector_manifest() -> Manifest:
 
 
 def ceremony_vectors(manifest: Manifest) -> tuple[dict[str, Any], ElectionContext, dict[int, int]]:
+    done = simulate_ceremony(manifest)
+    made, sent, secret_shares, context = done.made, done.sent, done.secret_shares, done.context
     manifest_hash = manifest.hash
-    t, n = manifest.threshold, manifest.committee_size
-    streams = {i: TestNonces(f"trustee-{i}") for i in range(1, n + 1)}
-    made = {i: ceremony.make_trustee(GROUP, manifest_hash, i, t, streams[i]) for i in streams}
-    sent: dict[int, list[ceremony.EncryptedShare]] = {}
-    for i, (secrets, _) in made.items():
-        sent[i] = [
-            ceremony.make_encrypted_share(GROUP, manifest_hash, secrets, made[j][1], streams[i])
-            for j in sorted(made)
-            if j != i
-        ]
-    secret_shares = {}
-    for j, (secrets, _) in made.items():
-        received = {j: ceremony.evaluate_polynomial(GROUP, secrets.coefficients, j)}
-        for i in made:
-            if i != j:
-                share = next(s for s in sent[i] if s.recipient == j)
-                received[i] = ceremony.open_share(GROUP, manifest_hash, secrets, share, made[i][1])
-        secret_shares[j] = ceremony.combine_secret_share(GROUP, received)
-    announcements = [made[i][1] for i in sorted(made)]
-    context = ElectionContext.from_announcements(GROUP, manifest, announcements)
     data = {
         "provenance": provenance("ceremony.json"),
         "manifest": manifest.to_json(),
@@ -281,8 +282,12 @@ def ballot_vectors(context: ElectionContext) -> tuple[dict[str, Any], list[dict[
     cases, ballots = [], []
     for seed, token, choices in specs:
         binding = token_hash(token)
-        ballot = make_ballot(context, binding, choices, TestNonces(seed))
+        encrypted = encrypt_ballot(context, binding, choices, TestNonces(seed))
+        ballot = encrypted.data
         verify_ballot(context, ballot)
+        audited = open_ballot(context, encrypted)
+        opened = verify_audited_ballot(context, audited)
+        assert opened.tracker == tracker(ballot)
         ballots.append(ballot)
         cases.append(
             {
@@ -293,14 +298,21 @@ def ballot_vectors(context: ElectionContext) -> tuple[dict[str, Any], list[dict[
                 "ballot": ballot,
                 "tracker": tracker(ballot).hex(),
                 "tracker_code": tracker_code(tracker(ballot)),
+                "submission": make_submission(token, ballot),
+                "audited": audited,
             }
         )
+    lying = copy.deepcopy(cases[0]["audited"])
+    lying["answers"][0]["selected"] = [1]
     return {
         "provenance": provenance("ballot.json"),
         "manifest": context.manifest.to_json(),
         "election": context.to_json(),
         "fingerprint": context.fingerprint.hex(),
         "ballots": cases,
+        "invalid_audited": [
+            {"audited": lying, "check": "opening", "reason": "claims a choice not encrypted"}
+        ],
     }, ballots
 
 
@@ -424,19 +436,35 @@ def render(content: dict[str, Any]) -> str:
     return json.dumps(content, ensure_ascii=False, indent=1) + "\n"
 
 
+def all_files() -> dict[str, bytes]:
+    """Every vector file's bytes, by path under ``tests/vectors/``."""
+    files = {name: render(content).encode("utf-8") for name, content in all_vectors().items()}
+    for name, data in example_record().items():
+        files[f"{EXAMPLE_RECORD}/{name}"] = data
+    return files
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
     stale = []
-    for name, content in all_vectors().items():
+    files = all_files()
+    written = {p.relative_to(HERE).as_posix() for p in (HERE / EXAMPLE_RECORD).rglob("*")}
+    extra = sorted(n for n in written if not (HERE / n).is_dir() and n not in files)
+    for name, data in files.items():
         path = HERE / name
-        text = render(content)
         if args.check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
+            if not path.exists() or path.read_bytes() != data:
                 stale.append(name)
         else:
-            path.write_text(text, encoding="utf-8")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    for name in extra:
+        if args.check:
+            stale.append(name)
+        else:
+            (HERE / name).unlink()
     if stale:
         print("stale vectors: " + ", ".join(stale), file=sys.stderr)
         return 1

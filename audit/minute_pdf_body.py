@@ -12,8 +12,8 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table
 
-from ballot_server.minute_pdf_kinds import kind_round, kind_title
-from ballot_server.minute_pdf_style import (
+from audit.minute_pdf_kinds import kind_round, kind_title
+from audit.minute_pdf_style import (
     LEVELS,
     MEMBERSHIP,
     date_words,

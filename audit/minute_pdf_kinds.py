@@ -13,7 +13,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table
 
-from ballot_server.minute_pdf_style import LEVELS, e, table
+from audit.minute_pdf_style import LEVELS, e, table
 from tally.minute_kinds import KIND_TITLES
 from tally.rules.trace import step_from_json
 from tally.rules.wording import LEVEL_WORDS, render_step

@@ -1,8 +1,17 @@
 """The printable minute (biên bản kiểm phiếu): A4, in the layout party offices file.
 
 Rendered only from the signed minute document — ``{"minute", "digest", "server_signature",
-"signatures"}`` as ``GET /api/minute`` returns it and ``minute.json`` holds it — so the same PDF
-comes out of the running server, ``phieukin minute DIR`` and, later, the exported record.
+"signatures"}`` as the log holds it (``tally.minute_log.minute_document``), ``GET /api/minute``
+returns it and ``minute.json`` holds it — so the same PDF comes out of the running server,
+``phieukin minute DIR`` and the exported record.
+
+The rendering is deterministic, byte for byte: no time, no random document id (``invariant``), and
+no compression (so the bytes do not depend on the zlib the machine has). The verifier therefore
+renders the signed minute again and compares bytes (docs/RECORD.md, "The printed minute"); this
+module lives in ``audit`` so that the verifier has it, and the server prints with it. The same
+bytes come out wherever the same version of reportlab and the same font files are used;
+``renderer()`` names both, the ``minute-pdf`` event logs them, and the verifier says so when its
+own differ instead of calling the PDF forged.
 
 The layout follows Hướng dẫn 36-HD/VPTW: a Times-style Unicode font (Liberation Serif, from the
 distribution's fonts-liberation2, embedded) at 13 pt for the text; margins 20–25 mm top and
@@ -23,6 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import reportlab
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -41,8 +51,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ballot_server.minute_pdf_body import body_sections
-from ballot_server.minute_pdf_style import date_words, e, one_line, styles, time_words
+from audit.minute_pdf_body import body_sections
+from audit.minute_pdf_style import date_words, e, one_line, styles, time_words
+from tally.canonical import canonical_json, parse_json
+from tally.crypto.hashing import hash32
 from tally.minute import signature_status
 
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
@@ -61,18 +73,39 @@ class FontsMissing(RuntimeError):
     """The Liberation fonts are not installed."""
 
 
-@cache
-def register_fonts() -> None:
-    """Register the embedded TrueType fonts once; a clear error if a file is missing."""
-    missing = [name for name in FONT_FILES.values() if not (FONT_DIR / name).is_file()]
+def _missing_fonts(font_dir: Path) -> None:
+    missing = [name for name in FONT_FILES.values() if not (font_dir / name).is_file()]
     if missing:
         raise FontsMissing(
-            f"Thiếu phông chữ Liberation ({', '.join(missing)} trong {FONT_DIR}); cài gói "
+            f"Thiếu phông chữ Liberation ({', '.join(missing)} trong {font_dir}); cài gói "
             "fonts-liberation2 (make setup, hoặc: sudo apt-get install fonts-liberation2). "
             "Missing Liberation fonts: install Debian's fonts-liberation2."
         )
+
+
+@cache
+def renderer(font_dir: Path = FONT_DIR) -> dict[str, str]:
+    """What the bytes of a rendering depend on besides the minute: ``{"reportlab": version,
+    "fonts": H32("minute-fonts", file name, file bytes, …)}`` over ``FONT_FILES`` in order."""
+    _missing_fonts(font_dir)
+    parts: list[str | bytes] = []
+    for file in FONT_FILES.values():
+        parts += [file, (font_dir / file).read_bytes()]
+    return {"reportlab": reportlab.Version, "fonts": hash32("minute-fonts", *parts).hex()}
+
+
+_REGISTERED: list[Path] = []
+
+
+def register_fonts(font_dir: Path = FONT_DIR) -> None:
+    """Register the embedded TrueType fonts of ``font_dir`` (once, until another folder is
+    asked for: reportlab keeps one font per name); a clear error if a file is missing."""
+    if [font_dir] == _REGISTERED:
+        return
+    _missing_fonts(font_dir)
     for name, file in FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+        pdfmetrics.registerFont(TTFont(name, str(font_dir / file)))
+    _REGISTERED[:] = [font_dir]
     pdfmetrics.registerFontFamily(
         "PK-Serif",
         normal="PK-Serif",
@@ -230,9 +263,12 @@ class _NumberedCanvas(pdf_canvas.Canvas):
         super().save()
 
 
-def render_minute_pdf(document: dict[str, Any]) -> bytes:
-    """The A4 PDF of a signed minute document (``{"minute", "digest", …}``)."""
-    register_fonts()
+def render_minute_pdf(document: dict[str, Any], font_dir: Path = FONT_DIR) -> bytes:
+    """The A4 PDF of a signed minute document (``{"minute", "digest", …}``): a function of its
+    canonical JSON alone (read back in that form first, so no dict order of the caller's can
+    change a byte)."""
+    document = parse_json(canonical_json(document))
+    register_fonts(font_dir)
     minute = document["minute"]
     s = styles()
     buffer = io.BytesIO()
@@ -249,6 +285,7 @@ def render_minute_pdf(document: dict[str, Any]) -> bytes:
         subject=meeting.get("title", ""),
         creator="Phiếu Kín",
         invariant=1,  # no creation time or random id: the same minute gives the same bytes
+        pageCompression=0,  # nor bytes that depend on the machine's zlib
     )
     story: list = [_header(minute, s), Spacer(1, 10)]
     story.append(Paragraph("BIÊN BẢN KIỂM PHIẾU", s["title"]))
