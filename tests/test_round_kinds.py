@@ -9,11 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from audit.findings import Report
+from audit.kind_checks import check_kind_start
 from tally.errors import FormatError
+from tally.kind_manifests import approval_manifest_json
 from tally.manifest import Manifest
+from tally.replay import RoundEvents
 from tally.round_kinds import RoundKind, expected_voters
 from tally.score_sheet import check_sheet, compute_sheet, deduction_tenths, points_text, tenths
-from tests.vectors.round_kinds import DRAFT
+from tests.vectors.round_kinds import COMMITTEE, DRAFT, MEETING
 
 DATA = json.loads((Path(__file__).parent / "vectors" / "round_kinds.json").read_text("utf-8"))
 
@@ -86,3 +90,34 @@ def test_tokens_expected_per_kind() -> None:
     assert expected_voters(RoundKind.CONFIDENCE, roll) == 20
     assert expected_voters(RoundKind.APPROVAL, roll) == 18
     assert expected_voters(RoundKind.RATING, {"roll": {"voters": 5}}) == 5
+
+
+def _start_findings(manifest_json: dict, subjects: dict, convened: dict | None = None) -> dict:
+    """The findings of verify's checks of a round's start for a round of another kind."""
+    entry = RoundEvents(2, roll={"subjects": subjects, "runoff_of": None, "roll": {}})
+    if convened is not None:
+        entry.roll["convened"] = convened
+    report = Report()
+    check_kind_start(entry, Manifest.from_json(manifest_json), report, "round 2")
+    return {f.check: f.status for f in report.findings}
+
+
+def test_verify_holds_a_yes_no_round_to_the_meetings_quorum() -> None:
+    """``round.options``: a yes/no round whose quorum is not the one the meeting's options fix
+    (here the profile's, two thirds) is named; so are subjects that are not its questions, and
+    those convened on a round that is no confidence vote."""
+    meeting = {**MEETING, "profile": "qd366-hd43 v2"}
+    asked = [("q01", "Thông qua nghị quyết")]
+    common = {"committee": COMMITTEE, "threshold": 2, "round_number": 2}
+    fair = approval_manifest_json(meeting, asked, **common)
+    lax = approval_manifest_json(meeting, asked, **common, quorum="more_than_half")
+    assert _start_findings(fair, {"q01": None}) == {
+        "round.convened": "passed",
+        "round.runoff": "passed",
+        "round.subjects": "passed",
+        "round.options": "passed",
+    }
+    assert _start_findings(lax, {"q01": None})["round.options"] == "failed"
+    assert _start_findings(fair, {"q01": 3})["round.subjects"] == "failed"
+    held = {"source": "cell", "convened": 6, "present": 5}
+    assert _start_findings(fair, {"q01": None}, held)["round.convened"] == "failed"
