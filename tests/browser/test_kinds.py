@@ -2,13 +2,14 @@
 
 A confidence vote on two people, chosen on the chair's page with their positions, made with a
 key ceremony on three committee phones; a phone votes with the words of a confidence ballot
-(and confirms a blank); the projector shows each person's counts, shares and flag; two
-committee phones decrypt. Then yes/no decisions asked on the chair's page reuse the committee's
-keys: the committee phones, still on their round-1 links, follow and decrypt; the minute on a
-committee phone words both kinds. And the cell's self-rating: the chair enters the score sheet
-(its total computed on the page), a phone shows the checked sheet and votes, the chair's page
-shows the result and takes the cell's voted level as the level of the collective its head
-leads.
+(and confirms a blank), audits one encryption first — its opening shown in the same words on
+the phone and on the tracker page — then casts; the projector shows each person's counts,
+shares and flag; two committee phones decrypt. Then yes/no decisions asked on the chair's page
+reuse the committee's keys: the committee phones, still on their round-1 links, follow and
+decrypt; the minute on a committee phone words both kinds. And the cell's self-rating: the
+chair enters the score sheet (its total computed on the page), a phone shows the checked sheet,
+audits and votes, the chair's page shows the result and takes the cell's voted level as the
+level of the collective its head leads.
 """
 
 from __future__ import annotations
@@ -42,6 +43,27 @@ async def committee_urls(chair: MeetingClient, meeting: Meeting, number: int) ->
     state = await chair.get("/api/chair/state")
     links = state["rounds"][number - 1]["committee"]
     return {c["index"]: meeting.at(c["url"][c["url"].index("/committee") :]) for c in links}
+
+
+async def seal_and_audit(phone: Page) -> str:
+    """Seal the reviewed ballot and audit that encryption (the phone opens it and checks the
+    opening itself); returns the audited tracker code."""
+    await phone.get_by_test_id("submit").click()
+    await expect(phone.get_by_test_id("sealed")).to_be_visible()
+    code = await phone.get_by_test_id("sealed-code").inner_text()
+    await phone.get_by_test_id("audit").click()
+    await expect(phone.get_by_test_id("audited")).to_be_visible()
+    await expect(phone.get_by_test_id("audited-code")).to_have_text(code)
+    return code
+
+
+async def reseal_and_cast(phone: Page) -> None:
+    """Seal afresh after an audit and cast; the audited ballot is sent after the cast."""
+    await phone.get_by_test_id("reseal").click()
+    await expect(phone.get_by_test_id("sealed")).to_be_visible()
+    await phone.get_by_test_id("cast").click()
+    await expect(phone.get_by_test_id("receipt")).to_be_visible()
+    await expect(phone.locator("body")).to_have_attribute("data-audits-sent", "1")
 
 
 async def expect_status(page: Page, key: str) -> None:
@@ -115,8 +137,17 @@ async def test_a_confidence_vote_then_yes_no_decisions_with_the_same_keys(
         await phone.get_by_test_id("to-review").click()
         await expect(phone.get_by_test_id("review-c01")).to_contain_text("Tín nhiệm thấp")
         await expect(phone.get_by_test_id("review-c02")).to_contain_text("Để trống")
-        await phone.get_by_test_id("submit").click()
-        await expect(phone.get_by_test_id("receipt")).to_be_visible()
+        # The voter audits this encryption first: the phone opens it and shows it in the
+        # confidence ballot's words, then seals afresh and casts.
+        audited_code = await seal_and_audit(phone)
+        await expect(phone.get_by_test_id("audited-c01")).to_contain_text("Tín nhiệm thấp")
+        await expect(phone.get_by_test_id("audited-c02")).to_contain_text("Để trống")
+        await reseal_and_cast(phone)
+        # /t opens the audited ballot itself and names its choices in the same words.
+        check = (await open_page(meeting.at(f"/t#r=1&c={audited_code}"), viewport=PHONE)).page
+        shown = check.get_by_test_id("tracker-audited-choice")
+        await expect(shown).to_have_count(2)
+        await expect(shown.nth(0)).to_have_text(f"{cell.names[0]} — Bí thư chi bộ: Tín nhiệm thấp")
 
         # The others vote from Python: c01 low on 4 of 6 ballots (two thirds), c02 on 3 (half).
         for token, choice in zip(
@@ -159,8 +190,10 @@ async def test_a_confidence_vote_then_yes_no_decisions_with_the_same_keys(
         await expect(phone.get_by_test_id("option-q01-YES")).to_contain_text("Tán thành")
         await phone.get_by_test_id("option-q02-NO").click()
         await phone.get_by_test_id("to-review").click()
-        await phone.get_by_test_id("submit").click()
-        await expect(phone.get_by_test_id("receipt")).to_be_visible()
+        await seal_and_audit(phone)
+        await expect(phone.get_by_test_id("audited-q01")).to_contain_text("Tán thành")
+        await expect(phone.get_by_test_id("audited-q02")).to_contain_text("Không tán thành")
+        await reseal_and_cast(phone)
         for token in tokens[1:]:  # question 1: 4 yes of 6; question 2: 3 yes of 6 (half)
             await public.vote(2, token, [YES, YES] if token in tokens[1:4] else [NO, NO])
         await chair.post("/api/chair/rounds/2/close", {"confirm": True})
@@ -264,8 +297,10 @@ async def test_the_cells_self_rating_on_the_chairs_page_and_a_phone(
         )
         await expect(phone.get_by_test_id("option-score-YES")).to_contain_text("Yes")
         await phone.get_by_test_id("to-review").click()
-        await phone.get_by_test_id("submit").click()
-        await expect(phone.get_by_test_id("receipt")).to_be_visible()
+        await seal_and_audit(phone)
+        await expect(phone.get_by_test_id("audited-score")).to_contain_text("Yes")
+        await expect(phone.get_by_test_id("audited-level")).to_contain_text("TOT")
+        await reseal_and_cast(phone)
         for token in tokens[1:]:
             await public.vote(1, token, [YES, 1])
         await chair.post("/api/chair/rounds/1/close", {"confirm": True})
