@@ -3,7 +3,7 @@
 - ``round.subjects`` (of such a round): its ``round-roll`` names every question of the manifest
   and nothing else — a confidence vote's people by their roster id where they are members (the
   question's title starts with the member's name) or ``null`` (someone convened from outside the
-  cell); a yes/no decision's and a self-rating's questions ``null``;
+  cell); a yes/no decision's and a self-rating's questions ``null``; it is no runoff;
 - ``round.convened``: a confidence vote's ``round-roll`` fixes those convened and those present
   as the chair chose them (the last ``convened-set``): the cell's own — its base and the members
   present entitled to vote, from the same roll — or the imported list, its people exactly, with
@@ -69,8 +69,8 @@ def _named_member(title: str, name: object) -> bool:
 
 def check_kind_start(entry: RoundEvents, manifest: Manifest, report: Report, label: str) -> None:
     """Who a round of another kind asks about, and those convened (``round.subjects``,
-    ``round.convened``, ``round.runoff``, ``round.options``); the rating's and runoff's
-    subjects are ``round_checks``'."""
+    ``round.convened``, ``round.options``); the rating's and runoff's subjects are
+    ``round_checks``'."""
     kind = manifest.round_kind
     roll = entry.roll or {}
     fixed = roll.get("convened")
@@ -100,14 +100,11 @@ def check_kind_start(entry: RoundEvents, manifest: Manifest, report: Report, lab
     else:
         return  # a rating's or a runoff's subjects: round_checks
     report.expect(
-        roll.get("runoff_of") is None, "round.runoff", label, f"a {kind} round is no runoff"
-    )
-    report.expect(
-        set(subjects) == set(titles) and fits,
+        set(subjects) == set(titles) and fits and roll.get("runoff_of") is None,
         "round.subjects",
         label,
         f"the {kind} round's subjects are not its questions (a person convened by roster id "
-        "and name, or none)",
+        "and name, or none), or it claims to be a runoff",
     )
     if kind is RoundKind.APPROVAL:
         meeting = manifest.data["meeting"]

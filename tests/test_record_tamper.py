@@ -698,7 +698,7 @@ KIND_LOGGED: list[tuple[str, Callable, set[str]]] = [
         {"decryption.counts", "decisions.input"},
     ),
     ("a confidence vote about another member", confidence_about_another_member, {"round.subjects"}),
-    ("a confidence vote called a runoff", confidence_as_a_runoff, {"round.runoff"}),
+    ("a confidence vote called a runoff", confidence_as_a_runoff, {"round.subjects"}),
     (
         "a collective's level taken from a confidence vote",
         a_level_taken_from_a_confidence_vote,

@@ -113,7 +113,6 @@ def test_verify_holds_a_yes_no_round_to_the_meetings_quorum() -> None:
     lax = approval_manifest_json(meeting, asked, **common, quorum="more_than_half")
     assert _start_findings(fair, {"q01": None}) == {
         "round.convened": "passed",
-        "round.runoff": "passed",
         "round.subjects": "passed",
         "round.options": "passed",
     }
