@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from audit.findings import Report
-from audit.kind_checks import check_kind_decisions
+from audit.kind_checks import check_kind_decisions, without_sentences
 from tally.errors import TallyError
 from tally.manifest import RATING_OPTIONS, ElectionContext
 from tally.replay import Replay, RoundEvents
@@ -22,17 +22,6 @@ from tally.rules.consolidate import consolidate, is_rating, is_runoff, runoff_in
 from tally.rules.engine import decide_json
 from tally.rules.inputs import parse_request
 from tally.rules.request_options import parse_options
-
-
-def _without_sentences(output: Any) -> Any:
-    """The output with each subject's ``trace`` left out: steps are what is compared."""
-    if not isinstance(output, dict):
-        return output
-    subjects = [
-        {k: v for k, v in s.items() if k != "trace"} if isinstance(s, dict) else s
-        for s in output.get("subjects") or []
-    ]
-    return {**output, "subjects": subjects}
 
 
 def _expected_votes(context: ElectionContext, counts: dict[str, list[int]]) -> dict[str, Any]:
@@ -128,7 +117,7 @@ def check_decisions(
     if is_runoff(entry.decisions):
         _check_runoff_input(entry, context, counts, state, report, label)
     report.expect(
-        _without_sentences(rerun) == _without_sentences(output),
+        without_sentences(rerun) == without_sentences(output),
         "decisions.rerun",
         label,
         "re-running the named profile gives other decisions (steps, levels or quota)",

@@ -133,12 +133,13 @@ def _given_votes(kind: RoundKind, request: Any) -> Any:
         return None
 
 
-def _without_sentences(output: Any) -> Any:
-    """An answer with every ``trace`` left out: steps are what is compared."""
+def without_sentences(output: Any) -> Any:
+    """A rules answer (of any kind) with every ``trace`` left out: steps are what is compared,
+    the sentences are a rendering of them."""
     if isinstance(output, dict):
-        return {k: _without_sentences(v) for k, v in output.items() if k != "trace"}
+        return {k: without_sentences(v) for k, v in output.items() if k != "trace"}
     if isinstance(output, list):
-        return [_without_sentences(v) for v in output]
+        return [without_sentences(v) for v in output]
     return output
 
 
@@ -216,7 +217,7 @@ def check_kind_decisions(
         "the rules ran with other options (or another profile) than the manifest fixed",
     )
     report.expect(
-        _without_sentences(rerun) == _without_sentences(output),
+        without_sentences(rerun) == without_sentences(output),
         "decisions.rerun",
         label,
         f"re-running the rules of the {kind} round gives another answer",
