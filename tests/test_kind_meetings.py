@@ -122,6 +122,10 @@ async def test_a_confidence_vote_below_two_thirds_of_those_convened_does_not_ope
         number = await meeting.start({"kind": "confidence", "subjects": [{"member_id": 2}]})
         issued = await chair.post(f"/api/chair/rounds/{number}/tokens", {})
         assert len(issued["tokens"]) == 10
+        # re-issuing every card (after a restart, say) gives one per convened person present,
+        # not one per member of the cell present (6)
+        again = await chair.post(f"/api/chair/rounds/{number}/tokens/reissue", {})
+        assert (len(again["tokens"]), again["cancelled"]) == (10, 10)
         with pytest.raises(ServerError) as refused:
             await chair.post(f"/api/chair/rounds/{number}/open", {})
         assert refused.value.code == "no_quorum"
