@@ -18,7 +18,6 @@ CHECKS: dict[str, tuple[str, str]] = {
     "log.types": ("Loại sự kiện đều hợp lệ", "Every event type is known"),
     "index.server_key": ("Mục lục ghi đúng khóa máy chủ", "The index names the server key"),
     "index.head": ("Mục lục ghi đúng sự kiện cuối", "The index names the log's head"),
-    "round.number": ("Số vòng bỏ phiếu", "Round numbers"),
     "round.started": ("Có sự kiện bắt đầu vòng", "The round was started"),
     "round.manifest": ("Bản kê phiếu và dấu vân tay", "The manifest and its hash"),
     "ceremony.announcement": (
@@ -62,8 +61,8 @@ CHECKS: dict[str, tuple[str, str]] = {
     "tokens.commitment": ("Cam kết danh sách mã phiếu", "The token-hash commitment"),
     "tokens.issued": ("Số mã phiếu phát ra", "Tokens issued"),
     "tokens.voters": (
-        "Số mã phiếu bằng số đảng viên có mặt được bỏ phiếu",
-        "Tokens equal the members present entitled to vote",
+        "Số mã phiếu bằng số người có mặt được bỏ phiếu",
+        "Tokens equal those present entitled to vote",
     ),
     "ballots.window": ("Phiếu nhận trong thời gian bỏ phiếu", "Ballots accepted while open"),
     "ballots.token_once": ("Mỗi mã phiếu dùng một lần", "Each token used once"),
@@ -156,6 +155,18 @@ CHECKS: dict[str, tuple[str, str]] = {
         "A runoff rates exactly the tied members",
     ),
     "round.order": ("Các bước của vòng theo đúng thứ tự", "The round's steps in order"),
+    "round.convened": (
+        "Số người được triệu tập và có mặt của vòng lấy phiếu tín nhiệm",
+        "Those convened to a confidence vote, and those present",
+    ),
+    "round.options": (
+        "Túc số của vòng biểu quyết theo cách tính của cuộc họp",
+        "A yes/no round's quorum is the meeting's",
+    ),
+    "collectives.from_round": (
+        "Mức xếp loại tập thể lấy đúng kết quả chi bộ tự xếp loại",
+        "A collective's level is the one the cell voted for itself",
+    ),
     "tokens.cancelled": ("Mã phiếu bị hủy", "Cancelled tokens"),
     "tokens.unused": ("Số mã phiếu không sử dụng", "Unused tokens"),
     "minute.cosigned": (

@@ -88,7 +88,7 @@ class RoundChecker:
 
     async def rounds(self) -> list[int]:
         """The rounds this member's keys may decrypt, from the verified log (the key round and
-        its runoffs): the last one is the one to follow."""
+        the later rounds reusing them): the last one is the one to follow."""
         return followable_rounds(await self.refresh(), self.key_round)
 
     async def ballots(self, number: int) -> list[Any]:

@@ -13,9 +13,9 @@ the committee page, ``ballot_client.keystore``) and talks to the member on the t
   decryption share is sent only if every check passes — else the named reason is printed;
 - once the chair has made the minute: it is checked and co-signed after the member agrees.
 
-A runoff round that reuses the committee's keys is done with the same link and backup: the
-command follows the latest round the signed log shows to be a runoff of a counted round with
-these keys (or ``--round K``), never a round the server merely names.
+A later round that reuses the committee's keys (a runoff, or a round of another kind) is done
+with the same link and backup: the command follows the latest round the signed log shows to
+reuse these keys (or ``--round K``), never a round the server merely names.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from tally.errors import DecryptionRefused
 from tally.fingerprint import election_code
 from tally.manifest import Manifest
 from tally.minute import level_title
+from tally.rules.kind_wording import outcome_words, votes_words
 from tally.rules.trace import step_from_json
 from tally.rules.wording import reasons
 
@@ -345,15 +346,23 @@ def minute_summary(minute: dict[str, Any], digest: str) -> list[str]:
     ]
     names = {"collectives": (minute.get("names") or {}).get("collectives", {}), "groups": {}}
     for entry in minute.get("rounds", []):
+        kind = entry.get("kind", "rating")
         lines.append(
             f"  Vòng {entry.get('round')}: {entry.get('ballots')} phiếu thu về / "
-            f"{entry.get('voters')} người bỏ phiếu. Mức đề xuất:"
+            f"{entry.get('voters')} người bỏ phiếu. "
+            + ("Mức đề xuất:" if kind in ("rating", "runoff") else "Kết quả:")
         )
         people = entry.get("subjects") or [
             c for q in entry.get("questions", []) for c in q.get("candidates", [])
         ]
         for subject in people:
             level = subject.get("level")
+            if kind not in ("rating", "runoff"):  # a confidence vote, yes/no, self-rating
+                votes = votes_words(subject.get("votes", {}))
+                lines.append(
+                    f"    - {subject.get('name', '')}: {outcome_words(kind, subject)} [{votes}]"
+                )
+                continue
             if subject.get("quota") == "tie":
                 words = "bằng phiếu ở ranh giới tỷ lệ XS"
             elif level:

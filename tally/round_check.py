@@ -155,21 +155,29 @@ def _context(entry: _Round, group: Ristretto255) -> ElectionContext:
 
 
 def _check_keys(rounds: dict[int, _Round], number: int, key_round: int) -> None:
-    """The round rule: the key round itself, or a runoff (recursively) of a counted round."""
+    """The round rule: the key round itself, or a later round of the verified log that reuses
+    its keys (recursively): a runoff of a counted round, or another round of the meeting (a
+    rating again, a confidence vote, a self-rating, yes/no decisions) started after the keys
+    were published."""
     current, subject = number, f"round {number}"
     while current != key_round:
         entry = rounds[current]
         source = entry.once["started"].get("keys_of_round")
         if not is_integer(source) or not key_round <= source < current:
             raise refuse("round.keys", subject, "not a round of this member's keys")
-        if (entry.once.get("roll") or {}).get("runoff_of") != source:
-            raise refuse("round.keys", subject, f"not a runoff of round {source}")
         previous = rounds.get(source)
         if previous is None or "election" not in previous.once or "started" not in previous.once:
             raise refuse("round.keys", subject, f"round {source} is not in the log")
-        counted = previous.seq.get("counts")
-        if counted is None or counted > entry.seq["started"]:
-            raise refuse("round.keys", subject, f"round {source} was not counted before it")
+        started = entry.seq["started"]
+        if not previous.seq["election"] < started:
+            raise refuse("round.keys", subject, f"round {source} had no keys before it")
+        runoff_of = (entry.once.get("roll") or {}).get("runoff_of")
+        if runoff_of is not None:
+            if runoff_of != source:
+                raise refuse("round.keys", subject, f"not a runoff of round {source}")
+            counted = previous.seq.get("counts")
+            if counted is None or counted > started:
+                raise refuse("round.keys", subject, f"round {source} was not counted before it")
         expected = {
             **previous.once["election"].get("election", {}),
             "manifest_hash": entry.once["started"].get("manifest_hash"),
@@ -247,9 +255,9 @@ def plan_round(
 
 
 def followable_rounds(events: Sequence[dict[str, Any]], key_round: int) -> list[int]:
-    """Every round of the log this member's keys may decrypt: the key round and its runoffs
-    (the round rule of §15), in order. A client follows the last of them, never a round the
-    server merely names."""
+    """Every round of the log this member's keys may decrypt: the key round and the rounds
+    reusing its keys (the round rule of §15), in order. A client follows the last of them, never
+    a round the server merely names."""
     rounds = _rounds(events)
     found = []
     for number, entry in sorted(rounds.items()):

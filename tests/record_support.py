@@ -10,7 +10,8 @@ card cancelled before opening), voters' ballots are encrypted, proved and accept
 closes, two of three committee members decrypt, the rules decide, the chair makes the minute and
 every committee member co-signs it. The record (``ballot_server.export.record_bytes``) is taken
 while voting is open and at the end, the end one with the printed minute (``log_minute_pdf``),
-exactly as ``phieukin export`` does.
+exactly as ``phieukin export`` does. With ``confidence``, a confidence vote (docs/RULES.md §6)
+among an imported list of those convened follows the rating with the same committee keys.
 
 ``meeting_record()`` is the one small meeting the tamper and CLI tests share (built once per
 test process). ``Parts`` opens a record into dicts; ``pack`` zips it again; ``resign`` rewrites
@@ -45,6 +46,7 @@ from ballot_client.simulated import run_committee
 from ballot_server import keys
 from ballot_server.audits import Audits
 from ballot_server.chair import Chair, ChairMemory
+from ballot_server.convened import set_convened
 from ballot_server.demo import DEMO_MEETING, build_roster
 from ballot_server.export import log_minute_pdf, record_bytes
 from ballot_server.minute_service import Minutes
@@ -131,11 +133,14 @@ def build_meeting(
     seed: int = 2026,
     workers: int = 1,
     audits: int = 0,
+    confidence: bool = False,
 ) -> BuiltMeeting:
     """Run a whole meeting in ``folder`` (see the module docstring) and export its records.
     With ``audits``, that many voters first audit an encryption of their choices (PROTOCOL.md
-    §8.1) before casting; the audited ballots are logged when voting closes."""
-    return asyncio.run(_build_meeting(folder, voters, rated, seed, workers, audits))
+    §8.1) before casting; the audited ballots are logged when voting closes. With
+    ``confidence``, a confidence vote among an imported list of those convened follows the
+    rating, with the same committee keys, before the minute (docs/RULES.md §6)."""
+    return asyncio.run(_build_meeting(folder, voters, rated, seed, workers, audits, confidence))
 
 
 @dataclass
@@ -178,7 +183,13 @@ async def ready_meeting(
 
 
 async def _build_meeting(
-    folder: Path, voters: int, rated: int, seed: int, workers: int, audits: int
+    folder: Path,
+    voters: int,
+    rated: int,
+    seed: int,
+    workers: int,
+    audits: int,
+    confidence: bool = False,
 ) -> BuiltMeeting:
     rng = random.Random(seed)
     async with TestClient(TestServer(make_app(folder), host="127.0.0.1")) as client:
@@ -191,23 +202,9 @@ async def _build_meeting(
         chair.open_voting(number)
         questions = context.manifest.questions
         choices = [[rng.choices(range(4), (3, 10, 3, 1))[0] for _ in questions] for _ in tokens]
-        ballots = make_ballots(context, tokens, choices, workers)
-        for token, choice in zip(tokens[:audits], choices, strict=False):
-            sealed = encrypt_ballot(context, token_hash(token), choice, system_nonce)
-            opened = open_ballot(context, sealed)
-            receipt = tracker(opened).hex()
-            Audits(store, rounds).receive(number, receipt, canonical_json(opened).decode())
-        half = len(ballots) // 2
-        opened = b""
-        for position, (token, ballot) in enumerate(zip(tokens, ballots, strict=True)):
-            if position == half:
-                opened = record_bytes(store)
-            accept_signed(rounds, context, number, token, ballot)
-        chair.close_voting(number, True)
-        aggregate = Aggregate.from_json(context, rounds.aggregate(number))
-        for member in (ready.members[0], ready.members[2]):
-            share = decryption_share(member, context, aggregate)
-            app[keys.COUNTING].add_share(number, member.index, share.to_json(context))
+        opened = _vote_and_count(ready, number, tokens, choices, audits, workers)
+        if confidence:
+            _confidence_round(ready, rng, audits)
         minutes = Minutes(store, chair)
         document, _ = minutes.make({"number": "07", "time": "16:30"})
         digest = bytes.fromhex(document["digest"])
@@ -224,13 +221,76 @@ async def _build_meeting(
         )
 
 
+def _vote_and_count(
+    ready: ReadyMeeting,
+    number: int,
+    tokens: list[str],
+    choices: list[list[int]],
+    audits: int,
+    workers: int = 1,
+) -> bytes:
+    """Cast one ballot per token (the first ``audits`` voters audit an encryption first), close,
+    and have committee members 1 and 3 decrypt; returns the record exported half-way through."""
+    store, rounds = ready.app[keys.STORE], ready.app[keys.ROUNDS]
+    context = rounds.context(number)
+    ballots = make_ballots(context, tokens, choices, workers)
+    for token, choice in zip(tokens[:audits], choices, strict=False):
+        sealed = encrypt_ballot(context, token_hash(token), choice, system_nonce)
+        audited = open_ballot(context, sealed)
+        receipt = tracker(audited).hex()
+        Audits(store, rounds).receive(number, receipt, canonical_json(audited).decode())
+    half = len(ballots) // 2
+    opened = b""
+    for position, (token, ballot) in enumerate(zip(tokens, ballots, strict=True)):
+        if position == half:
+            opened = record_bytes(store)
+        accept_signed(rounds, context, number, token, ballot)
+    ready.chair.close_voting(number, True)
+    aggregate = Aggregate.from_json(context, rounds.aggregate(number))
+    for member in (ready.members[0], ready.members[2]):
+        share = decryption_share(member, context, aggregate)
+        ready.app[keys.COUNTING].add_share(number, member.index, share.to_json(context))
+    return opened
+
+
+CONVENED = [
+    {"name": "Nguyễn Thị Khách", "present": True},
+    {"name": "Lê Văn Mời", "present": True},
+    {"name": "Phạm Thị Dự", "present": True},
+    {"name": "Hoàng Văn Họp", "present": True},
+    {"name": "Vũ Thị Vắng", "present": False},
+]
+"""Those convened to the confidence round of ``build_meeting(confidence=True)``: 4 of 5 present."""
+
+
+def _confidence_round(ready: ReadyMeeting, rng: random.Random, audits: int) -> None:
+    """A second round: a confidence vote on a member of the cell and on someone from outside
+    it, among an imported list of those convened, with the committee's keys of round 1."""
+    chair = ready.chair
+    set_convened(ready.app[keys.STORE], {"source": "list", "people": CONVENED})
+    head = next(iter(chair.roll().voters))
+    spec = {
+        "subjects": [
+            {"member_id": head, "position": "Bí thư chi bộ"},
+            {"name": "Trần Văn Ngoài", "position": "Giám đốc"},
+        ]
+    }
+    number = chair.start_round(BASE_URL, kind="confidence", spec=spec)["round"]
+    tokens = chair.issue_tokens(number, None, BASE_URL)["tokens"]
+    chair.open_voting(number)
+    choices = [[rng.choices(range(3), (5, 3, 2))[0] for _ in range(2)] for _ in tokens]
+    _vote_and_count(ready, number, tokens, choices, audits)
+
+
 @cache
-def meeting_record(audits: int = 0) -> BuiltMeeting:
+def meeting_record(audits: int = 0, confidence: bool = False) -> BuiltMeeting:
     """The small meeting every record test shares: 6 voters, 4 rated, built once (for each
-    number of voters who first audit an encryption)."""
+    number of voters who first audit an encryption, with or without a confidence round)."""
     folder = Path(tempfile.mkdtemp(prefix="phieukin-record-"))
     try:
-        return build_meeting(folder, voters=6, rated=4, seed=7, audits=audits)
+        return build_meeting(
+            folder, voters=6, rated=4, seed=7, audits=audits, confidence=confidence
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

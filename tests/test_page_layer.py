@@ -42,7 +42,9 @@ def page_files(*suffixes: str) -> list[Path]:
 
 def test_every_word_is_in_both_languages_and_defined_once() -> None:
     parts = dictionary()
-    assert set(parts) == {"PUBLIC_WORDS", "COMMITTEE_WORDS", "CHAIR_WORDS", "RESULT_WORDS"}
+    assert set(parts) == {
+        "PUBLIC_WORDS", "COMMITTEE_WORDS", "CHAIR_WORDS", "RESULT_WORDS", "KIND_WORDS"
+    }
     seen: dict[str, str] = {}
     for name, table in parts.items():
         assert set(table) == {"vi", "en"}, name

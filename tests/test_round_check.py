@@ -132,12 +132,17 @@ def test_a_server_key_is_pinned_only_from_a_signed_log_opened() -> None:
     assert refused.value.check == "log.server-key"
 
 
-def test_only_runoffs_of_counted_rounds_are_followed() -> None:
+def test_only_rounds_the_log_shows_reusing_these_keys_are_followed() -> None:
+    """A runoff of a counted round, or another later round reusing the keys, is followed; a
+    runoff of another round, or a round naming itself as the round of its keys, is not."""
     events = [entry["event"] for entry in VECTORS["base"]]
     assert followable_rounds(events, 1) == [1, 2]
     assert followable_rounds(events, 2) == [2]
-    not_runoff = next(c for c in CASES if c["name"].endswith("that is not a runoff"))
-    assert followable_rounds([e["event"] for e in log_of(not_runoff)], 1) == [1]
+    other_kind = next(c for c in CASES if c["name"].startswith("a later round of another kind"))
+    assert followable_rounds([e["event"] for e in log_of(other_kind)], 1) == [1, 2]
+    for name in ("a runoff of another round", "a later round naming itself"):
+        case = next(c for c in CASES if c["name"].startswith(name))
+        assert followable_rounds([e["event"] for e in log_of(case)], 1) == [1]
 
 
 @pytest.mark.parametrize(

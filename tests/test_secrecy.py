@@ -205,6 +205,7 @@ async def _run_meeting(session, url: str, pid: int, folder: Path) -> None:
 STATUS_FIELDS = {
     "meeting",
     "round",
+    "round_kind",
     "phase",
     "turnout",
     "join_url",

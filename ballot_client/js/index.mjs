@@ -50,6 +50,9 @@ export {
   verifyDecryptionShare, lagrangeCoefficient, smallDiscreteLog, combineDecryptionShares,
 } from './decryption.mjs';
 export {
+  ROUND_KINDS, checkKind, computeSheet, checkSheet, deductionTenths,
+} from './roundkinds.mjs';
+export {
   MINUTE_KIND, MINUTE_PURPOSE, MinuteRefused, minuteDigest, checkMinute, signMinute,
 } from './minute.mjs';
 export { shortCode, memberFingerprint, electionCode } from './fingerprint.mjs';

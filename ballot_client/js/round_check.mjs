@@ -86,6 +86,9 @@ function contextOf(entry) {
   }
 }
 
+/** The round rule: the key round itself, or a later round of the verified log reusing its keys
+ * (recursively): a runoff of a counted round, or another round started after the keys were
+ * published. */
 function checkKeys(rounds, number, keyRound) {
   let current = number;
   const subject = `round ${number}`;
@@ -95,16 +98,21 @@ function checkKeys(rounds, number, keyRound) {
     if (!Number.isSafeInteger(source) || source < keyRound || source >= current) {
       throw refuse('round.keys', subject, "not a round of this member's keys");
     }
-    if ((entry.once.roll ?? {}).runoff_of !== source) {
-      throw refuse('round.keys', subject, `not a runoff of round ${source}`);
-    }
     const previous = rounds.get(source);
     if (!previous || !('election' in previous.once) || !('started' in previous.once)) {
       throw refuse('round.keys', subject, `round ${source} is not in the log`);
     }
-    const counted = previous.seq.counts;
-    if (counted === undefined || counted > entry.seq.started) {
-      throw refuse('round.keys', subject, `round ${source} was not counted before it`);
+    const started = entry.seq.started;
+    if (!(previous.seq.election < started)) {
+      throw refuse('round.keys', subject, `round ${source} had no keys before it`);
+    }
+    const runoffOf = (entry.once.roll ?? {}).runoff_of ?? null;
+    if (runoffOf !== null) {
+      if (runoffOf !== source) throw refuse('round.keys', subject, `not a runoff of round ${source}`);
+      const counted = previous.seq.counts;
+      if (counted === undefined || counted > started) {
+        throw refuse('round.keys', subject, `round ${source} was not counted before it`);
+      }
     }
     const expected = { ...(previous.once.election.election ?? {}), manifest_hash: entry.once.started.manifest_hash };
     if (text(entry.once.election.election) !== text(expected)) {
@@ -173,8 +181,8 @@ export function planRound(events, { number, keyRound, index, signingKey }) {
 }
 
 /**
- * Every round of the log this member's keys may decrypt (the key round and its runoffs), in
- * order: a client follows the last of them, never a round the server merely names.
+ * Every round of the log this member's keys may decrypt (the key round and the rounds reusing
+ * its keys), in order: a client follows the last of them, never a round the server merely names.
  * @param {object[]} events
  * @param {number} keyRound
  * @returns {number[]}

@@ -5,6 +5,8 @@ import { fetchResults } from '/static/results.js';
 import { chairApi, forgetCsrf, setCsrf } from '/static/chair-session.js';
 import '/static/served.js';
 import { feedback, textEl } from '/static/dom.js';
+import { roundRequest } from '/static/chair-kinds.js';
+import { kindText } from '/js/kindwords.mjs';
 import {
   getLang, initI18n, mountLanguageSwitch, onLangChange, t as say,
 } from '/static/i18n.js';
@@ -211,7 +213,9 @@ function renderCommitteeHead() {
 
 function renderRound() {
   const round = currentRound();
-  $('status-phase').textContent = round ? t('chair.phase_round', { phase: phaseName(round.phase), r: round.round }) : phaseName('setup');
+  const kind = round && !['rating', 'runoff'].includes(round.kind) ? ` — ${kindText(round.kind, getLang()).name}` : '';
+  $('status-phase').textContent = round
+    ? t('chair.phase_round', { phase: phaseName(round.phase), r: `${round.round}${kind}` }) : phaseName('setup');
   $('status-turnout').textContent = round
     ? `${round.ballots} / ${round.tokens.issued + round.tokens.spent}` : '0 / 0';
   $('tokens-info').textContent = round ? t('chair.tokens_info', round.tokens) : t('chair.no_round');
@@ -303,10 +307,12 @@ async function renderRunoff() {
   $('runoff-confirm-text').textContent = t('chair.runoff_confirm', runoff.round + 1, names);
 }
 
-/** One select per collective that a roster member heads, set to its recorded level. */
+/** One select per collective that a roster member heads, set to its recorded level — or to
+ * the level the cell voted for itself in a counted self-rating round (for the cell's head). */
 function renderCollectives() {
   const list = $('collectives-list');
-  const levels = new Map((state.collectives ?? []).map((c) => [c.name, c.level]));
+  const levels = new Map((state.collectives ?? []).map((c) => [c.name, c.from_round ? `round:${c.from_round}` : c.level]));
+  const voted = (state.self_ratings ?? []).filter((entry) => entry.level);
   const headed = [...new Set(state.roster.map((m) => m.heads).filter(Boolean))].sort();
   list.replaceChildren();
   if (headed.length === 0) list.append(textEl('p', t('chair.collectives_none')));
@@ -316,8 +322,10 @@ function renderCollectives() {
     const select = textEl('select');
     select.id = `collective-${index}`;
     select.dataset.collective = name;
-    for (const value of ['', 'XS', 'TOT', 'HT', 'KHT']) {
-      const option = textEl('option', value || t('chair.collective_unset'));
+    const choices = [['', t('chair.collective_unset')], ...['XS', 'TOT', 'HT', 'KHT'].map((v) => [v, v]),
+      ...voted.map((entry) => [`round:${entry.round}`, t('chair.collective_voted', entry)])];
+    for (const [value, label] of choices) {
+      const option = textEl('option', label);
       option.value = value;
       option.selected = (levels.get(name) ?? '') === value;
       select.append(option);
@@ -438,7 +446,9 @@ function setupChair() {
     run(async () => {
       const collectives = [...$('collectives-list').querySelectorAll('select')]
         .filter((select) => select.value)
-        .map((select) => ({ name: select.dataset.collective, level: select.value }));
+        .map((select) => (select.value.startsWith('round:')
+          ? { name: select.dataset.collective, from_round: Number(select.value.slice(6)) }
+          : { name: select.dataset.collective, level: select.value }));
       await api('POST', '/api/chair/collectives', { collectives });
       flash(t('chair.saved'));
       await refresh();
@@ -459,8 +469,8 @@ function setupChair() {
     });
   });
   $('start-round').addEventListener('click', () => run(async () => {
-    const answer = await api('POST', '/api/chair/rounds', {});
-    flash(t('chair.started', answer.round));
+    const answer = await api('POST', '/api/chair/rounds', roundRequest());
+    flash(t(answer.keys_of_round ? 'chair.kind_started' : 'chair.started', answer.round));
     await refresh();
   }));
   $('runoff-start').addEventListener('click', () => {

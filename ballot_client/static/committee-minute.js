@@ -12,6 +12,7 @@ import {
   verifySignature,
 } from '/js/index.mjs';
 import { renderStep, REASON_CODES } from '/js/rulewords.mjs';
+import { outcomeText, votesText } from '/js/kindwords.mjs';
 import { getLang, t } from '/static/i18n.js';
 
 const $ = (id) => document.getElementById(id);
@@ -71,16 +72,19 @@ function levelWords(subject) {
 
 /** A member of a round of the minute: the votes, the level, and the reasons rendered from the
  * rule steps (the words of the printed minute). */
-function subjectItem(subject, names) {
+function subjectItem(subject, names, kind = 'rating') {
+  const other = !['rating', 'runoff'].includes(kind); // a confidence vote, yes/no, self-rating
   let votes = null;
   if (typeof subject.votes === 'number') votes = String(subject.votes);
+  else if (other) votes = votesText(subject.votes, getLang());
   else if (subject.votes) votes = ['XS', 'TOT', 'HT', 'KHT'].map((level) => `${level} ${subject.votes[level] ?? 0}`).join(' · ');
+  const codes = other ? ['confidence_low', 'approval', 'vote_level', 'unresolved'] : REASON_CODES;
   const notes = (subject.steps ?? [])
-    .filter((step) => REASON_CODES.includes(step.code) && step.rule !== 'quota.kept')
+    .filter((step) => codes.includes(step.code) && step.rule !== 'quota.kept')
     .map((step) => renderStep(step, getLang(), names));
   return el('li', { class: 'cm-minute-person', 'data-level': subject.level ?? '' },
     el('span', { class: 'cm-minute-name', text: subject.name }),
-    el('strong', { class: 'cm-minute-level', text: levelWords(subject) }),
+    el('strong', { class: 'cm-minute-level', text: other ? outcomeText(kind, subject, getLang()) : levelWords(subject) }),
     el('span', { class: 'meta', text: [...(votes === null ? [] : [t('cm.minute.votes', { votes })]), ...notes].join(' — ') }));
 }
 
@@ -99,8 +103,8 @@ function renderMinuteContent(minute, digest) {
   el('p', { class: 'meta', text: t('cm.minute.ballots', { ballots: entry.ballots, voters: entry.voters }) }),
   el('ul', { class: 'cm-minute-people', testid: `minute-round-${entry.round}` },
     ...(entry.subjects ?? (entry.questions ?? []).flatMap((q) => q.candidates))
-      .map((subject) => subjectItem(subject, minute.names)))));
-  if (minute.proposal) {
+      .map((subject) => subjectItem(subject, minute.names, entry.kind)))));
+  if (minute.proposal?.subjects?.length) {
     rounds.push(el('section', { class: 'cm-minute-round', 'aria-label': t('cm.minute.proposal') },
       el('h3', { class: 'cm-subtitle', text: t('cm.minute.proposal') }),
       el('ul', { class: 'cm-minute-people', testid: 'minute-proposal' },

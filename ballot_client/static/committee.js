@@ -14,7 +14,8 @@
  * ballot verified in Web Workers (during voting already), the aggregate as the plain sum, the
  * ballot count next to the tokens, a small round's recorded reason — with progress; the "Giải mã"
  * button is enabled only when every check passed, and a refusal names its reason. A further round
- * reusing the committee's keys (a runoff) is followed only when the signed log shows it is one.
+ * reusing the committee's keys (a runoff, or a round of another kind) is followed only when the
+ * signed log shows it reuses them.
  * Then the minute (committee-minute.js). The page polls every second; a reload resumes.
  */
 
@@ -29,6 +30,7 @@ import { resetMinute } from '/static/committee-minute.js';
 import { VerifierPool } from '/static/verifier.js';
 import { HttpError, apiData } from '/static/api.js';
 import { phaseName } from '/static/phases.js';
+import { kindText, roundKind } from '/js/kindwords.mjs';
 import {
   applyI18n, getLang, has, initI18n, mountLanguageSwitch, onLangChange, t,
 } from '/static/i18n.js';
@@ -43,7 +45,7 @@ const page = {
   credential: null,
   client: null,
   ceremony: null, // the last ceremony state of the link's round
-  round: null, // the round followed: the link's, or a runoff the signed log shows
+  round: null, // the round followed: the link's, or a later one the signed log shows reusing its keys
   electionHex: null, // its election fingerprint hₑ (64 hex), once published
   phase: null, // its phase
   busy: false,
@@ -220,12 +222,25 @@ async function tick() {
 // ---- identity ---------------------------------------------------------------------------------
 
 
+/** The manifest of round `number` as the verified log holds it (the link round's until then). */
+function roundManifest(number) {
+  const started = page.client.follower?.events
+    .find((e) => e.type === 'round-started' && e.body?.round === number);
+  return started?.body?.manifest ?? page.client.manifest;
+}
+
 function renderIdentity() {
   const { client } = page;
   $('member-label').textContent = memberLabel(client.index);
   $('fact-meeting').textContent = meetingText();
-  $('fact-round').textContent = page.round === client.linkRound
-    ? String(page.round) : t('cm.roundReusing', { n: page.round, key: client.linkRound });
+  const kind = roundKind(roundManifest(page.round));
+  let round = String(page.round);
+  if (page.round !== client.linkRound) {
+    round = ['rating', 'runoff'].includes(kind) ? t('cm.roundReusing', { n: page.round, key: client.linkRound })
+      : t('cm.roundKindReusing', { n: page.round, kind: kindText(kind, getLang()).name, key: client.linkRound });
+  }
+  $('fact-round').textContent = round;
+  $('fact-round').dataset.kind = kind;
   $('fact-round').dataset.keyRound = String(client.linkRound);
   const phase = page.phase ?? page.ceremony?.phase;
   $('fact-phase').textContent = phaseName(phase);

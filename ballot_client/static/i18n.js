@@ -3,8 +3,9 @@
  * language preference they share.
  *
  * The words live in parts by page (words-public.js, words-committee.js, words-chair.js,
- * words-results.js), merged here into one table with one key space: a key is defined once, and
- * a test checks that both languages have every key and that every key a page uses exists.
+ * words-results.js, words-kinds.js), merged here into one table with one key space: a key is
+ * defined once, and a test checks that both languages have every key and that every key a page
+ * uses exists.
  *
  * `t(key, vars)` looks a key up in the current language ("{n}" placeholders are filled from
  * `vars`; a value that is a function is called with the arguments after the key);
@@ -17,6 +18,7 @@
 
 import { CHAIR_WORDS } from '/static/words-chair.js';
 import { COMMITTEE_WORDS } from '/static/words-committee.js';
+import { KIND_WORDS } from '/static/words-kinds.js';
 import { PUBLIC_WORDS } from '/static/words-public.js';
 import { RESULT_WORDS } from '/static/words-results.js';
 
@@ -26,6 +28,7 @@ export const LANGUAGES = ['vi', 'en'];
 /** The merged dictionary: WORDS[lang][key]. */
 export const WORDS = Object.fromEntries(LANGUAGES.map((lang) => [lang, {
   ...PUBLIC_WORDS[lang], ...COMMITTEE_WORDS[lang], ...CHAIR_WORDS[lang], ...RESULT_WORDS[lang],
+  ...KIND_WORDS[lang],
 }]));
 
 const listeners = new Set();

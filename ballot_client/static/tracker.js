@@ -8,8 +8,9 @@
 import { HttpError, apiData } from '/static/api.js';
 import '/static/served.js';
 import { verifyAuditedBallot } from '/js/index.mjs';
+import { optionText } from '/js/kindwords.mjs';
 import {
-  initI18n, mountLanguageSwitch, onLangChange, optionWords, t,
+  getLang, initI18n, mountLanguageSwitch, onLangChange, optionWords, t,
 } from '/static/i18n.js';
 
 const $ = (id) => document.getElementById(id);
@@ -63,7 +64,9 @@ function render() {
       for (const { name, choice } of lastResult.choices) {
         const item = document.createElement('li');
         item.dataset.testid = 'tracker-audited-choice';
-        const words = choice.map((o) => (optionWords(o) === o ? o : `${o} — ${optionWords(o)}`));
+        // a confidence or yes/no answer in its words; a level as its code and words
+        const words = choice.map((o) => optionText(o, getLang())
+          ?? (optionWords(o) === o ? o : `${o} — ${optionWords(o)}`));
         item.textContent = `${name}: ${words.length ? words.join('; ') : t('level.blank')}`;
         list.append(item);
       }

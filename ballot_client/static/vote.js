@@ -20,8 +20,10 @@ import {
   electionCode, loadElection, normalizeToken, tokenIdentity,
 } from '/js/index.mjs';
 import {
-  applyI18n, has, initI18n, mountLanguageSwitch, onLangChange, optionWords, t,
+  applyI18n, getLang, has, initI18n, mountLanguageSwitch, onLangChange, optionWords, t,
 } from '/static/i18n.js';
+import { kindText, optionText, roundKind } from '/js/kindwords.mjs';
+import { labelSheet, scoreSheet } from '/static/score-sheet.js';
 import { HttpError, NetworkError, api } from '/static/api.js';
 import {
   dropSealed, flushAudits, initCasting, recoverReceipt, relabelCasting, seal,
@@ -319,12 +321,24 @@ function questions() {
   return state.manifest.questions;
 }
 
+/** The words of the round's kind (confidence, self-rating, yes/no), or null for a rating or a
+ * runoff, whose words are the page's own. */
+function kindWords() {
+  const kind = roundKind(state.manifest);
+  return ['rating', 'runoff'].includes(kind) ? null : kindText(kind, getLang());
+}
+
+function wordsOf(option) {
+  return optionText(option, getLang()) ?? optionWords(option);
+}
+
 function choiceText(question, choice) {
-  if (choice === 'blank') return t('level.blank.long');
+  if (choice === 'blank') return kindWords()?.blank ?? t('level.blank.long');
   if (Array.isArray(choice)) {
     return choice.length ? choice.map((i) => question.option_titles[i]).join(', ') : t('vote.runoff.none');
   }
   const option = question.options[choice];
+  if (optionText(option)) return wordsOf(option);
   return optionWords(option) === option ? option : `${option} — ${optionWords(option)}`;
 }
 
@@ -337,6 +351,7 @@ function renderBallot() {
   if (state.choices.length !== list.length) state.choices = list.map(() => undefined);
   const container = $('questions');
   container.replaceChildren();
+  if (state.manifest.score_sheet) container.append(scoreSheet(state.manifest.score_sheet));
   list.forEach((question, q) => {
     if (Array.isArray(question.option_titles)) {
       container.append(choiceQuestion(question, q, list.length));
@@ -363,7 +378,7 @@ function renderBallot() {
       },
       input,
       el('span', { class: 'option-text' },
-        el('span', { class: 'code', text: option === 'blank' ? '—' : option }),
+        el('span', { class: 'code', text: option === 'blank' ? '—' : option, hidden: Boolean(optionText(option)) }),
         el('span', { class: 'words', 'data-option': option })),
       el('span', { class: 'tick', 'aria-hidden': 'true' }));
       options.append(label);
@@ -395,8 +410,11 @@ function blankConfirm(question) {
 function confirmBlank(question, q) {
   const box = $(`blank-${question.id}`);
   const [yes, no] = box.querySelectorAll('button');
-  box.querySelector('.blank-confirm-text').textContent = t('vote.blank.confirm', { name: question.title || question.id });
-  yes.textContent = t('vote.blank.yes');
+  const name = question.title || question.id;
+  const words = kindWords();
+  box.querySelector('.blank-confirm-text').textContent = words
+    ? words.confirm.replace('{name}', name) : t('vote.blank.confirm', { name });
+  yes.textContent = words ? words.blank : t('vote.blank.yes');
   no.textContent = t('vote.blank.no');
   box.hidden = false;
   const close = () => { box.hidden = true; };
@@ -451,6 +469,12 @@ function choiceQuestion(question, q, total) {
 function relabelBallot() {
   if (!state.manifest) return;
   const list = questions();
+  const words = kindWords();
+  if (words) {
+    $('ballot-title').textContent = words.title;
+    $('view-ballot').querySelector('.intro').textContent = `${words.intro} ${t('vote.intro.secret')}`;
+  }
+  $('view-ballot').dataset.kind = roundKind(state.manifest);
   const meeting = [state.meeting.title, state.meeting.cell].filter(Boolean).join(' · ');
   $('ballot-meeting').textContent = [meeting, t('vote.round', { r: state.round })].filter(Boolean).join(' — ');
   // the same code the projector shows: the voter can see the phone encrypts for this election
@@ -461,12 +485,13 @@ function relabelBallot() {
   // a compact row: each level's code and a short word (the full wording is on the review)
   for (const span of document.querySelectorAll('#questions .words')) {
     const { option } = span.dataset;
-    span.textContent = has(`level.short.${option}`) ? t(`level.short.${option}`) : optionWords(option);
-    if (optionWords(option) === option) span.hidden = true; // an unknown option name: shown once, as the code
+    if (option === 'blank') span.textContent = words?.blank ?? t('level.short.blank');
+    else span.textContent = has(`level.short.${option}`) ? t(`level.short.${option}`) : wordsOf(option);
+    if (wordsOf(option) === option) span.hidden = true; // an unknown option name: shown once, as the code
   }
   for (const label of document.querySelectorAll('#questions .compact label.option')) {
     const { option } = label.dataset;
-    label.title = option === 'blank' ? t('level.blank.long') : optionWords(option);
+    label.title = option === 'blank' ? (words?.blank ?? t('level.blank.long')) : wordsOf(option);
   }
   for (const tick of document.querySelectorAll('#questions .tick')) tick.textContent = `✓ ${t('vote.selected')}`;
   for (const limit of document.querySelectorAll('#questions .qlimit')) {
@@ -477,6 +502,7 @@ function relabelBallot() {
     if (none) none.textContent = t('vote.runoff.none');
   }
   list.forEach((question, q) => updateQuestion(question, q));
+  labelSheet($('questions'), getLang());
   updateProgress();
 }
 

@@ -4,8 +4,8 @@ committee messages and fingerprints (§14.2, §16).
 A small meeting is written as a signed event log with ``tally.eventlog.make_event``: round 1
 (three ballots, four tokens), counted, then a runoff round 2 with the same keys. Each case is
 that log changed the way an attacker who controls the laptop would change it (a packed or
-substituted aggregate, a ballot dropped or added, a forged proof, a later round that is no
-runoff, a re-signed log, …), with the reason both clients must name, or the numbers an honest
+substituted aggregate, a ballot dropped or added, a forged proof, a runoff of another round,
+a re-signed log, …), with the reason both clients must name, or the numbers an honest
 check yields. Logs are stored once: a case is ``base[:prefix] + tail``.
 """
 
@@ -339,9 +339,31 @@ def round_check_vectors(manifest: Manifest, context: ElectionContext) -> dict[st
         2,
     )
     case(
-        "a later round with the same keys that is not a runoff",
+        "a later round of another kind reusing round 1's keys (no runoff) is followed",
         _resign(
             _edited(base, seq["round-roll", 2], lambda b: b.update(runoff_of=None)),
+            server,
+            runoff_start,
+        ),
+        [3, 4, 5],
+        honest(3, 4),
+        2,
+    )
+    case(
+        "a runoff of another round than the one whose keys it reuses",
+        _resign(
+            _edited(base, seq["round-roll", 2], lambda b: b.update(runoff_of=3)),
+            server,
+            runoff_start,
+        ),
+        [3, 4, 5],
+        {"reason": "round.keys"},
+        2,
+    )
+    case(
+        "a later round naming itself as the round of its keys",
+        _resign(
+            _edited(base, runoff_start, lambda b: b.update(keys_of_round=2)),
             server,
             runoff_start,
         ),
