@@ -21,9 +21,9 @@ from playwright.async_api import Page, expect
 from ballot_client.remote import MeetingClient
 from ballot_client.simulated import decrypt_round, run_committee
 from ballot_server import keys
+from tests.browser.chair_support import open_step
 from tests.browser.committee_steps import confirm as confirm_fingerprint
 from tests.browser.committee_steps import expect_status, make_key
-from tests.browser.chair_support import open_step
 from tests.browser.conftest import PHONE, PROJECTOR, Meeting, OpenPage, artifact
 from tests.kind_support import KindMeeting
 from tests.server_support import CHAIR_SECRET
