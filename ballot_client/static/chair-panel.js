@@ -114,7 +114,21 @@ function progress() {
       finished = member.signed;
     }
     const text = `${member.name || member.index} — ${word}${member.fingerprint ? ` · ${member.fingerprint}` : ''}`;
-    rows.push(item(member.alarm ? `${text} — ${t('chair.cm.alarm')}` : text, `progress-member-${member.index}`, finished, member.alarm));
+    const row = item(member.alarm ? `${text} — ${t('chair.cm.alarm')}` : text, `progress-member-${member.index}`, finished, member.alarm);
+    const card = $(`committee-qrs`).querySelector(`[data-testid="reissue-${member.index}"]`);
+    if (round.phase === 'ceremony' && card) {
+      // a member who lost their phone (or whose link was lost): a new link, from here
+      const again = el('button', {
+        type: 'button', class: 'secondary small', testid: `panel-reissue-${member.index}`,
+        text: t('chair.cm.reissue'), 'aria-label': `${t('chair.cm.reissue')}: ${member.name || member.index}`,
+      });
+      again.addEventListener('click', () => {
+        $('round-section').open = true;
+        card.click();
+      });
+      row.append(' ', again);
+    }
+    rows.push(row);
   }
   return rows;
 }

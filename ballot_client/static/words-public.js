@@ -21,7 +21,7 @@ export const PUBLIC_WORDS = {
     'level.short.TOT': 'Tốt',
     'level.short.HT': 'Hoàn thành',
     'level.short.KHT': 'Không HT',
-    'level.short.blank': 'Để trống',
+    'level.short.blank': 'Không đánh giá',
     'vote.review.attention': 'Cần chú ý (để trống hoặc Không hoàn thành nhiệm vụ)',
     'vote.review.rest': 'Các lựa chọn khác',
 
@@ -198,7 +198,7 @@ export const PUBLIC_WORDS = {
     'level.short.TOT': 'Good',
     'level.short.HT': 'Complete',
     'level.short.KHT': 'Not compl.',
-    'level.short.blank': 'Blank',
+    'level.short.blank': 'No rating',
     'vote.review.attention': 'Needs attention (blank or not complete)',
     'vote.review.rest': 'The other choices',
 

@@ -66,3 +66,12 @@ async def open_voting(
     tokens = (await chair.post(f"/api/chair/rounds/{number}/tokens", {}))["tokens"]
     await chair.post(f"/api/chair/rounds/{number}/open", {})
     return VotingRound(number, public, trustees, context, tokens)
+
+
+async def chair_state(meeting: Meeting) -> dict:
+    """``GET /api/chair/state`` with the bearer secret, from the test's own HTTP client."""
+    headers = {"Authorization": f"Bearer {CHAIR_SECRET}"}
+    url = meeting.client.make_url("/api/chair/state")
+    async with meeting.client.session.get(url, headers=headers) as response:
+        assert response.status == 200
+        return await response.json()

@@ -8,9 +8,8 @@ import pytest
 from playwright.async_api import expect
 
 from ballot_server.roster_import import HEADERS
-from tests.browser.chair_support import LAPTOP, log_in, open_step
+from tests.browser.chair_support import LAPTOP, chair_state, log_in, open_step
 from tests.browser.conftest import Meeting, OpenPage, artifact
-from tests.server_support import CHAIR_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -42,9 +41,7 @@ async def test_chair_imports_a_roster_with_a_bad_row_and_sees_the_row_message(
     tab = await open_page(meeting.at("/chair"), viewport=LAPTOP, phone=False)
     page = tab.page
     assert await page.evaluate("window.isSecureContext") is False
-    await page.locator("#secret").fill(CHAIR_SECRET)
-    await page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    await expect(page.locator("#app")).to_be_visible()
+    await log_in(page)
 
     # Spreadsheet row 3 (row 1 is the header) has an impossible admission date.
     bad = [GOOD[0], member("Trần Thị Bình", "Chính thức", "31/02/2015"), GOOD[2]]
@@ -82,14 +79,6 @@ async def test_chair_imports_a_roster_with_a_bad_row_and_sees_the_row_message(
     assert state["collectives"] == [{"name": "Phòng Tổng hợp", "level": "HT"}]
     await expect(collectives.get_by_label("Phòng Tổng hợp")).to_have_value("HT")
     tab.assert_no_errors()
-
-
-async def chair_state(meeting: Meeting) -> dict:
-    headers = {"Authorization": f"Bearer {CHAIR_SECRET}"}
-    url = meeting.client.make_url("/api/chair/state")
-    async with meeting.client.session.get(url, headers=headers) as response:
-        assert response.status == 200
-        return await response.json()
 
 
 async def save_title(page, title: str) -> None:

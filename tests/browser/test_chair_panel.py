@@ -18,10 +18,9 @@ from ballot_server import keys
 from ballot_server.demo import build_roster
 from ballot_server.roster_import import roster_csv
 from tally.token import normalize_token
-from tests.browser.chair_support import LAPTOP, log_in
+from tests.browser.chair_support import LAPTOP, chair_state, log_in
 from tests.browser.conftest import Meeting, OpenPage, artifact
 from tests.browser.layout_support import axe_violations, describe
-from tests.server_support import CHAIR_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -108,11 +107,14 @@ async def test_a_new_chair_runs_a_whole_meeting_with_the_panels_main_button(
     # 6. the ceremony: the button shows the members' QR codes; they scan and make the key
     await panel.next("ceremony")
     await expect(page.get_by_test_id("committee-links").locator("svg")).to_have_count(3)
-    headers = {"Authorization": f"Bearer {CHAIR_SECRET}"}
-    async with meeting.client.session.get(
-        meeting.client.make_url("/api/chair/state"), headers=headers
-    ) as response:
-        cards = (await response.json())["rounds"][0]["committee"]
+    # a member lost their phone before scanning: a new link from the panel (the old one stops)
+    before = await chair_state(meeting)
+    await page.get_by_test_id("panel-reissue-3").click()
+    await expect(page.get_by_test_id("committee-member-3").locator("svg")).to_be_visible()
+    assert (await chair_state(meeting))["rounds"][0]["committee"][2]["url"] != (
+        before["rounds"][0]["committee"][2]["url"]
+    )
+    cards = (await chair_state(meeting))["rounds"][0]["committee"]
     credentials = {c["index"]: c["url"].split("#c=")[1].split("&")[0] for c in cards}
     public = MeetingClient(meeting.client.session, meeting.direct_url)
     trustees, context = await run_committee(public, 1, credentials)

@@ -131,7 +131,7 @@ async def test_a_link_claimed_by_the_chair_alarms_the_phone_the_projector_and_th
         await expect(stale.get_by_test_id("error")).to_have_attribute("data-code", "forbidden")
         await desk.locator("#abandon-reason").fill("Đồng chí thứ hai không nhận ra khóa của mình")
         await desk.locator("#abandon").click()
-        await expect(desk.locator("#status-phase")).to_contain_text("Đã hủy lễ tạo khóa")
+        await expect(desk.locator("#status-phase")).to_contain_text("Lễ tạo khóa đã bị hủy")
         await expect(projector.get_by_test_id("phase")).to_have_text("Lễ tạo khóa đã bị hủy")
         await desk.screenshot(path=artifact("chair-committee-abandoned.png"), full_page=True)
         events = [e["event"]["type"] for e in server.entries()]
