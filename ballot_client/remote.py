@@ -84,10 +84,17 @@ class MeetingClient:
     async def vote(
         self, number: int, token: str, choices: Sequence[Choice], retries: int = 3
     ) -> dict[str, Any]:
-        """Encrypt ``choices`` and submit; on a lost connection, resend the same ballot; when
-        the server is busy (503), resend after the ``Retry-After`` it gave."""
+        """Encrypt ``choices`` and submit (``resend``)."""
         context = await self.election(number)
         ballot = make_ballot(context, token_hash(token), choices, system_nonce)
+        return await self.send_ballot(number, token, ballot, retries)
+
+    async def send_ballot(
+        self, number: int, token: str, ballot: dict[str, Any], retries: int = 3
+    ) -> dict[str, Any]:
+        """Submit ``ballot`` as a phone does: on a lost connection, resend the same ballot (the
+        server answers a repeat with the same receipt); when the server is busy (503), resend
+        after the ``Retry-After`` it gave."""
         for attempt in range(retries + 1):
             try:
                 return await self.submit(number, token, ballot)

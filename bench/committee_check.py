@@ -64,7 +64,7 @@ async def cast(public: MeetingClient, number: int, tokens: list[str], rng: rando
 
     async def send(token: str, ballot: dict) -> None:
         async with limit:
-            await public.submit(number, token, ballot)
+            await public.send_ballot(number, token, ballot)  # a lost connection: sent again
 
     await asyncio.gather(*(send(t, b) for t, b in zip(tokens, ballots, strict=True)))
 
