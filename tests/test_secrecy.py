@@ -207,6 +207,8 @@ STATUS_FIELDS = {
     "round",
     "round_kind",
     "phase",
+    "counting",  # how many decryption shares have come, of how many needed: no count
+    "projector",  # the results page the chair shows: only read once the round is counted
     "turnout",
     "join_url",
     "committee",
@@ -227,8 +229,10 @@ async def _no_partial_counts(session, url: str, *, open_round: bool) -> None:
     assert set(body) <= STATUS_FIELDS
     assert set(body["turnout"]) == {"ballots", "tokens"}
     assert all(
-        set(m) == {"index", "name", "fingerprint", "state", "alarm"} for m in body["committee"]
+        set(m) == {"index", "name", "fingerprint", "state", "alarm", "decrypted", "signed"}
+        for m in body["committee"]
     )
+    assert set(body["counting"]) == {"decrypted", "threshold"}
     _, state = await call(session, url, "GET", "/api/chair/state", headers=BEARER)
     text = json.dumps(state)
     assert '"counts"' not in text and '"decisions"' not in text

@@ -180,7 +180,8 @@ async def collectives(request: web.Request) -> web.Response:
 
 async def projector(request: web.Request) -> web.Response:
     """Which results page the projector shows, and whether its pages stop turning by themselves
-    (``{"page": n, "paused": bool}``); every projector follows at once."""
+    (``{"page": n, "paused": bool}``); every projector follows at once. The chair's only."""
+    chair_service(request)
     body = await read_json(request)
     page = body.get("page", 0) if isinstance(body, dict) else None
     paused = body.get("paused", False) if isinstance(body, dict) else None
