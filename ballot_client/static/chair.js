@@ -66,9 +66,11 @@ function actionAnchor() {
   return active.closest('form') ?? active;
 }
 
-/** Feedback next to the action that caused it. */
+/** Feedback next to the action that caused it — or next to the panel's main button when that
+ * action's box has closed (a confirmation once confirmed). */
 function flash(message, isError = false, anchor = anchorNow ?? actionAnchor()) {
-  feedback(anchor, message, isError);
+  const shown = anchor.getClientRects().length > 0;
+  feedback(shown ? anchor : $('next-action'), message, isError);
 }
 
 /** Run an action; its feedback, or its failure in the current language, shows next to it. */
