@@ -59,6 +59,7 @@ from tally.manifest import ElectionContext, Manifest
 from tally.minute import SIGNATURE_PURPOSE as MINUTE_PURPOSE
 from tally.minute_log import minute_document
 from tally.record_index import MINUTE_JSON, record_index
+from tally.roster import Member
 from tally.submission import make_submission
 from tally.token import token_hash
 
@@ -104,6 +105,10 @@ def make_ballots(
         )
 
 
+Votes = dict[str, list[int]]
+"""A designed vote: per rated member's name, the level index (0 XS … 3 KHT) each voter gives."""
+
+
 def build_meeting(
     folder: Path,
     voters: int = 6,
@@ -111,10 +116,19 @@ def build_meeting(
     seed: int = 2026,
     workers: int = 1,
     audits: int = 0,
+    *,
+    meeting: dict[str, str] | None = None,
+    roster: tuple[list[Member], dict[str, str]] | None = None,
+    votes: Votes | None = None,
 ) -> BuiltMeeting:
     """Run a whole meeting in ``folder`` (see the module docstring) and export its records.
     With ``audits``, that many voters first audit an encryption of their choices (PROTOCOL.md
-    §8.1) before casting; the audited ballots are logged when voting closes."""
+    §8.1) before casting; the audited ballots are logged when voting closes.
+
+    ``meeting`` replaces the meeting's facts (another cell, another party committee above),
+    ``roster`` the demo roster (members and attendance by name), and ``votes`` the random
+    choices: voter ``v`` gives each rated member ``votes[name][v]`` (members not named get
+    ``TOT``)."""
     rng = random.Random(seed)
     store = Store(folder)
     try:
@@ -123,8 +137,8 @@ def build_meeting(
         chair = Chair(store, rounds, ServerConfig(folder=folder), ChairMemory())
         decisions = Decisions(store, chair)
         counting = Counting(store, rounds, decisions.record)
-        chair.set_meeting(MEETING)
-        members, attendance = build_roster(voters, rated, rng)
+        chair.set_meeting(meeting or MEETING)
+        members, attendance = roster or build_roster(voters, rated, rng)
         chair.import_roster(roster_csv(members), CSV_TYPE)
         ids = {m.name: m.id for m in chair.members()}
         chair.set_attendance({str(ids[n]): a for n, a in attendance.items()})
@@ -144,6 +158,13 @@ def build_meeting(
         chair.open_voting(number)
         questions = context.manifest.questions
         choices = [[rng.choices(range(4), (3, 10, 3, 1))[0] for _ in questions] for _ in tokens]
+        if votes is not None:
+            names = {m.id: m.name for m in chair.members()}
+            subjects = rounds.row(number)["subjects"]
+            choices = [
+                [votes.get(names[subjects[q.id]], [1] * len(tokens))[v] for q in questions]
+                for v in range(len(tokens))
+            ]
         ballots = make_ballots(context, tokens, choices, workers)
         for token, choice in zip(tokens[:audits], choices, strict=False):
             sealed = encrypt_ballot(context, token_hash(token), choice, system_nonce)
