@@ -132,29 +132,21 @@ def party_unit(prefix: str, text: str) -> str:
     return upper if upper.startswith(prefix) else f"{prefix} {upper}".strip()
 
 
-def document_number(number: str) -> str:
-    """``01`` → ``Số 01-BB/CB``; a number the chair typed with its own suffix is kept as is."""
+def document_number(number: str, suffix: str = "BB/CB") -> str:
+    """``01`` → ``Số 01-BB/CB`` (or another document's ``suffix``); a number typed with its own
+    suffix is kept as is; none leaves room to write it by hand."""
     number = " ".join(number.split())
     if not number:
-        return "Số " + "&nbsp;" * 8 + "-BB/CB"
+        return "Số " + "&nbsp;" * 8 + f"-{suffix}"
     if "/" in number or "-" in number:
         return f"Số {e(number)}"
-    return f"Số {e(number)}-BB/CB"
+    return f"Số {e(number)}-{suffix}"
 
 
-def _header(minute: dict[str, Any], s: dict) -> Table:
-    meeting = minute["meeting"]
-    column = 80 * mm
-    left = [
-        one_line(
-            party_unit("ĐẢNG BỘ", meeting.get("committee_above", "")), column, s["head-left"]
-        ),
-        one_line(party_unit("CHI BỘ", meeting["cell"]), column, s["head-left-bold"]),
-        Paragraph("*", s["head-left"]),
-        Paragraph(document_number(meeting.get("number", "")), s["head-left"]),
-    ]
-    locality = meeting.get("locality") or ""
-    dated = date_words(meeting["date"])
+def party_header(left: list, locality: str, dated: str, s: dict, column: float) -> Table:
+    """A party document's header (HD 36): ``left``, the issuing body's lines, in a column
+    ``column`` wide; on the right "ĐẢNG CỘNG SẢN VIỆT NAM" in bold, underlined, then the place
+    name and ``dated`` (``ngày … tháng … năm …``) in italics."""
     right = [
         Paragraph("<b><u>ĐẢNG CỘNG SẢN VIỆT NAM</u></b>", s["head-right"]),
         Spacer(1, 6),
@@ -173,6 +165,19 @@ def _header(minute: dict[str, Any], s: dict) -> Table:
         )
     )
     return table
+
+
+def _header(minute: dict[str, Any], s: dict) -> Table:
+    meeting = minute["meeting"]
+    column = 80 * mm
+    left = [
+        one_line(party_unit("ĐẢNG BỘ", meeting.get("committee_above", "")), column, s["head-left"]),
+        one_line(party_unit("CHI BỘ", meeting["cell"]), column, s["head-left-bold"]),
+        Paragraph("*", s["head-left"]),
+        Paragraph(document_number(meeting.get("number", "")), s["head-left"]),
+    ]
+    locality = meeting.get("locality") or ""
+    return party_header(left, locality, date_words(meeting["date"]), s, column)
 
 
 def _qr(data: str, size: float) -> Drawing:

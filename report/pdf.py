@@ -27,6 +27,8 @@ from audit.minute_pdf import (
     RIGHT_MARGIN,
     WIDTH,
     NumberedCanvas,
+    document_number,
+    party_header,
     party_unit,
     register_fonts,
 )
@@ -59,14 +61,6 @@ def committee_line(organisation: str, upper: bool = True) -> str:
     return party_unit("ĐẢNG ỦY", name) if upper else name
 
 
-def document_number(number: str, suffix: str) -> str:
-    """``05`` → ``Số 05-BC/ĐU``; empty leaves room to write it by hand."""
-    number = " ".join(number.split())
-    if not number:
-        return f"Số {'&nbsp;' * 8}-{suffix}"
-    return f"Số {e(number)}" if "/" in number or "-" in number else f"Số {e(number)}-{suffix}"
-
-
 def header(facts: Mapping[str, str], s: dict) -> Table:
     """The party document's header: the issuing committee left, the party and date right."""
     column = 85 * mm
@@ -76,20 +70,10 @@ def header(facts: Mapping[str, str], s: dict) -> Table:
     left += [
         one_line(committee_line(facts["organisation"]), column, s["head-left-bold"]),
         Paragraph("*", s["head-left"]),
-        Paragraph(document_number(facts.get("number", ""), facts["suffix"]), s["head-left"]),
+        Paragraph(document_number(facts.get("number", ""), "BC/ĐU"), s["head-left"]),
     ]
     dated = date_words(facts["date"]) if facts.get("date") else "ngày ... tháng ... năm ......"
-    locality = facts.get("locality") or ""
-    right = [
-        Paragraph("<b><u>ĐẢNG CỘNG SẢN VIỆT NAM</u></b>", s["head-right"]),
-        Spacer(1, 6),
-        Paragraph(
-            f"{e(locality)}, {dated}" if locality else dated[:1].upper() + dated[1:], s["date"]
-        ),
-    ]
-    table = Table([[left, right]], colWidths=[column, WIDTH - column])
-    table.setStyle(TableStyle(PLAIN))
-    return table
+    return party_header(left, facts.get("locality") or "", dated, s, column)
 
 
 def signature(s: dict, recipients: list[str]) -> list:
@@ -143,7 +127,7 @@ def render_report_pdf(
     ``number``, ``above`` (the organisation above, optional)."""
     register_fonts(font_dir)
     s = styles()
-    facts = {**facts, "organisation": report["organisation"], "suffix": "BC/ĐU"}
+    facts = {**facts, "organisation": report["organisation"]}
     counted = sum(1 for r in report["records"] if r["counted"])
     year = _year(report, facts)
     committee = e("Đảng ủy " + committee_line(report["organisation"], upper=False))
@@ -183,7 +167,7 @@ def render_summary_pdf(
     """The printed roll-up: counts and shares per level, per organisation and in total."""
     register_fonts(font_dir)
     s = styles()
-    facts = {"organisation": facts.get("organisation") or "", "suffix": "BC/ĐU", **facts}
+    facts = {"organisation": "", **facts}
     organisations = summary["organisations"]
     report_like = {
         "statistics": [{"cell": o["organisation"], **o["totals"]} for o in organisations],
