@@ -5,6 +5,7 @@ XLSX read back against the JSON, the PDF read back as text, and ``--merge``."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 
 from audit.minute_pdf import FONT_DIR, FONT_FILES
 from ballot_server.cli import main
+from report.progress import RecordProgress
 from tests.minute_support import pdf_text as pdf_lines
 from tests.record_support import Parts
 from tests.report_support import (
@@ -138,6 +140,12 @@ def test_ties_across_cells_are_flagged_and_never_broken(folder: Path, tmp_path: 
     assert data["totals"]["unresolved"] == 2
     assert data["totals"]["unresolved_reasons"]["tied"] == 2
     assert "bằng tỷ lệ ở ranh giới" in pdf_text((tmp_path / "out" / "report.pdf").read_bytes())
+    code, english = report(folder, tmp_path / "en", *files, extra=("--lang", "en"))
+    assert english["decisions"] == data["decisions"]  # the JSON does not depend on the language
+    book = openpyxl.load_workbook(tmp_path / "en" / "report.xlsx")
+    assert {"Statistics", "Decisions", "XS quota", "Ranking", "Records"} <= set(book.sheetnames)
+    reasons = [row[7] for row in book["Decisions"].iter_rows(min_row=2, values_only=True)]
+    assert any("for the committee to decide (the program never breaks a tie)" in r for r in reasons)
 
 
 def test_a_tampered_record_is_left_out_with_its_finding(folder: Path, tmp_path: Path) -> None:
@@ -307,3 +315,19 @@ def assert_xlsx_matches(path: Path, data: dict) -> None:
     assert [(q[0], q[1], q[2]) for q in quota] == [
         (q["group"], q["good"], q["max_excellent"]) for q in data["quota"]
     ]
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere() -> None:
+    terminal, log = Terminal(), io.StringIO()
+    for stream in (terminal, log):
+        progress = RecordProgress("vi", stream)
+        for done in (1, 2):
+            progress(done, 2, {"file": f"cell-{done}.zip", "verdict": "final"})
+    assert terminal.getvalue().count("\r") == 2 and terminal.getvalue().endswith("2/2\n")
+    assert "Kiểm tra hồ sơ " in terminal.getvalue() and "█" * 30 in terminal.getvalue()
+    assert log.getvalue() == "[1/2] cell-1.zip: final\n[2/2] cell-2.zip: final\n"
