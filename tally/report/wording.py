@@ -70,7 +70,7 @@ def _org_quota(step: TraceStep, v: Mapping[str, Any], lang: str) -> str:
         )
         tails = {
             "kept": " → keeps XS",
-            "over": " → over the organisation's quota: decided one level lower, TOT",
+            "over": " → over the organisation's quota: rated one level lower, TOT",
             "tie": f" → tied at the boundary with {v['tied_others']} others for {v['places']} "
             "places left: for the committee to decide (the program never breaks a tie)",
         }
@@ -82,7 +82,7 @@ def _org_quota(step: TraceStep, v: Mapping[str, Any], lang: str) -> str:
         )
         tails = {
             "kept": " → giữ XS",
-            "over": " → vượt tỷ lệ của đảng bộ: quyết định thấp hơn một mức, TOT",
+            "over": " → vượt tỷ lệ của đảng bộ: xếp loại thấp hơn một mức, TOT",
             "tie": f" → bằng tỷ lệ ở ranh giới với {v['tied_others']} đồng chí khác cho "
             f"{v['places']} chỗ còn lại: đảng ủy xem xét, quyết định (chương trình không phá hoà)",
         }
