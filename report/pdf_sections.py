@@ -13,7 +13,13 @@ from reportlab.platypus import CondPageBreak, Paragraph, Spacer
 
 from audit.minute_pdf_style import e, table
 from tally.report.statistics import LEVEL_CODES
-from tally.report.wording import group_words, reason_words, short_reason, status_words
+from tally.report.wording import (
+    group_words,
+    other_round_words,
+    reason_words,
+    short_reason,
+    status_words,
+)
 from tally.rules.wording import LEVEL_WORDS
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
@@ -278,7 +284,6 @@ def other_rounds_section(report: Mapping[str, Any], s: dict, n: int) -> list:
         return []
     out: list = heading(f"{ROMAN[n]}. CÁC VÒNG BỎ PHIẾU KHÁC CỦA CHI BỘ", s)
     for cell, entry in listed:
-        lines = entry.get("summary") if entry.get("collected") else None
-        text = "; ".join(lines) if lines else "phiên bản này chưa tóm tắt loại vòng này"
+        text = other_round_words(entry)
         out.append(_p(f"– {e(cell)}, vòng {entry['round']}: {e(text)}.", s["note"]))
     return out

@@ -13,7 +13,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tally.report.statistics import LEVEL_CODES
-from tally.report.wording import reason_words, render_json_steps, status_words
+from tally.report.wording import (
+    other_round_words,
+    reason_words,
+    render_json_steps,
+    status_words,
+)
 from tally.rules.wording import level_words
 
 HEADINGS = {
@@ -64,7 +69,6 @@ HEADINGS = {
         "summary": "Tóm tắt",
         "yes": "có",
         "no": "không",
-        "not_summarised": "phiên bản này chưa tóm tắt loại vòng này",
         "date": "Ngày",
         "rule": "Cách xếp thứ tự",
         "reading": "Cách hiểu «hoàn thành tốt»",
@@ -118,7 +122,6 @@ HEADINGS = {
         "summary": "Summary",
         "yes": "yes",
         "no": "no",
-        "not_summarised": "this version does not summarise this kind of round",
         "date": "Date",
         "rule": "Ranking",
         "reading": "Reading of 'good'",
@@ -287,19 +290,12 @@ def report_workbook(report: Mapping[str, Any], lang: str = "vi") -> bytes:
         w["other_rounds"],
         [w[k] for k in ("cell", "round", "kind", "fingerprint", "summary")],
         [
-            [c["cell"], r["round"], r["kind"], r["fingerprint"], round_summary(r, w)]
+            [c["cell"], r["round"], r["kind"], r["fingerprint"], other_round_words(r, lang)]
             for c in report["cells"]
             for r in c["other_rounds"]
         ],
     )
     return _save(book)
-
-
-def round_summary(entry: Mapping[str, Any], w: Mapping[str, str]) -> str:
-    """One line on a round of another kind (what its collector read), or that it is not read."""
-    if not entry.get("collected"):
-        return w["not_summarised"]
-    return "; ".join(str(line) for line in entry.get("summary", []))
 
 
 def summary_workbook(summary: Mapping[str, Any], lang: str = "vi") -> bytes:

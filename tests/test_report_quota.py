@@ -13,9 +13,10 @@ import pytest
 from tally.errors import ReportError
 from tally.report.decide import decide_all
 from tally.report.document import make_report, organisation_rule, proposals_of
+from tally.report.kinds import collect_other_rounds
 from tally.report.names import organisation_key, same_organisation
 from tally.report.org_quota import organisation_quota
-from tally.report.wording import render_json_steps, short_reason
+from tally.report.wording import other_round_words, render_json_steps, short_reason
 from tally.rules.profiles import QuotaRule
 
 RULE = QuotaRule()
@@ -257,3 +258,17 @@ def test_the_report_document_has_the_contract_and_worded_reasons():
 def test_organisation_names_compare_as_documented(a: str, b: str, same: bool) -> None:
     assert same_organisation(a, b) is same
     assert (organisation_key(a) == organisation_key(b)) is (same or not a)
+
+
+def test_rounds_of_other_kinds_are_listed_never_dropped():
+    sections = [
+        {"round": 1, "kind": "rating"},
+        {"round": 2, "kind": "runoff"},
+        {"round": 3, "kind": "a-kind-of-the-future", "fingerprint": "ab"},
+    ]
+    listed = collect_other_rounds(sections)
+    assert listed == [
+        {"round": 3, "kind": "a-kind-of-the-future", "fingerprint": "ab", "collected": False}
+    ]
+    assert "chưa tóm tắt" in other_round_words(listed[0])
+    assert "does not summarise" in other_round_words(listed[0], "en")
