@@ -4,12 +4,12 @@
                                      [--organisations 40] [--json]
 
 The organisation is built once and cached under ``bench/results/report-org-<cells>x<members>/``
-(ignored by git): each cell a whole meeting run through the server's own objects
-(``tests.record_support.build_meeting``: roster, key ceremony, encrypted and proved ballots,
-2-of-3 decryption, the rules, the signed and co-signed minute, the printed PDF), every member
-official, present and rated, with votes drawn per member so that each cell has a few members
-at XS (two groups of equivalent positions: three leaders per cell, most of them voted XS, so
-that the organisation's quota binds on them across the cells, and everyone else).
+(ignored by git; ``--cache DIR`` elsewhere): each cell a whole meeting run through the server's
+own objects (``tests.record_support.build_meeting``: roster, key ceremony, encrypted and proved
+ballots, 2-of-3 decryption, the rules, the signed and co-signed minute, the printed PDF), every
+member official, present and rated, with votes drawn per member so that each cell has a few
+members at XS (two groups of equivalent positions: three leaders per cell, most of them voted
+XS, so that the organisation's quota binds on them across the cells, and everyone else).
 
 Then, each ``--repeats`` times, in a fresh process:
 
@@ -130,9 +130,9 @@ def build_cell(folder: Path, number: int, members: int) -> Path:
     return path
 
 
-def organisation(cells: int, members: int, say: Any) -> list[Path]:
+def organisation(cells: int, members: int, say: Any, cache: Path = CACHE) -> list[Path]:
     """The cached organisation's records, built on first use."""
-    folder = CACHE / f"report-org-{cells}x{members}"
+    folder = cache / f"report-org-{cells}x{members}"
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     started = time.perf_counter()
@@ -188,13 +188,14 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--organisations", type=int, default=40)
     parser.add_argument("--json", action="store_true", help="print only the JSON result")
+    parser.add_argument("--cache", type=Path, default=CACHE, help="where the records are kept")
     args = parser.parse_args()
 
     def say(message: str) -> None:
         if not args.json:
             print(f"… {message}", file=sys.stderr, flush=True)
 
-    records = organisation(args.cells, args.members, say)
+    records = organisation(args.cells, args.members, say, args.cache)
     runs: list[dict[str, Any]] = []
     merges: list[float] = []
     with tempfile.TemporaryDirectory(prefix="phieukin-bench-report-") as scratch:
