@@ -10,7 +10,8 @@ from fractions import Fraction
 
 import pytest
 
-from tally.errors import ReportError
+from tally.errors import CellError, ReportError
+from tally.report.cell import collect_cell
 from tally.report.decide import decide_all
 from tally.report.document import make_report, organisation_rule, proposals_of
 from tally.report.kinds import collect_other_rounds
@@ -272,3 +273,55 @@ def test_rounds_of_other_kinds_are_listed_never_dropped():
     ]
     assert "chưa tóm tắt" in other_round_words(listed[0])
     assert "does not summarise" in other_round_words(listed[0], "en")
+
+
+def minute_of(subjects: list[dict], rated: list[dict]) -> dict:
+    """The parts of a signed minute ``collect_cell`` reads."""
+    return {
+        "meeting": {"cell": "Chi bộ A", "committee_above": "Đảng bộ Ví dụ", "date": "2026-12-15"},
+        "profile": {"label": "qd366-hd43 v2", "options": {"good_includes_excellent": False}},
+        "proposal": {"rounds": [1], "subjects": subjects},
+        "rounds": [{"round": 1, "kind": "rating", "subjects": rated}],
+        "roll": {"not_rated": [], "not_on_ballot": [{"name": "B", "text": "vắng cả năm"}]},
+    }
+
+
+def test_a_cell_is_read_from_its_minute_with_groups_from_the_rule_input():
+    decided = {
+        "id": "m1",
+        "name": "A",
+        "level": "XS",
+        "status": "decided",
+        "quota": "kept",
+        "rounds": [1],
+        "steps": [],
+    }
+    not_rated = {
+        "id": "m2",
+        "name": "C",
+        "level": None,
+        "status": "not_rated",
+        "quota": None,
+        "rounds": [1],
+        "steps": [
+            {"code": "not_rated", "rule": "not_rated.exempted", "values": {"reason": "exempted"}}
+        ],
+    }
+    facts = {"id": "m1", "votes": {"XS": 3, "TOT": 1, "HT": 0, "KHT": 0}, "blank": 0, "base": 4}
+    inputs = {1: {"subjects": [{"id": "m1", "group": "Lãnh đạo"}, {"id": "m2"}]}}
+    cell = collect_cell(minute_of([decided, not_rated], [facts]), inputs)
+    (member,) = cell["members"]
+    assert (member["group"], member["proposed"], member["base"]) == ("Lãnh đạo", "XS", 4)
+    assert member["votes"]["XS"] == 3 and cell["reading"] == "exclusive"
+    assert cell["quota_rule"] == {"share": "1/5", "small_group_below": 5, "small_group_max": 1}
+    assert [(n["name"], n["reason"]) for n in cell["not_rated"]] == [
+        ("B", "not_on_ballot"),
+        ("C", "exempted"),
+    ]
+    broken = minute_of([decided], [])
+    with pytest.raises(CellError, match="minute"):
+        collect_cell(broken, inputs)
+    unknown = minute_of([decided], [facts])
+    unknown["profile"] = {"label": "no-such-profile v9"}
+    with pytest.raises(CellError, match="profile"):
+        collect_cell(unknown, inputs)

@@ -24,6 +24,7 @@ from tally.report.kinds import collect_other_rounds
 from tally.rules.inputs import DEFAULT_GROUP
 from tally.rules.levels import LEVELS
 from tally.rules.profiles import get_profile
+from tally.rules.wording import NOT_RATED_WORDS
 
 NOT_ON_BALLOT = "not_on_ballot"
 """The reason code of a member the meeting left off the ballot (the minute gives the text)."""
@@ -72,6 +73,17 @@ def _not_rated(roll: Mapping[str, Any]) -> list[dict[str, str]]:
     return listed
 
 
+def _not_rated_subject(subject: Mapping[str, Any]) -> dict[str, str]:
+    """A subject the rules did not rate (``not_rated`` status), with the reason its step gives."""
+    step = next((s for s in subject["steps"] if s["code"] == "not_rated"), {"values": {}})
+    reason = str(step["values"].get("reason") or "other")
+    return {
+        "name": str(subject["name"]),
+        "reason": reason,
+        "text": NOT_RATED_WORDS["vi"].get(reason, reason),
+    }
+
+
 def collect_cell(
     minute: Mapping[str, Any], rule_inputs: Mapping[int, Mapping[str, Any]]
 ) -> dict[str, Any]:
@@ -95,7 +107,11 @@ def collect_cell(
             rated = {s["id"]: s for s in sections[rating_round]["subjects"]}
         groups = _groups(rule_inputs.get(rating_round)) if rating_round is not None else {}
         members = []
+        not_rated = _not_rated(minute["roll"])
         for subject in proposal["subjects"]:
+            if subject["status"] == "not_rated":  # on the ballot's input, but not rated
+                not_rated.append(_not_rated_subject(subject))
+                continue
             facts = rated[subject["id"]]
             members.append(
                 {
@@ -121,7 +137,7 @@ def collect_cell(
             "rating_round": rating_round,
             "rounds": rounds,
             "members": members,
-            "not_rated": _not_rated(minute["roll"]),
+            "not_rated": not_rated,
             "other_rounds": collect_other_rounds(minute["rounds"]),
         }
     except CellError:
