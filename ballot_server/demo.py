@@ -6,16 +6,19 @@ probationary, exempted, sick-leave, disciplined and absent members), marks atten
 committee and starts the round; three simulated committee members make the election key on
 their "phones"; tokens are issued; simulated voters encrypt, prove and submit their ballots
 concurrently; the chair closes voting; two of the three committee members decrypt the tally.
-The recovered counts are compared with the simulated choices.
+The recovered counts are compared with the simulated choices. Then a confidence vote on the
+cell's two heads, with the same committee keys (``demo_confidence``), then the minute.
 
-With ``--serve`` the meeting is set up, a few tokens are kept for people with real phones, and
-the server keeps running on the LAN until interrupted.
+With ``--serve`` the server runs on the LAN: in each round a few tokens are kept for people with
+real phones and the demo waits for the chair to close voting on the chair's page (the simulated
+committee then decrypts); it keeps running until interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -31,6 +34,7 @@ from typing import IO, Any
 import aiohttp
 
 from ballot_client.remote import MeetingClient, decrypt_round, run_committee
+from ballot_server.demo_confidence import confidence_round
 from ballot_server.passphrase import ENVIRONMENT_VARIABLE
 from ballot_server.roster_import import CSV_TYPE, roster_csv
 from ballot_server.serve import chair_secret, lan_address
@@ -297,28 +301,38 @@ async def play(args: argparse.Namespace, base: str, secret: str, server: subproc
             f"({time.perf_counter() - started:.1f} s). Ví dụ mã theo dõi: "
             f"{receipts[0]['code'] if receipts else '—'}"
         )
-        if args.serve:
-            return await serve_forever(base, tokens[:keep], number, secret, server)
-        await chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
+        waiting = Waiting(public, server, base, secret) if args.serve else None
+        if waiting is not None:
+            if not await waiting.until_closed(number, tokens[:keep]):
+                return 0
+        else:
+            await chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
         counts = await decrypt_round(public, number, [trustees[0], trustees[2]], credentials)
         print("6. Đã đóng bỏ phiếu; thành viên 1 và 3 giải mã tổng (không giải mã phiếu lẻ).")
         expected = {
             q.id: [sum(1 for c in choices if c[i] == o) for o in range(len(q.options))]
             for i, q in enumerate(questions)
         }
-        if counts != expected:
+        if counts != expected and waiting is None:
             print("Lỗi: kết quả giải mã không khớp với phiếu mô phỏng.")
             return 1
         print("7. Kết quả (XS / TOT / HT / KHT):")
         for question in questions:
             row = counts[question.id]
             print(f"   {question.title:<28} " + " / ".join(f"{n:>2}" for n in row))
-        print("   Khớp với các lựa chọn mô phỏng. ✓")
+        if waiting is None:
+            print("   Khớp với các lựa chọn mô phỏng. ✓")
         (args.out / "counts.json").write_text(
             json.dumps({"round": number, "counts": counts}, ensure_ascii=False, indent=1) + "\n",
             encoding="utf-8",
         )
+        wait = None if waiting is None else waiting.until_closed
+        second = await confidence_round(chair, public, trustees, credentials, rng, keep, wait)
+        if second is None or second == 1:
+            return 0 if second is None else 1
         await make_minute(chair, public, trustees, credentials, args.out)
+        if waiting is not None:
+            await waiting.until_stopped()
     return 0
 
 
@@ -353,7 +367,7 @@ async def make_minute(
         response.raise_for_status()
         (folder / "minute.pdf").write_bytes(await response.read())
     print(
-        f"8. Biên bản kiểm phiếu: máy chủ và {len(document['signatures'])} thành viên ban kiểm "
+        f"10. Biên bản kiểm phiếu: máy chủ và {len(document['signatures'])} thành viên ban kiểm "
         f"phiếu đã ký số; vân tay {made['digest'][:16]}…; {folder / 'minute.pdf'}"
     )
     minute = document["minute"]
@@ -368,22 +382,46 @@ async def make_minute(
             print(f"      – {line}")
 
 
-async def serve_forever(
-    base: str, tokens: list[str], number: int, secret: str, server: subprocess.Popen
-) -> int:
-    print()
-    print(f"Chủ tọa:   {base}/chair   (mã chủ tọa: {secret})")
-    print(f"Màn chiếu: {base}/projector")
-    print("Phiếu để bỏ bằng điện thoại:")
-    for token in tokens:
-        print(f"   {base}/v#t={token}&r={number}")
-    print("Nhấn Ctrl+C để dừng.", flush=True)
-    loop = asyncio.get_running_loop()
-    stop = loop.create_future()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set_result, None)
-    await stop
-    return 0
+class Waiting:
+    """``--serve``: the demo waits for people — the chair closes each round on the chair's page,
+    real phones vote with the tokens kept for them — and stops on Ctrl+C."""
+
+    def __init__(
+        self, public: MeetingClient, server: subprocess.Popen, base: str, secret: str
+    ) -> None:
+        self.public, self.server, self.base = public, server, base
+        self.stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, self.stop.set)
+        print()
+        print(f"Chủ tọa:   {base}/chair   (mã chủ tọa: {secret})")
+        print(f"Màn chiếu: {base}/projector")
+
+    async def until_closed(self, number: int, tokens: list[str]) -> bool:
+        """Print the phones' tokens of round ``number`` and wait until the chair closes it;
+        ``False`` if stopped first."""
+        print(f"Phiếu để bỏ bằng điện thoại (vòng {number}):")
+        for token in tokens:
+            print(f"   {self.base}/v#t={token}&r={number}")
+        print(
+            "Kết thúc bỏ phiếu trên trang chủ tọa để Ban kiểm phiếu (mô phỏng) giải mã và tiếp "
+            "tục; nhấn Ctrl+C để dừng.",
+            flush=True,
+        )
+        while not self.stop.is_set():
+            status = await self.public.status()
+            if status["round"] == number and status["phase"] in ("closed", "counted"):
+                return True
+            if self.server.poll() is not None:
+                raise RuntimeError("the server stopped")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stop.wait(), timeout=1)
+        return False
+
+    async def until_stopped(self) -> None:
+        print("Máy chủ vẫn chạy; nhấn Ctrl+C để dừng.", flush=True)
+        await self.stop.wait()
 
 
 def lan_base(port: int) -> tuple[str, str]:
@@ -430,5 +468,5 @@ def export_and_verify(folder: Path) -> int:
             print(f"   ✗ {finding.check}: {finding.subject} {finding.detail}")
         print(f"Lỗi: hồ sơ {path} không vượt qua kiểm tra độc lập.")
         return 1
-    print(f"9. Hồ sơ {path}: {len(report.findings)} kiểm tra độc lập đều đạt ({elapsed:.1f} s). ✓")
+    print(f"11. Hồ sơ {path}: {len(report.findings)} kiểm tra độc lập đều đạt ({elapsed:.1f} s). ✓")
     return 0
