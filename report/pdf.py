@@ -33,9 +33,9 @@ from audit.minute_pdf import (
     register_fonts,
 )
 from audit.minute_pdf_style import date_words, e, one_line, styles
+from report.pdf_kinds import other_rounds_section, totals_sentence
 from report.pdf_sections import (
     decisions_section,
-    other_rounds_section,
     pending_section,
     quota_section,
     records_section,
@@ -153,7 +153,7 @@ def render_report_pdf(
     story += decisions_section(report, s, WIDTH, 2)
     story += statistics_section(report, s, WIDTH, 3)
     story += pending_section(report, s, 4)
-    story += other_rounds_section(report, s, 5)
+    story += other_rounds_section(report, s, WIDTH, 5)
     story += signature(
         s, ["Cấp ủy cấp trên (để báo cáo),", "Các chi bộ trực thuộc,", "Lưu Văn phòng Đảng ủy."]
     )
@@ -188,6 +188,9 @@ def render_summary_pdf(
         ),
         *table_part,
     ]
+    others = totals_sentence(summary["other_round_totals"])
+    if others:
+        story.append(Paragraph(others, s["item"]))
     story += signature(s, ["Cấp ủy cấp trên (để báo cáo),", "Lưu Văn phòng."])
     title = "Báo cáo tổng hợp kết quả xếp loại đảng viên"
     return _build(story, title, "Báo cáo tổng hợp", font_dir)

@@ -1,7 +1,8 @@
 """The sections of the committee's printed report: the records, the quota per group, the
-decision table, the statistics, those with no level and those not rated, and other rounds —
-rendered from the report's JSON (steps worded by ``tally.report.wording``), in the minute's
-typography (``audit.minute_pdf_style``: Liberation Serif, 13 pt text, 10 pt tables)."""
+decision table, the statistics, those with no level and those not rated (the other rounds are
+``report.pdf_kinds``) — rendered from the report's JSON (steps worded by
+``tally.report.wording``), in the minute's typography (``audit.minute_pdf_style``: Liberation
+Serif, 13 pt text, 10 pt tables)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from audit.minute_pdf_style import e, table
 from tally.report.statistics import LEVEL_CODES
 from tally.report.wording import (
     group_words,
-    other_round_words,
     reason_words,
     short_reason,
     status_words,
@@ -35,16 +35,18 @@ MARK_WORDS = {"kept": "giữ XS", "over": "vượt tỷ lệ → TOT", "tie": "b
 
 def heading(text: str, s: dict) -> list:
     """A section heading kept with the start of its section (never alone at a page's foot)."""
-    return [CondPageBreak(40 * mm), _p(text, s["h"])]
+    return [CondPageBreak(40 * mm), paragraph(text, s["h"])]
 
 
-def _p(text: str, style: Any) -> Paragraph:
+def paragraph(text: str, style: Any) -> Paragraph:
     return Paragraph(text, style)
 
 
-def _grid(s: dict, headings: list[str], rows: list[list[Any]], widths: list[float]) -> Any:
-    head = [_p(h, s["th"]) for h in headings]
-    body = [[c if isinstance(c, Paragraph) else _p(e(c), s["cell"]) for c in row] for row in rows]
+def grid(s: dict, headings: list[str], rows: list[list[Any]], widths: list[float]) -> Any:
+    head = [paragraph(h, s["th"]) for h in headings]
+    body = [
+        [c if isinstance(c, Paragraph) else paragraph(e(c), s["cell"]) for c in row] for row in rows
+    ]
     return table([head, *body], widths)
 
 
@@ -59,20 +61,20 @@ def records_section(report: Mapping[str, Any], s: dict, width: float, n: int) ->
             [
                 str(position),
                 record["cell"] or record["file"],
-                _p(f"<font name='PK-Mono' size='8'>{head}</font>", s["cell"]),
+                paragraph(f"<font name='PK-Mono' size='8'>{head}</font>", s["cell"]),
                 VERDICT_WORDS.get(str(record["verdict"]), str(record["verdict"])),
                 why,
             ]
         )
     out: list = [
         *heading(f"{ROMAN[n]}. HỒ SƠ CÁC CHI BỘ", s),
-        _p(
+        paragraph(
             "Mỗi hồ sơ điện tử đã được kiểm tra độc lập như lệnh <i>phieukin verify</i>; chỉ hồ sơ "
             "hoàn tất, hợp lệ của đảng bộ được tính. Đầu nhật ký (16 ký tự đầu) để đối chiếu từng "
             "số liệu với hồ sơ của chi bộ.",
             s["note"],
         ),
-        _grid(
+        grid(
             s,
             ["TT", "Chi bộ", "Đầu nhật ký", "Kết luận kiểm tra", "Tính vào báo cáo"],
             rows,
@@ -85,7 +87,7 @@ def records_section(report: Mapping[str, Any], s: dict, width: float, n: int) ->
         checks = sorted({finding.split(" — ")[0] for finding in record["findings"]})
         shown = ", ".join(checks[:6]) + (", …" if len(checks) > 6 else "")
         out.append(
-            _p(
+            paragraph(
                 f"– {e(record['cell'] or record['file'])}: các kiểm tra nêu vấn đề "
                 f"(chi tiết trong report.json): {e(shown)}.",
                 s["note"],
@@ -100,7 +102,7 @@ def quota_section(report: Mapping[str, Any], s: dict, width: float, n: int) -> l
     share = rule["share"]
     out: list = [
         *heading(f"{ROMAN[n]}. TỶ LỆ HOÀN THÀNH XUẤT SẮC NHIỆM VỤ TRONG ĐẢNG BỘ", s),
-        _p(
+        paragraph(
             f"Số hoàn thành xuất sắc nhiệm vụ không quá {e(_percent(share))} số hoàn thành tốt "
             "nhiệm vụ trở lên trong toàn đảng bộ, theo từng nhóm chức danh tương đương; dưới "
             f"{rule['small_group_below']} người thì tối đa {rule['small_group_max']}. Xếp thứ tự "
@@ -111,11 +113,13 @@ def quota_section(report: Mapping[str, Any], s: dict, width: float, n: int) -> l
         ),
     ]
     if not report["quota"]:
-        out.append(_p("Không có đảng viên nào được đề xuất hoàn thành tốt trở lên.", s["note"]))
+        out.append(
+            paragraph("Không có đảng viên nào được đề xuất hoàn thành tốt trở lên.", s["note"])
+        )
     for group in report["quota"]:
         left = f"; còn {group['places']} chỗ cho các đồng chí bằng tỷ lệ." if group["tied"] else "."
         out.append(
-            _p(
+            paragraph(
                 f"{e(group_words(group['group'])).capitalize()}: {group['good']} đồng chí đạt TOT "
                 f"trở lên, tối đa {group['max_excellent']} XS; {group['candidates']} đồng chí "
                 f"được chi bộ đề xuất XS" + left,
@@ -135,7 +139,7 @@ def quota_section(report: Mapping[str, Any], s: dict, width: float, n: int) -> l
         ]
         if rows:
             out.append(
-                _grid(
+                grid(
                     s,
                     ["TT", "Họ và tên", "Chi bộ", "XS / cơ sở", "TOT+ / cơ sở", "Kết quả"],
                     rows,
@@ -168,13 +172,13 @@ def decisions_section(report: Mapping[str, Any], s: dict, width: float, n: int) 
             decision["member"]["name"],
             decision["proposed"] or "—",
             decision["decided"] or "—",
-            _p(e(short_reason(decision["steps"])), s["cell"]),
+            paragraph(e(short_reason(decision["steps"])), s["cell"]),
         ]
         for position, decision in enumerate(report["decisions"], start=1)
     ]
     return [
         *heading(f"{ROMAN[n]}. QUYẾT ĐỊNH XẾP LOẠI", s),
-        _grid(
+        grid(
             s,
             ["TT", "Chi bộ", "Họ và tên", "Chi bộ đề xuất", "Quyết định", "Lý do"],
             rows,
@@ -206,11 +210,11 @@ def statistics_section(report: Mapping[str, Any], s: dict, width: float, n: int)
     """Counts and shares per level, per cell and in total, and the sentence reports quote."""
     totals = report["totals"]
     rows = [_count_cells(c["cell"], c) for c in report["statistics"]]
-    rows.append([_p(f"<b>{e(x)}</b>", s["cell"]) for x in _count_cells("Tổng cộng", totals)])
+    rows.append([paragraph(f"<b>{e(x)}</b>", s["cell"]) for x in _count_cells("Tổng cộng", totals)])
     level_width = 0.12 * width
     out: list = [
         *heading(f"{ROMAN[n]}. THỐNG KÊ KẾT QUẢ XẾP LOẠI", s),
-        _grid(
+        grid(
             s,
             [
                 "Chi bộ",
@@ -231,7 +235,7 @@ def statistics_section(report: Mapping[str, Any], s: dict, width: float, n: int)
             ],
         ),
         Spacer(1, 4),
-        _p(
+        paragraph(
             f"Tổng số đảng viên được đánh giá: {totals['rated']}; xếp loại hoàn thành tốt nhiệm "
             f"vụ trở lên là {totals['good_or_better']}, trong đó hoàn thành xuất sắc nhiệm vụ là "
             f"{totals['levels']['XS']}, bằng {totals['excellent_share_of_good']}; hoàn thành "
@@ -240,7 +244,7 @@ def statistics_section(report: Mapping[str, Any], s: dict, width: float, n: int)
             f"{totals['not_rated']}.",
             s["item"],
         ),
-        _p(
+        paragraph(
             "Ghi chú: "
             + "; ".join(f"{code}: {LEVEL_WORDS['vi'][code]}" for code in LEVEL_CODES)
             + "; tỷ lệ mỗi mức tính trên số được đánh giá; XS / TOT+ là tỷ lệ hoàn thành xuất sắc "
@@ -257,7 +261,7 @@ def pending_section(report: Mapping[str, Any], s: dict, n: int) -> list:
     open_cases = [d for d in report["decisions"] if d["decided"] is None]
     for decision in open_cases:
         out.append(
-            _p(
+            paragraph(
                 f"– {e(decision['member']['name'])} ({e(decision['cell'])}): "
                 f"{e(status_words(decision['status']))}.",
                 s["note"],
@@ -266,24 +270,12 @@ def pending_section(report: Mapping[str, Any], s: dict, n: int) -> list:
     for cell in report["cells"]:
         for entry in cell["not_rated"]:
             out.append(
-                _p(
+                paragraph(
                     f"– {e(entry['name'])} ({e(cell['cell'])}): không xếp loại — "
                     f"{e(entry['text'])}.",
                     s["note"],
                 )
             )
     if len(out) == 2:
-        out.append(_p("Không có.", s["note"]))
-    return out
-
-
-def other_rounds_section(report: Mapping[str, Any], s: dict, n: int) -> list:
-    """Rounds of other kinds the cells held (a confidence vote, the cell's self-rating, …)."""
-    listed = [(c["cell"], r) for c in report["cells"] for r in c["other_rounds"]]
-    if not listed:
-        return []
-    out: list = heading(f"{ROMAN[n]}. CÁC VÒNG BỎ PHIẾU KHÁC CỦA CHI BỘ", s)
-    for cell, entry in listed:
-        text = other_round_words(entry)
-        out.append(_p(f"– {e(cell)}, vòng {entry['round']}: {e(text)}.", s["note"]))
+        out.append(paragraph("Không có.", s["note"]))
     return out

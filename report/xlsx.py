@@ -12,9 +12,15 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from tally.report.kind_wording import (
+    count_headings,
+    count_values,
+    kind_words,
+    round_facts,
+    round_rows,
+)
 from tally.report.statistics import LEVEL_CODES
 from tally.report.wording import (
-    other_round_words,
     reason_words,
     render_json_steps,
     status_words,
@@ -67,6 +73,7 @@ HEADINGS = {
         "kind": "Loại",
         "fingerprint": "Dấu vân tay",
         "summary": "Tóm tắt",
+        "votes": "Số phiếu",
         "yes": "có",
         "no": "không",
         "date": "Ngày",
@@ -120,6 +127,7 @@ HEADINGS = {
         "kind": "Kind",
         "fingerprint": "Fingerprint",
         "summary": "Summary",
+        "votes": "Votes",
         "yes": "yes",
         "no": "no",
         "date": "Date",
@@ -288,11 +296,20 @@ def report_workbook(report: Mapping[str, Any], lang: str = "vi") -> bytes:
     _sheet(
         book,
         w["other_rounds"],
-        [w[k] for k in ("cell", "round", "kind", "fingerprint", "summary")],
+        [w[k] for k in ("cell", "round", "kind", "fingerprint", "summary", "name", "votes")]
+        + [w["mark"]],
         [
-            [c["cell"], r["round"], r["kind"], r["fingerprint"], other_round_words(r, lang)]
+            [
+                c["cell"],
+                r["round"],
+                kind_words(r["kind"], lang),
+                r["fingerprint"],
+                round_facts(r, lang) if r["collected"] else "",
+                *row,
+            ]
             for c in report["cells"]
             for r in c["other_rounds"]
+            for row in round_rows(r, lang)
         ],
     )
     return _save(book)
@@ -320,5 +337,15 @@ def summary_workbook(summary: Mapping[str, Any], lang: str = "vi") -> bytes:
             for o in summary["organisations"]
             for r in o["records"]
         ],
+    )
+    _sheet(
+        book,
+        w["other_rounds"],
+        [w["organisation"], *count_headings(lang)],
+        [
+            [o["organisation"], *count_values(o["other_round_totals"])]
+            for o in summary["organisations"]
+        ]
+        + [[w["total"], *count_values(summary["other_round_totals"])]],
     )
     return _save(book)

@@ -14,10 +14,11 @@ from tally.errors import CellError, ReportError
 from tally.report.cell import collect_cell
 from tally.report.decide import decide_all
 from tally.report.document import make_report, organisation_rule, proposals_of
+from tally.report.kind_wording import other_round_words
 from tally.report.kinds import collect_other_rounds
 from tally.report.names import organisation_key, same_organisation
 from tally.report.org_quota import organisation_quota
-from tally.report.wording import other_round_words, render_json_steps, short_reason
+from tally.report.wording import render_json_steps, short_reason
 from tally.rules.profiles import QuotaRule
 
 RULE = QuotaRule()

@@ -10,8 +10,9 @@
 
 where ``member`` is ``{"cell", "id", "name"}``. Only ever extended: ``rule``, ``statistics``
 (per cell), ``cells`` (each counted cell's proposal with the cell's working and its other
-rounds) and the fields marked in docs/REPORT.md are additions. ``trace`` is the decision's
-working as Vietnamese sentences and ``steps`` the same working as structured steps.
+rounds), ``other_round_totals`` (those rounds counted by kind) and the fields marked in
+docs/REPORT.md are additions. ``trace`` is the decision's working as Vietnamese sentences and
+``steps`` the same working as structured steps.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from tally.errors import ReportError
 from tally.report.decide import MemberDecision, decide_all
+from tally.report.kinds import other_round_totals
 from tally.report.org_quota import GroupOutcome, MemberRef, Proposal, organisation_quota
 from tally.report.statistics import LevelCounts, total
 from tally.report.wording import render_steps
@@ -178,4 +180,5 @@ def make_report(
         },
         "statistics": [{"cell": cell, **counts.as_json()} for cell, counts in per_cell],
         "cells": [dict(cell) for cell in cells],
+        "other_round_totals": other_round_totals(cells),
     }

@@ -8,8 +8,12 @@ refused, naming the file. Two reports of the same organisation, or one record co
 reports, are refused too. Shares are recomputed from the summed counts, never averaged.
 
     {"version": 1, "kind": "phieukin/report-summary",
-     "organisations": [{"organisation", "file", "records": [{"cell", "head"}], "totals"}],
-     "totals": {…the same shape as a report's totals…}}
+     "organisations": [{"organisation", "file", "records": [{"cell", "head"}], "totals",
+                        "other_round_totals"}],
+     "totals": {…the same shape as a report's totals…}, "other_round_totals": {…summed…}}
+
+A report's other rounds (confidence votes, self-ratings, yes/no decisions) are counted again
+from its cells, like its totals, and summed.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 
 from tally.errors import ReportError
 from tally.report.document import REPORT_KIND
+from tally.report.kinds import add_other_round_totals, other_round_totals
 from tally.report.names import organisation_key
 from tally.report.statistics import LevelCounts, total
 
@@ -40,8 +45,11 @@ def recount(report: Mapping[str, Any]) -> LevelCounts:
     return counts
 
 
-def read_report(file: str, report: object) -> tuple[str, list[dict[str, str]], LevelCounts]:
-    """A report's organisation, counted records (cell and head) and totals, checked."""
+def read_report(
+    file: str, report: object
+) -> tuple[str, list[dict[str, str]], LevelCounts, dict[str, Any]]:
+    """A report's organisation, counted records (cell and head), totals (checked) and its
+    other rounds counted by kind (recounted from its cells)."""
     if not isinstance(report, Mapping):
         raise _fail(file, "không phải báo cáo (not a report: not a JSON object)")
     if report.get("kind") != REPORT_KIND or report.get("version") != 1:
@@ -56,6 +64,7 @@ def read_report(file: str, report: object) -> tuple[str, list[dict[str, str]], L
             raise ValueError("organisation")
         totals = LevelCounts.from_json(report["totals"])
         counted = recount(report)
+        others = other_round_totals(report["cells"])
         records = [
             {"cell": str(r["cell"]), "head": str(r["head"])}
             for r in report["records"]
@@ -72,7 +81,7 @@ def read_report(file: str, report: object) -> tuple[str, list[dict[str, str]], L
                 f"tổng số «{name}» không khớp với các quyết định trong báo cáo (totals.{name} is "
                 f"{report['totals'][name]!r}; the report's decisions add up to {expected[name]!r})",
             )
-    return organisation, records, totals
+    return organisation, records, totals, others
 
 
 def rollup(reports: Sequence[tuple[str, object]]) -> dict[str, Any]:
@@ -81,7 +90,7 @@ def rollup(reports: Sequence[tuple[str, object]]) -> dict[str, Any]:
     heads: dict[str, str] = {}
     organisations = []
     for file, data in reports:
-        organisation, records, counts = read_report(file, data)
+        organisation, records, counts, others = read_report(file, data)
         key = organisation_key(organisation)
         if key in seen:
             raise _fail(
@@ -99,7 +108,7 @@ def rollup(reports: Sequence[tuple[str, object]]) -> dict[str, Any]:
                     f"{file})",
                 )
             heads[record["head"]] = file
-        organisations.append((organisation, file, records, counts))
+        organisations.append((organisation, file, records, counts, others))
     return {
         "version": 1,
         "kind": SUMMARY_KIND,
@@ -109,8 +118,10 @@ def rollup(reports: Sequence[tuple[str, object]]) -> dict[str, Any]:
                 "file": file,
                 "records": records,
                 "totals": counts.as_json(),
+                "other_round_totals": others,
             }
-            for organisation, file, records, counts in organisations
+            for organisation, file, records, counts, others in organisations
         ],
-        "totals": total(counts for *_, counts in organisations).as_json(),
+        "totals": total(entry[3] for entry in organisations).as_json(),
+        "other_round_totals": add_other_round_totals([entry[4] for entry in organisations]),
     }

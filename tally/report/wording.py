@@ -202,16 +202,3 @@ def short_reason(steps: Sequence[Mapping[str, Any]], lang: str = "vi") -> str:
     if final is not None and final["values"].get("level") is None:
         return status_words(final["values"].get("status"), lang).capitalize()
     return "As the cell proposed" if en else "Theo đề xuất của chi bộ"
-
-
-KIND_WORDS = {
-    "vi": {"not_summarised": "phiên bản này chưa tóm tắt loại vòng này"},
-    "en": {"not_summarised": "this version does not summarise this kind of round"},
-}
-
-
-def other_round_words(entry: Mapping[str, Any], lang: str = "vi") -> str:
-    """A round of another kind as one line, from what its collector read
-    (``tally.report.kinds``); a kind this version does not read says so."""
-    words = KIND_WORDS["en" if _en(lang) else "vi"]
-    return words["not_summarised"]
