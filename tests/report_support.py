@@ -16,6 +16,10 @@ The cells, by what they show (``ORGANISATION`` unless said):
   organisation within its quota while ``B1`` is not;
 - ``C1`` (4: XS 3/4), ``C2`` (8, four at HT: XS 6/8) — equal shares of different bases, tied
   across cells at the organisation's boundary (with ``A1``'s 4/4 above them);
+- ``D1``: 4 members all at TOT, then three rounds of other kinds (docs/RULES.md §6): a
+  confidence vote among 6 convened (5 present) on its secretary and two people from outside
+  (no flag; two thirds or more low; more than half low), its self-rating (the score sheet's
+  total approved 3 of 4, the level TOT) and two yes/no decisions (3 of 4 yes; none yes);
 - ``X1``: 4 members of another organisation.
 """
 
@@ -27,9 +31,11 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from ballot_server.chair import Chair
 from ballot_server.demo import DEMO_MEETING
 from tally.roster import Member, Membership
-from tests.record_support import BuiltMeeting, build_meeting
+from tests.kind_support import SCORE_SHEET
+from tests.record_support import BuiltMeeting, KindRound, build_meeting
 
 ORGANISATION = "Đảng bộ Sở Tài chính"
 OTHER_ORGANISATION = "Đảng bộ Sở Y tế"
@@ -44,8 +50,43 @@ CELLS: dict[str, dict] = {
     "B3": {"size": 5, "votes": {1: "XXXXX", 2: "XXXXT"}},
     "C1": {"size": 4, "votes": {1: "XXXT"}},
     "C2": {"size": 8, "votes": {1: "XXXXXXTT", **{m: "HHHHHHHH" for m in (5, 6, 7, 8)}}},
+    "D1": {"size": 4, "votes": {}, "others": True},
     "X1": {"size": 4, "votes": {1: "XXXT"}, "organisation": OTHER_ORGANISATION},
 }
+CAO, TN, THAP = 0, 1, 2
+YES, NO = 0, 1
+
+
+def _confidence_spec(chair: Chair) -> dict:
+    ids = {m.name: m.id for m in chair.members()}
+    return {
+        "subjects": [
+            {"member_id": ids[member_name("D1", 1)], "position": "Bí thư chi bộ"},
+            {"name": "Trần Văn Ngoài", "position": "Giám đốc Sở"},
+            {"name": "Lê Thị Phó", "position": "Phó Giám đốc Sở"},
+        ]
+    }
+
+
+OTHER_ROUNDS = (
+    KindRound(
+        "confidence",
+        _confidence_spec,
+        # per voter present (5 of 6 convened): the secretary, Trần Văn Ngoài, Lê Thị Phó
+        [[CAO, THAP, THAP], [CAO, THAP, THAP], [TN, THAP, THAP], [TN, THAP, CAO], [THAP, CAO, TN]],
+        convened={
+            "source": "list",
+            "people": [{"name": f"Khách mời {i}", "present": i <= 5} for i in range(1, 7)],
+        },
+    ),
+    KindRound("self_rating", {"score_sheet": SCORE_SHEET}, [[YES, 1], [YES, 1], [YES, 1], [NO, 0]]),
+    KindRound(
+        "approval",
+        {"questions": ["Thông qua nghị quyết năm 2027", "Đề nghị khen thưởng tập thể"]},
+        [[YES, NO], [YES, NO], [YES, NO], [NO, NO]],
+    ),
+)
+"""``D1``'s rounds after the rating: the choices of each voter, question by question."""
 
 
 def cell_name(key: str) -> str:
@@ -99,6 +140,7 @@ def cell_record(key: str) -> BuiltMeeting:
             meeting=meeting,
             roster=cell_roster(key),
             votes=cell_votes(key),
+            kinds=OTHER_ROUNDS if plan.get("others") else (),
         )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
