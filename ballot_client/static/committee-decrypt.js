@@ -33,6 +33,7 @@ export async function follow() {
     page.round = number;
     page.checks = null;
     $('decrypt-status').textContent = '';
+    renderChecks(); // a new round: its button stays disabled until its own checks pass
     resetMinute();
   }
   const published = await page.api(`/api/rounds/${number}/election`);
@@ -83,6 +84,7 @@ async function showDecrypt(number, decrypted) {
   $('dec-round').textContent = String(number);
   $('dec-print').textContent = shortCode(page.electionHex ?? '00'.repeat(32));
   $('decrypt').hidden = Boolean(decrypted);
+  $('decrypt').disabled = !page.checks?.checked;
   if (decrypted) {
     page.showStatus('cm.status.decrypted', 'wait', { t: page.client.loaded.threshold });
     return;
@@ -121,7 +123,12 @@ export function renderChecks() {
     return;
   }
   const checked = checks?.checked;
-  if (!checked) return;
+  if (!checked) { // still checking: nothing of another round's checks is left on screen
+    $('dec-ballots').textContent = '';
+    $('dec-tokens').textContent = '';
+    $('check-override').hidden = true;
+    return;
+  }
   $('dec-ballots').textContent = String(checked.ballots);
   $('dec-tokens').textContent = String(checked.tokens);
   $('check-status').textContent = t('cm.checks.ok', { ballots: checked.ballots, tokens: checked.tokens });
@@ -157,7 +164,7 @@ function mountDecrypt() {
       else page.transientError(error);
     } finally {
       page.busy = false;
-      button.disabled = false;
+      button.disabled = !page.checks?.checked;
     }
   });
 }
