@@ -122,6 +122,9 @@ const LABELS_EN = {
   roster_title: '2. Roster', template: 'Download the template:',
   roster_file: 'Roster file (CSV UTF-8 or XLSX)', import: 'Import roster',
   roster_errors: 'The file has errors — nothing was imported. Fix these rows and import again:',
+  roster_notices: 'Skipped (not imported):',
+  roster_hint: 'The file may keep title rows above the row of column names and columns of its own ' +
+    '(number, birth date, notes…): they are skipped and listed. Dates as 19/05/2010, 19.05.2010 or 2010-05-19.',
   attendance_title: '3. Attendance', col_name: 'Name', col_type: 'Type', col_notes: 'Notes',
   col_attendance: 'Attendance', all_present: 'Everyone present', save_attendance: 'Save attendance',
   rated_title: '4. Who is rated', rated_legend: 'On the ballot (default: everyone rated under the rules)',
@@ -527,10 +530,16 @@ function checkedIds(container) {
   return [...container.querySelectorAll('input[type=checkbox]:checked')].map((b) => Number(b.value));
 }
 
-function showRosterErrors(errors) {
-  const list = $('roster-error-list');
-  list.replaceChildren(...errors.map((e) => textEl('li', e.message)));
-  $('roster-errors').hidden = errors.length === 0;
+// The last import's row messages and notices (each in both languages), shown in the page's language.
+let rosterReport = { errors: [], notices: [] };
+
+function showRosterReport(report = rosterReport) {
+  rosterReport = report;
+  const message = (item) => (lang === 'en' ? item.message_en : item.message) || item.message;
+  $('roster-error-list').replaceChildren(...report.errors.map((e) => textEl('li', message(e))));
+  $('roster-errors').hidden = report.errors.length === 0;
+  $('roster-notice-list').replaceChildren(...report.notices.map((n) => textEl('li', message(n))));
+  $('roster-notices').hidden = report.notices.length === 0;
 }
 
 function setupChair() {
@@ -539,6 +548,7 @@ function setupChair() {
     lang = lang === 'en' ? 'vi' : 'en';
     localStorage.setItem('phieukin-lang', lang);
     translateStatic();
+    showRosterReport();
     if (state) { renderRoster(); renderRound(); run(renderRunoff); }
   });
   $('login-form').addEventListener('submit', (event) => {
@@ -574,10 +584,12 @@ function setupChair() {
       const type = xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
       try {
         const answer = await api('POST', '/api/chair/roster', await file.arrayBuffer(), type);
-        showRosterErrors([]);
+        showRosterReport({ errors: [], notices: answer.notices ?? [] });
         flash(t('imported', answer.members));
       } catch (error) {
-        if (error.body && error.body.errors) showRosterErrors(error.body.errors);
+        if (error.body && error.body.errors) {
+          showRosterReport({ errors: error.body.errors, notices: error.body.notices ?? [] });
+        }
         throw error;
       }
       await refresh();
