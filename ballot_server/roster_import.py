@@ -29,6 +29,7 @@ from ballot_server.roster_columns import shown as _shown
 from ballot_server.roster_sheet import (
     MAX_ROWS,
     MAX_TITLE_ROWS,
+    NotAValue,
     RosterInvalid,
     RowError,
     Rows,
@@ -129,7 +130,8 @@ class _Header:
         self.errors: list[RowError] = []
         self.notices: list[RowError] = []
         for position, cell in enumerate(row):
-            title = " ".join(str(cell).split()) if cell is not None else ""
+            text = cell.text if isinstance(cell, NotAValue) else cell
+            title = " ".join(str(text).split()) if text is not None else ""
             if title:
                 self.titles[position] = title
                 self._place(position, title, _known(cell))
@@ -214,6 +216,18 @@ def _title_notice(numbers: list[int], header: int) -> RowError:
     )
 
 
+def _not_a_value(cell: NotAValue) -> CellProblem:
+    if cell.error:
+        return CellProblem(
+            f"ô báo lỗi {_shown(cell.text)}, không có giá trị",
+            f"the cell shows the error {_shown(cell.text)}, not a value",
+        )
+    return CellProblem(
+        f"ô là công thức {_shown(cell.text)}, không phải giá trị đã gõ (công thức không được chạy)",
+        f"the cell is the formula {_shown(cell.text)}, not a typed value (formulas are not run)",
+    )
+
+
 class _Rows:
     """The members read from the rows below the header, with every problem found."""
 
@@ -247,6 +261,8 @@ class _Rows:
             position = self.header.positions.get(column.key)
             raw = row[position] if position is not None and position < len(row) else None
             try:
+                if isinstance(raw, NotAValue):
+                    raise _not_a_value(raw)
                 values[column.key] = PARSERS[column.key](raw)
             except CellProblem as problem:
                 self.error(number, column, problem)
@@ -268,14 +284,15 @@ class _Rows:
             if isinstance(value, str) and not value.strip():
                 continue
             letter = column_letter(position)
+            quoted = _shown(value.text if isinstance(value, NotAValue) else value)
             self.errors.append(
                 RowError(
                     number,
                     "file",
-                    f"Dòng {number}, cột {letter}: có giá trị {_shown(value)} nhưng cột không có "
+                    f"Dòng {number}, cột {letter}: có giá trị {quoted} nhưng cột không có "
                     f"tên ở dòng tên cột (dòng {self.header.number}). Cần: đặt tên cột như tệp "
                     "mẫu, hoặc xóa giá trị.",
-                    f"Row {number}, column {letter}: holds {_shown(value)} but the column has no "
+                    f"Row {number}, column {letter}: holds {quoted} but the column has no "
                     f"name in the row of column names (row {self.header.number}). Accepted: name "
                     "the column as in the template, or delete the value.",
                     letter,

@@ -1,9 +1,10 @@
 """Reading a roster file (CSV or XLSX) into numbered rows of cell values, and its problems.
 
 Rows keep the number the spreadsheet shows (1 is the first line of the file, whatever it holds),
-so a message can be found in the file. Formulas, error cells, oversized or malformed files are
-refused here, before any cell is interpreted; the size of the file, the unpacked size of an XLSX
-and the number of rows are limited.
+so a message can be found in the file. A formula or an error cell is never evaluated: it arrives
+as ``NotAValue``, which is refused in a column that is imported and harmless in one that is
+ignored (a number column computed with =ROW()-5 is common). Oversized or malformed files are
+refused here; the unpacked size of an XLSX and the number of rows are limited.
 """
 
 from __future__ import annotations
@@ -55,6 +56,15 @@ class RosterInvalid(Exception):
         self.notices = list(notices)
 
 
+@dataclass(frozen=True)
+class NotAValue:
+    """A cell that holds no typed value: a formula (``=…``, or in a CSV anything starting with
+    ``= + - @`` that a spreadsheet would run), or a spreadsheet error such as ``#REF!``."""
+
+    text: str
+    error: bool = False
+
+
 def file_error(vi: str, en: str) -> RosterInvalid:
     return RosterInvalid([RowError(0, "file", vi, en)])
 
@@ -94,32 +104,13 @@ def csv_rows(data: bytes) -> Rows:
     except csv.Error as error:
         raise file_error(f"Tệp CSV hỏng: {error}.", f"The CSV file is broken: {error}.") from None
     out: Rows = []
-    errors: list[RowError] = []
     for number, row in enumerate(rows, start=1):
         if blank(row):
             continue
         if len(out) >= MAX_FILLED_ROWS:
             raise _too_many()
-        for position, cell in enumerate(row):
-            if cell.startswith(_FORMULA_START):
-                errors.append(_formula(number, position))
-        out.append((number, list(row)))
-    if errors:
-        raise RosterInvalid(errors)
+        out.append((number, [NotAValue(c) if c.startswith(_FORMULA_START) else c for c in row]))
     return out
-
-
-def _formula(number: int, position: int) -> RowError:
-    letter = column_letter(position)
-    return RowError(
-        number,
-        "file",
-        f"Dòng {number}, cột {letter}: ô bắt đầu bằng = + - @ (công thức). "
-        "Cần: giá trị đã gõ, không phải công thức.",
-        f"Row {number}, column {letter}: the cell starts with = + - @ (a formula). "
-        "Accepted: a typed value, not a formula.",
-        letter,
-    )
 
 
 def xlsx_rows(data: bytes) -> Rows:
@@ -154,32 +145,20 @@ def xlsx_rows(data: bytes) -> Rows:
 
 def _sheet_rows(sheet) -> Rows:
     out: Rows = []
-    errors: list[RowError] = []
     for number, row in enumerate(sheet.iter_rows(), start=1):
         if len(out) >= MAX_FILLED_ROWS:
             raise _too_many()
         values: list[object] = []
-        for position, cell in enumerate(row):
+        for cell in row:
             kind = getattr(cell, "data_type", "n")
             if kind == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
-                errors.append(_formula(number, position))
+                values.append(NotAValue(str(cell.value)))
             elif kind == "e":
-                letter = column_letter(position)
-                errors.append(
-                    RowError(
-                        number,
-                        "file",
-                        f"Dòng {number}, cột {letter}: ô báo lỗi {cell.value}. Cần: một giá trị.",
-                        f"Row {number}, column {letter}: an error cell {cell.value}. "
-                        "Accepted: a value.",
-                        letter,
-                    )
-                )
-            values.append(cell.value)
+                values.append(NotAValue(str(cell.value), error=True))
+            else:
+                values.append(cell.value)
         if not blank(values):
             out.append((number, values))
-    if errors:
-        raise RosterInvalid(errors)
     return out
 
 

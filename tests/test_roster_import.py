@@ -171,7 +171,23 @@ def test_header_problems() -> None:
 @pytest.mark.parametrize("cell", ["=1+1", "+SUM(A1)", "@cmd", "-2"])
 def test_csv_formulas_are_refused(cell: str) -> None:
     [(row, field, message)] = errors_of(csv_of(f"{GOOD[:-1]}{cell}"))
-    assert (row, field) == (2, "file") and "công thức" in message
+    assert (row, field) == (2, "heads") and "là công thức" in message
+    assert message.startswith("Dòng 2, cột J «Đứng đầu tập thể»: ô là công thức")
+
+
+def test_formulas_in_ignored_columns_and_title_rows_are_harmless() -> None:
+    """A number column computed with =ROW()-1, a dash for "nothing" in a notes column: never
+    run, never imported, so they do not stop the import."""
+    data = csv_of("=ROW()-1,Nguyễn Văn An,Chính thức,19/05/2010,-", header="STT," + HEADER[:40])
+    assert parse_roster(data, "csv") == parse_roster(csv_of(GOOD), "csv")
+    book = openpyxl.Workbook()
+    book.active.append(['=CONCATENATE("DANH SÁCH ", 2026)'])
+    book.active.append(["STT", "Họ và tên", "Loại đảng viên", "Ngày kết nạp", "Ghi chú"])
+    book.active.append(["=ROW()-2", "An", "Chính thức", "19/05/2010", "=1/0"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    [member] = parse_roster(buffer.getvalue(), "xlsx")
+    assert member.name == "An"
 
 
 def test_csv_that_is_not_utf8_is_refused_with_advice() -> None:
@@ -204,13 +220,16 @@ def test_xlsx_formulas_and_odd_types_are_refused() -> None:
         ["Cường", "Chính thức", "19/05/2010", True],
     )
     errors = errors_of(data, "xlsx")
-    assert errors == [
-        (
-            2,
-            "file",
-            "Dòng 2, cột G: ô bắt đầu bằng = + - @ (công thức). Cần: giá trị đã gõ, không phải "
-            "công thức.",
-        )
+    assert errors[0] == (
+        2,
+        "sick_leave_months",
+        "Dòng 2, cột G «Số tháng nghỉ ốm»: ô là công thức «=1+2», không phải giá trị đã gõ "
+        "(công thức không được chạy). Cần: số nguyên từ 0 đến 12; để trống là 0.",
+    )
+    assert [(r, f) for r, f, _ in errors[1:]] == [
+        (3, "name"),
+        (4, "admitted"),
+        (5, "exempted"),
     ]
     data = xlsx_of(
         [12345, "Chính thức", "19/05/2010"],
