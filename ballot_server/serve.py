@@ -58,16 +58,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def lan_address() -> str:
-    """The machine's address on the local network (no packet is sent)."""
+def lan_address() -> str | None:
+    """The machine's address on the local network (no packet is sent), or ``None`` when it has
+    none (no network, or only the loopback): phones could not reach it then."""
     probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
         probe.connect(("10.255.255.255", 1))
-        return probe.getsockname()[0]
+        address = probe.getsockname()[0]
     except OSError:
-        return "127.0.0.1"
+        return None
     finally:
         probe.close()
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
 
 
 def terminal_qr(text: str) -> str:
@@ -98,7 +100,7 @@ def chair_secret() -> str:
 
 def build_config(args: argparse.Namespace, secret: str) -> ServerConfig:
     host = args.host
-    address = lan_address() if host in ("0.0.0.0", "") else host
+    address = (lan_address() or "127.0.0.1") if host in ("0.0.0.0", "") else host
     public_url = args.public_url or f"http://{address}:{args.port}"
     return ServerConfig(
         folder=args.dir,
@@ -135,6 +137,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"  Mã chủ tọa (chair secret): {config.chair_secret}")
     else:
         print("  Mã chủ tọa: mật khẩu đã đặt (the chair passphrase given)")
+    if args.public_url is None and args.host in ("0.0.0.0", "") and lan_address() is None:
+        print(
+            "CẢNH BÁO: không tìm thấy mạng LAN (Wi-Fi): điện thoại không mở được địa chỉ trên; hãy "
+            "nối Wi-Fi phòng họp, hoặc dùng --host / --public-url.\n"
+            "WARNING: no LAN (Wi-Fi) address found: phones cannot open the address above; connect "
+            "to the meeting room's Wi-Fi, or use --host / --public-url.",
+            file=sys.stderr,
+        )
     print(terminal_qr(config.public_url))
     print(f"Thư mục hội nghị: {config.folder} (tối đa {soft} tệp mở)")
     print("\n".join(startup_lines(config.folder, config.low_disk_bytes)), flush=True)

@@ -1,0 +1,75 @@
+"""``phieukin demo --serve``: the demo waits for people.
+
+The chair closes each round on the chair's page and real phones vote with the tokens kept for
+them; the simulated committee stays, so each round the chair closes is decrypted and counted and
+the minute is made and signed at the end. The addresses are printed once (the chair's page with
+its secret, the projector, the phones' address as a QR code or the loud warning that phones
+cannot open it); the demo stops on Ctrl+C (``Stops``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import subprocess
+
+from ballot_client.remote import MeetingClient
+from ballot_server.demo_console import Addresses, Say, Stops, print_phone_address
+
+
+class ServerStopped(RuntimeError):
+    """The demo's server process ended while the demo still needed it."""
+
+
+class Waiting:
+    """Waits for the chair to close each round; ``stop`` is set by the first Ctrl+C."""
+
+    def __init__(
+        self,
+        public: MeetingClient,
+        server: subprocess.Popen,
+        addresses: Addresses,
+        secret: str,
+        say: Say,
+        stops: Stops,
+    ) -> None:
+        self.public, self.server, self.base, self.say = public, server, addresses.base, say
+        self.stop = asyncio.Event()
+        stops.attach(gentle=self.stop.set)
+        print()
+        say(
+            f"Chủ tọa:   {self.base}/chair   (mã chủ tọa: {secret})",
+            f"Chair:     {self.base}/chair   (chair secret: {secret})",
+        )
+        say(f"Màn chiếu: {self.base}/projector", f"Projector: {self.base}/projector")
+        print_phone_address(addresses, say)
+
+    async def until_closed(self, number: int, tokens: list[str]) -> bool:
+        """Print the phones' tokens of round ``number`` and wait until the chair closes it;
+        ``False`` if stopped first."""
+        say = self.say
+        say(f"Mã phiếu cho điện thoại (vòng {number}):", f"Tokens for phones (round {number}):")
+        for token in tokens:
+            print(f"   {token}   {self.base}/v#t={token}&r={number}")
+        say(
+            f"Vòng {number}: kết thúc bỏ phiếu trên trang chủ tọa; Ban kiểm phiếu (mô phỏng) sẽ "
+            "giải mã và tiếp tục. Nhấn Ctrl+C để dừng.",
+            f"Round {number}: close voting on the chair's page; the simulated counting committee "
+            "then decrypts and goes on. Press Ctrl+C to stop.",
+        )
+        while not self.stop.is_set():
+            if self.server.poll() is not None:
+                raise ServerStopped("the server stopped")
+            status = await self.public.status()
+            if status["round"] == number and status["phase"] in ("closed", "counted"):
+                return True
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stop.wait(), timeout=1)
+        return False
+
+    async def until_stopped(self) -> None:
+        self.say(
+            "Máy chủ vẫn chạy; nhấn Ctrl+C để dừng.",
+            "The server keeps running; press Ctrl+C to stop.",
+        )
+        await self.stop.wait()

@@ -1,0 +1,159 @@
+"""``make demo`` as a first run, with real demo processes: the address phones get (a QR code, or
+a loud warning when they could not open it), one address bound with --host, the simulated
+committee that stays so closing voting on the chair's page gives the count and the minute, both
+languages, and Ctrl+C (once: an orderly stop; twice: at once) without a traceback.
+
+Each process is bounded: every wait has a timeout and a process that hangs is killed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import requests
+
+from ballot_server.demo import free_port
+from ballot_server.demo_console import language
+from ballot_server.serve import terminal_qr
+from tests.demo_support import DemoProcess, isolated_network, listening_addresses, processes_using
+
+SMALL = ("--voters", "4", "--rated", "4")
+LAN = "192.0.2.10"  # a documentation address, inside a network namespace of the test's own
+
+
+def serve_demo(folder: Path, *args: str, **kwargs) -> DemoProcess:
+    return DemoProcess("--serve", "--out", str(folder), *SMALL, *args, **kwargs)
+
+
+def assert_clean_end(demo: DemoProcess, folder: Path, codes: tuple[int, ...]) -> None:
+    code = demo.finish()
+    assert code in codes, demo.output
+    assert "Traceback" not in demo.output and "Error:" not in demo.output, demo.output
+    assert processes_using(folder) == []  # the demo's server stopped with it
+
+
+@pytest.mark.live
+def test_closing_voting_on_the_chair_page_gives_the_count_and_the_minute_in_english(
+    tmp_path: Path,
+) -> None:
+    """The simulated committee stays: each round the chair closes (as the chair's page does,
+    through the same route) is decrypted and counted, then the minute is made and signed."""
+    folder = tmp_path / "meeting"
+    port = free_port()
+    demo = serve_demo(
+        folder, "--host", "127.0.0.1", "--port", str(port), env={"PHIEUKIN_LANG": "en"}
+    )
+    try:
+        secret = demo.wait_for(r"^Chair: +\S+/chair +\(chair secret: (\w+)\)")[1]
+        assert listening_addresses(port) == {"127.0.0.1"}  # --host binds that address only
+        base = f"http://127.0.0.1:{port}"
+        rounds = 0
+        while True:
+            waiting = demo.wait_for(rf"^Round {rounds + 1}: close voting on the chair's page")
+            assert waiting
+            rounds += 1
+            response = requests.post(
+                f"{base}/api/chair/rounds/{rounds}/close",
+                json={"confirm": True},
+                headers={"Authorization": f"Bearer {secret}"},
+                timeout=30,
+            )
+            assert response.status_code == 200, response.text
+            done = demo.wait_for(
+                rf"^(Round {rounds + 1}: close voting|\d+\. The minute: the server and 3 )"
+            )
+            if done[0].endswith("3 "):
+                break
+        assert (folder / "minute.pdf").is_file() and (folder / "minute.json").is_file()
+        assert re.search(r"^7\. Results \(XS / TOT / HT / KHT\):", demo.output, re.MULTILINE)
+        # English throughout: none of the Vietnamese status lines
+        assert "Máy chủ" not in demo.output and "Kết quả" not in demo.output
+        demo.wait_for(r"^The server keeps running; press Ctrl\+C to stop\.")
+        demo.interrupt()
+        assert_clean_end(demo, folder, (0,))
+    finally:
+        demo.kill()
+
+
+@pytest.mark.live
+def test_a_second_ctrl_c_quits_at_once_without_a_traceback(tmp_path: Path) -> None:
+    folder = tmp_path / "meeting"
+    demo = serve_demo(folder, "--host", "127.0.0.1", "--port", str(free_port()))
+    try:
+        demo.wait_for(r"^Vòng 1: kết thúc bỏ phiếu trên trang chủ tọa")
+        demo.interrupt()
+        demo.wait_for(r"^Đang dừng… \(nhấn Ctrl\+C lần nữa để thoát ngay\)")
+        demo.interrupt()
+        assert_clean_end(demo, folder, (0, 130))
+    finally:
+        demo.kill()
+
+
+@pytest.mark.live
+def test_ctrl_c_while_the_demo_runs_stops_it_cleanly(tmp_path: Path) -> None:
+    folder = tmp_path / "meeting"
+    demo = DemoProcess("--out", str(folder), *SMALL, "--lang", "en")
+    try:
+        demo.wait_for(r"^3\. The counting committee \(2 of 3\) made the key")
+        demo.interrupt()
+        demo.wait_for(r"^Stopped \(Ctrl\+C\)\.")
+        assert_clean_end(demo, folder, (130,))
+    finally:
+        demo.kill()
+
+
+@pytest.mark.live
+def test_phones_get_a_qr_code_of_the_lan_address(tmp_path: Path) -> None:
+    """--host binds the LAN address given; the QR code printed is the phones' address."""
+    folder = tmp_path / "meeting"
+    port = free_port()
+    demo = serve_demo(folder, "--host", LAN, "--port", str(port), prefix=isolated_network(LAN))
+    try:
+        demo.wait_for(r"^Vòng 1: kết thúc bỏ phiếu")
+        base = f"http://{LAN}:{port}"
+        assert f"Điện thoại: quét mã QR (hoặc mở {base})" in demo.output
+        assert terminal_qr(base) in demo.output
+        assert "CẢNH BÁO" not in demo.output
+        demo.interrupt()
+        assert_clean_end(demo, folder, (0,))
+    finally:
+        demo.kill()
+
+
+@pytest.mark.live
+def test_without_a_lan_address_phones_get_a_loud_warning_not_a_silent_127(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "meeting"
+    port = free_port()
+    demo = serve_demo(folder, "--port", str(port), prefix=isolated_network(None))
+    try:
+        demo.wait_for(r"^Vòng 1: kết thúc bỏ phiếu")
+        output = demo.output
+        assert "!! CẢNH BÁO: KHÔNG TÌM THẤY MẠNG LAN (Wi-Fi) trên máy này." in output
+        assert f"Điện thoại KHÔNG mở được http://127.0.0.1:{port}" in output
+        assert "█" not in output  # no QR code of an address phones cannot open
+        demo.interrupt()
+        assert_clean_end(demo, folder, (0,))
+    finally:
+        demo.kill()
+
+
+@pytest.mark.live
+def test_a_host_that_is_not_an_address_is_refused_in_both_languages(tmp_path: Path) -> None:
+    for env, words in (
+        ({}, "--host phải là một địa chỉ IP"),
+        ({"PHIEUKIN_LANG": "en"}, "--host must be an IP address"),
+    ):
+        demo = DemoProcess("--serve", "--out", str(tmp_path / "m"), "--host", "phong-hop", env=env)
+        assert demo.finish() == 2
+        assert words in demo.output and "Traceback" not in demo.output
+
+
+def test_the_language_comes_from_the_option_then_the_environment() -> None:
+    assert language(None, {}) == "vi"
+    assert language(None, {"PHIEUKIN_LANG": "en"}) == "en"
+    assert language(None, {"PHIEUKIN_LANG": "en_US.UTF-8"}) == "en"
+    assert language(None, {"PHIEUKIN_LANG": "fr"}) == "vi"
+    assert language("vi", {"PHIEUKIN_LANG": "en"}) == "vi"
