@@ -27,7 +27,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import aiohttp
 
@@ -36,8 +36,8 @@ from ballot_server.demo_console import (
     INTERRUPTED,
     LANG_VARIABLE,
     LANGUAGES,
-    Addresses,
     BadHost,
+    DemoRun,
     Say,
     Stops,
     choose_addresses,
@@ -116,25 +116,16 @@ def start_server(
         "--port",
         str(port),
     ]
-    environment = {**os.environ, ENVIRONMENT_VARIABLE: secret}
+    options: dict[str, Any] = {
+        "stderr": subprocess.STDOUT,
+        "env": {**os.environ, ENVIRONMENT_VARIABLE: secret},
+        "start_new_session": own_session,
+    }
     if output is None:
         folder.mkdir(parents=True, exist_ok=True)
         with open(folder / SERVER_LOG, "ab") as log:
-            return subprocess.Popen(
-                command,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=environment,
-                start_new_session=own_session,
-            )
-    return subprocess.Popen(
-        command,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-        env=environment,
-        text=True,
-        start_new_session=own_session,
-    )
+            return subprocess.Popen(command, stdout=log, **options)
+    return subprocess.Popen(command, stdout=output, text=True, **options)
 
 
 def server_output(folder: Path, server: subprocess.Popen) -> str:
@@ -192,19 +183,14 @@ async def setup_meeting(chair: MeetingClient, voters: int, rated: int, rng: rand
     return number, credentials, state
 
 
-async def play(
-    args: argparse.Namespace,
-    addresses: Addresses,
-    secret: str,
-    server: subprocess.Popen,
-    say: Say,
-    stops: Stops,
-) -> int:
+async def play(run: DemoRun) -> int:
+    """The meeting, every part played through the HTTP API; 0 when all went as expected."""
+    args, server, say = run.args, run.server, run.say
     rng = random.Random(args.seed)
-    base = addresses.base
-    headers = {"Authorization": f"Bearer {secret}"}
+    base = run.addresses.base
+    headers = {"Authorization": f"Bearer {run.secret}"}
     timeout = aiohttp.ClientTimeout(total=120)
-    stops.attach()
+    run.stops.attach()
     async with (
         aiohttp.ClientSession(timeout=timeout) as session,
         aiohttp.ClientSession(timeout=timeout, headers=headers) as chair_session,
@@ -263,7 +249,7 @@ async def play(
             f"5. {len(receipts)} ballots encrypted, proved and accepted ({elapsed:.1f} s). "
             f"A tracker code: {example}",
         )
-        waiting = Waiting(public, server, addresses, secret, say, stops) if args.serve else None
+        waiting = Waiting(public, run) if args.serve else None
         if waiting is not None:
             if not await waiting.until_closed(number, tokens[:keep]):
                 return 0
@@ -395,7 +381,7 @@ def run(args: argparse.Namespace) -> int:
     secret = chair_secret()
     server = start_server(args.out, addresses.bind, port, secret, own_session=True)
     try:
-        return finish(args, addresses, secret, server, say, stops)
+        return finish(DemoRun(args, addresses, secret, server, say, stops))
     except (KeyboardInterrupt, asyncio.CancelledError):
         say("Đã dừng (Ctrl+C).", "Stopped (Ctrl+C).")
         return INTERRUPTED
@@ -408,20 +394,14 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
-def finish(
-    args: argparse.Namespace,
-    addresses: Addresses,
-    secret: str,
-    server: subprocess.Popen,
-    say: Say,
-    stops: Stops,
-) -> int:
+def finish(run: DemoRun) -> int:
     """Play the meeting, stop the server, then (without --serve) export and verify the record."""
+    args, say = run.args, run.say
     try:
-        code = asyncio.run(play(args, addresses, secret, server, say, stops))
+        code = asyncio.run(play(run))
     finally:
-        stops.detach()
-        stop_server(server)
+        run.stops.detach()
+        stop_server(run.server)
     if code == 0 and not args.serve:
         code = export_and_verify(args.out, say)
     elif code == 0:

@@ -13,10 +13,12 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import ipaddress
 import os
 import signal
+import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import FrameType
@@ -180,3 +182,16 @@ class Stops:
             self._gentle()
         elif self._task is not None:
             self._task.cancel()
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """One run of the demo, as its parts share it: the options, the addresses, the chair's
+    secret, the server process, the terminal's language and its Ctrl+C handler."""
+
+    args: argparse.Namespace
+    addresses: Addresses
+    secret: str
+    server: subprocess.Popen
+    say: Say
+    stops: Stops

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import subprocess
 
 from ballot_client.remote import MeetingClient
-from ballot_server.demo_console import Addresses, Say, Stops, print_phone_address
+from ballot_server.demo_console import DemoRun, print_phone_address
 
 
 class ServerStopped(RuntimeError):
@@ -24,25 +23,22 @@ class ServerStopped(RuntimeError):
 class Waiting:
     """Waits for the chair to close each round; ``stop`` is set by the first Ctrl+C."""
 
-    def __init__(
-        self,
-        public: MeetingClient,
-        server: subprocess.Popen,
-        addresses: Addresses,
-        secret: str,
-        say: Say,
-        stops: Stops,
-    ) -> None:
-        self.public, self.server, self.base, self.say = public, server, addresses.base, say
-        self.stop = asyncio.Event()
-        stops.attach(gentle=self.stop.set)
-        print()
-        say(
-            f"Chủ tọa:   {self.base}/chair   (mã chủ tọa: {secret})",
-            f"Chair:     {self.base}/chair   (chair secret: {secret})",
+    def __init__(self, public: MeetingClient, run: DemoRun) -> None:
+        self.public, self.server, self.base, self.say = (
+            public,
+            run.server,
+            run.addresses.base,
+            run.say,
         )
-        say(f"Màn chiếu: {self.base}/projector", f"Projector: {self.base}/projector")
-        print_phone_address(addresses, say)
+        self.stop = asyncio.Event()
+        run.stops.attach(gentle=self.stop.set)
+        print()
+        self.say(
+            f"Chủ tọa:   {self.base}/chair   (mã chủ tọa: {run.secret})",
+            f"Chair:     {self.base}/chair   (chair secret: {run.secret})",
+        )
+        self.say(f"Màn chiếu: {self.base}/projector", f"Projector: {self.base}/projector")
+        print_phone_address(run.addresses, self.say)
 
     async def until_closed(self, number: int, tokens: list[str]) -> bool:
         """Print the phones' tokens of round ``number`` and wait until the chair closes it;

@@ -13,7 +13,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 MAX_ROWS = 1000
 MAX_TITLE_ROWS = 20
@@ -37,13 +37,7 @@ class RowError:
     column: str | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "row": self.row,
-            "field": self.field,
-            "column": self.column,
-            "message": self.message,
-            "message_en": self.message_en,
-        }
+        return asdict(self)
 
 
 class RosterInvalid(Exception):

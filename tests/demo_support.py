@@ -102,6 +102,24 @@ class DemoProcess:
         finally:
             self._reader.join(timeout=10)
 
+    def __enter__(self) -> DemoProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.kill()
+
+    def stop_cleanly(self, folder: Path, codes: tuple[int, ...] = (0,)) -> None:
+        """Ctrl+C, then: the demo ends with one of ``codes``, printed no traceback, and left no
+        process behind that uses its meeting ``folder`` (its server)."""
+        self.interrupt()
+        self.assert_ended_cleanly(folder, codes)
+
+    def assert_ended_cleanly(self, folder: Path, codes: tuple[int, ...]) -> None:
+        code = self.finish()
+        assert code in codes, self.output
+        assert "Traceback" not in self.output and "Error:" not in self.output, self.output
+        assert processes_using(folder) == []
+
     def kill(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)

@@ -16,7 +16,7 @@ import requests
 from ballot_server.demo import free_port
 from ballot_server.demo_console import language
 from ballot_server.serve import terminal_qr
-from tests.demo_support import DemoProcess, isolated_network, listening_addresses, processes_using
+from tests.demo_support import DemoProcess, isolated_network, listening_addresses
 
 SMALL = ("--voters", "4", "--rated", "4")
 LAN = "192.0.2.10"  # a documentation address, inside a network namespace of the test's own
@@ -24,13 +24,6 @@ LAN = "192.0.2.10"  # a documentation address, inside a network namespace of the
 
 def serve_demo(folder: Path, *args: str, **kwargs) -> DemoProcess:
     return DemoProcess("--serve", "--out", str(folder), *SMALL, *args, **kwargs)
-
-
-def assert_clean_end(demo: DemoProcess, folder: Path, codes: tuple[int, ...]) -> None:
-    code = demo.finish()
-    assert code in codes, demo.output
-    assert "Traceback" not in demo.output and "Error:" not in demo.output, demo.output
-    assert processes_using(folder) == []  # the demo's server stopped with it
 
 
 @pytest.mark.live
@@ -41,10 +34,9 @@ def test_closing_voting_on_the_chair_page_gives_the_count_and_the_minute_in_engl
     through the same route) is decrypted and counted, then the minute is made and signed."""
     folder = tmp_path / "meeting"
     port = free_port()
-    demo = serve_demo(
+    with serve_demo(
         folder, "--host", "127.0.0.1", "--port", str(port), env={"PHIEUKIN_LANG": "en"}
-    )
-    try:
+    ) as demo:
         secret = demo.wait_for(r"^Chair: +\S+/chair +\(chair secret: (\w+)\)")[1]
         assert listening_addresses(port) == {"127.0.0.1"}  # --host binds that address only
         base = f"http://127.0.0.1:{port}"
@@ -70,37 +62,27 @@ def test_closing_voting_on_the_chair_page_gives_the_count_and_the_minute_in_engl
         # English throughout: none of the Vietnamese status lines
         assert "Máy chủ" not in demo.output and "Kết quả" not in demo.output
         demo.wait_for(r"^The server keeps running; press Ctrl\+C to stop\.")
-        demo.interrupt()
-        assert_clean_end(demo, folder, (0,))
-    finally:
-        demo.kill()
+        demo.stop_cleanly(folder)
 
 
 @pytest.mark.live
 def test_a_second_ctrl_c_quits_at_once_without_a_traceback(tmp_path: Path) -> None:
     folder = tmp_path / "meeting"
-    demo = serve_demo(folder, "--host", "127.0.0.1", "--port", str(free_port()))
-    try:
+    with serve_demo(folder, "--host", "127.0.0.1", "--port", str(free_port())) as demo:
         demo.wait_for(r"^Vòng 1: kết thúc bỏ phiếu trên trang chủ tọa")
         demo.interrupt()
         demo.wait_for(r"^Đang dừng… \(nhấn Ctrl\+C lần nữa để thoát ngay\)")
-        demo.interrupt()
-        assert_clean_end(demo, folder, (0, 130))
-    finally:
-        demo.kill()
+        demo.stop_cleanly(folder, (0, 130))
 
 
 @pytest.mark.live
 def test_ctrl_c_while_the_demo_runs_stops_it_cleanly(tmp_path: Path) -> None:
     folder = tmp_path / "meeting"
-    demo = DemoProcess("--out", str(folder), *SMALL, "--lang", "en")
-    try:
+    with DemoProcess("--out", str(folder), *SMALL, "--lang", "en") as demo:
         demo.wait_for(r"^3\. The counting committee \(2 of 3\) made the key")
         demo.interrupt()
         demo.wait_for(r"^Stopped \(Ctrl\+C\)\.")
-        assert_clean_end(demo, folder, (130,))
-    finally:
-        demo.kill()
+        demo.assert_ended_cleanly(folder, (130,))
 
 
 @pytest.mark.live
@@ -108,17 +90,15 @@ def test_phones_get_a_qr_code_of_the_lan_address(tmp_path: Path) -> None:
     """--host binds the LAN address given; the QR code printed is the phones' address."""
     folder = tmp_path / "meeting"
     port = free_port()
-    demo = serve_demo(folder, "--host", LAN, "--port", str(port), prefix=isolated_network(LAN))
-    try:
+    with serve_demo(
+        folder, "--host", LAN, "--port", str(port), prefix=isolated_network(LAN)
+    ) as demo:
         demo.wait_for(r"^Vòng 1: kết thúc bỏ phiếu")
         base = f"http://{LAN}:{port}"
         assert f"Điện thoại: quét mã QR (hoặc mở {base})" in demo.output
         assert terminal_qr(base) in demo.output
         assert "CẢNH BÁO" not in demo.output
-        demo.interrupt()
-        assert_clean_end(demo, folder, (0,))
-    finally:
-        demo.kill()
+        demo.stop_cleanly(folder)
 
 
 @pytest.mark.live
@@ -127,17 +107,13 @@ def test_without_a_lan_address_phones_get_a_loud_warning_not_a_silent_127(
 ) -> None:
     folder = tmp_path / "meeting"
     port = free_port()
-    demo = serve_demo(folder, "--port", str(port), prefix=isolated_network(None))
-    try:
+    with serve_demo(folder, "--port", str(port), prefix=isolated_network(None)) as demo:
         demo.wait_for(r"^Vòng 1: kết thúc bỏ phiếu")
         output = demo.output
         assert "!! CẢNH BÁO: KHÔNG TÌM THẤY MẠNG LAN (Wi-Fi) trên máy này." in output
         assert f"Điện thoại KHÔNG mở được http://127.0.0.1:{port}" in output
         assert "█" not in output  # no QR code of an address phones cannot open
-        demo.interrupt()
-        assert_clean_end(demo, folder, (0,))
-    finally:
-        demo.kill()
+        demo.stop_cleanly(folder)
 
 
 @pytest.mark.live

@@ -13,6 +13,7 @@ from ballot_server.roster_import import (
     CSV_TYPE,
     XLSX_TYPE,
     RosterInvalid,
+    RowError,
     parse_roster,
     read_roster,
     template_csv,
@@ -24,6 +25,14 @@ from tests.server_support import CHAIR_SECRET, make_app
 
 BEARER = {"Authorization": f"Bearer {CHAIR_SECRET}"}
 TYPES = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
+
+
+def only_error(data: bytes, kind: str = "csv") -> RowError:
+    """The one problem the file has (the test fails if it has none or several)."""
+    with pytest.raises(RosterInvalid) as invalid:
+        parse_roster(data, kind)
+    [error] = invalid.value.errors
+    return error
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -85,9 +94,7 @@ def test_a_number_in_a_date_column_says_to_format_the_cell_as_a_date() -> None:
     book.active["C2"] = 40000  # a date typed into a cell formatted as General
     buffer = io.BytesIO()
     book.save(buffer)
-    with pytest.raises(RosterInvalid) as invalid:
-        parse_roster(buffer.getvalue(), "xlsx")
-    [error] = invalid.value.errors
+    error = only_error(buffer.getvalue(), "xlsx")
     assert (error.row, error.column, error.field) == (2, "C", "admitted")
     assert "là số «40000», không phải ngày (hãy định dạng ô là Ngày)" in error.message
     assert "is the number «40000», not a date (format the cell as a date)" in error.message_en
@@ -96,9 +103,7 @@ def test_a_number_in_a_date_column_says_to_format_the_cell_as_a_date() -> None:
 def test_a_misspelt_template_column_is_an_error_not_an_ignored_column() -> None:
     """Ignoring it would drop every member's exemption without a word."""
     data = "Họ và tên,Loại đảng viên,Ngày kết nạp,Miễn sinh hoạtt\nAn,Chính thức,01/01/2000,Có\n"
-    with pytest.raises(RosterInvalid) as invalid:
-        parse_roster(data.encode(), "csv")
-    [error] = invalid.value.errors
+    error = only_error(data.encode())
     assert (error.row, error.column, error.field) == (1, "D", "header")
     assert "gần giống «Miễn sinh hoạt»" in error.message
     assert "close to «Miễn sinh hoạt»" in error.message_en
@@ -114,12 +119,9 @@ def test_common_other_names_of_the_name_and_admission_columns() -> None:
 
 def test_no_row_of_column_names_among_the_first_rows() -> None:
     data = ("Danh sách\n" * 25 + "Họ và tên,Loại đảng viên,Ngày kết nạp\n").encode()
-    with pytest.raises(RosterInvalid) as invalid:
-        parse_roster(data, "csv")
-    [error] = invalid.value.errors
-    assert (
-        error.field == "header" and "Không tìm thấy dòng tên cột trong 21 dòng đầu" in error.message
-    )
+    error = only_error(data)
+    assert error.field == "header"
+    assert "Không tìm thấy dòng tên cột trong 21 dòng đầu" in error.message
     assert "«Họ và tên», «Loại đảng viên», «Ngày kết nạp»" in error.message_en
 
 
