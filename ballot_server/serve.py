@@ -127,6 +127,14 @@ def run(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(warning, file=sys.stderr)
     config = build_config(args, passphrase or chair_secret())
+    try:
+        return _serve(args, config, passphrase)
+    except KeyboardInterrupt:  # Ctrl+C before the server listens (after, it stops in order)
+        print("Đã dừng (Ctrl+C). Stopped.", file=sys.stderr)
+        return 130
+
+
+def _serve(args: argparse.Namespace, config: ServerConfig, passphrase: str | None) -> int:
     # the folder is checked (a new meeting made, or an existing one found whole) before listening
     Store(config.folder, busy_seconds=config.busy_seconds).close()
     soft, _ = raise_open_file_limit()
@@ -138,14 +146,15 @@ def run(args: argparse.Namespace) -> int:
     else:
         print("  Mã chủ tọa: mật khẩu đã đặt (the chair passphrase given)")
     if args.public_url is None and args.host in ("0.0.0.0", "") and lan_address() is None:
-        print(
+        print(  # no QR code then: it would give phones an address they cannot open
             "CẢNH BÁO: không tìm thấy mạng LAN (Wi-Fi): điện thoại không mở được địa chỉ trên; hãy "
             "nối Wi-Fi phòng họp, hoặc dùng --host / --public-url.\n"
             "WARNING: no LAN (Wi-Fi) address found: phones cannot open the address above; connect "
             "to the meeting room's Wi-Fi, or use --host / --public-url.",
             file=sys.stderr,
         )
-    print(terminal_qr(config.public_url))
+    else:
+        print(terminal_qr(config.public_url))
     print(f"Thư mục hội nghị: {config.folder} (tối đa {soft} tệp mở)")
     print("\n".join(startup_lines(config.folder, config.low_disk_bytes)), flush=True)
     # no access log (listener.serve): it would tie each ballot's request to the phone's address,

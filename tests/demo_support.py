@@ -32,18 +32,23 @@ def isolated_network(lan: str | None) -> list[str]:
 
 
 class DemoProcess:
-    """A running ``phieukin demo``; ``lines`` is everything it printed (stdout and stderr)."""
+    """A running ``phieukin demo`` (or another ``phieukin`` ``command``); ``lines`` is
+    everything it printed (stdout and stderr)."""
 
     def __init__(
-        self, *args: str, env: dict[str, str] | None = None, prefix: list[str] | None = None
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        prefix: list[str] | None = None,
+        command: str = "demo",
     ) -> None:
-        command = [sys.executable, "-m", "ballot_server.cli", "demo", *args]
+        command_line = [sys.executable, "-m", "ballot_server.cli", command, *args]
         if prefix:
-            command = [*prefix, "sh", *command]  # "sh" is $0 of the prefix's script
+            command_line = [*prefix, "sh", *command_line]  # "sh" is $0 of the prefix's script
         inherited = {k: v for k, v in os.environ.items() if k != "PHIEUKIN_LANG"}
         environment = {**inherited, "PYTHONUNBUFFERED": "1", **(env or {})}
         self.process = subprocess.Popen(
-            command,
+            command_line,
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -117,6 +117,26 @@ def test_without_a_lan_address_phones_get_a_loud_warning_not_a_silent_127(
 
 
 @pytest.mark.live
+def test_phieukin_serve_also_warns_when_phones_could_not_open_its_address(tmp_path: Path) -> None:
+    folder = tmp_path / "meeting"
+    passphrase = {"PHIEUKIN_CHAIR_PASSPHRASE": "bốn từ ngẫu nhiên dài"}
+    with DemoProcess(
+        "--dir",
+        str(folder),
+        "--port",
+        str(free_port()),
+        command="serve",
+        env=passphrase,
+        prefix=isolated_network(None),
+    ) as server:
+        server.wait_for(r"^CẢNH BÁO: không tìm thấy mạng LAN \(Wi-Fi\)")
+        server.wait_for(r"^WARNING: no LAN \(Wi-Fi\) address found: phones cannot open")
+        server.wait_for(r"^Dung lượng trống")
+        assert "█" not in server.output  # no QR code of an address phones cannot open
+        server.stop_cleanly(folder, (0, 130))
+
+
+@pytest.mark.live
 def test_a_host_that_is_not_an_address_is_refused_in_both_languages(tmp_path: Path) -> None:
     for env, words in (
         ({}, "--host phải là một địa chỉ IP"),
