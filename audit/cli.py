@@ -23,6 +23,9 @@ Input: {"profile"?, "options"?, "roll", "collectives"?, "subjects"}, or for a ru
 {"profile"?, "options"?, "roll", "runoff", "subjects"} (see README, docs/RULES.md).
 Output: {"valid", "base", "quorum_required", "subjects", "quota"}, each subject with its
 steps and its trace (the steps as sentences).
+Other kinds of round name theirs ("kind" absent = the rating): "confidence" (tín nhiệm cao /
+tín nhiệm / tín nhiệm thấp among those convened), "approval" (yes/no decisions) and
+"self_rating" (the cell's score and level); see docs/RULES.md §6.
 Exit 0 with the decision, 2 on invalid input with a one-line error naming the field."""
 
 

@@ -13,24 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 from audit.findings import Report
+from audit.kind_checks import check_kind_decisions, without_sentences
 from tally.errors import TallyError
 from tally.manifest import RATING_OPTIONS, ElectionContext
 from tally.replay import Replay, RoundEvents
-from tally.rules.consolidate import consolidate, is_runoff, runoff_input
+from tally.round_kinds import OTHER_KINDS
+from tally.rules.consolidate import consolidate, is_rating, is_runoff, runoff_input
 from tally.rules.engine import decide_json
 from tally.rules.inputs import parse_request
 from tally.rules.request_options import parse_options
-
-
-def _without_sentences(output: Any) -> Any:
-    """The output with each subject's ``trace`` left out: steps are what is compared."""
-    if not isinstance(output, dict):
-        return output
-    subjects = [
-        {k: v for k, v in s.items() if k != "trace"} if isinstance(s, dict) else s
-        for s in output.get("subjects") or []
-    ]
-    return {**output, "subjects": subjects}
 
 
 def _expected_votes(context: ElectionContext, counts: dict[str, list[int]]) -> dict[str, Any]:
@@ -80,6 +71,9 @@ def check_decisions(
             entry.decisions is None, "decisions.input", label, "decisions without verified counts"
         )
         return
+    if context.manifest.round_kind in OTHER_KINDS:
+        check_kind_decisions(entry, context, counts, report, label)
+        return
     request, output = entry.decisions.get("input"), entry.decisions.get("output")
     report.expect(
         _given_votes(request) == _expected_votes(context, counts),
@@ -123,7 +117,7 @@ def check_decisions(
     if is_runoff(entry.decisions):
         _check_runoff_input(entry, context, counts, state, report, label)
     report.expect(
-        _without_sentences(rerun) == _without_sentences(output),
+        without_sentences(rerun) == without_sentences(output),
         "decisions.rerun",
         label,
         "re-running the named profile gives other decisions (steps, levels or quota)",
@@ -139,7 +133,7 @@ def _check_runoff_input(
     label: str,
 ) -> None:
     earlier = _earlier(state, entry.number)
-    rating = next((e for e in reversed(earlier) if not is_runoff(e)), None)
+    rating = next((e for e in reversed(earlier) if is_rating(e)), None)
     request = entry.decisions.get("input") if entry.decisions else None
     if rating is None or not isinstance(request, dict):
         report.fail("decisions.runoff", label, "a runoff without an earlier rating round")

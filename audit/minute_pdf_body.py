@@ -12,6 +12,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table
 
+from audit.minute_pdf_kinds import kind_round, kind_title
 from audit.minute_pdf_style import (
     LEVELS,
     MEMBERSHIP,
@@ -444,8 +445,13 @@ def body_sections(minute: dict[str, Any], s: dict, width: float) -> tuple[list, 
     count = next(numbers)
     story.append(Paragraph(f"{count}. KẾT QUẢ KIỂM PHIẾU", s["h"]))
     for rnd in minute["rounds"]:
+        if rnd["kind"] not in ("rating", "runoff"):
+            story += [CondPageBreak(50 * mm), Paragraph(kind_title(rnd), s["h"])]
+            story += kind_round(rnd, s, width)
+            continue
         kind = "bỏ phiếu thêm ở ranh giới tỷ lệ" if rnd["kind"] == "runoff" else "đánh giá"
         title = f"Vòng {rnd['round']} ({kind})"
         story += _round(rnd, minute, s, width, title)
-    story += _proposal(minute, s, next(numbers), width)
+    if minute["proposal"]["subjects"]:
+        story += _proposal(minute, s, next(numbers), width)
     return story, next(numbers)

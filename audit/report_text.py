@@ -38,8 +38,8 @@ CHECKS: dict[str, tuple[str, str]] = {
     "tokens.commitment": ("Cam kết danh sách mã phiếu", "The token-hash commitment"),
     "tokens.issued": ("Số mã phiếu phát ra", "Tokens issued"),
     "tokens.voters": (
-        "Số mã phiếu bằng số đảng viên có mặt được bỏ phiếu",
-        "Tokens equal the members present entitled to vote",
+        "Số mã phiếu bằng số người có mặt được bỏ phiếu",
+        "Tokens equal those present entitled to vote",
     ),
     "ballots.window": ("Phiếu nhận trong thời gian bỏ phiếu", "Ballots accepted while open"),
     "ballots.token_once": ("Mỗi mã phiếu dùng một lần", "Each token used once"),
@@ -128,6 +128,18 @@ CHECKS: dict[str, tuple[str, str]] = {
         "A runoff rates exactly the tied members",
     ),
     "round.order": ("Các bước của vòng theo đúng thứ tự", "The round's steps in order"),
+    "round.convened": (
+        "Số người được triệu tập và có mặt của vòng lấy phiếu tín nhiệm",
+        "Those convened to a confidence vote, and those present",
+    ),
+    "round.options": (
+        "Túc số của vòng biểu quyết theo cách tính của cuộc họp",
+        "A yes/no round's quorum is the meeting's",
+    ),
+    "collectives.from_round": (
+        "Mức xếp loại tập thể lấy đúng kết quả chi bộ tự xếp loại",
+        "A collective's level is the one the cell voted for itself",
+    ),
     "tokens.cancelled": ("Mã phiếu bị hủy", "Cancelled tokens"),
     "tokens.unused": ("Số mã phiếu không sử dụng", "Unused tokens"),
     "minute.cosigned": (

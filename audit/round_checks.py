@@ -7,12 +7,15 @@
 - ``round.roll``, ``round.subjects``: the round logs who it rates — the manifest's questions, each
   a member of the roster by name, rated under the roll; the members the chair chose, or, for a
   runoff, one question per group the earlier rounds left tied at its quota boundary, its options
-  exactly the tied members, choose up to the places left (``round.runoff``);
+  exactly the tied members, choose up to the places left (``round.runoff``); a round of another
+  kind (a confidence vote, yes/no decisions, the self-rating) names its own subjects and those
+  convened (``audit/kind_checks.py``);
 - ``round.order``: the round's events come in the order of its phases, each once where once is
   all there can be;
 - ``ceremony.*``, ``election.*``: every committee member's proofs, one share to each other member,
   every member confirmed, the joint key and the fingerprint; or, where ``keys_of_round`` names an
-  earlier round, exactly that round's keys.
+  earlier round (a runoff, or any later round of the same committee), exactly that round's keys
+  and committee.
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ from typing import Any
 
 from audit import schema as s
 from audit.findings import Report
+from audit.kind_checks import CONVENED, check_kind_start
 from audit.setup_checks import ROLL_SUMMARY
 from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
 from tally.errors import TallyError
 from tally.manifest import ElectionContext, Manifest
 from tally.replay import Replay, RoundEvents
+from tally.round_kinds import OTHER_KINDS
 from tally.rules.consolidate import consolidate, tied_groups
 from tally.rules.profiles import get_profile
 
@@ -42,11 +47,11 @@ BODIES: dict[str, s.Rule] = {
     "round-roll": s.shape(
         {
             **ROUND,
-            "subjects": s.map_of(s.text, s.positive),
+            "subjects": s.map_of(s.text, s.nullable(s.positive)),
             "roll": ROLL_SUMMARY,
             "runoff_of": s.nullable(s.positive),
         },
-        {"runoff_groups": s.map_of(s.text, s.text)},
+        {"runoff_groups": s.map_of(s.text, s.text), "convened": CONVENED},
     ),
     "trustee-announced": s.shape({**ROUND, "trustee": s.positive, "announcement": s.obj}),
     "trustee-shares": s.shape({**ROUND, "trustee": s.positive, "shares": s.list_of(s.obj)}),
@@ -141,7 +146,8 @@ def check_start(
     )
     source = (entry.started or {}).get("keys_of_round")
     committee = setup.get("committee")
-    if source is None:
+    runoff_of = entry.roll["runoff_of"] if entry.roll is not None else None
+    if source is None or runoff_of is None:
         names = [m["name"] for m in manifest.data["committee"]["members"]]
         report.expect(
             committee is not None
@@ -155,6 +161,9 @@ def check_start(
         report.fail("round.roll", label, "no round-roll event: who is rated is not logged")
         return
     report.ok("round.roll", label)
+    check_kind_start(entry, manifest, report, label)
+    if manifest.round_kind in OTHER_KINDS:
+        return
     roster = {m["id"]: m["name"] for m in setup.get("members") or []}
     subjects = entry.roll["subjects"]
     titles = _named(manifest)
@@ -168,8 +177,7 @@ def check_start(
         label,
         "the questions are not members of the roster by name, or a member is not rated",
     )
-    runoff_of = entry.roll["runoff_of"]
-    if runoff_of is None and source is None:
+    if runoff_of is None:
         rated = setup.get("rated")
         allowed = [i for i in roster if i not in not_rated]
         chosen = allowed if rated is None else [i for i in rated if i in allowed]
@@ -257,6 +265,8 @@ def check_election(
         report.expect(
             expected is not None
             and published == expected
+            and previous is not None
+            and previous.manifest.data["committee"] == manifest.data["committee"]
             and not entry.announcements
             and not entry.shares
             and not entry.confirmed,

@@ -90,7 +90,10 @@ BODIES: dict[str, s.Rule] = {
     "collectives-set": s.shape(
         {
             "collectives": s.list_of(
-                s.shape({"name": s.text, "level": s.one_of(*(level.value for level in LEVELS))})
+                s.shape(
+                    {"name": s.text, "level": s.one_of(*(level.value for level in LEVELS))},
+                    {"from_round": s.positive},
+                )
             )
         }
     ),

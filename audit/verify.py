@@ -7,7 +7,9 @@ checks that depend on it, and says so.
 
 Every event type has its body's shape and its checks in one module — the setup
 (``setup_checks``), a round's start and keys (``round_checks``), tokens and ballots
-(``voting_checks``), the count (``count_checks``), the minute (``minute_check``) — and
+(``voting_checks``), the count (``count_checks``), the rounds of other kinds (``kind_checks``:
+those convened to a confidence vote, a collective's level taken from a self-rating), the minute
+(``minute_check``) — and
 ``EVENT_BODIES`` below is the list of every type there is: an event of any other type is named
 (``log.types``), as is a body of the wrong shape (``log.body``).
 """
@@ -18,7 +20,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from audit import count_checks, minute_check, round_checks, setup_checks, voting_checks
+from audit import (
+    count_checks,
+    kind_checks,
+    minute_check,
+    round_checks,
+    setup_checks,
+    voting_checks,
+)
 from audit.cast_or_audit import check_audited, check_possession
 from audit.decisions_check import check_decisions
 from audit.findings import Report
@@ -36,6 +45,7 @@ EVENT_BODIES: dict[str, Rule] = {
     **round_checks.BODIES,
     **voting_checks.BODIES,
     **count_checks.BODIES,
+    **kind_checks.BODIES,
     **minute_check.BODIES,
 }
 """Every event type of version 1 and the shape of its body (docs/RECORD.md, "Events")."""
@@ -101,6 +111,7 @@ def verify_record(
         )
         if context is not None:
             contexts[number] = context
+    _guarded(report, "collectives", kind_checks.check_collectives, state, report)
     _guarded(report, "minute", minute_check.check_minute, record, state, contexts, report, font_dir)
     return report
 
@@ -146,7 +157,7 @@ def _check_round(
     context = round_checks.check_election(entry, manifest, contexts, report, label)
     if context is None:
         return None
-    valid_tokens = voting_checks.check_tokens(entry, report, label)
+    valid_tokens = voting_checks.check_tokens(entry, manifest.round_kind, report, label)
     verified = voting_checks.check_ballots_of_round(
         record, entry, context, valid_tokens, report, label, workers, progress
     )

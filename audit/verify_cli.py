@@ -22,6 +22,7 @@ from tally.errors import TallyError
 from tally.eventlog import verify_log
 from tally.manifest import ElectionContext, Manifest
 from tally.replay import events_of, replay
+from tally.rules.kind_wording import answer_words
 
 DESCRIPTION = """\
 Kiểm tra độc lập toàn bộ hồ sơ một hội nghị (record.zip): nhật ký ký số, khóa của ban kiểm
@@ -209,7 +210,8 @@ def run_audited(record: Record, args: argparse.Namespace, audited: dict[str, Any
                 "phiếu này đã mã hóa các lựa chọn sau — đồng chí hãy so với lựa chọn của mình:"
             )
             for choice in audited["choices"]:
-                chosen = ", ".join(choice["selected"]) or ("(blank)" if en else "(bỏ trống)")
+                words = [answer_words(o, args.lang) or o for o in choice["selected"]]
+                chosen = ", ".join(words) or ("(blank)" if en else "(bỏ trống)")
                 print(f"  {choice['title'] or choice['question']}: {chosen}")
         else:
             print(

@@ -3,7 +3,8 @@
 - ``tokens.commitment``: the token hashes committed at opening are sorted, unique, and
   ``token_commitment = H32("token-set", h₁, h₂, …)`` over them (PROTOCOL.md §6);
 - ``tokens.issued``: tokens made − tokens cancelled before opening = tokens committed;
-- ``tokens.voters``: tokens committed = the voters of the round's roll;
+- ``tokens.voters``: tokens committed = the voters of the round's roll (for a confidence vote:
+  those convened who are present, as the round's ``round-roll`` fixed them);
 - ``tokens.cancelled``: a token cancelled before opening is not committed, one cancelled after
   is, and no token is cancelled twice;
 - ``tokens.unused``: ``unused_tokens`` at closing = committed − cancelled after opening − ballots;
@@ -30,6 +31,7 @@ from tally.crypto.elgamal import Ciphertext
 from tally.errors import TallyError
 from tally.manifest import ElectionContext
 from tally.replay import RoundEvents
+from tally.round_kinds import RoundKind, expected_voters
 from tally.token import token_set_commitment
 
 Progress = Callable[[str, int, int], None]
@@ -55,8 +57,8 @@ BODIES: dict[str, s.Rule] = {
 }
 
 
-def check_tokens(entry: RoundEvents, report: Report, label: str) -> set[str]:
-    """The token checks of a round; returns the tokens valid for a ballot."""
+def check_tokens(entry: RoundEvents, kind: RoundKind, report: Report, label: str) -> set[str]:
+    """The token checks of a round of ``kind``; returns the tokens valid for a ballot."""
     cancels = sum(1 for _, kind in entry.phases if kind == "token-cancelled")
     if entry.opened is None:
         report.expect(
@@ -85,12 +87,13 @@ def check_tokens(entry: RoundEvents, report: Report, label: str) -> set[str]:
         f"{entry.issued} issued − {len(entry.cancelled_before_open)} cancelled ≠ "
         f"{len(hashes)} committed",
     )
-    voters = (entry.roll or {}).get("roll", {}).get("voters")
+    voters = expected_voters(kind, entry.roll or {})
+    who = "convened and present" if kind is RoundKind.CONFIDENCE else "present entitled to vote"
     report.expect(
         voters == len(hashes),
         "tokens.voters",
         label,
-        f"{len(hashes)} tokens for {voters} members present entitled to vote",
+        f"{len(hashes)} tokens for {voters} members {who}",
     )
     committed = set(hashes)
     report.expect(

@@ -59,6 +59,7 @@ from tally.decryption import make_decryption_share
 from tally.errors import TallyError
 from tally.manifest import ElectionContext, Manifest
 from tally.minute import SIGNATURE_PURPOSE, level_title, minute_digest
+from tally.rules.kind_wording import outcome_words, votes_words
 from tally.rules.trace import step_from_json
 from tally.rules.wording import reasons
 
@@ -698,15 +699,23 @@ def minute_summary(minute: dict[str, Any], digest: str) -> list[str]:
     ]
     names = {"collectives": (minute.get("names") or {}).get("collectives", {}), "groups": {}}
     for entry in minute.get("rounds", []):
+        kind = entry.get("kind", "rating")
         lines.append(
             f"  Vòng {entry.get('round')}: {entry.get('ballots')} phiếu thu về / "
-            f"{entry.get('voters')} người bỏ phiếu. Mức đề xuất:"
+            f"{entry.get('voters')} người bỏ phiếu. "
+            + ("Mức đề xuất:" if kind in ("rating", "runoff") else "Kết quả:")
         )
         people = entry.get("subjects") or [
             c for q in entry.get("questions", []) for c in q.get("candidates", [])
         ]
         for subject in people:
             level = subject.get("level")
+            if kind not in ("rating", "runoff"):  # a confidence vote, yes/no, self-rating
+                votes = votes_words(subject.get("votes", {}))
+                lines.append(
+                    f"    - {subject.get('name', '')}: {outcome_words(kind, subject)} [{votes}]"
+                )
+                continue
             if subject.get("quota") == "tie":
                 words = "bằng phiếu ở ranh giới tỷ lệ XS"
             elif level:

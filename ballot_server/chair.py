@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ballot_server import convened, kind_rounds
 from ballot_server.config import ServerConfig
 from ballot_server.disk import storage_state
 from ballot_server.errors import BadRequest, Conflict, NotFound
@@ -161,6 +162,7 @@ class Chair:
             counts = self.rounds.token_counts(number)
             info: dict[str, Any] = {
                 "round": number,
+                "kind": self.rounds.manifest(number).round_kind.value,
                 "phase": self.rounds.phase(number),
                 "tokens": counts,
                 "ballots": self.rounds.ballot_count(number),
@@ -202,10 +204,10 @@ class Chair:
             "options": self.options().as_json(),
             "profile_options": self.profile().options.as_json(),
             "committee": self.committee(),
-            "collectives": [
-                {"name": name, "level": level} for name, level in self.collectives().items()
-            ],
+            "collectives": self.store.setting("collectives") or [],
             "rounds": rounds,
+            "convened": convened.current(self.store),
+            "self_ratings": kind_rounds.self_rating_levels(self.store),
             "public_url": base_url,
             "storage": storage_state(Path(self.config.folder), self.config.low_disk_bytes),
         }
@@ -219,6 +221,10 @@ class Chair:
                 f"A round has started; cannot {what_en}.",
                 code="round_started",
             )
+
+    def no_active_round(self, what_vi: str, what_en: str) -> None:
+        """``Conflict`` while a round's ceremony or voting is under way."""
+        self._no_active_round(what_vi, what_en)
 
     def _no_active_round(self, what_vi: str, what_en: str) -> None:
         if self._active_round() is not None:
@@ -402,18 +408,38 @@ class Chair:
 
     def set_collectives(self, raw: object) -> dict[str, str]:
         """Record the collectives' levels (e.g. the cell's or a department's own rating), given
-        as ``[{"name", "level"}]`` (names are Vietnamese, so not JSON object keys).
+        as ``[{"name", "level"}]`` or ``[{"name", "from_round"}]`` (the level the cell voted for
+        itself in that counted self-rating round); names are Vietnamese, so not JSON keys.
 
         Only collectives that a roster member heads can be named; the rules read them when the
         round is counted, and the decisions event logs what was used.
         """
         if not isinstance(raw, list) or not all(
-            isinstance(c, dict) and set(c) == {"name", "level"} for c in raw
+            isinstance(c, dict) and set(c) in ({"name", "level"}, {"name", "from_round"})
+            for c in raw
         ):
-            raise BadRequest("Cần danh sách [{name, level}].", "Expected a list of {name, level}.")
+            raise BadRequest(
+                "Cần danh sách [{name, level}] hoặc [{name, from_round}].",
+                "Expected a list of {name, level} or {name, from_round}.",
+            )
+        voted = {entry["round"]: entry for entry in kind_rounds.self_rating_levels(self.store)}
         headed = {m.heads for m in self.members() if m.heads}
-        levels = {}
-        for name, level in ((c["name"], c["level"]) for c in raw):
+        levels, sources = {}, {}
+        for entry in raw:
+            name = entry["name"]
+            if "from_round" in entry:
+                number = entry["from_round"]
+                found = None if isinstance(number, bool) else voted.get(number)
+                if found is None or found["level"] is None:
+                    raise BadRequest(
+                        "Vòng này không phải vòng chi bộ tự xếp loại đã có kết quả.",
+                        f"Round {entry['from_round']!r} is no counted self-rating with a level.",
+                        code="no_self_rating",
+                    )
+                level = found["level"]
+                sources[name] = entry["from_round"]
+            else:
+                level = entry["level"]
             if name not in headed:
                 raise BadRequest(
                     f"Không có đảng viên nào đứng đầu «{name}».",
@@ -426,7 +452,14 @@ class Chair:
                     f"The level of {name!r} must be XS, TOT, HT or KHT.",
                 )
             levels[name] = level
-        listed = [{"name": name, "level": level} for name, level in sorted(levels.items())]
+        listed = [
+            {
+                "name": name,
+                "level": level,
+                **({"from_round": sources[name]} if name in sources else {}),
+            }
+            for name, level in sorted(levels.items())
+        ]
         with self.store.transaction() as store:
             store.set_setting("collectives", listed)
             store.append_event("collectives-set", {"collectives": listed})
@@ -519,12 +552,32 @@ class Chair:
             del manifest["meeting"]["options"]
         return manifest, {"subjects": plan.subjects, "groups": plan.groups}, plan.source
 
-    def start_round(self, base_url: str, runoff: bool = False) -> dict[str, Any]:
+    def _keys_to_reuse(self, manifest: dict[str, Any]) -> int | None:
+        """The last round whose committee keys a new round can reuse (the same committee and
+        threshold, its ceremony finished), or ``None`` for a new key ceremony."""
+        for number in reversed(self._rounds()):
+            previous = self.rounds.row(number)
+            if previous["election"] is None:
+                continue
+            same = previous["manifest"]["committee"] == manifest["committee"]
+            return number if same else None
+        return None
+
+    def start_round(
+        self,
+        base_url: str,
+        runoff: bool = False,
+        kind: str = "rating",
+        spec: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """Fix the manifest from the meeting and the rated members; start the key ceremony.
 
         With ``runoff``, a further round among the members tied at a quota boundary only, for
         the places the earlier rounds left (one question per tied group, choose up to the
-        places), with the same committee keys (no new ceremony).
+        places), with the same committee keys (no new ceremony). With another ``kind``
+        (``confidence``, ``self_rating``, ``approval``; ``spec`` says what it asks), a round of
+        that kind (``kind_rounds``). A round after one whose key ceremony is finished reuses
+        that committee's keys when the committee is the same: one meeting, one election key.
         """
         meeting = self.meeting()
         if meeting is None:
@@ -544,10 +597,20 @@ class Chair:
         roll = self.roll()
         number = (self.rounds.current() or 0) + 1
         by_id = {m.id: m for m in self.members()}
-        source, runoff_groups = None, None
+        source, runoff_groups, extra = None, None, {}
         if runoff:
             manifest, plan, source = self._runoff_manifest(meeting, number)
             subjects, runoff_groups = plan["subjects"], plan["groups"]
+        elif kind != "rating":
+            frame = {
+                "meeting": self._manifest_meeting(meeting),
+                "committee": [by_id[i].name for i in committee["member_ids"]],
+                "threshold": committee["threshold"],
+                "round": number,
+            }
+            planned = kind_rounds.plan(self, kind, spec or {}, frame)
+            manifest, subjects, extra = planned.manifest, planned.subjects, planned.roll_extra
+            source = self._keys_to_reuse(manifest)
         else:
             rated = self.rated(roll)
             if not rated:
@@ -564,6 +627,7 @@ class Chair:
                 blank_allowed=ids if self.options().blank_allowed else (),
             )
             subjects = {question_id(i): i for i in rated}
+            source = self._keys_to_reuse(manifest)
         credentials = self.rounds.start(manifest, subjects, reuse_keys_from=source)
         summary = roll.summary()
         summary["rated_reasons"] = self.rated_reasons()
@@ -571,14 +635,19 @@ class Chair:
             "round": number,
             "subjects": subjects,
             "roll": summary,
-            "runoff_of": source,
+            "runoff_of": source if runoff else None,
+            **extra,
         }
         if runoff_groups is not None:
             body["runoff_groups"] = runoff_groups
         with self.store.transaction() as store:
+            if "convened" in extra:
+                convened.fix_for_round(store, number, extra["convened"])
             store.append_event("round-roll", body)
-        if source is not None:
+        if runoff:
             return {"round": number, "committee": [], "runoff_of": source}
+        if source is not None:
+            return {"round": number, "committee": [], "keys_of_round": source}
         links = [
             {
                 "index": index,
@@ -593,7 +662,7 @@ class Chair:
     def issue_tokens(self, number: int, count: object, base_url: str) -> dict[str, Any]:
         """Issue tokens; by default as many as official members present entitled to vote who
         have none yet. The plaintext stays in memory only."""
-        voters = len(self.roll().voters)
+        voters = kind_rounds.electorate(self, number).voters
         counts = self.rounds.token_counts(number)
         if count is None:
             count = voters - counts["issued"] - counts["spent"]
@@ -614,9 +683,10 @@ class Chair:
     def reissue_tokens(self, number: int, base_url: str) -> dict[str, Any]:
         """Before voting opens, replace every unused card at once (after a restart forgot their
         plaintext, or to start the cards afresh): the old tokens are cancelled (logged) and as
-        many new ones issued as voters present entitled to vote."""
+        many new ones issued as the round has voters (``kind_rounds.electorate``: the official
+        members present entitled to vote, or those convened who are present)."""
         counts = self.rounds.token_counts(number)
-        count = len(self.roll().voters) - counts["spent"]
+        count = kind_rounds.electorate(self, number).voters - counts["spent"]
         if count <= 0:
             raise Conflict("Không có ai cần phiếu.", "Nobody needs a token.", code="no_voters")
         tokens, cancelled = self.rounds.reissue_tokens(number, count)
@@ -652,21 +722,23 @@ class Chair:
         return digest
 
     def open_voting(self, number: int) -> None:
-        """Open voting: quorum met and no more unused tokens than voters."""
-        roll = self.roll()
-        if not roll.quorum_met:
+        """Open voting: quorum met (of those convened, for a confidence vote) and no more unused
+        tokens than voters."""
+        voters = kind_rounds.electorate(self, number)
+        if not voters.quorum_met:
+            of = "người được triệu tập" if voters.convened else "cơ sở"
             raise Conflict(
-                f"Không đủ túc số: có mặt {len(roll.voters)}, cần ít nhất "
-                f"{roll.quorum_required} trên cơ sở {roll.base}.",
-                f"No quorum: {len(roll.voters)} present, {roll.quorum_required} needed.",
+                f"Không đủ túc số: có mặt {voters.voters}, cần ít nhất "
+                f"{voters.required} trên {of} {voters.base}.",
+                f"No quorum: {voters.voters} present, {voters.required} needed.",
                 code="no_quorum",
             )
         issued = self.rounds.token_counts(number)["issued"]
-        if issued > len(roll.voters):
+        if issued > voters.voters:
             raise Conflict(
-                f"Đã phát {issued} phiếu, nhiều hơn {len(roll.voters)} người được bỏ phiếu; "
+                f"Đã phát {issued} phiếu, nhiều hơn {voters.voters} người được bỏ phiếu; "
                 "hãy hủy các phiếu dư.",
-                f"{issued} tokens for {len(roll.voters)} voters; cancel the spare ones.",
+                f"{issued} tokens for {voters.voters} voters; cancel the spare ones.",
                 code="too_many_tokens",
             )
         self.rounds.open_voting(number)

@@ -12,7 +12,8 @@ once, or all before a re-issue), each round must hold as many tokens as the log 
 voting opened the tokens not cancelled before must be the set ``voting-opened`` committed; each
 round's phase, manifest and election, the aggregate, decryption shares, counts and decisions
 (what the results page, the projector and the consolidated proposal are served from), the
-meeting, and the roster's names, membership and attendance must be what the log says. The
+meeting, the roster's names, membership and attendance, and those convened to a confidence vote
+(as the chair chose them, and as each confidence round fixed them) must be what the log says. The
 signed minute and its co-signatures have no row to check: they are kept only as the ``minute``
 and ``minute-signature`` events, and what is served, printed and exported is read from those
 (``tally.minute_log``), which the chain check covers. (Facts the log does not carry — a
@@ -85,6 +86,8 @@ class _Log:
     meeting: Any = None
     members: dict[int, tuple[str, str]] = field(default_factory=dict)
     attendance: dict[int, str] = field(default_factory=dict)
+    convened: Any = None
+    round_convened: dict[str, Any] = field(default_factory=dict)
 
 
 def _read_log(events: list[dict[str, Any]]) -> _Log:
@@ -128,6 +131,10 @@ def _read_log(events: list[dict[str, Any]]) -> _Log:
             log.attendance = {}
         elif kind == "attendance":
             log.attendance.update({int(i): mark for i, mark in body["attendance"].items()})
+        elif kind == "convened-set":
+            log.convened = body
+        elif kind == "round-roll" and "convened" in body:
+            log.round_convened[str(number)] = body["convened"]
     return log
 
 
@@ -273,6 +280,13 @@ def _check_results(tables: TableFacts, log: _Log) -> None:
 def _check_setup(tables: TableFacts, log: _Log) -> None:
     if _value(tables.settings.get("meeting"), "the meeting", "cuộc họp") != log.meeting:
         raise _damaged("thông tin cuộc họp khác với nhật ký", "the meeting differs from the log")
+    convened = _value(tables.settings.get("convened"), "those convened", "người được triệu tập")
+    fixed = _value(tables.settings.get("round_convened"), "those convened", "người được triệu tập")
+    if convened != log.convened or (fixed or {}) != log.round_convened:
+        raise _damaged(
+            "danh sách người được triệu tập khác với nhật ký",
+            "those convened to a confidence vote differ from the log",
+        )
     members = {}
     for member_id, data, attendance in tables.members:
         facts = _value(data, f"member {member_id}", f"đảng viên số {member_id}")

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ballot_server import convened
 from ballot_server.chair import Chair
+from ballot_server.kind_rules import kind_request
 from ballot_server.proposal import round_decisions
 from ballot_server.store import Store
 from tally.manifest import RATING_OPTIONS, Manifest
 from tally.roster import collective_keys
-from tally.rules.consolidate import consolidate, is_runoff, runoff_input
+from tally.round_kinds import OTHER_KINDS, RoundKind
+from tally.rules.consolidate import consolidate, is_rating, runoff_input
 from tally.rules.engine import decide_json
 
 
@@ -87,7 +90,7 @@ def runoff_rule_input(
     """The rule request of a counted runoff round: the places the earlier rounds left, and how
     many ballots chose each tied member (``tally.rules.consolidate.runoff_input``)."""
     earlier = round_decisions(chair.store, upto=number - 1)
-    rating = next(entry for entry in reversed(earlier) if not is_runoff(entry))
+    rating = next(entry for entry in reversed(earlier) if is_rating(entry))
     chosen = {
         option: count
         for question in manifest.questions
@@ -106,6 +109,27 @@ class Decisions:
     def get(self, number: int) -> dict[str, Any] | None:
         return self.store.result(number, "decisions")
 
+    def request(self, number: int, counts: dict[str, list[int]]) -> dict[str, Any] | None:
+        """The rule request of a counted round, by the round's kind — the one place the server
+        dispatches on it: the members' rating, a runoff at the quota boundary, or another kind
+        (``kind_rules``)."""
+        rounds = self.chair.rounds
+        manifest = rounds.manifest(number)
+        ballots = rounds.ballot_count(number)
+        kind = manifest.round_kind
+        if kind in OTHER_KINDS:
+            fixed = convened.of_round(self.store, number)
+            profile = self.chair.profile().label
+            return kind_request(manifest, counts, _roll(self.chair, ballots), profile, fixed)
+        subjects = rounds.row(number)["subjects"]
+        roster = {m.id for m in self.chair.members()}
+        if not set(subjects.values()) <= roster:
+            return None
+        if kind is RoundKind.RUNOFF:
+            return runoff_rule_input(self.chair, number, manifest, counts, ballots)
+        options = manifest.data["meeting"].get("options")
+        return rule_input(self.chair, subjects, counts, ballots, options)
+
     def record(self, number: int, counts: dict[str, list[int]]) -> dict[str, Any] | None:
         """Apply the profile to a round's counts and log input and output in one event.
 
@@ -113,18 +137,9 @@ class Decisions:
         without its decisions. A round whose rated members are not on the roster (started
         by a tool without the chair's roster) has no rule context and gets no decisions.
         """
-        rounds = self.chair.rounds
-        subjects = rounds.row(number)["subjects"]
-        roster = {m.id for m in self.chair.members()}
-        if not set(subjects.values()) <= roster:
+        request = self.request(number, counts)
+        if request is None:
             return None
-        manifest = rounds.manifest(number)
-        ballots = rounds.ballot_count(number)
-        if any(q.option_titles for q in manifest.questions):
-            request = runoff_rule_input(self.chair, number, manifest, counts, ballots)
-        else:
-            options = manifest.data["meeting"].get("options")
-            request = rule_input(self.chair, subjects, counts, ballots, options)
         result = {"input": request, "output": decide_json(request)}
         self.store.add_result(number, "decisions", result)
         self.store.append_event("decisions", {"round": number, **result})

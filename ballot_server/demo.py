@@ -6,7 +6,8 @@ probationary, exempted, sick-leave, disciplined and absent members), marks atten
 committee and starts the round; three simulated committee members make the election key on
 their "phones"; tokens are issued; simulated voters encrypt, prove and submit their ballots
 concurrently; the chair closes voting; two of the three committee members decrypt the tally.
-The recovered counts are compared with the simulated choices. Then the minute.
+The recovered counts are compared with the simulated choices. Then a confidence vote on the
+cell's two heads, with the same committee keys (``demo_confidence``), then the minute.
 
 With ``--serve`` the server runs on the LAN: in each round a few tokens are kept for people with
 real phones and the demo waits for the chair to close voting on the chair's page (the simulated
@@ -32,6 +33,7 @@ from typing import IO, Any
 import aiohttp
 
 from ballot_client.remote import MeetingClient, ServerError, decrypt_round, run_committee
+from ballot_server.demo_confidence import confidence_round
 from ballot_server.demo_console import (
     INTERRUPTED,
     LANG_VARIABLE,
@@ -280,6 +282,10 @@ async def play(run: DemoRun) -> int:
             json.dumps({"round": number, "counts": counts}, ensure_ascii=False, indent=1) + "\n",
             encoding="utf-8",
         )
+        wait = None if waiting is None else waiting.until_closed
+        second = await confidence_round(chair, public, trustees, credentials, rng, keep, wait, say)
+        if second is None or second == 1:
+            return 0 if second is None else 1
         await make_minute(chair, public, trustees, credentials, args.out, say)
         if waiting is not None:
             await waiting.until_stopped()

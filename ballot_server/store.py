@@ -150,7 +150,12 @@ def _table_facts(connection: sqlite3.Connection, tables: set[str]) -> TableFacts
         results=rows("SELECT round, kind, key, data FROM results"),
         rounds=rows("SELECT number, phase, manifest, election FROM rounds"),
         members=rows("SELECT id, data, attendance FROM members"),
-        settings=dict(rows("SELECT key, value FROM settings WHERE key = 'meeting'")),
+        settings=dict(
+            rows(
+                "SELECT key, value FROM settings "
+                "WHERE key IN ('meeting', 'convened', 'round_convened')"
+            )
+        ),
         audits=rows("SELECT round, tracker, audited, logged FROM audits")
         if "audits" in tables
         else [],

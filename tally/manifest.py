@@ -19,6 +19,7 @@ from tally.crypto.group import Ristretto255
 from tally.crypto.hashing import hash32
 from tally.crypto.signatures import verify_key_from_hex
 from tally.errors import FormatError
+from tally.round_kinds import RoundKind, check_kind, manifest_kind
 
 MANIFEST_KIND = "phieukin/manifest"
 ELECTION_KIND = "phieukin/election"
@@ -48,16 +49,23 @@ def rating_manifest_json(
     every other question needs exactly one.
     """
     questions = [
-        {
-            "id": qid,
-            "title": name,
-            "options": list(RATING_OPTIONS),
-            "min_selections": 0 if qid in blank_allowed else 1,
-            "max_selections": 1,
-        }
+        question_json(qid, name, RATING_OPTIONS, blank_allowed=qid in blank_allowed)
         for qid, name in rated
     ]
     return _manifest_json(meeting, round_number, questions, committee, threshold)
+
+
+def question_json(
+    qid: str, title: str, options: Sequence[str], *, blank_allowed: bool
+) -> dict[str, Any]:
+    """A question answered by one of ``options`` (or, where ``blank_allowed``, left blank)."""
+    return {
+        "id": qid,
+        "title": title,
+        "options": list(options),
+        "min_selections": 0 if blank_allowed else 1,
+        "max_selections": 1,
+    }
 
 
 MAX_OPTIONS = 100
@@ -198,8 +206,14 @@ class Manifest:
                     "members must be numbered 1..n in order", field="manifest.committee.members"
                 )
         threshold = _int(committee, "threshold", "manifest.committee", 1, len(members))
+        check_kind(manifest)  # a manifest naming its kind has that kind's shape
         canonical_json(manifest)  # has a canonical form
         return cls(manifest, tuple(questions), threshold, len(members))
+
+    @property
+    def round_kind(self) -> RoundKind:
+        """What the round asks (``tally.round_kinds``)."""
+        return manifest_kind(self.data)
 
     @cached_property
     def hash(self) -> bytes:

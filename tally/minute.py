@@ -16,6 +16,8 @@ of an absence, of not being rated or of being left off the ballot, and the rule 
   who cast no ballot, the election fingerprint; per member the votes per level and cumulated,
   with the percentage of the base, blank answers, the vote level, the proposed level, the status
   and quota flag, with the rule **steps**; the quota per group; the unresolved cases;
+- per round of another kind (a confidence vote, yes/no decisions, the cell's self-rating with its
+  score sheet): its own section (``tally.minute_kinds``);
 - the cell's **proposal**: one entry per member across the rounds, and its totals;
 - the rule profile (name, version, title, documents, the options fixed in the manifest, the
   regulation behind each rule), the collectives' names, the record's head and the server key.
@@ -31,8 +33,10 @@ of an absence, of not being rated or of being left off the ballot, and the rule 
      "committee": [{"index", "name", "signing_key"}], "threshold": int,
      "head": committee index?, "committee_approved": bool?,
      "collectives": {key: name}?,
-     "rounds": [{"round", "fingerprint", "subjects": {subject id: member id},
-                 "questions": [{"id", "title", "options"}] (a runoff's),
+     "options": the meeting's counting options (used when no round rates members or the cell)?,
+     "rounds": [{"round", "fingerprint", "subjects": {subject id: member id or null},
+                 "questions": [{"id", "title", "options"}] (a runoff's, or another kind's),
+                 "score_sheet": {…}? (a self-rating's),
                  "tokens": {"issued", "spent", "cancelled"}, "ballots",
                  "decisions": {"input", "output"}}],
      "record": {"head_hash", "events", "server_key"}}
@@ -56,9 +60,13 @@ from tally.minute_sections import (
     roll_section,
     round_section,
 )
+from tally.rules.consolidate import decisions_kind
 from tally.rules.inputs import parse_request
 from tally.rules.levels import LEVEL_TITLES, Level
+from tally.rules.options import RuleOptions
 from tally.rules.profiles import get_profile
+from tally.rules.request_options import parse_options
+from tally.rules.self_rating import level_request
 
 __all__ = [
     "MINUTE_KIND",
@@ -126,8 +134,7 @@ def _committee(facts: Mapping[str, Any]) -> list[dict[str, Any]]:
 def _profile(facts: Mapping[str, Any], rounds: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     meeting = facts.get("meeting") or {}
     profile = get_profile(meeting.get("profile") or None)
-    decided = [r["decisions"] for r in rounds if r.get("decisions")]
-    options = parse_request(decided[0]["input"]).options if decided else profile.options
+    options = _options(facts, rounds, profile.options)
     return {
         "label": profile.label,
         "version": profile.version,
@@ -138,11 +145,29 @@ def _profile(facts: Mapping[str, Any], rounds: Sequence[Mapping[str, Any]]) -> d
     }
 
 
+def _options(
+    facts: Mapping[str, Any], rounds: Sequence[Mapping[str, Any]], default: RuleOptions
+) -> RuleOptions:
+    """The counting options the rounds were decided with: those of the first round that rates
+    members or the cell, else those the meeting fixed (``facts["options"]``)."""
+    for data in rounds:
+        decisions = data.get("decisions") or {}
+        kind = decisions_kind(decisions) if decisions else None
+        if kind in ("rating", "runoff"):
+            return parse_request(decisions["input"]).options
+        if kind == "self_rating":
+            return parse_request(level_request(decisions["input"])).options
+    return parse_options(facts.get("options"), default)
+
+
 def _subject_names(facts: Mapping[str, Any], members: Mapping[int, str]) -> dict[str, str]:
+    """Each member's name by the subject id of the rounds that rate members (the people of a
+    confidence vote are named by their question's title, in their own section)."""
     names: dict[str, str] = {}
     for data in facts["rounds"]:
         for subject, member in data["subjects"].items():
-            names[subject] = members[int(member)]
+            if member is not None:
+                names[subject] = members[int(member)]
     return names
 
 

@@ -117,7 +117,9 @@ def _round_facts(number: int, state: Replay) -> dict[str, Any]:
     _require(entry.decisions is not None, f"round {number} has no rule decisions", field)
     assert entry.election is not None and entry.decisions is not None and entry.roll is not None
     assert entry.started is not None
+    sheet = entry.started["manifest"].get("score_sheet")
     return {
+        **({"score_sheet": sheet} if sheet is not None else {}),
         "round": number,
         "fingerprint": entry.election.get("fingerprint"),
         "subjects": entry.roll.get("subjects"),
@@ -211,6 +213,7 @@ def minute_facts(
             "threshold": manifest["committee"]["threshold"],
             **_committee_facts(state, names),
             "collectives": {key: name for name, key in keys.items()},
+            "options": state.rounds[numbers[0]].started["manifest"]["meeting"].get("options"),
             "rounds": rounds,
             "record": {
                 "head_hash": head["hash"],

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tally.minute_kinds import kind_section
 from tally.roster import EXCLUSION_TEXT, NOT_RATED_TEXT, Exclusion, NotRated
 from tally.rules.arithmetic import percent_text
-from tally.rules.consolidate import consolidate, is_runoff
+from tally.rules.consolidate import consolidate, decisions_kind
 from tally.rules.inputs import parse_request
 from tally.rules.levels import LEVELS
 from tally.rules.majority import blank_answers, subject_base
@@ -227,17 +228,19 @@ def _runoff_questions(
 
 def round_section(data: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
     """One counted round: tokens and ballots, validity and base, per member (rating) or per
-    question (runoff) the counts and the decisions with their steps, the quota, the unresolved."""
+    question (runoff) the counts and the decisions with their steps, the quota, the unresolved;
+    a round of another kind has its own section (``tally.minute_kinds``)."""
     number = data["round"]
     decisions = data.get("decisions")
     if not decisions:
         raise MinuteFactsError(f"round {number} has no rule decisions")
+    kind = decisions_kind(decisions)
+    head = {"round": number, "kind": kind, "fingerprint": data["fingerprint"], **_tokens(data)}
+    if kind not in ("rating", "runoff"):
+        return kind_section(head, data, decisions)
     output, roll = decisions["output"], decisions["input"]["roll"]
     section: dict[str, Any] = {
-        "round": number,
-        "kind": "runoff" if is_runoff(decisions) else "rating",
-        "fingerprint": data["fingerprint"],
-        **_tokens(data),
+        **head,
         "valid": output["valid"],
         "base": output["base"],
         "base_option": parse_request(decisions["input"]).options.base.value,

@@ -20,6 +20,7 @@ SETUP_TYPES = (
     "committee-set",
     "collectives-set",
     "options-set",
+    "convened-set",
 )
 
 
@@ -51,10 +52,12 @@ class RoundEvents:
     decryption_shares: dict[int, Any] = field(default_factory=dict)
     counts: dict[str, Any] | None = None
     decisions: dict[str, Any] | None = None
+    decisions_seq: int = -1
     setup: dict[str, Any] = field(default_factory=dict)
     """The setup in force when the round started: ``meeting``, ``members``, ``rated``,
     ``committee`` (the last ``committee-set`` body, or ``None``), ``options`` (the last
-    ``options-set`` options, or ``None``)."""
+    ``options-set`` options, or ``None``), ``convened`` (the last ``convened-set`` body, or
+    ``None``: the cell's own)."""
     phases: list[tuple[int, str]] = field(default_factory=list)
     """(position, type) of every event of this round, in log order."""
 
@@ -92,7 +95,11 @@ class Replay:
     committee: dict[str, Any] | None = None
     """The last ``committee-set`` body."""
     collectives: list[dict[str, Any]] = field(default_factory=list)
-    """The last ``collectives-set``: ``[{"name", "level"}]``."""
+    """The last ``collectives-set``: ``[{"name", "level", "from_round"?}]``."""
+    collectives_set: list[tuple[int, list[dict[str, Any]]]] = field(default_factory=list)
+    """Every ``collectives-set`` (its position and list): a level may come from a round."""
+    convened: dict[str, Any] | None = None
+    """The last ``convened-set`` body: who a confidence vote convenes (``None``: the cell)."""
     options: dict[str, Any] | None = None
     """The options in force as the last ``options-set`` gives them in full, if any."""
     rounds: dict[int, RoundEvents] = field(default_factory=dict)
@@ -111,7 +118,7 @@ def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _setup(state: Replay, kind: str, body: dict[str, Any]) -> None:
+def _setup(state: Replay, kind: str, body: dict[str, Any], position: int) -> None:
     if kind == "meeting-set":
         meeting = body.get("meeting")
         state.meeting = meeting if isinstance(meeting, dict) else {}
@@ -141,9 +148,12 @@ def _setup(state: Replay, kind: str, body: dict[str, Any]) -> None:
         state.collectives = (
             [c for c in listed if isinstance(c, dict)] if isinstance(listed, list) else []
         )
+        state.collectives_set.append((position, state.collectives))
     elif kind == "options-set":
         options = body.get("options")
         state.options = options if isinstance(options, dict) else None
+    elif kind == "convened-set":
+        state.convened = body
 
 
 def replay(events: Sequence[Any]) -> Replay:
@@ -172,7 +182,7 @@ def replay(events: Sequence[Any]) -> Replay:
             if position == 0:
                 state.server_key = str(body.get("server_key", ""))
         elif kind in SETUP_TYPES:
-            _setup(state, kind, body)
+            _setup(state, kind, body, position)
         elif kind == "round-started":
             entry = round_of(body)
             entry.started = body
@@ -182,6 +192,7 @@ def replay(events: Sequence[Any]) -> Replay:
                 "rated": state.rated,
                 "committee": state.committee,
                 "options": state.options,
+                "convened": state.convened,
             }
         elif kind == "round-roll":
             round_of(body).roll = body
@@ -227,7 +238,8 @@ def replay(events: Sequence[Any]) -> Replay:
         elif kind == "counts":
             round_of(body).counts = body
         elif kind == "decisions":
-            round_of(body).decisions = body
+            entry = round_of(body)
+            entry.decisions, entry.decisions_seq = body, seq
         elif kind == "minute":
             state.minutes.append((position, body))
         elif kind == "minute-signature":

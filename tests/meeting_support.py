@@ -59,6 +59,33 @@ def roster_csv(names: Sequence[str], facts: dict[int, dict[str, str]] | None = N
     return ("\n".join([",".join(HEADERS), *rows]) + "\n").encode("utf-8")
 
 
+async def prepare_cell(
+    chair: MeetingClient,
+    members: int,
+    absent: int = 0,
+    facts: dict[int, dict[str, str]] | None = None,
+    options: dict[str, Any] | None = None,
+    profile: str = "qd366-hd43",
+) -> list[str]:
+    """The meeting, its roster of ``members`` (the last ``absent`` marked absent, the others
+    present) and the chair's options, through the chair's API; the members' names."""
+    names = member_names(members)
+    await chair.post("/api/chair/meeting", {**MEETING, "profile": profile})
+    async with chair.session.post(
+        chair.base + "/api/chair/roster",
+        data=roster_csv(names, facts),
+        headers={"Content-Type": CSV_TYPE},
+    ) as response:
+        assert response.status == 200, await response.text()
+    marks = {str(i): "present" for i in range(1, members + 1)}
+    for i in range(members - absent + 1, members + 1):
+        marks[str(i)] = "absent"
+    await chair.post("/api/chair/attendance", {"attendance": marks})
+    if options is not None:
+        await chair.post("/api/chair/options", options)
+    return names
+
+
 @dataclass
 class ScriptedMeeting:
     """A meeting through the API; ``rated`` are the member ids on the ballot, in order."""
@@ -84,20 +111,7 @@ class ScriptedMeeting:
         facts: dict[int, dict[str, str]] | None = None,
         profile: str = "qd366-hd43",
     ) -> ScriptedMeeting:
-        names = member_names(members)
-        await chair.post("/api/chair/meeting", {**MEETING, "profile": profile})
-        async with chair.session.post(
-            chair.base + "/api/chair/roster",
-            data=roster_csv(names, facts),
-            headers={"Content-Type": CSV_TYPE},
-        ) as response:
-            assert response.status == 200, await response.text()
-        marks = {str(i): "present" for i in range(1, members + 1)}
-        for i in range(members - absent + 1, members + 1):
-            marks[str(i)] = "absent"
-        await chair.post("/api/chair/attendance", {"attendance": marks})
-        if options is not None:
-            await chair.post("/api/chair/options", options)
+        names = await prepare_cell(chair, members, absent, facts, options, profile)
         ids = list(range(1, rated + 1))
         left_off = {str(i): "chuyển sinh hoạt đảng trong tháng" for i in range(rated + 1, members)}
         await chair.post("/api/chair/rated", {"member_ids": ids, "reasons": left_off})

@@ -8,6 +8,8 @@ voters' ballots are encrypted, proved and accepted, voting closes, two of three 
 decrypt, the rules decide, the chair makes the minute and every committee member co-signs it.
 The record (``ballot_server.export.record_bytes``) is taken while voting is open and at the end,
 the end one with the printed minute (``log_minute_pdf``), exactly as ``phieukin export`` does.
+With ``confidence``, a confidence vote (docs/RULES.md §6) among an imported list of those
+convened follows the rating with the same committee keys.
 
 ``meeting_record()`` is the one small meeting the tamper and CLI tests share (built once per
 test process). ``Parts`` opens a record into dicts; ``pack`` zips it again; ``resign`` rewrites
@@ -37,6 +39,7 @@ from ballot_client.trustee import Trustee
 from ballot_server.audits import Audits
 from ballot_server.chair import Chair, ChairMemory
 from ballot_server.config import ServerConfig
+from ballot_server.convened import set_convened
 from ballot_server.counting import Counting
 from ballot_server.decisions import Decisions
 from ballot_server.demo import DEMO_MEETING, build_roster
@@ -111,10 +114,13 @@ def build_meeting(
     seed: int = 2026,
     workers: int = 1,
     audits: int = 0,
+    confidence: bool = False,
 ) -> BuiltMeeting:
     """Run a whole meeting in ``folder`` (see the module docstring) and export its records.
     With ``audits``, that many voters first audit an encryption of their choices (PROTOCOL.md
-    §8.1) before casting; the audited ballots are logged when voting closes."""
+    §8.1) before casting; the audited ballots are logged when voting closes. With
+    ``confidence``, a confidence vote among an imported list of those convened follows the
+    rating, with the same committee keys, before the minute (docs/RULES.md §6)."""
     rng = random.Random(seed)
     store = Store(folder)
     try:
@@ -144,33 +150,11 @@ def build_meeting(
         chair.open_voting(number)
         questions = context.manifest.questions
         choices = [[rng.choices(range(4), (3, 10, 3, 1))[0] for _ in questions] for _ in tokens]
-        ballots = make_ballots(context, tokens, choices, workers)
-        for token, choice in zip(tokens[:audits], choices, strict=False):
-            sealed = encrypt_ballot(context, token_hash(token), choice, system_nonce)
-            opened = open_ballot(context, sealed)
-            receipt = tracker(opened).hex()
-            Audits(store, rounds).receive(number, receipt, canonical_json(opened).decode())
-        half = len(ballots) // 2
-        opened = b""
-        for position, (token, ballot) in enumerate(zip(tokens, ballots, strict=True)):
-            if position == half:
-                opened = record_bytes(store)
-            verified = verify_ballot(context, ballot)
-            submission = make_submission(token, ballot)
-            rounds.accept_ballot(
-                number,
-                verified.token_hash.hex(),
-                verified.tracker.hex(),
-                ballot,
-                token_key=submission["token_key"],
-                signature=submission["signature"],
-            )
-        chair.close_voting(number, True)
-        aggregate = Aggregate.from_json(context, rounds.aggregate(number))
-        for trustee in (trustees[0], trustees[2]):
-            counting.add_share(
-                number, trustee.index, trustee.decrypt(context, aggregate).to_json(context)
-            )
+        opened = _vote_and_count(
+            store, chair, counting, trustees, number, tokens, choices, audits, workers
+        )
+        if confidence:
+            _confidence_round(store, chair, counting, trustees, rng, audits)
         minutes = Minutes(store, chair)
         document, _ = minutes.make({"number": "07", "time": "16:30"})
         digest = bytes.fromhex(document["digest"])
@@ -185,6 +169,86 @@ def build_meeting(
         return BuiltMeeting(final, opened, store.server_key(), context, trustees, absent, choices)
     finally:
         store.close()
+
+
+def _vote_and_count(
+    store: Store,
+    chair: Chair,
+    counting: Counting,
+    trustees: list[Trustee],
+    number: int,
+    tokens: list[str],
+    choices: list[list[int]],
+    audits: int,
+    workers: int = 1,
+) -> bytes:
+    """Cast one ballot per token (the first ``audits`` voters audit an encryption first), close,
+    and have committee members 1 and 3 decrypt; returns the record exported half-way through."""
+    rounds = chair.rounds
+    context = rounds.context(number)
+    ballots = make_ballots(context, tokens, choices, workers)
+    for token, choice in zip(tokens[:audits], choices, strict=False):
+        sealed = encrypt_ballot(context, token_hash(token), choice, system_nonce)
+        audited = open_ballot(context, sealed)
+        receipt = tracker(audited).hex()
+        Audits(store, rounds).receive(number, receipt, canonical_json(audited).decode())
+    half = len(ballots) // 2
+    opened = b""
+    for position, (token, ballot) in enumerate(zip(tokens, ballots, strict=True)):
+        if position == half:
+            opened = record_bytes(store)
+        verified = verify_ballot(context, ballot)
+        submission = make_submission(token, ballot)
+        rounds.accept_ballot(
+            number,
+            verified.token_hash.hex(),
+            verified.tracker.hex(),
+            ballot,
+            token_key=submission["token_key"],
+            signature=submission["signature"],
+        )
+    chair.close_voting(number, True)
+    aggregate = Aggregate.from_json(context, rounds.aggregate(number))
+    for trustee in (trustees[0], trustees[2]):
+        counting.add_share(
+            number, trustee.index, trustee.decrypt(context, aggregate).to_json(context)
+        )
+    return opened
+
+
+CONVENED = [
+    {"name": "Nguyễn Thị Khách", "present": True},
+    {"name": "Lê Văn Mời", "present": True},
+    {"name": "Phạm Thị Dự", "present": True},
+    {"name": "Hoàng Văn Họp", "present": True},
+    {"name": "Vũ Thị Vắng", "present": False},
+]
+"""Those convened to the confidence round of ``build_meeting(confidence=True)``: 4 of 5 present."""
+
+
+def _confidence_round(
+    store: Store,
+    chair: Chair,
+    counting: Counting,
+    trustees: list[Trustee],
+    rng: random.Random,
+    audits: int,
+) -> None:
+    """A second round: a confidence vote on a member of the cell and on someone from outside
+    it, among an imported list of those convened, with the committee's keys of round 1."""
+    set_convened(store, {"source": "list", "people": CONVENED})
+    head = next(iter(chair.roll().voters))
+    spec = {
+        "subjects": [
+            {"member_id": head, "position": "Bí thư chi bộ"},
+            {"name": "Trần Văn Ngoài", "position": "Giám đốc"},
+        ]
+    }
+    number = chair.start_round(BASE_URL, kind="confidence", spec=spec)["round"]
+    tokens = chair.issue_tokens(number, None, BASE_URL)["tokens"]
+    chair.open_voting(number)
+    choices = [[rng.choices(range(3), (5, 3, 2))[0] for _ in range(2)] for _ in tokens]
+    _vote_and_count(store, chair, counting, trustees, number, tokens, choices, audits)
 
 
 def _ceremony(rounds: Rounds, number: int) -> list[Trustee]:
@@ -209,12 +273,14 @@ def _ceremony(rounds: Rounds, number: int) -> list[Trustee]:
 
 
 @cache
-def meeting_record(audits: int = 0) -> BuiltMeeting:
+def meeting_record(audits: int = 0, confidence: bool = False) -> BuiltMeeting:
     """The small meeting every record test shares: 6 voters, 4 rated, built once (for each
-    number of voters who first audit an encryption)."""
+    number of voters who first audit an encryption, with or without a confidence round)."""
     folder = Path(tempfile.mkdtemp(prefix="phieukin-record-"))
     try:
-        return build_meeting(folder, voters=6, rated=4, seed=7, audits=audits)
+        return build_meeting(
+            folder, voters=6, rated=4, seed=7, audits=audits, confidence=confidence
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

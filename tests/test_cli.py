@@ -87,6 +87,15 @@ def test_demo_runs_a_real_meeting_and_counts_match(tmp_path: Path) -> None:
         s["id"]: [s["votes"][level] for level in levels] for s in minute["rounds"][0]["subjects"]
     }
     assert reported == counts
+    # then a confidence vote on the cell's two heads, with the same committee keys
+    assert "Kết quả lấy phiếu tín nhiệm (vòng 2)" in result.stdout
+    confidence = minute["rounds"][1]
+    assert (confidence["kind"], len(confidence["subjects"])) == ("confidence", 2)
+    assert [s["name"].split(" — ")[1] for s in confidence["subjects"]] == [
+        "Bí thư chi bộ",
+        "Phó Bí thư chi bộ",
+    ]
+    assert all(sum(s["votes"].values()) == 4 for s in confidence["subjects"])
     verify = subprocess.run(
         [sys.executable, "-m", "ballot_server.cli", "verify", str(out / "record.zip")],
         cwd=ROOT,

@@ -27,6 +27,7 @@ from nacl.signing import SigningKey
 
 from audit.minute_pdf import render_minute_pdf
 from audit.record import load_record
+from audit.report_text import CHECKS
 from audit.verify import verify_record
 from tally.aggregate import aggregate_ballots
 from tally.ballot import ballot_hash, make_ballot, tracker
@@ -533,6 +534,12 @@ LOGGED: list[tuple[str, Callable, set[str]]] = [
 def test_a_change_to_the_log_is_caught_by_the_chain_and_by_the_specific_check(
     built, change, expected
 ):
+    assert_caught(built, change, expected)
+
+
+def assert_caught(built: BuiltMeeting, change: Callable, expected: set[str]) -> None:
+    """``change`` made naively is caught by the chain; made and re-signed by an attacker, by
+    exactly the ``expected`` checks (and the minute)."""
     naive = Parts.open(built.final)
     change(naive, built)
     caught = failed(naive)
@@ -622,3 +629,109 @@ def test_twenty_distinct_tamperings(built):
     assert len(UNLOGGED) + len(LOGGED) + 2 >= 20
     names = [c[0] for c in UNLOGGED + LOGGED]
     assert len(set(names)) == len(names)
+
+
+# --- the events of a round of another kind: a confidence vote among those convened ------------
+
+
+def kind_round(parts: Parts, kind: str) -> dict:
+    """The body of round 2's event of ``kind`` (the confidence vote)."""
+    return next(b for b in parts.bodies(kind) if b.get("round") == 2)
+
+
+def one_more_convened_present(parts, built):
+    kind_round(parts, "round-roll")["convened"]["present"] += 1
+
+
+def convened_list_changed(parts, built):
+    parts.body("convened-set")["people"][-1]["present"] = True
+
+
+def convened_list_unshaped(parts, built):
+    parts.body("convened-set")["people"][0]["office"] = "Giám đốc"
+
+
+def confidence_flag_changed(parts, built):
+    subject = kind_round(parts, "decisions")["output"]["subjects"][0]
+    subject["flag"] = "two_thirds_low" if subject["flag"] is None else None
+
+
+def confidence_count_and_decisions(parts, built):
+    """A confidence count moved from 'cao' to 'thấp' and the rules re-run on it."""
+    counts = kind_round(parts, "counts")["counts"]
+    row = counts["c01"]
+    moved = 1 if row[0] else 0
+    row[0], row[2] = row[0] - moved, row[2] + moved
+    body = kind_round(parts, "decisions")
+    body["input"]["subjects"][0]["votes"] = dict(zip(("CAO", "TN", "THAP"), row, strict=True))
+    body["output"] = decide_json(body["input"])
+
+
+def confidence_about_another_member(parts, built):
+    subjects = kind_round(parts, "round-roll")["subjects"]
+    subjects["c01"] = subjects["c01"] % 6 + 1
+
+
+def confidence_as_a_runoff(parts, built):
+    kind_round(parts, "round-roll")["runoff_of"] = 1
+
+
+def a_level_taken_from_a_confidence_vote(parts, built):
+    """A collective's level said to be the one the cell voted for itself in round 2, which is
+    a confidence vote, not a self-rating."""
+    listed = [{"name": "Chi bộ", "level": "TOT", "from_round": 2}]
+    parts.entries.insert(
+        parts.position("minute"), new_event("collectives-set", {"collectives": listed})
+    )
+
+
+KIND_LOGGED: list[tuple[str, Callable, set[str]]] = [
+    (
+        "one more of those convened present",
+        one_more_convened_present,
+        {"round.convened", "tokens.voters", "decisions.roll"},
+    ),
+    ("the list of those convened changed", convened_list_changed, {"round.convened"}),
+    (
+        "a field nobody specified in the list of those convened",
+        convened_list_unshaped,
+        {"log.body", "round.convened"},
+    ),
+    ("change a confidence flag", confidence_flag_changed, {"decisions.rerun"}),
+    (
+        "change a confidence count and re-run the rules",
+        confidence_count_and_decisions,
+        {"decryption.counts", "decisions.input"},
+    ),
+    ("a confidence vote about another member", confidence_about_another_member, {"round.subjects"}),
+    ("a confidence vote called a runoff", confidence_as_a_runoff, {"round.subjects"}),
+    (
+        "a collective's level taken from a confidence vote",
+        a_level_taken_from_a_confidence_vote,
+        {"collectives.from_round"},
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def with_confidence() -> BuiltMeeting:
+    return meeting_record(confidence=True)
+
+
+def test_the_record_with_a_confidence_round_passes(with_confidence):
+    report = verify_bytes(with_confidence.final)
+    assert report.verdict == "final", [f.to_json() for f in report.failures]
+    checks = {f.check for f in report.findings}
+    assert {"round.convened", "round.subjects", "decisions.rerun"} <= checks
+    assert checks <= set(CHECKS), checks - set(CHECKS)  # each named in words
+
+
+def test_every_check_of_another_kind_is_named_in_words():
+    assert {"round.convened", "round.options", "collectives.from_round"} <= set(CHECKS)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"), [c[1:] for c in KIND_LOGGED], ids=[c[0] for c in KIND_LOGGED]
+)
+def test_a_change_to_a_round_of_another_kind_is_named(with_confidence, change, expected):
+    assert_caught(with_confidence, change, expected)

@@ -20,7 +20,7 @@ import pytest
 from tally.ballot import tracker_code
 from tally.crypto.signatures import sign
 from tally.token import token_signing_key
-from tests.record_support import BuiltMeeting, Parts, build_meeting
+from tests.record_support import BuiltMeeting, Parts, build_meeting, meeting_record
 from tests.test_record_tamper import FORGED, failed, forge, verify_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,6 +144,31 @@ def test_verify_tracker_shows_what_an_audited_ballot_encrypted(built, parts, tmp
     text = run_verify(record, "--tracker", code)
     assert "Phiếu kiểm tra" in text.stdout and "không được tính" in text.stdout
     assert manifest["questions"][0]["title"] in text.stdout
+
+
+def test_an_audited_confidence_ballot_opens_and_shows_its_words(tmp_path) -> None:
+    """A voter audits an encryption in a confidence vote: the record verifies it (it opens to
+    what it claims) and ``verify --tracker`` names its choices in the words of that kind."""
+    built = meeting_record(1, confidence=True)
+    parts = Parts.open(built.final)
+    audited = next(b for b in parts.bodies("ballot-audited") if b["round"] == 2)
+    report = verify_bytes(built.final)
+    opened = [f for f in report.findings if f.check == "audits.opening" and "2" in f.subject]
+    assert report.verdict == "final" and opened and all(f.status == "passed" for f in opened)
+    record = tmp_path / "record.zip"
+    record.write_bytes(built.final)
+    code = tracker_code(bytes.fromhex(audited["tracker"]))
+    answer = json.loads(run_verify(record, "--tracker", code, "--json").stdout)
+    assert answer["opens"] is True and answer["round"] == 2
+    chosen = [c["selected"] for c in answer["choices"]]
+    assert all(len(s) == 1 and s[0] in ("CAO", "TN", "THAP") for s in chosen), chosen
+    words = {"CAO": "tín nhiệm cao", "TN": "tín nhiệm", "THAP": "tín nhiệm thấp"}
+    english = {"CAO": "high confidence", "TN": "confidence", "THAP": "low confidence"}
+    vi = run_verify(record, "--tracker", code).stdout
+    en = run_verify(record, "--tracker", code, "--lang", "en").stdout
+    for choice in answer["choices"]:
+        assert f"{choice['title']}: {words[choice['selected'][0]]}" in vi
+        assert f"{choice['title']}: {english[choice['selected'][0]]}" in en
 
 
 def test_verify_tracker_says_when_an_audit_does_not_open(parts, tmp_path) -> None:

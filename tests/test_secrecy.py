@@ -199,7 +199,7 @@ async def _no_partial_counts(session, url: str, *, open_round: bool) -> None:
         status, body = await call(session, url, "GET", path)
         assert status in refused, (path, status, body)
     status, body = await call(session, url, "GET", "/api/status")
-    assert set(body) <= {"meeting", "round", "phase", "turnout", "join_url"}
+    assert set(body) <= {"meeting", "round", "round_kind", "phase", "turnout", "join_url"}
     assert set(body["turnout"]) == {"ballots", "tokens"}
     _, state = await call(session, url, "GET", "/api/chair/state", headers=BEARER)
     text = json.dumps(state)
@@ -207,7 +207,7 @@ async def _no_partial_counts(session, url: str, *, open_round: bool) -> None:
     async with session.get(url + "/api/stream") as response:
         first = await asyncio.wait_for(response.content.readline(), 5)
         frame = json.loads(first.decode().removeprefix("data:"))
-        assert set(frame) <= {"meeting", "round", "phase", "turnout", "join_url"}
+        assert set(frame) <= {"meeting", "round", "round_kind", "phase", "turnout", "join_url"}
 
 
 SUSPECT_COLUMN = re.compile(

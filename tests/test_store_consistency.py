@@ -94,9 +94,14 @@ def meeting(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("what", sorted(EDITS))
 def test_a_changed_row_is_named_and_nothing_changes(meeting: Path, tmp_path: Path, what: str):
+    edit_and_open(meeting, tmp_path, *EDITS[what])
+
+
+def edit_and_open(meeting: Path, tmp_path: Path, statement: str, named: str) -> None:
+    """Change one row of a copy of ``meeting`` with ``statement``: opening it must refuse,
+    naming ``named``, and change nothing."""
     folder = tmp_path / "meeting"
     shutil.copytree(meeting, folder)
-    statement, named = EDITS[what]
     connection = sqlite3.connect(folder / DATABASE_NAME)
     assert connection.execute(statement).rowcount == 1
     connection.commit()
@@ -107,3 +112,36 @@ def test_a_changed_row_is_named_and_nothing_changes(meeting: Path, tmp_path: Pat
     assert named in damaged.value.message_en, damaged.value.message_en
     assert "bị hỏng" in damaged.value.message_vi
     assert fingerprint(folder) == before
+
+
+KIND_EDITS = {
+    "those convened, as the chair chose them": (
+        "UPDATE settings SET value = replace(value, '\"present\": false', '\"present\": true') "
+        "WHERE key = 'convened'",
+        "those convened to a confidence vote differ",
+    ),
+    "those convened, as the confidence round fixed them": (
+        "UPDATE settings SET value = replace(value, '\"present\": 4', '\"present\": 5') "
+        "WHERE key = 'round_convened'",
+        "those convened to a confidence vote differ",
+    ),
+    "the confidence round's decisions": (
+        "UPDATE results SET data = replace(data, '\"flag\": null', '\"flag\": \"over_half_low\"') "
+        "WHERE kind = 'decisions' AND round = 2",
+        "the decisions of round 2 differs",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def kind_meeting(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A meeting whose rating is followed by a confidence vote among an imported list."""
+    folder = tmp_path_factory.mktemp("consistency-kinds") / "meeting"
+    build_meeting(folder, voters=4, rated=2, seed=11, confidence=True)
+    Store(folder).close()  # it opens without a word: those convened agree with the log
+    return folder
+
+
+@pytest.mark.parametrize("what", sorted(KIND_EDITS))
+def test_a_changed_row_of_a_confidence_round_is_named(kind_meeting: Path, tmp_path: Path, what):
+    edit_and_open(kind_meeting, tmp_path, *KIND_EDITS[what])

@@ -65,7 +65,7 @@ def test_the_report_in_english(records, capsys):
     code, out = verify(capsys, records["final"], "--lang", "en")
     assert code == 0
     assert "RESULT: the record is sound — all" in out and "it is final" in out
-    assert "✓ Tokens equal the members present entitled to vote" in out
+    assert "✓ Tokens equal those present entitled to vote" in out
 
 
 def test_json_lists_every_finding(records, capsys):

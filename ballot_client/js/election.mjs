@@ -12,6 +12,7 @@ import { bytesToHex, canonicalBytes } from './encoding.mjs';
 import { H32 } from './hashing.mjs';
 import { fixedBaseFromHex, mulPublic, pointFromHex, pointToHex, sum } from './group.mjs';
 import { checkHeader, isObject, requireInt } from './objects.mjs';
+import { checkKind } from './roundkinds.mjs';
 import { signingKeyFromHex } from './signatures.mjs';
 
 export const MANIFEST_KIND = 'phieukin/manifest';
@@ -39,6 +40,7 @@ export const MAX_OPTIONS = 100;
  * @property {number} committeeSize - n
  * @property {Uint8Array} hash - manifest_hash = H32("manifest", canonical(manifest))
  * @property {string} hashHex
+ * @property {string} kind - the round's kind (roundkinds.mjs)
  */
 
 /**
@@ -97,9 +99,10 @@ export function loadManifest(data) {
     }
   });
   const threshold = requireInt(committee.threshold, 'manifest.committee.threshold', 1, members.length);
+  const kind = checkKind(manifest); // a manifest naming its kind has that kind's shape
   const hash = H32('manifest', canonicalBytes(manifest));
   return {
-    data: manifest, questions, threshold, committeeSize: members.length, hash, hashHex: bytesToHex(hash),
+    data: manifest, questions, threshold, committeeSize: members.length, hash, hashHex: bytesToHex(hash), kind,
   };
 }
 

@@ -50,5 +50,8 @@ export {
   verifyDecryptionShare, lagrangeCoefficient, smallDiscreteLog, combineDecryptionShares,
 } from './decryption.mjs';
 export {
+  ROUND_KINDS, checkKind, computeSheet, checkSheet, deductionTenths,
+} from './roundkinds.mjs';
+export {
   MINUTE_KIND, MINUTE_PURPOSE, MinuteRefused, minuteDigest, checkMinute, signMinute,
 } from './minute.mjs';

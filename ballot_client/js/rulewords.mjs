@@ -6,8 +6,11 @@
  * nothing is ever read back out of a sentence.
  *
  * A step is {code, rule, values} (docs/RULES.md §5). `names` may give
- * {collectives: {key: name}, groups: {group: label}} so that no internal key is shown.
+ * {collectives: {key: name}, groups: {group: label}} so that no internal key is shown. The
+ * steps of the confidence vote and of yes/no decisions are worded by kindwords.mjs.
  */
+
+import { KIND_RENDER } from './kindwords.mjs';
 
 export const LEVEL_WORDS = {
   vi: {
@@ -286,6 +289,7 @@ export function renderStep(step, lang = 'vi', names = null) {
   }
   if (step.code === 'quota') return quota(step, v, language, names);
   if (step.code === 'runoff') return runoff(step, v, language, names);
+  if (KIND_RENDER[step.code]) return KIND_RENDER[step.code](v, language, step.rule);
   const render = RENDER[step.code];
   return render ? render(v, language) : String(step.rule);
 }

@@ -4,6 +4,8 @@
 import { chairFetch, forgetCsrf, setCsrf } from '/static/chair-session.js';
 import '/static/served.js';
 import { textEl } from '/static/dom.js';
+import { roundRequest } from '/static/chair-kinds.js';
+import { kindText } from '/js/kindwords.mjs';
 
 const TEXT = {
   vi: {
@@ -21,6 +23,8 @@ const TEXT = {
     excluded_title: 'Không tính vào cơ sở:',
     logged_in: 'Đã đăng nhập.', saved: 'Đã lưu.', collective_unset: '— chưa có —',
     collectives_none: 'Không ai trong danh sách đứng đầu một tập thể.',
+    collective_voted: (e) => `${e.level} — theo kết quả chi bộ tự xếp loại (vòng ${e.round})`,
+    kind_started: (n) => `Đã bắt đầu vòng ${n}, dùng lại khóa của Ban kiểm phiếu. Hãy phát phiếu (bước 7) rồi mở bỏ phiếu.`,
     imported: (n) => `Đã nhập ${n} đảng viên.`,
     members: (n) => `Danh sách có ${n} đảng viên.`,
     issued: (n) => `Đã phát ${n} phiếu.`,
@@ -67,6 +71,8 @@ const TEXT = {
     excluded_title: 'Not counted in the base:',
     logged_in: 'Logged in.', saved: 'Saved.', collective_unset: '— not set —',
     collectives_none: 'Nobody on the roster heads a collective.',
+    collective_voted: (e) => `${e.level} — as the cell rated itself (round ${e.round})`,
+    kind_started: (n) => `Round ${n} started with the committee's existing keys. Issue tokens (step 7), then open voting.`,
     imported: (n) => `Imported ${n} members.`,
     members: (n) => `The roster has ${n} members.`,
     issued: (n) => `Issued ${n} tokens.`,
@@ -383,7 +389,8 @@ function renderCommitteeHead() {
 
 function renderRound() {
   const round = currentRound();
-  $('status-phase').textContent = round ? `${t(`phase_${round.phase}`)} (${lang === 'en' ? 'round' : 'vòng'} ${round.round})` : t('phase_setup');
+  const kind = round && !['rating', 'runoff'].includes(round.kind) ? ` — ${kindText(round.kind, lang).name}` : '';
+  $('status-phase').textContent = round ? `${t(`phase_${round.phase}`)} (${lang === 'en' ? 'round' : 'vòng'} ${round.round}${kind})` : t('phase_setup');
   $('status-turnout').textContent = round
     ? `${round.ballots} / ${round.tokens.issued + round.tokens.spent}` : '0 / 0';
   const qrs = $('committee-qrs');
@@ -482,10 +489,12 @@ async function renderRunoff() {
   $('runoff-confirm-text').textContent = t('runoff_confirm', runoff.round + 1, names);
 }
 
-/** One select per collective that a roster member heads, set to its recorded level. */
+/** One select per collective that a roster member heads, set to its recorded level — or to
+ * the level the cell voted for itself in a counted self-rating round (for the cell's head). */
 function renderCollectives() {
   const list = $('collectives-list');
-  const levels = new Map((state.collectives ?? []).map((c) => [c.name, c.level]));
+  const levels = new Map((state.collectives ?? []).map((c) => [c.name, c.from_round ? `round:${c.from_round}` : c.level]));
+  const voted = (state.self_ratings ?? []).filter((entry) => entry.level);
   const headed = [...new Set(state.roster.map((m) => m.heads).filter(Boolean))].sort();
   list.replaceChildren();
   if (headed.length === 0) list.append(textEl('p', t('collectives_none')));
@@ -495,8 +504,10 @@ function renderCollectives() {
     const select = textEl('select');
     select.id = `collective-${index}`;
     select.dataset.collective = name;
-    for (const value of ['', 'XS', 'TOT', 'HT', 'KHT']) {
-      const option = textEl('option', value || t('collective_unset'));
+    const choices = [['', t('collective_unset')], ...['XS', 'TOT', 'HT', 'KHT'].map((v) => [v, v]),
+      ...voted.map((entry) => [`round:${entry.round}`, t('collective_voted', entry)])];
+    for (const [value, label] of choices) {
+      const option = textEl('option', label);
       option.value = value;
       option.selected = (levels.get(name) ?? '') === value;
       select.append(option);
@@ -627,7 +638,9 @@ function setupChair() {
     run(async () => {
       const collectives = [...$('collectives-list').querySelectorAll('select')]
         .filter((select) => select.value)
-        .map((select) => ({ name: select.dataset.collective, level: select.value }));
+        .map((select) => (select.value.startsWith('round:')
+          ? { name: select.dataset.collective, from_round: Number(select.value.slice(6)) }
+          : { name: select.dataset.collective, level: select.value }));
       await api('POST', '/api/chair/collectives', { collectives });
       flash(t('saved'));
       await refresh();
@@ -648,8 +661,8 @@ function setupChair() {
     });
   });
   $('start-round').addEventListener('click', () => run(async () => {
-    const answer = await api('POST', '/api/chair/rounds', {});
-    flash(t('started', answer.round));
+    const answer = await api('POST', '/api/chair/rounds', roundRequest());
+    flash(t(answer.keys_of_round ? 'kind_started' : 'started', answer.round));
     await refresh();
   }));
   $('runoff-start').addEventListener('click', () => {

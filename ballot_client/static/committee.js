@@ -41,6 +41,9 @@ import {
 import { qrSvg } from '/static/qr.js';
 import { renderStep, REASON_CODES } from '/js/rulewords.mjs';
 import {
+  kindText, outcomeText, roundKind, votesText,
+} from '/js/kindwords.mjs';
+import {
   applyI18n, getLang, has, initI18n, mountLanguageSwitch, onLangChange, t,
 } from '/static/i18n.js';
 
@@ -344,8 +347,14 @@ function phaseText(phase) {
 function renderIdentity(ceremony) {
   $('member-label').textContent = memberLabel(state.index);
   $('fact-meeting').textContent = meetingText();
-  $('fact-round').textContent = state.round === state.keyRound
-    ? String(state.round) : t('cm.roundReusing', { n: state.round, key: state.keyRound });
+  const kind = roundKind(state.manifest);
+  let round = String(state.round);
+  if (state.round !== state.keyRound) {
+    round = ['rating', 'runoff'].includes(kind) ? t('cm.roundReusing', { n: state.round, key: state.keyRound })
+      : t('cm.roundKindReusing', { n: state.round, kind: kindText(kind, getLang()).name, key: state.keyRound });
+  }
+  $('fact-round').textContent = round;
+  $('fact-round').dataset.kind = kind;
   $('fact-round').dataset.keyRound = String(state.keyRound);
   $('fact-phase').textContent = phaseText(ceremony.phase);
   document.body.dataset.phase = ceremony.phase;
@@ -678,16 +687,19 @@ function levelWords(subject) {
 
 /** A member of a round of the minute: the votes, the level, and the reasons rendered from the
  * rule steps (the words of the printed minute). */
-function subjectItem(subject, names) {
+function subjectItem(subject, names, kind = 'rating') {
+  const other = !['rating', 'runoff'].includes(kind); // a confidence vote, yes/no, self-rating
   let votes = null;
   if (typeof subject.votes === 'number') votes = String(subject.votes);
+  else if (other) votes = votesText(subject.votes, getLang());
   else if (subject.votes) votes = ['XS', 'TOT', 'HT', 'KHT'].map((level) => `${level} ${subject.votes[level] ?? 0}`).join(' · ');
+  const codes = other ? ['confidence_low', 'approval', 'vote_level', 'unresolved'] : REASON_CODES;
   const notes = (subject.steps ?? [])
-    .filter((step) => REASON_CODES.includes(step.code) && step.rule !== 'quota.kept')
+    .filter((step) => codes.includes(step.code) && step.rule !== 'quota.kept')
     .map((step) => renderStep(step, getLang(), names));
   return el('li', { class: 'cm-minute-person', 'data-level': subject.level ?? '' },
     el('span', { class: 'cm-minute-name', text: subject.name }),
-    el('strong', { class: 'cm-minute-level', text: levelWords(subject) }),
+    el('strong', { class: 'cm-minute-level', text: other ? outcomeText(kind, subject, getLang()) : levelWords(subject) }),
     el('span', { class: 'meta', text: [...(votes === null ? [] : [t('cm.minute.votes', { votes })]), ...notes].join(' — ') }));
 }
 
@@ -706,8 +718,8 @@ function renderMinuteContent(minute, digest) {
   el('p', { class: 'meta', text: t('cm.minute.ballots', { ballots: entry.ballots, voters: entry.voters }) }),
   el('ul', { class: 'cm-minute-people', testid: `minute-round-${entry.round}` },
     ...(entry.subjects ?? (entry.questions ?? []).flatMap((q) => q.candidates))
-      .map((subject) => subjectItem(subject, minute.names)))));
-  if (minute.proposal) {
+      .map((subject) => subjectItem(subject, minute.names, entry.kind)))));
+  if (minute.proposal?.subjects?.length) {
     rounds.push(el('section', { class: 'cm-minute-round', 'aria-label': t('cm.minute.proposal') },
       el('h3', { class: 'cm-subtitle', text: t('cm.minute.proposal') }),
       el('ul', { class: 'cm-minute-people', testid: 'minute-proposal' },

@@ -12,6 +12,7 @@ import {
   applyI18n, getLang, initI18n, mountLanguageSwitch, onLangChange, t,
 } from '/static/i18n.js';
 import { fetchResults, renderResults } from '/static/results.js';
+import { kindText } from '/js/kindwords.mjs';
 
 const $ = (id) => document.getElementById(id);
 const RETRY_MS = 3000;
@@ -75,7 +76,9 @@ function render() {
   $('pj-sub').textContent = [
     meeting.cell, meeting.committee_above, formatDate(meeting.date), meeting.place,
     status.round ? t('projector.round', { r: status.round }) : null,
+    status.round_kind && status.round_kind !== 'rating' ? kindText(status.round_kind, getLang()).name : null,
   ].filter(Boolean).join(' · ');
+  document.body.dataset.kind = status.round_kind ?? '';
   document.title = `${meeting.title || t('app.name')} — ${phaseText(status.phase)}`;
 
   const phase = $('pj-phase');

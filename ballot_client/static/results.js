@@ -6,13 +6,16 @@
  * A rating round: per person the votes per level with the percentage of the base, blank answers,
  * the level the votes give and the cell's proposal with its reasons. A runoff round (a further
  * vote among members tied at the quota boundary): per tied member how many ballots chose them
- * and the outcome, then the cell's proposal for everyone across the rounds. Every reason is
- * rendered from the rule engine's steps by /js/rulewords.mjs — the words the minute prints.
+ * and the outcome, then the cell's proposal for everyone across the rounds. A round of another
+ * kind (a confidence vote, yes/no decisions, the cell's self-rating) is shown by results-kinds.js.
+ * Every reason is rendered from the rule engine's steps by /js/rulewords.mjs — the words the
+ * minute prints.
  *
  * DOM built with textContent only (strict CSP). Its own words, Vietnamese and English.
  */
 
 import { textEl } from '/static/dom.js';
+import { isKindRound, renderKindResults } from '/static/results-kinds.js';
 import {
   levelWords, percentText, REASON_CODES, renderStep,
 } from '/js/rulewords.mjs';
@@ -174,7 +177,8 @@ function levelCell(final, lang, id) {
   return cell;
 }
 
-function reasonRow(reasons, span) {
+/** A row under a person's row: the reasons, one line each (also for results-kinds.js). */
+export function reasonRow(reasons, span) {
   const why = textEl('tr', null, 'rs-why');
   const td = textEl('td', null);
   const list = textEl('ul');
@@ -265,6 +269,7 @@ function runoffTables(rows, lang, round) {
  * when `perPage` is 0) and the page indicator. Returns the number of pages.
  */
 export function renderResults(container, results, { lang = 'vi', page = 0, perPage = 0 } = {}) {
+  if (isKindRound(results)) return renderKindResults(container, results, { lang, page, perPage });
   const runoff = isRunoff(results);
   const rows = runoff ? runoffRows(results, lang) : resultRows(results, lang);
   const pages = perPage > 0 ? Math.max(1, Math.ceil(rows.length / perPage)) : 1;

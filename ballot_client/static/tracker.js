@@ -7,8 +7,9 @@
 
 import '/static/served.js';
 import { verifyAuditedBallot } from '/js/index.mjs';
+import { optionText } from '/js/kindwords.mjs';
 import {
-  initI18n, mountLanguageSwitch, onLangChange, optionWords, t,
+  getLang, initI18n, mountLanguageSwitch, onLangChange, optionWords, t,
 } from '/static/i18n.js';
 
 const $ = (id) => document.getElementById(id);
@@ -62,7 +63,9 @@ function render() {
       for (const { name, choice } of lastResult.choices) {
         const item = document.createElement('li');
         item.dataset.testid = 'tracker-audited-choice';
-        const words = choice.map((o) => (optionWords(o) === o ? o : `${o} — ${optionWords(o)}`));
+        // a confidence or yes/no answer in its words; a level as its code and words
+        const words = choice.map((o) => optionText(o, getLang())
+          ?? (optionWords(o) === o ? o : `${o} — ${optionWords(o)}`));
         item.textContent = `${name}: ${words.length ? words.join('; ') : t('level.blank')}`;
         list.append(item);
       }

@@ -18,8 +18,10 @@ import '/static/served.js';
 import { el } from '/static/dom.js';
 import { loadElection, normalizeToken, tokenIdentity } from '/js/index.mjs';
 import {
-  applyI18n, initI18n, mountLanguageSwitch, onLangChange, optionWords, t,
+  applyI18n, getLang, initI18n, mountLanguageSwitch, onLangChange, optionWords, t,
 } from '/static/i18n.js';
+import { kindText, optionText, roundKind } from '/js/kindwords.mjs';
+import { labelSheet, scoreSheet } from '/static/score-sheet.js';
 import { HttpError, NetworkError, api } from '/static/vote-api.js';
 import {
   dropSealed, flushAudits, initCasting, recoverReceipt, relabelCasting, seal,
@@ -317,12 +319,24 @@ function questions() {
   return state.manifest.questions;
 }
 
+/** The words of the round's kind (confidence, self-rating, yes/no), or null for a rating or a
+ * runoff, whose words are the page's own. */
+function kindWords() {
+  const kind = roundKind(state.manifest);
+  return ['rating', 'runoff'].includes(kind) ? null : kindText(kind, getLang());
+}
+
+function wordsOf(option) {
+  return optionText(option, getLang()) ?? optionWords(option);
+}
+
 function choiceText(question, choice) {
-  if (choice === 'blank') return t('level.blank.long');
+  if (choice === 'blank') return kindWords()?.blank ?? t('level.blank.long');
   if (Array.isArray(choice)) {
     return choice.length ? choice.map((i) => question.option_titles[i]).join(', ') : t('vote.runoff.none');
   }
   const option = question.options[choice];
+  if (optionText(option)) return wordsOf(option);
   return optionWords(option) === option ? option : `${option} — ${optionWords(option)}`;
 }
 
@@ -335,6 +349,7 @@ function renderBallot() {
   if (state.choices.length !== list.length) state.choices = list.map(() => undefined);
   const container = $('questions');
   container.replaceChildren();
+  if (state.manifest.score_sheet) container.append(scoreSheet(state.manifest.score_sheet));
   list.forEach((question, q) => {
     if (Array.isArray(question.option_titles)) {
       container.append(choiceQuestion(question, q, list.length));
@@ -361,7 +376,7 @@ function renderBallot() {
       },
       input,
       el('span', { class: 'option-text' },
-        el('span', { class: 'code', text: option === 'blank' ? '—' : option }),
+        el('span', { class: 'code', text: option === 'blank' ? '—' : option, hidden: Boolean(optionText(option)) }),
         el('span', { class: 'words', 'data-option': option })),
       el('span', { class: 'tick', 'aria-hidden': 'true' }));
       options.append(label);
@@ -393,8 +408,11 @@ function blankConfirm(question) {
 function confirmBlank(question, q) {
   const box = $(`blank-${question.id}`);
   const [yes, no] = box.querySelectorAll('button');
-  box.querySelector('.blank-confirm-text').textContent = t('vote.blank.confirm', { name: question.title || question.id });
-  yes.textContent = t('vote.blank.yes');
+  const name = question.title || question.id;
+  const words = kindWords();
+  box.querySelector('.blank-confirm-text').textContent = words
+    ? words.confirm.replace('{name}', name) : t('vote.blank.confirm', { name });
+  yes.textContent = words ? words.blank : t('vote.blank.yes');
   no.textContent = t('vote.blank.no');
   box.hidden = false;
   const close = () => { box.hidden = true; };
@@ -449,6 +467,12 @@ function choiceQuestion(question, q, total) {
 function relabelBallot() {
   if (!state.manifest) return;
   const list = questions();
+  const words = kindWords();
+  if (words) {
+    $('ballot-title').textContent = words.title;
+    $('view-ballot').querySelector('.intro').textContent = `${words.intro} ${t('vote.intro.secret')}`;
+  }
+  $('view-ballot').dataset.kind = roundKind(state.manifest);
   const meeting = [state.meeting.title, state.meeting.cell].filter(Boolean).join(' · ');
   $('ballot-meeting').textContent = [meeting, t('vote.round', { r: state.round })].filter(Boolean).join(' — ');
   for (const span of document.querySelectorAll('#questions .qnum')) {
@@ -456,8 +480,8 @@ function relabelBallot() {
   }
   for (const span of document.querySelectorAll('#questions .words')) {
     const { option } = span.dataset;
-    span.textContent = option === 'blank' ? t('level.blank.long') : optionWords(option);
-    if (optionWords(option) === option) span.hidden = true; // an unknown option name: shown once, as the code
+    span.textContent = option === 'blank' ? (words?.blank ?? t('level.blank.long')) : wordsOf(option);
+    if (wordsOf(option) === option) span.hidden = true; // an unknown option name: shown once, as the code
   }
   for (const tick of document.querySelectorAll('#questions .tick')) tick.textContent = `✓ ${t('vote.selected')}`;
   for (const limit of document.querySelectorAll('#questions .qlimit')) {
@@ -468,6 +492,7 @@ function relabelBallot() {
     if (none) none.textContent = t('vote.runoff.none');
   }
   list.forEach((question, q) => updateQuestion(question, q));
+  labelSheet($('questions'), getLang());
   updateProgress();
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ballot_server import keys
+from ballot_server import convened, keys, kind_rounds
 from ballot_server.auth import clear_cookie, csrf_token, set_cookie
 from ballot_server.chair import voter_url
 from ballot_server.errors import ApiError, BadRequest, Conflict, PayloadTooLarge
@@ -184,6 +184,14 @@ async def collectives(request: web.Request) -> web.Response:
     return web.json_response({"collectives": listed})
 
 
+async def convened_people(request: web.Request) -> web.Response:
+    """Those convened to a confidence vote: the cell's own, or an imported list."""
+    chair = chair_service(request)
+    chair.no_active_round("đổi danh sách triệu tập", "change those convened")
+    choice = convened.set_convened(chair.store, await read_json(request))
+    return web.json_response(choice)
+
+
 async def committee(request: web.Request) -> web.Response:
     chair = chair_service(request)
     body = await read_json(request)
@@ -202,10 +210,13 @@ async def committee(request: web.Request) -> web.Response:
 async def start_round(request: web.Request) -> web.Response:
     chair = chair_service(request)
     body = await _body(request)
-    runoff = body.get("runoff", False)
+    runoff = body.pop("runoff", False)
     if not isinstance(runoff, bool):
         raise BadRequest("Trường «runoff» sai kiểu.", "Field 'runoff' must be true or false.")
-    started = chair.start_round(public_base_url(request), runoff=runoff)
+    if runoff and body:
+        raise BadRequest("Bỏ phiếu thêm không nhận trường khác.", "A runoff takes no other field.")
+    kind = kind_rounds.check_spec(body.pop("kind", "rating"), body)
+    started = chair.start_round(public_base_url(request), runoff=runoff, kind=kind, spec=body)
     publish_status(request.app)
     return web.json_response(started, status=201)
 
@@ -296,6 +307,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/api/chair/collectives", collectives),
         web.post("/api/chair/options", options),
         web.post("/api/chair/committee", committee),
+        web.post("/api/chair/convened", convened_people),
         web.post("/api/chair/rounds", start_round),
         web.post("/api/chair/rounds/{round}/tokens", tokens),
         web.post("/api/chair/rounds/{round}/tokens/cancel", cancel),

@@ -78,6 +78,7 @@ def status(app: web.Application) -> dict[str, Any]:
         return message
     counts = rounds.token_counts(current)
     message.update(
+        round_kind=rounds.manifest(current).round_kind.value,
         phase=rounds.phase(current),
         turnout={
             "ballots": rounds.ballot_count(current),

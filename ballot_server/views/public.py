@@ -28,6 +28,7 @@ from ballot_server.views.common import (
     status,
 )
 from tally.ballot import tracker_code
+from tally.round_kinds import RoundKind, manifest_kind
 
 _HASH = re.compile(r"[0-9a-f]{64}")
 
@@ -111,9 +112,17 @@ async def get_results(request: web.Request) -> web.Response:
     manifest = row["manifest"]
     decisions = app[keys.DECISIONS].get(number)
     store = app[keys.STORE]
+    request = {} if decisions is None else decisions["input"]
+    kind = manifest_kind(manifest)
+    roll = request.get("roll")
+    if kind is RoundKind.CONFIDENCE and decisions is not None:
+        roll = {key: request[key] for key in ("convened", "present", "ballots")}
+    extra = {key: manifest[key] for key in ("round_options", "score_sheet") if key in manifest}
     return web.json_response(
         {
             "round": number,
+            "round_kind": kind.value,
+            **extra,
             "questions": [
                 {
                     "id": q["id"],
@@ -126,8 +135,8 @@ async def get_results(request: web.Request) -> web.Response:
             ],
             "counts": counts,
             "decisions": None if decisions is None else decisions["output"],
-            "profile": None if decisions is None else decisions["input"].get("profile"),
-            "roll": None if decisions is None else decisions["input"]["roll"],
+            "profile": request.get("profile"),
+            "roll": roll,
             "proposal": proposal(store, upto=number) if decisions is not None else None,
             "names": result_names(store, manifest_names(store, number)),
         }

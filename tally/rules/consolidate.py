@@ -9,7 +9,8 @@ which the minute, the projector, the results page and the committee page all sho
 is always decided against the places the earlier rounds left.
 
 Both are pure functions of the logged decisions (``{"round", "input", "output"}`` per round);
-the verifier runs them again.
+the verifier runs them again. Rounds of other kinds (a confidence vote, yes/no decisions, the
+cell's self-rating) are left out: they propose no member's level.
 """
 
 from __future__ import annotations
@@ -26,6 +27,28 @@ def is_runoff(decisions: Mapping[str, Any]) -> bool:
     return isinstance(decisions.get("input"), Mapping) and "runoff" in decisions["input"]
 
 
+def decisions_kind(decisions: Mapping[str, Any]) -> str:
+    """The kind of round a round's logged decisions decide: ``rating``, ``runoff``, or the
+    ``"kind"`` its request names (``confidence``, ``approval``, ``self_rating``)."""
+    request = decisions.get("input")
+    if not isinstance(request, Mapping):
+        return "rating"
+    if "runoff" in request:
+        return "runoff"
+    return str(request.get("kind", "rating"))
+
+
+def is_rating(decisions: Mapping[str, Any]) -> bool:
+    """Whether a round's decisions rate the members (a rating round, not a runoff)."""
+    return decisions_kind(decisions) == "rating"
+
+
+def member_rounds(rounds: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The rounds that make the cell's proposal of members' levels: ratings and runoffs (a
+    confidence vote, a yes/no decision or the cell's self-rating is not part of it)."""
+    return [entry for entry in rounds if decisions_kind(entry) in ("rating", "runoff")]
+
+
 def consolidate(rounds: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The cell's proposal after every round in ``rounds`` (in order).
 
@@ -33,7 +56,8 @@ def consolidate(rounds: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     "level", "quota", "rounds", "steps"}], "quota": [{"group", "good", "max_excellent",
     "kept", "over", "tied"}]}``; the latest rating round counts, with the runoffs after it.
     """
-    ratings = [i for i, entry in enumerate(rounds) if not is_runoff(entry)]
+    rounds = member_rounds(rounds)
+    ratings = [i for i, entry in enumerate(rounds) if is_rating(entry)]
     if not ratings:
         return {"rating_round": None, "rounds": [], "subjects": [], "quota": []}
     first = ratings[-1]

@@ -85,7 +85,7 @@ def _apply_quotas(
     """Apply the quota group by group (first-appearance order); update ``decisions`` in place."""
     groups: dict[str, list[Subject]] = {}
     for subject in request.subjects:
-        if decisions[subject.id].status is Status.DECIDED:
+        if decisions[subject.id].status is Status.DECIDED and not subject.collective:
             groups.setdefault(subject.group, []).append(subject)
     results: list[GroupResult] = []
     for group, members in groups.items():
@@ -146,5 +146,15 @@ def decide(request: DecisionRequest) -> Decision:
 
 
 def decide_json(data: Mapping[str, object] | object) -> dict[str, object]:
-    """Validate decoded JSON input, decide, and return the JSON output (the CLI's whole job)."""
+    """Validate decoded JSON input, decide, and return the JSON output (the CLI's whole job).
+
+    A request naming another ``"kind"`` of round (``tally.rules.kinds``) goes to its decider.
+    """
+    from tally.rules.kinds import decider, request_kind
+
+    kind = request_kind(data)
+    if kind != "rating":
+        return decider(kind)(data)
+    if isinstance(data, Mapping) and "kind" in data:
+        data = {key: value for key, value in data.items() if key != "kind"}
     return decide(parse_request(data)).as_json()

@@ -128,6 +128,9 @@ class Subject:
     """Consecutive years, right before this one, in which the member was rated KHT."""
     score: Score | None = None
     """The member's score on the 100-point scale, where the profile has one."""
+    collective: bool = False
+    """A collective rated by the meeting (the cell, in its self-rating): no quota, no member
+    facts."""
 
 
 @dataclass(frozen=True)
@@ -263,8 +266,10 @@ _SUBJECT_FIELDS = {
     "not_rated",
     "kht_years_before",
     "score",
+    "collective",
 }
 MAX_KHT_YEARS = 50
+_MEMBER_FACTS = _SUBJECT_FIELDS - {"id", "votes", "collective", "not_rated"}
 
 
 def _civil_servant(data: Mapping[str, object], path: str) -> tuple[Level | None, bool]:
@@ -283,6 +288,9 @@ def parse_subject(
     collectives: Mapping[str, Level] = request["collectives"]  # type: ignore[assignment]
     data = json_object(value, path, _SUBJECT_FIELDS)
     subject_id = text_value(require_field(data, "id", f"{path}.id"), f"{path}.id")
+    collective = _flag(data, "collective", path)
+    if collective and set(data) & (_MEMBER_FACTS | {"not_rated"}):
+        raise RuleInputError("a collective has only an id and votes", field=f"{path}.collective")
     not_rated = None
     if data.get("not_rated") is not None:
         not_rated = text_value(data["not_rated"], f"{path}.not_rated")
@@ -336,6 +344,7 @@ def parse_subject(
             data.get("kht_years_before", 0), f"{path}.kht_years_before", maximum=MAX_KHT_YEARS
         ),
         score=score,
+        collective=collective,
     )
 
 
@@ -349,6 +358,22 @@ def parse_collectives(value: object) -> dict[str, Level]:
         text_value(key, "collectives"): _level(level, f"collectives.{key}")
         for key, level in value.items()
     }
+
+
+def votes_by_subject(data: Mapping[str, object]) -> list[tuple[str, str, object]]:
+    """The ``subjects`` of a request of another kind (docs/RULES.md §6): each
+    ``{"id", "votes"}`` with a unique id; returns ``(path, id, votes)`` for each, the votes
+    still to be read by the kind."""
+    entries, seen = [], set()
+    for index, item in enumerate(_subject_list(data)):
+        where = f"subjects[{index}]"
+        entry = json_object(item, where, {"id", "votes"})
+        subject_id = text_value(require_field(entry, "id", f"{where}.id"), f"{where}.id")
+        if subject_id in seen:
+            raise RuleInputError(f"duplicate id {subject_id!r}", field=f"{where}.id")
+        seen.add(subject_id)
+        entries.append((where, subject_id, require_field(entry, "votes", f"{where}.votes")))
+    return entries
 
 
 def _subject_list(data: Mapping[str, object]) -> list[object]:

@@ -27,7 +27,9 @@ _OPTION_FIELDS = {
 }
 
 
-def _choice(kind: type[_Choice], value: object, path: str) -> _Choice:
+def choice(kind: type[_Choice], value: object, path: str) -> _Choice:
+    """One of the values of ``kind`` (an option's enumeration); ``RuleInputError`` names
+    ``path`` otherwise."""
     allowed = [member.value for member in kind]
     if not isinstance(value, str) or value not in allowed:
         raise RuleInputError(f"must be one of {allowed}, got {value!r}", field=path)
@@ -51,7 +53,7 @@ def parse_thresholds(value: object) -> dict[Level, Threshold]:
             raise RuleInputError(
                 "must be a level code XS, TOT, HT or KHT", field=f"options.thresholds.{key}"
             )
-        overrides[level] = _choice(Threshold, threshold, f"options.thresholds.{key}")
+        overrides[level] = choice(Threshold, threshold, f"options.thresholds.{key}")
     return overrides
 
 
@@ -68,9 +70,9 @@ def parse_options(value: object, defaults: RuleOptions) -> RuleOptions:
             )
     options = defaults
     if "base" in value:
-        options = replace(options, base=_choice(BaseOption, value["base"], "options.base"))
+        options = replace(options, base=choice(BaseOption, value["base"], "options.base"))
     if "quorum" in value:
-        options = replace(options, quorum=_choice(QuorumOption, value["quorum"], "options.quorum"))
+        options = replace(options, quorum=choice(QuorumOption, value["quorum"], "options.quorum"))
     if "cumulative" in value:
         options = replace(options, cumulative=_flag(value["cumulative"], "options.cumulative"))
     if "good_includes_excellent" in value:

@@ -35,8 +35,14 @@ STEP_CODES = (
     "runoff",
     "final",
     "not_rated",
+    "convened_quorum",
+    "confidence_votes",
+    "confidence_low",
+    "approval_votes",
+    "approval",
 )
-"""Every step code, in the order they can appear in a subject's working."""
+"""Every step code: the rating's, in the order they can appear in a subject's working, then
+those of the confidence vote and of yes/no decisions (``tally.rules.kind_wording``)."""
 
 
 @dataclass(frozen=True)

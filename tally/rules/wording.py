@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from tally.rules.arithmetic import percent_text
+from tally.rules.kind_wording import KIND_RENDER
 from tally.rules.levels import LEVELS
 from tally.rules.trace import TraceStep
 
@@ -372,6 +373,8 @@ def render_step(step: TraceStep, lang: str = "vi", names: Names | None = None) -
         return _quota(step, values, lang, names)
     if step.code == "runoff":
         return _runoff(step, values, lang, names)
+    if step.code in KIND_RENDER:
+        return KIND_RENDER[step.code](values, lang, step.rule)
     render = _RENDER.get(step.code)
     return render(values, lang) if render else step.rule
 

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import {
   groupWords, levelWords, optionWords, percentText, reasons, renderStep,
 } from '../../ballot_client/js/rulewords.mjs';
+import { outcomeText } from '../../ballot_client/js/kindwords.mjs';
 
 const { cases } = JSON.parse(readFileSync(new URL('../vectors/rule_steps.json', import.meta.url), 'utf8'));
 
@@ -14,7 +15,8 @@ test('rule_steps.json: every step renders to the Python sentence, in Vietnamese 
   assert.ok(cases.length > 40);
   const codes = new Set(cases.map((c) => c.step.code));
   for (const code of ['quorum', 'base', 'votes', 'level_test', 'vote_level', 'unresolved', 'cap',
-    'cap_pending', 'cap_waived', 'pending', 'quota', 'runoff', 'final', 'not_rated']) {
+    'cap_pending', 'cap_waived', 'pending', 'quota', 'runoff', 'final', 'not_rated',
+    'convened_quorum', 'confidence_votes', 'confidence_low', 'approval_votes', 'approval']) {
     assert.ok(codes.has(code), `the vectors cover ${code}`);
   }
   for (const { step, names, vi, en } of cases) {
@@ -58,5 +60,15 @@ test('rule_steps.json: the options in words, as the minute prints them', () => {
     for (const line of [...entry.vi, ...entry.en]) {
       assert.doesNotMatch(line, /valid_for_person|two_thirds|more_than_half|good_includes|blank_allowed|\broll\b/);
     }
+  }
+});
+
+test('rule_steps.json: the outcome of a confidence vote, a yes/no decision and a self-rating in words', () => {
+  const { outcomes } = JSON.parse(readFileSync(new URL('../vectors/rule_steps.json', import.meta.url), 'utf8'));
+  assert.ok(outcomes.length >= 8);
+  assert.deepEqual(new Set(outcomes.map((o) => o.kind)), new Set(['confidence', 'approval', 'self_rating']));
+  for (const { kind, subject, vi, en } of outcomes) {
+    assert.equal(outcomeText(kind, subject, 'vi'), vi);
+    assert.equal(outcomeText(kind, subject, 'en'), en);
   }
 });

@@ -41,6 +41,7 @@ from tally.submission import make_submission
 from tally.token import base32_encode, normalize_token, token_hash, token_key, token_set_commitment
 from tests.vectors.committee import simulate_ceremony
 from tests.vectors.example_record import example_record
+from tests.vectors.round_kinds import round_kind_vectors
 from tests.vectors.rule_steps import rule_step_vectors
 
 HERE = Path(__file__).parent
@@ -427,6 +428,7 @@ def all_vectors() -> dict[str, dict[str, Any]]:
         "decryption.json": decryption_vectors(context, ballots, secret_shares),
         "rule_steps.json": rule_step_vectors(provenance("rule_steps.json")),
         "runoff_ballot.json": runoff_ballot_vectors(context),
+        "round_kinds.json": round_kind_vectors(provenance("round_kinds.json")),
     }
 
 

@@ -6,7 +6,9 @@ The requests below reach every step code and every rule id the engine makes: the
 and missed, each base, blanks and missing ballots, cumulative and single counts with both
 thresholds, every cap of every profile (waived, pending and applied), both readings of the
 quota with kept, over and tied members, the three outcomes of a runoff, and the not-rated
-reasons.
+reasons; then every step of the confidence vote (each flag, both bases, a missed quorum), of
+yes/no decisions (approved, rejected at exactly half, each base, no quorum) and of the cell's
+self-rating.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from tally.rules import decide_json
+from tally.rules.kind_wording import outcome_words
 from tally.rules.options import RuleOptions
 from tally.rules.request_options import parse_options
 from tally.rules.trace import step_from_json
@@ -100,6 +103,77 @@ REQUESTS: list[dict[str, Any]] = [
     },
 ]
 
+
+def _yes_no(yes: int, no: int) -> dict[str, int]:
+    return {"YES": yes, "NO": no}
+
+
+def _trust(high: int, trust: int, low: int) -> dict[str, int]:
+    return {"CAO": high, "TN": trust, "THAP": low}
+
+
+KIND_REQUESTS: list[dict[str, Any]] = [
+    {
+        "kind": "confidence",
+        "convened": 24,
+        "present": 16,
+        "ballots": 16,
+        "subjects": [
+            {"id": "half", "votes": _trust(4, 4, 8)},
+            {"id": "over", "votes": _trust(3, 4, 9)},
+            {"id": "two_thirds", "votes": _trust(2, 2, 11)},
+        ],
+    },
+    {
+        "kind": "confidence",
+        "options": {"base": "convened"},
+        "convened": 21,
+        "present": 20,
+        "ballots": 19,
+        "subjects": [{"id": "a", "votes": _trust(10, 6, 2)}],
+    },
+    {
+        "kind": "confidence",
+        "convened": 24,
+        "present": 15,
+        "subjects": [{"id": "a", "votes": _trust(10, 3, 2)}],
+    },
+    {
+        "kind": "approval",
+        "roll": {"official": 22, "excluded": 2, "present": 18, "ballots": 17},
+        "subjects": [
+            {"id": "half", "votes": _yes_no(10, 6)},
+            {"id": "yes", "votes": _yes_no(11, 5)},
+        ],
+    },
+    {
+        "kind": "approval",
+        "options": {"base": "present", "quorum": "more_than_half"},
+        "roll": {"official": 20, "excluded": 0, "present": 12},
+        "subjects": [{"id": "a", "votes": _yes_no(7, 5)}],
+    },
+    {
+        "kind": "approval",
+        "roll": {"official": 20, "excluded": 0, "present": 10},
+        "subjects": [{"id": "a", "votes": _yes_no(9, 1)}],
+    },
+    {
+        "kind": "self_rating",
+        "options": {"base": "valid_for_person"},
+        "roll": {"official": 20, "excluded": 0, "present": 18, "ballots": 18},
+        "score": _yes_no(12, 4),
+        "level": _votes(2, 13, 1),
+    },
+]
+
+
+def _subjects(output: dict[str, Any]) -> list[dict[str, Any]]:
+    """The subjects of any answer: a rating's, a kind's, or a self-rating's two questions."""
+    if "subjects" in output:
+        return output["subjects"]
+    return [output["score"], output["level"]]
+
+
 NAMES = {"collectives": {"phong-a": "Phòng Kế hoạch — Tài chính"}, "groups": {}}
 
 
@@ -107,8 +181,8 @@ def rule_step_vectors(provenance: dict[str, str]) -> dict[str, Any]:
     """Every distinct step of the requests above, rendered in both languages."""
     cases: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for request in REQUESTS:
-        for subject in decide_json(request)["subjects"]:
+    for request in REQUESTS + KIND_REQUESTS:
+        for subject in _subjects(decide_json(request)):
             for raw in subject["steps"]:
                 key = repr(sorted(raw.items(), key=str)) + repr(sorted(raw["values"].items()))
                 if key in seen:
@@ -134,7 +208,24 @@ def rule_step_vectors(provenance: dict[str, str]) -> dict[str, Any]:
                 "en": option_words(options, "en"),
             }
         )
-    return {"provenance": provenance, "cases": cases, "options": option_cases}
+    outcomes = []
+    for request in KIND_REQUESTS:
+        for subject in _subjects(decide_json(request)):
+            shown = {k: subject[k] for k in ("flag", "status", "level") if k in subject}
+            outcomes.append(
+                {
+                    "kind": request["kind"],
+                    "subject": shown,
+                    "vi": outcome_words(request["kind"], shown, "vi"),
+                    "en": outcome_words(request["kind"], shown, "en"),
+                }
+            )
+    return {
+        "provenance": provenance,
+        "cases": cases,
+        "options": option_cases,
+        "outcomes": outcomes,
+    }
 
 
 OPTION_SETS: list[dict[str, Any]] = [
