@@ -61,18 +61,28 @@ def roster_csv(members: Iterable[Member]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-_NOTES = {
-    "name": "Bắt buộc.",
-    "membership": "Bắt buộc.",
-    "admitted": "Bắt buộc.",
-    "civil_servant_rating": "«Chưa có» nếu là công chức, viên chức mà chưa có kết quả năm nay "
-    "(giữ lại, xếp loại sau).",
-    "heads": "Tên tập thể người này đứng đầu.",
-    "group": "Nhóm chức danh tương đương (cho tỷ lệ xuất sắc).",
-    "discipline_self_remedied": "Bị kỷ luật trong năm nhưng đã tự phát hiện và khắc phục xong "
-    "hậu quả (Quy định 124-QĐ/TW, 366-QĐ/TW).",
-    "kht_years_before": "Số năm liền ngay trước năm nay xếp loại KHT.",
-    "score": "Tổng điểm theo Quy định 366-QĐ/TW.",
+_NOTES = {  # what the guide says of a column besides what it accepts: (Vietnamese, English)
+    "civil_servant_rating": (
+        "«Chưa có» nếu là công chức, viên chức mà chưa có kết quả năm nay (giữ lại, xếp loại sau).",
+        "«Chưa có» for a civil servant whose result of the year is not known yet (kept back, "
+        "rated later).",
+    ),
+    "heads": ("Tên tập thể người này đứng đầu.", "The collective this member heads."),
+    "group": (
+        "Nhóm chức danh tương đương (cho tỷ lệ xuất sắc).",
+        "The group of equivalent positions (for the excellence quota).",
+    ),
+    "discipline_self_remedied": (
+        "Bị kỷ luật trong năm nhưng đã tự phát hiện và khắc phục xong hậu quả (Quy định "
+        "124-QĐ/TW, 366-QĐ/TW).",
+        "Disciplined this year but found and remedied it on their own (Regulations 124-QĐ/TW, "
+        "366-QĐ/TW).",
+    ),
+    "kht_years_before": (
+        "Số năm liền ngay trước năm nay xếp loại KHT.",
+        "Consecutive years just before this one rated KHT.",
+    ),
+    "score": ("Tổng điểm theo Quy định 366-QĐ/TW.", "The total under Regulation 366-QĐ/TW."),
 }
 GUIDE_FOOTER = (
     (
@@ -89,9 +99,16 @@ def guide_rows() -> list[tuple[str, str, str]]:
     """The guide sheet: each column, how to fill it in (Vietnamese), and in English."""
     rows = [("Cột", "Cách điền", "How to fill in")]
     for column in COLUMNS:
-        note = _NOTES.get(column.key)
-        text = f"{note} Cần: {column.accepts_vi}." if note else f"Cần: {column.accepts_vi}."
-        rows.append((column.header, text, f"Accepted: {column.accepts_en}."))
+        vi, en = _NOTES.get(column.key, ("", ""))
+        if column.required:
+            vi, en = "Bắt buộc.", "Required."
+        rows.append(
+            (
+                column.header,
+                f"{vi} Cần: {column.accepts_vi}.".strip(),
+                f"{en} Accepted: {column.accepts_en}.".strip(),
+            )
+        )
     return [*rows, *GUIDE_FOOTER]
 
 
