@@ -46,7 +46,7 @@ from ballot_server.demo_console import (
     language,
 )
 from ballot_server.demo_roster import DEMO_MEETING, build_roster
-from ballot_server.demo_serve import Waiting
+from ballot_server.demo_serve import ServerStopped, Waiting
 from ballot_server.passphrase import ENVIRONMENT_VARIABLE
 from ballot_server.roster_import import CSV_TYPE, roster_csv
 from ballot_server.serve import chair_secret
@@ -391,11 +391,18 @@ def run(args: argparse.Namespace) -> int:
     except (KeyboardInterrupt, asyncio.CancelledError):
         say("Đã dừng (Ctrl+C).", "Stopped (Ctrl+C).")
         return INTERRUPTED
-    except (RuntimeError, ServerError, aiohttp.ClientError, OSError) as error:
+    except ServerStopped as stopped:
         log = args.out / SERVER_LOG
         say(
-            f"Lỗi: hội nghị mẫu không chạy tiếp được: {error}; xem nhật ký máy chủ {log}.",
-            f"Error: the demo cannot go on: {error}; see the server's log {log}.",
+            f"Lỗi: máy chủ của hội nghị mẫu đã dừng (mã {stopped.status}); cuối nhật ký {log}:",
+            f"Error: the demo's server stopped (status {stopped.status}); the end of {log}:",
+        )
+        print("\n".join(f"   {line}" for line in server_output(args.out, server).splitlines()[-3:]))
+        return 1
+    except (RuntimeError, ServerError, aiohttp.ClientError, OSError) as error:
+        say(
+            f"Lỗi: hội nghị mẫu không chạy tiếp được: {error}.",
+            f"Error: the demo cannot go on: {error}.",
         )
         return 1
 
@@ -405,6 +412,10 @@ def finish(run: DemoRun) -> int:
     args, say = run.args, run.say
     try:
         code = asyncio.run(play(run))
+    except (RuntimeError, ServerError, aiohttp.ClientError, OSError) as error:
+        if run.server.poll() is not None:  # it stopped on its own: say so, not what it caused
+            raise ServerStopped(run.server.returncode) from error
+        raise
     finally:
         run.stops.detach()
         stop_server(run.server)

@@ -17,7 +17,11 @@ from ballot_server.demo_console import DemoRun, print_phone_address
 
 
 class ServerStopped(RuntimeError):
-    """The demo's server process ended while the demo still needed it."""
+    """The demo's server process ended (with ``status``) while the demo still needed it."""
+
+    def __init__(self, status: int | None) -> None:
+        super().__init__(f"the server stopped (status {status})")
+        self.status = status
 
 
 class Waiting:
@@ -55,7 +59,7 @@ class Waiting:
         )
         while not self.stop.is_set():
             if self.server.poll() is not None:
-                raise ServerStopped("the server stopped")
+                raise ServerStopped(self.server.returncode)
             status = await self.public.status()
             if status["round"] == number and status["phase"] in ("closed", "counted"):
                 return True

@@ -17,7 +17,7 @@ import qrcode
 from ballot_server.app import create_app
 from ballot_server.config import ServerConfig
 from ballot_server.disk import startup_lines
-from ballot_server.listener import raise_open_file_limit, serve
+from ballot_server.listener import ListenError, raise_open_file_limit, serve
 from ballot_server.passphrase import (
     ENVIRONMENT_VARIABLE,
     PassphraseError,
@@ -160,5 +160,16 @@ def _serve(args: argparse.Namespace, config: ServerConfig, passphrase: str | Non
     # no access log (listener.serve): it would tie each ballot's request to the phone's address,
     # agent and time
     app = create_app(config)
-    asyncio.run(serve(app, config.host, config.port, config.max_connections_per_address))
+    try:
+        asyncio.run(serve(app, config.host, config.port, config.max_connections_per_address))
+    except ListenError as error:
+        where = f"{error.host}:{error.port}"
+        print(
+            f"Lỗi: không nghe được trên {where} ({error.reason}): địa chỉ không thuộc máy này "
+            f"hoặc cổng đang được dùng; hãy chọn --host hoặc --port khác.\n"
+            f"Error: cannot listen on {where} ({error.reason}): the address is not this "
+            "machine's or the port is in use; choose another --host or --port.",
+            file=sys.stderr,
+        )
+        return 2
     return 0

@@ -142,9 +142,25 @@ def test_a_host_that_is_not_an_address_is_refused_in_both_languages(tmp_path: Pa
         ({}, "--host phải là một địa chỉ IP"),
         ({"PHIEUKIN_LANG": "en"}, "--host must be an IP address"),
     ):
-        demo = DemoProcess("--serve", "--out", str(tmp_path / "m"), "--host", "phong-hop", env=env)
-        assert demo.finish() == 2
-        assert words in demo.output and "Traceback" not in demo.output
+        with DemoProcess(
+            "--serve", "--out", str(tmp_path / "m"), "--host", "phong-hop", env=env
+        ) as demo:
+            assert demo.finish() == 2
+            assert words in demo.output and "Traceback" not in demo.output
+
+
+@pytest.mark.live
+def test_a_host_that_is_not_this_machines_is_named_without_a_traceback(tmp_path: Path) -> None:
+    """The server cannot listen there: the demo says so with the end of the server's log, which
+    says why in both languages."""
+    folder = tmp_path / "meeting"
+    with DemoProcess("--out", str(folder), *SMALL, "--host", "192.0.2.99") as demo:
+        assert demo.finish() == 1
+        assert "Lỗi: máy chủ của hội nghị mẫu đã dừng (mã 2); cuối nhật ký" in demo.output
+        assert "Lỗi: không nghe được trên 192.0.2.99:" in demo.output
+        assert "Error: cannot listen on 192.0.2.99:" in demo.output
+    log = (folder / "server.log").read_text(encoding="utf-8")
+    assert "Traceback" not in demo.output + log
 
 
 def test_the_language_comes_from_the_option_then_the_environment() -> None:
