@@ -111,10 +111,10 @@ def _find_header(rows: Rows) -> int:
             RowError(
                 0,
                 "header",
-                f"Không tìm thấy dòng tên cột trong {MAX_TITLE_ROWS + 1} dòng đầu. Cần: một "
-                f"dòng có các cột {_REQUIRED} (như tệp mẫu).",
-                f"No row of column names in the first {MAX_TITLE_ROWS + 1} rows. Accepted: a "
-                f"row with the columns {_REQUIRED} (as in the template).",
+                f"Không tìm thấy dòng tên cột trong {MAX_TITLE_ROWS + 1} dòng có nội dung đầu "
+                f"tiên. Cần: một dòng có các cột {_REQUIRED} (như tệp mẫu).",
+                f"No row of column names among the first {MAX_TITLE_ROWS + 1} rows that hold "
+                f"anything. Accepted: a row with the columns {_REQUIRED} (as in the template).",
             )
         ]
     )

@@ -121,7 +121,7 @@ def test_no_row_of_column_names_among_the_first_rows() -> None:
     data = ("Danh sách\n" * 25 + "Họ và tên,Loại đảng viên,Ngày kết nạp\n").encode()
     error = only_error(data)
     assert error.field == "header"
-    assert "Không tìm thấy dòng tên cột trong 21 dòng đầu" in error.message
+    assert "Không tìm thấy dòng tên cột trong 21 dòng có nội dung đầu tiên" in error.message
     assert "«Họ và tên», «Loại đảng viên», «Ngày kết nạp»" in error.message_en
 
 
