@@ -46,10 +46,11 @@ from ballot_server.demo_console import (
     language,
 )
 from ballot_server.demo_roster import DEMO_MEETING, build_roster
-from ballot_server.demo_serve import ServerStopped, Waiting
+from ballot_server.demo_serve import ServerStopped, Waiting, kept_for_phones
 from ballot_server.passphrase import ENVIRONMENT_VARIABLE
 from ballot_server.roster_import import CSV_TYPE, roster_csv
 from ballot_server.serve import chair_secret
+from tally.errors import TallyError
 from tally.rules.trace import step_from_json
 from tally.rules.wording import reasons
 
@@ -227,7 +228,7 @@ async def play(run: DemoRun) -> int:
             f"4. Đã phát {len(tokens)} phiếu (mã QR) và mở bỏ phiếu.",
             f"4. Issued {len(tokens)} tokens (QR cards) and opened voting.",
         )
-        keep = min(5, len(tokens)) if args.serve else 0
+        keep = kept_for_phones(len(tokens)) if args.serve else 0
         questions = context.manifest.questions
         choices = [
             [rng.choices(range(4), weights=LEVEL_WEIGHTS)[0] for _ in questions]
@@ -399,7 +400,7 @@ def run(args: argparse.Namespace) -> int:
         )
         print("\n".join(f"   {line}" for line in server_output(args.out, server).splitlines()[-3:]))
         return 1
-    except (RuntimeError, ServerError, aiohttp.ClientError, OSError) as error:
+    except (RuntimeError, ServerError, TallyError, aiohttp.ClientError, OSError) as error:
         say(
             f"Lỗi: hội nghị mẫu không chạy tiếp được: {error}.",
             f"Error: the demo cannot go on: {error}.",

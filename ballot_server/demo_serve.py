@@ -15,6 +15,17 @@ import contextlib
 from ballot_client.remote import MeetingClient
 from ballot_server.demo_console import DemoRun, print_phone_address
 
+PHONE_TOKENS = 5
+MIN_BALLOTS = 3
+
+
+def kept_for_phones(tokens: int) -> int:
+    """How many of a round's ``tokens`` the demo leaves for real phones: up to five, while the
+    simulated voters alone still cast at least three ballots and half the tokens — so the round
+    can be counted even if no phone votes (a smaller round needs the chair's recorded reason
+    before the committee decrypts it)."""
+    return max(0, min(PHONE_TOKENS, tokens - max(MIN_BALLOTS, (tokens + 1) // 2)))
+
 
 class ServerStopped(RuntimeError):
     """The demo's server process ended (with ``status``) while the demo still needed it."""

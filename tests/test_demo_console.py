@@ -15,6 +15,7 @@ import requests
 
 from ballot_server.demo import free_port
 from ballot_server.demo_console import language
+from ballot_server.demo_serve import kept_for_phones
 from ballot_server.serve import terminal_qr
 from tests.demo_support import DemoProcess, isolated_network, listening_addresses
 
@@ -161,6 +162,17 @@ def test_a_host_that_is_not_this_machines_is_named_without_a_traceback(tmp_path:
         assert "Error: cannot listen on 192.0.2.99:" in demo.output
     log = (folder / "server.log").read_text(encoding="utf-8")
     assert "Traceback" not in demo.output + log
+
+
+def test_the_tokens_kept_for_phones_leave_a_round_the_committee_will_count() -> None:
+    """With no phone voting, the simulated ballots alone are at least 3 and half the tokens (a
+    smaller round is refused by the committee unless the chair records a reason)."""
+    for tokens in range(1, 201):
+        keep = kept_for_phones(tokens)
+        assert 0 <= keep <= 5
+        cast = tokens - keep
+        assert keep == 0 or (cast >= 3 and 2 * cast >= tokens), tokens
+    assert kept_for_phones(25) == 5 and kept_for_phones(4) == 1
 
 
 def test_the_language_comes_from_the_option_then_the_environment() -> None:
