@@ -80,7 +80,7 @@ def test_a_second_ctrl_c_quits_at_once_without_a_traceback(tmp_path: Path) -> No
 def test_ctrl_c_while_the_demo_runs_stops_it_cleanly(tmp_path: Path) -> None:
     folder = tmp_path / "meeting"
     with DemoProcess("--out", str(folder), *SMALL, "--lang", "en") as demo:
-        demo.wait_for(r"^3\. The counting committee \(2 of 3\) made the key")
+        demo.wait_for(r"^3\. The counting committee \(2 of 3\) ")
         demo.interrupt()
         demo.wait_for(r"^Stopped \(Ctrl\+C\)\.")
         demo.assert_ended_cleanly(folder, (130,))
