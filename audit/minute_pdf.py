@@ -97,12 +97,23 @@ def renderer(font_dir: Path = FONT_DIR) -> dict[str, str]:
 _REGISTERED: list[Path] = []
 
 
+def _forget_fonts() -> None:
+    """Drop the fonts registered from another folder: reportlab keeps the first TrueType font
+    registered under a name (and under a face name) and silently ignores later ones, so without
+    this a second folder in the same process would render with the first folder's fonts."""
+    for name in FONT_FILES:
+        font = pdfmetrics._fonts.pop(name, None)
+        if font is not None and getattr(font, "_dynamicFont", False):
+            pdfmetrics._dynFaceNames.pop(font.face.name, None)
+
+
 def register_fonts(font_dir: Path = FONT_DIR) -> None:
-    """Register the embedded TrueType fonts of ``font_dir`` (once, until another folder is
-    asked for: reportlab keeps one font per name); a clear error if a file is missing."""
+    """Register the embedded TrueType fonts of ``font_dir`` (once; asking for another folder
+    replaces the fonts of the one before); a clear error if a file is missing."""
     if [font_dir] == _REGISTERED:
         return
     _missing_fonts(font_dir)
+    _forget_fonts()
     for name, file in FONT_FILES.items():
         pdfmetrics.registerFont(TTFont(name, str(font_dir / file)))
     _REGISTERED[:] = [font_dir]
@@ -115,35 +126,27 @@ def register_fonts(font_dir: Path = FONT_DIR) -> None:
     )
 
 
-def _party_unit(prefix: str, text: str) -> str:
+def party_unit(prefix: str, text: str) -> str:
     """``Chi bộ Phòng A`` → ``CHI BỘ PHÒNG A``; a bare name gets the prefix."""
     upper = " ".join(text.split()).upper()
     return upper if upper.startswith(prefix) else f"{prefix} {upper}".strip()
 
 
-def document_number(number: str) -> str:
-    """``01`` → ``Số 01-BB/CB``; a number the chair typed with its own suffix is kept as is."""
+def document_number(number: str, suffix: str = "BB/CB") -> str:
+    """``01`` → ``Số 01-BB/CB`` (or another document's ``suffix``); a number typed with its own
+    suffix is kept as is; none leaves room to write it by hand."""
     number = " ".join(number.split())
     if not number:
-        return "Số " + "&nbsp;" * 8 + "-BB/CB"
+        return "Số " + "&nbsp;" * 8 + f"-{suffix}"
     if "/" in number or "-" in number:
         return f"Số {e(number)}"
-    return f"Số {e(number)}-BB/CB"
+    return f"Số {e(number)}-{suffix}"
 
 
-def _header(minute: dict[str, Any], s: dict) -> Table:
-    meeting = minute["meeting"]
-    column = 80 * mm
-    left = [
-        one_line(
-            _party_unit("ĐẢNG BỘ", meeting.get("committee_above", "")), column, s["head-left"]
-        ),
-        one_line(_party_unit("CHI BỘ", meeting["cell"]), column, s["head-left-bold"]),
-        Paragraph("*", s["head-left"]),
-        Paragraph(document_number(meeting.get("number", "")), s["head-left"]),
-    ]
-    locality = meeting.get("locality") or ""
-    dated = date_words(meeting["date"])
+def party_header(left: list, locality: str, dated: str, s: dict, column: float) -> Table:
+    """A party document's header (HD 36): ``left``, the issuing body's lines, in a column
+    ``column`` wide; on the right "ĐẢNG CỘNG SẢN VIỆT NAM" in bold, underlined, then the place
+    name and ``dated`` (``ngày … tháng … năm …``) in italics."""
     right = [
         Paragraph("<b><u>ĐẢNG CỘNG SẢN VIỆT NAM</u></b>", s["head-right"]),
         Spacer(1, 6),
@@ -162,6 +165,19 @@ def _header(minute: dict[str, Any], s: dict) -> Table:
         )
     )
     return table
+
+
+def _header(minute: dict[str, Any], s: dict) -> Table:
+    meeting = minute["meeting"]
+    column = 80 * mm
+    left = [
+        one_line(party_unit("ĐẢNG BỘ", meeting.get("committee_above", "")), column, s["head-left"]),
+        one_line(party_unit("CHI BỘ", meeting["cell"]), column, s["head-left-bold"]),
+        Paragraph("*", s["head-left"]),
+        Paragraph(document_number(meeting.get("number", "")), s["head-left"]),
+    ]
+    locality = meeting.get("locality") or ""
+    return party_header(left, locality, date_words(meeting["date"]), s, column)
 
 
 def _qr(data: str, size: float) -> Drawing:
@@ -238,8 +254,9 @@ def _signatures(minute: dict[str, Any], s: dict) -> list:
     return [Spacer(1, 4), KeepTogether([closing, Spacer(1, 6), table])]
 
 
-class _NumberedCanvas(pdf_canvas.Canvas):
-    """Prints "Trang x/y" and the short fingerprint at the foot of every page."""
+class NumberedCanvas(pdf_canvas.Canvas):
+    """Prints "Trang x/y" and ``footer`` (the minute's short fingerprint, or another document's
+    line) at the foot of every page."""
 
     footer = ""
 
@@ -296,7 +313,7 @@ def render_minute_pdf(document: dict[str, Any], font_dir: Path = FONT_DIR) -> by
     story += _fingerprint(document, next_number, s)
     story += _signatures(minute, s)
 
-    class Canvas(_NumberedCanvas):
+    class Canvas(NumberedCanvas):
         pass
 
     Canvas.footer = f"Biên bản kiểm phiếu — vân tay {document['digest'][:16]}…"

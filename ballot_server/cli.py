@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     from audit import cli as audit_cli
     from ballot_client import cli as client_cli
     from ballot_server import demo, export, minute_cli, serve
+    from report import cli as report_cli
 
     parser = argparse.ArgumentParser(
         prog="phieukin",
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.register(subparsers)
     client_cli.register(subparsers)
     audit_cli.register(subparsers)
+    report_cli.register(subparsers)
     return parser
 
 

@@ -82,3 +82,13 @@ class RuleInputError(TallyError, ValueError):
         self.field = field
         self.message = message
         super().__init__(f"{field}: {message}")
+
+
+class ReportError(FormatError):
+    """The records or reports given cannot make the committee's report: they name different
+    organisations, count with different quota rules, or a report is not one this program
+    wrote; ``field`` names the input at fault."""
+
+
+class CellError(ReportError):
+    """A cell's minute does not hold what the committee's report needs."""

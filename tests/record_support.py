@@ -9,7 +9,10 @@ decrypt, the rules decide, the chair makes the minute and every committee member
 The record (``ballot_server.export.record_bytes``) is taken while voting is open and at the end,
 the end one with the printed minute (``log_minute_pdf``), exactly as ``phieukin export`` does.
 With ``confidence``, a confidence vote (docs/RULES.md §6) among an imported list of those
-convened follows the rating with the same committee keys.
+convened follows the rating with the same committee keys; ``kinds`` adds rounds of any other kind
+(``KindRound``: a confidence vote, the cell's self-rating, yes/no decisions) with designed
+ballots. ``meeting``, ``roster`` and ``votes`` make a designed cell (the committee's report
+builds several cells of one party organisation this way).
 
 ``meeting_record()`` is the one small meeting the tamper and CLI tests share (built once per
 test process). ``Parts`` opens a record into dicts; ``pack`` zips it again; ``resign`` rewrites
@@ -27,6 +30,7 @@ import random
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -62,6 +66,7 @@ from tally.manifest import ElectionContext, Manifest
 from tally.minute import SIGNATURE_PURPOSE as MINUTE_PURPOSE
 from tally.minute_log import minute_document
 from tally.record_index import MINUTE_JSON, record_index
+from tally.roster import Member
 from tally.submission import make_submission
 from tally.token import token_hash
 
@@ -107,6 +112,10 @@ def make_ballots(
         )
 
 
+Votes = dict[str, list[int]]
+"""A designed vote: per rated member's name, the level index (0 XS … 3 KHT) each voter gives."""
+
+
 def build_meeting(
     folder: Path,
     voters: int = 6,
@@ -115,12 +124,23 @@ def build_meeting(
     workers: int = 1,
     audits: int = 0,
     confidence: bool = False,
+    *,
+    meeting: dict[str, str] | None = None,
+    roster: tuple[list[Member], dict[str, str]] | None = None,
+    votes: Votes | None = None,
+    kinds: Sequence[KindRound] = (),
 ) -> BuiltMeeting:
     """Run a whole meeting in ``folder`` (see the module docstring) and export its records.
     With ``audits``, that many voters first audit an encryption of their choices (PROTOCOL.md
     §8.1) before casting; the audited ballots are logged when voting closes. With
     ``confidence``, a confidence vote among an imported list of those convened follows the
-    rating, with the same committee keys, before the minute (docs/RULES.md §6)."""
+    rating, with the same committee keys, before the minute (docs/RULES.md §6).
+
+    ``meeting`` replaces the meeting's facts (another cell, another party committee above),
+    ``roster`` the demo roster (members and attendance by name), and ``votes`` the random
+    choices: voter ``v`` gives each rated member ``votes[name][v]`` (members not named get
+    ``TOT``). ``kinds`` are further rounds of other kinds held after the rating (after the
+    confidence vote of ``confidence``), in order, with the same committee keys."""
     rng = random.Random(seed)
     store = Store(folder)
     try:
@@ -129,8 +149,8 @@ def build_meeting(
         chair = Chair(store, rounds, ServerConfig(folder=folder), ChairMemory())
         decisions = Decisions(store, chair)
         counting = Counting(store, rounds, decisions.record)
-        chair.set_meeting(MEETING)
-        members, attendance = build_roster(voters, rated, rng)
+        chair.set_meeting(meeting or MEETING)
+        members, attendance = roster or build_roster(voters, rated, rng)
         chair.import_roster(roster_csv(members), CSV_TYPE)
         ids = {m.name: m.id for m in chair.members()}
         chair.set_attendance({str(ids[n]): a for n, a in attendance.items()})
@@ -150,11 +170,18 @@ def build_meeting(
         chair.open_voting(number)
         questions = context.manifest.questions
         choices = [[rng.choices(range(4), (3, 10, 3, 1))[0] for _ in questions] for _ in tokens]
+        if votes is not None:
+            names = {m.id: m.name for m in chair.members()}
+            subjects = rounds.row(number)["subjects"]
+            choices = [
+                [votes.get(names[subjects[q.id]], [1] * len(tokens))[v] for q in questions]
+                for v in range(len(tokens))
+            ]
         opened = _vote_and_count(
             store, chair, counting, trustees, number, tokens, choices, audits, workers
         )
-        if confidence:
-            _confidence_round(store, chair, counting, trustees, rng, audits)
+        for held in ((CONFIDENCE_ROUND,) if confidence else ()) + tuple(kinds):
+            _kind_round(store, chair, counting, trustees, rng, audits, held)
         minutes = Minutes(store, chair)
         document, _ = minutes.make({"number": "07", "time": "16:30"})
         digest = bytes.fromhex(document["digest"])
@@ -226,29 +253,68 @@ CONVENED = [
 """Those convened to the confidence round of ``build_meeting(confidence=True)``: 4 of 5 present."""
 
 
-def _confidence_round(
+@dataclass(frozen=True)
+class KindRound:
+    """A round of another kind (docs/RULES.md §6) for ``build_meeting`` to hold after the
+    rating: ``spec`` as ``POST /api/chair/rounds`` takes it besides ``kind`` (or a function of
+    the chair that makes it, for a spec naming members by id); ``choices`` per voter the option
+    index of each question (``None``: drawn at random); ``convened`` the list of those convened
+    the chair imports first (a confidence vote's, ``POST /api/chair/convened``)."""
+
+    kind: str
+    spec: dict[str, Any] | Callable[[Chair], dict[str, Any]]
+    choices: list[list[int]] | None = None
+    convened: dict[str, Any] | None = None
+
+
+def _confidence_spec(chair: Chair) -> dict[str, Any]:
+    head = next(iter(chair.roll().voters))
+    return {
+        "subjects": [
+            {"member_id": head, "position": "Bí thư chi bộ"},
+            {"name": "Trần Văn Ngoài", "position": "Giám đốc"},
+        ]
+    }
+
+
+CONFIDENCE_ROUND = KindRound(
+    "confidence", _confidence_spec, convened={"source": "list", "people": CONVENED}
+)
+"""The confidence vote of ``build_meeting(confidence=True)``: on a member of the cell and on
+someone from outside it, among an imported list of those convened."""
+
+
+def _kind_round(
     store: Store,
     chair: Chair,
     counting: Counting,
     trustees: list[Trustee],
     rng: random.Random,
     audits: int,
+    held: KindRound,
 ) -> None:
-    """A second round: a confidence vote on a member of the cell and on someone from outside
-    it, among an imported list of those convened, with the committee's keys of round 1."""
-    set_convened(store, {"source": "list", "people": CONVENED})
-    head = next(iter(chair.roll().voters))
-    spec = {
-        "subjects": [
-            {"member_id": head, "position": "Bí thư chi bộ"},
-            {"name": "Trần Văn Ngoài", "position": "Giám đốc"},
-        ]
-    }
-    number = chair.start_round(BASE_URL, kind="confidence", spec=spec)["round"]
+    """Hold a round of another kind with the committee's keys of round 1: start it, issue the
+    tokens of those who vote in it, cast, close and decrypt."""
+    if held.convened is not None:
+        set_convened(store, held.convened)
+    spec = held.spec(chair) if callable(held.spec) else held.spec
+    number = chair.start_round(BASE_URL, kind=held.kind, spec=spec)["round"]
     tokens = chair.issue_tokens(number, None, BASE_URL)["tokens"]
     chair.open_voting(number)
-    choices = [[rng.choices(range(3), (5, 3, 2))[0] for _ in range(2)] for _ in tokens]
+    questions = chair.rounds.context(number).manifest.questions
+    choices = held.choices
+    if choices is None:
+        choices = [
+            [rng.choices(range(len(q.options)), _WEIGHTS.get(len(q.options)))[0] for q in questions]
+            for _ in tokens
+        ]
+    if len(choices) != len(tokens):
+        raise ValueError(f"{len(choices)} designed ballots for {len(tokens)} voters")
     _vote_and_count(store, chair, counting, trustees, number, tokens, choices, audits)
+
+
+_WEIGHTS = {3: (5, 3, 2)}
+"""The weights of a random answer among three options (a confidence vote's: mostly high)."""
 
 
 def _ceremony(rounds: Rounds, number: int) -> list[Trustee]:

@@ -147,3 +147,35 @@ def test_benchmark_prints_every_core_metric() -> None:
         assert isinstance(metrics[key], (int, float)) and metrics[key] > 0, key
     assert set(metrics["scaling"]["verify_ballot_ms"]) == {"1", "2"}
     assert set(metrics["scaling"]["encrypt_ms_js"]) == {"1", "2"}
+
+
+@pytest.mark.live
+def test_report_benchmark_runs(tmp_path: Path) -> None:
+    """A smoke run of bench/report.py on a tiny organisation (2 cells of 4): the records are
+    built, the report and the merge run in their own processes and every number is printed."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "bench/report.py",
+            "--cells",
+            "2",
+            "--members",
+            "4",
+            "--repeats",
+            "1",
+            "--organisations",
+            "2",
+            "--json",
+            "--cache",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout)
+    assert len(metrics["report_s"]) == 1 and metrics["report_s"][0] > 0
+    assert metrics["report_peak_mib"]["worker"] > 0 and metrics["merge_s"][0] > 0
+    assert metrics["totals"]["rated"] == 8

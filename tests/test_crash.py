@@ -47,10 +47,14 @@ def test_sigkill_while_voting_loses_nothing(tmp_path: Path) -> None:
     assert result["ok"] and done.returncode == 0, context
 
 
-def test_workers_exit_when_the_server_is_killed(tmp_path: Path) -> None:
+def test_workers_exit_when_the_server_is_killed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """SIGKILL of the server process alone (not its children) must not leave its proof-checking
     workers running: after a crash and a restart they would linger on the chair's laptop."""
-    sys.path.insert(0, str(ROOT / "bench"))
+    # bench/ on the path for this test only: its scripts' names (bench/report.py) would shadow
+    # the packages of the same name in the processes later tests spawn
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
     import aiohttp
     from _meeting import MeetingClient, ServerProcess, chair_session, descendants, open_meeting
 

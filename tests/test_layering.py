@@ -1,4 +1,6 @@
-"""Dependency edges (STYLE.md §2): ``tally`` ← ``ballot_client``, ``ballot_server``, ``audit``.
+"""Dependency edges (STYLE.md §2): ``tally`` ← ``ballot_client``, ``ballot_server``, ``audit``;
+``report`` (the committee's report over many records, a tool of the committee above like the
+verifier) ← ``tally`` and ``audit`` only, and only the ``phieukin`` command imports it.
 
 Every ``.py`` file's imports are read with ``ast`` — including imports inside functions and
 ``if TYPE_CHECKING`` blocks — and resolved to a top-level module name.
@@ -12,10 +14,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = ("tally", "ballot_client", "ballot_server", "audit")
+PROJECT = ("tally", "ballot_client", "ballot_server", "audit", "report")
 
 # tally/ is pure: no other project package, no web framework, no database, no I/O modules.
 TALLY_FORBIDDEN = {
+    "report",
     "ballot_client",
     "ballot_server",
     "audit",
@@ -111,7 +114,7 @@ def test_scanner_sees_every_kind_of_import():
 
 
 def test_the_packages_exist_and_are_scanned():
-    for package in ("tally", "ballot_client", "ballot_server", "audit"):
+    for package in PROJECT:
         assert python_files(package), package
     tally = imports_of("tally")
     assert "rbcl" in tally["tally.crypto.group"]
@@ -135,16 +138,35 @@ def test_tally_does_no_io_through_builtins():
 
 
 def test_audit_reads_only_the_record_through_tally():
-    assert violations("audit", {"ballot_server", "ballot_client", "sqlite3", "sqlite_utils"}) == []
+    forbidden = {"ballot_server", "ballot_client", "report", "sqlite3", "sqlite_utils"}
+    assert violations("audit", forbidden) == []
 
 
 def test_ballot_client_does_not_import_the_server():
-    assert violations("ballot_client", {"ballot_server", "audit"}) == []
+    assert violations("ballot_client", {"ballot_server", "audit", "report"}) == []
 
 
-@pytest.mark.parametrize("package", ["tally", "ballot_client", "audit"])
+@pytest.mark.parametrize("package", ["tally", "ballot_client", "audit", "report"])
 def test_nothing_imports_ballot_server(package):
     assert violations(package, {"ballot_server"}) == []
+
+
+def test_report_uses_only_tally_and_audit():
+    """The committee's report reads records through the verifier's own checks (``audit``) and
+    decides with ``tally``: never the server, its database, its web framework or a client."""
+    forbidden = {"ballot_server", "ballot_client", "aiohttp", "sqlite3", "sqlite_utils"}
+    assert violations("report", forbidden) == []
+    assert {"tally", "audit"} <= set().union(*imports_of("report").values())
+
+
+def test_only_the_phieukin_command_imports_the_report():
+    importers = [
+        module
+        for package in ("tally", "ballot_client", "ballot_server", "audit")
+        for module, names in imports_of(package).items()
+        if "report" in names
+    ]
+    assert importers == ["ballot_server.cli"]
 
 
 def test_tests_of_the_core_do_not_import_the_server():

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, Protocol, TypeVar
 
 from tally.rules.levels import Level
 from tally.rules.profiles import QuotaRule
@@ -97,9 +98,18 @@ class GroupQuota:
         return None
 
 
-def split_at_boundary(
-    ranking: Sequence[QuotaCandidate], places: int
-) -> tuple[tuple[QuotaCandidate, ...], ...]:
+class Ranked(Protocol):
+    """Anything ranked by a key compared in order, more is better (a cell's candidate by its
+    counts, an organisation's by its shares of the cells' bases)."""
+
+    @property
+    def key(self) -> Any: ...
+
+
+R = TypeVar("R", bound=Ranked)
+
+
+def split_at_boundary(ranking: Sequence[R], places: int) -> tuple[tuple[R, ...], ...]:
     """``(kept, tied, over)`` of a ranking (best first) for ``places`` places.
 
     If the last place inside and the first place outside have the same key, everyone with that

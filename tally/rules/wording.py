@@ -199,7 +199,10 @@ def _level_test(v: dict, lang: str) -> str:
     return text + (" → đạt" if v["met"] else f" (cần ≥ {v['required']})")
 
 
-def _quota_limit(v: dict, lang: str) -> str:
+def quota_limit(v: Mapping[str, object], lang: str) -> str:
+    """The limit of a quota step in words: its numbers and the reading of "good" behind them
+    (``max_excellent``, ``good``, ``reading``, ``share_percent``, ``small_group``,
+    ``small_group_below``)."""
     en, most, good = lang == "en", v["max_excellent"], v["good"]
     if v["reading"] == "exclusive":
         if en:
@@ -231,7 +234,7 @@ def _quota(step: TraceStep, v: dict, lang: str, names: Names | None) -> str:
     mark = step.rule.removeprefix("quota.")
     if en:
         head = (
-            f"XS quota of {group}: {n} at XS, {_quota_limit(v, lang)}; ranked {v['place']} of "
+            f"XS quota of {group}: {n} at XS, {quota_limit(v, lang)}; ranked {v['place']} of "
             f"{n} ({v['XS']} XS votes, {v['TOT_or_better']} TOT-or-better votes)"
         )
         tails = {
@@ -242,7 +245,7 @@ def _quota(step: TraceStep, v: dict, lang: str, names: Names | None) -> str:
         }
     else:
         head = (
-            f"Tỷ lệ XS của {group}: {n} đạt XS, {_quota_limit(v, lang)}; xếp thứ {v['place']}/"
+            f"Tỷ lệ XS của {group}: {n} đạt XS, {quota_limit(v, lang)}; xếp thứ {v['place']}/"
             f"{n} ({v['XS']} phiếu XS, {v['TOT_or_better']} phiếu TOT trở lên)"
         )
         tails = {
