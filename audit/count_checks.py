@@ -3,6 +3,9 @@
 - ``aggregate``: the logged aggregate is the sum of the verified ballots (PROTOCOL.md §9);
 - ``decryption.share``: every member's decryption share and its proofs;
 - ``decryption.counts``: at least t distinct members' valid shares decrypt to the logged counts;
+- ``decryption.small_round``: a small round (fewer than 3 ballots, or fewer than half as many as
+  the tokens that could vote) was decrypted only after the chair recorded a reason for exactly
+  those numbers (PROTOCOL.md §15, ``round.small``);
 
 The rule decisions (``decisions.*``) are checked in ``decisions_check``.
 """
@@ -21,6 +24,7 @@ from tally.decryption import (
 from tally.errors import TallyError
 from tally.manifest import ElectionContext
 from tally.replay import RoundEvents
+from tally.round_check import is_small
 
 ROUND = {"round": s.positive}
 BODIES: dict[str, s.Rule] = {
@@ -34,6 +38,9 @@ BODIES: dict[str, s.Rule] = {
         }
     ),
     "decisions": s.shape({**ROUND, "input": s.obj, "output": s.obj}),
+    "small-round-override": s.shape(
+        {**ROUND, "ballots": s.count, "tokens": s.count, "reason": s.text}
+    ),
 }
 
 
@@ -89,6 +96,15 @@ def check_decryption(
     if entry.counts is None:
         report.ok("decryption.counts", label, "not counted")
         return None
+    tokens = len(set((entry.opened or {}).get("token_hashes") or []) - entry.cancelled_after_open)
+    override = entry.override or {}
+    report.expect(
+        not is_small(len(entry.accepted), tokens)
+        or (override.get("ballots"), override.get("tokens")) == (len(entry.accepted), tokens),
+        "decryption.small_round",
+        label,
+        f"{len(entry.accepted)} ballot(s) for {tokens} tokens decrypted without a recorded reason",
+    )
     trustees = entry.counts.get("trustees")
     if not isinstance(trustees, list) or not all(t in valid for t in trustees):
         report.fail("decryption.counts", label, "the count uses a share that is not valid")

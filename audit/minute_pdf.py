@@ -55,6 +55,7 @@ from audit.minute_pdf_body import body_sections
 from audit.minute_pdf_style import date_words, e, one_line, styles, time_words
 from tally.canonical import canonical_json, parse_json
 from tally.crypto.hashing import hash32
+from tally.fingerprint import member_fingerprint
 from tally.minute import signature_status
 
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
@@ -235,12 +236,14 @@ def _signatures(minute: dict[str, Any], s: dict) -> list:
     left: list = [Paragraph("CÁC THÀNH VIÊN", s["sign"])]
     for member in others:
         left += [Spacer(1, 18 * mm), Paragraph(e(member["name"]), s["sign-name"])]
+        left += _key_line(member, s)
     right: list = [
         Paragraph("T/M BAN KIỂM PHIẾU", s["sign"]),
         Paragraph("TRƯỞNG BAN", s["sign"]),
         Paragraph("(Ký, ghi rõ họ tên)", s["sign-note"]),
         Spacer(1, 18 * mm),
         Paragraph(e(head["name"]) if head else "", s["sign-name"]),
+        *(_key_line(head, s) if head else []),
     ]
     table = Table([[left, right]], colWidths=[WIDTH / 2, WIDTH / 2])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -252,6 +255,13 @@ def _signatures(minute: dict[str, Any], s: dict) -> list:
         s["body"],
     )
     return [Spacer(1, 4), KeepTogether([closing, Spacer(1, 6), table])]
+
+
+def _key_line(member: dict[str, Any], s: dict) -> list:
+    """The member's key fingerprint under the signature block (PROTOCOL.md §16): the same code
+    their phone and the projector showed when the committee made the key."""
+    code = member_fingerprint(bytes.fromhex(member["signing_key"]))
+    return [Paragraph(f"Mã khóa: <font face='PK-Mono'>{code}</font>", s["sign-note"])]
 
 
 class NumberedCanvas(pdf_canvas.Canvas):

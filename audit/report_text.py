@@ -18,7 +18,6 @@ CHECKS: dict[str, tuple[str, str]] = {
     "log.types": ("Loại sự kiện đều hợp lệ", "Every event type is known"),
     "index.server_key": ("Mục lục ghi đúng khóa máy chủ", "The index names the server key"),
     "index.head": ("Mục lục ghi đúng sự kiện cuối", "The index names the log's head"),
-    "round.number": ("Số vòng bỏ phiếu", "Round numbers"),
     "round.started": ("Có sự kiện bắt đầu vòng", "The round was started"),
     "round.manifest": ("Bản kê phiếu và dấu vân tay", "The manifest and its hash"),
     "ceremony.announcement": (
@@ -27,6 +26,30 @@ CHECKS: dict[str, tuple[str, str]] = {
     ),
     "ceremony.shares": ("Phần khóa gửi đủ cho các thành viên", "Key shares sent to every member"),
     "ceremony.confirmed": ("Mọi thành viên xác nhận phần khóa", "Every member confirmed"),
+    "ceremony.claim": (
+        "Thiết bị của thành viên nhận đường dẫn bằng khóa của mình",
+        "A member's device claimed the link with its own key",
+    ),
+    "ceremony.signatures": (
+        "Mọi tin nhắn lễ tạo khóa có chữ ký của thành viên gửi",
+        "Every ceremony message is signed by its member",
+    ),
+    "ceremony.confirmed_election": (
+        "Thành viên xác nhận đúng khóa bầu cử đã công bố",
+        "Members confirmed the election that was published",
+    ),
+    "ceremony.dispute": (
+        "Khiếu nại về phần khóa được giải quyết công khai",
+        "A complaint about a share settled in the open",
+    ),
+    "ceremony.settled": (
+        "Không còn khiếu nại chưa giải quyết khi công bố khóa",
+        "No complaint left unsettled at publication",
+    ),
+    "round.abandoned": (
+        "Vòng hủy lễ tạo khóa không có khóa và không có phiếu",
+        "An abandoned round has no election and no vote",
+    ),
     "election.published": ("Khóa bầu cử được công bố", "The election key was published"),
     "election.joint_key": ("Khóa chung đúng từ các cam kết", "The joint key from the commitments"),
     "election.reused_keys": (
@@ -75,6 +98,10 @@ CHECKS: dict[str, tuple[str, str]] = {
     "aggregate": ("Tổng mã hóa bằng tích các phiếu", "The aggregate is the product of the ballots"),
     "decryption.share": ("Chứng minh giải mã của thành viên", "A member's decryption proofs"),
     "decryption.counts": ("Kết quả giải mã", "The decrypted counts"),
+    "decryption.small_round": (
+        "Vòng ít phiếu chỉ giải mã khi chủ tọa đã ghi lý do",
+        "A small round decrypted only with the chair's recorded reason",
+    ),
     "decisions.input": (
         "Số phiếu đưa vào quy tắc đúng kết quả giải mã",
         "The rules were given the decrypted counts",

@@ -15,7 +15,10 @@
 - ``ceremony.*``, ``election.*``: every committee member's proofs, one share to each other member,
   every member confirmed, the joint key and the fingerprint; or, where ``keys_of_round`` names an
   earlier round (a runoff, or any later round of the same committee), exactly that round's keys
-  and committee.
+  and committee; every ceremony message signed with the key that claimed the member's link,
+  every confirmation naming the election published, every complaint settled in the open
+  (``audit/ceremony_check.py``);
+- ``round.abandoned``: a round whose ceremony was abandoned has no election and no vote.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from audit import schema as s
+from audit.ceremony_check import check_ceremony_messages, check_confirmations
 from audit.findings import Report
 from audit.kind_checks import CONVENED, check_kind_start
 from audit.setup_checks import ROLL_SUMMARY
@@ -39,6 +43,7 @@ GROUP = RISTRETTO255
 MANIFEST_MEETING_FIELDS = ("id", "title", "cell", "date", "place", "profile")
 """What a manifest repeats of the chair's meeting (besides the options in force)."""
 ROUND = {"round": s.positive}
+SIGNED = {**ROUND, "trustee": s.positive, "signature": s.hex_bytes(64)}
 BODIES: dict[str, s.Rule] = {
     "round-started": s.shape(
         {**ROUND, "manifest": s.obj, "manifest_hash": s.hex_bytes(32)},
@@ -53,12 +58,28 @@ BODIES: dict[str, s.Rule] = {
         },
         {"runoff_groups": s.map_of(s.text, s.text), "convened": CONVENED},
     ),
-    "trustee-announced": s.shape({**ROUND, "trustee": s.positive, "announcement": s.obj}),
-    "trustee-shares": s.shape({**ROUND, "trustee": s.positive, "shares": s.list_of(s.obj)}),
-    "trustee-confirmed": s.shape({**ROUND, "trustee": s.positive}),
-    "trustee-complaint": s.shape(
-        {**ROUND, "trustee": s.positive, "accused": s.positive, "check": s.text}
+    # the committee's signed messages (PROTOCOL.md §14.2): the message's body and its signature
+    "trustee-claimed": s.shape({**SIGNED, "signing_key": s.hex_bytes(32)}),
+    "trustee-announced": s.shape({**SIGNED, "announcement": s.obj}),
+    "trustee-shares": s.shape({**SIGNED, "shares": s.list_of(s.obj)}),
+    "trustee-complaint": s.shape({**SIGNED, "accused": s.positive, "check": s.text}),
+    "trustee-reveal": s.shape({**SIGNED, "recipient": s.positive, "value": s.hex_bytes(32)}),
+    "trustee-confirmed": s.shape({**SIGNED, "election": s.hex_bytes(32)}),
+    "trustee-dispute": s.shape(
+        {
+            **ROUND,
+            "accuser": s.positive,
+            "accused": s.positive,
+            "outcome": s.one_of("share-valid", "share-invalid"),
+            "wrong": s.nullable(s.positive),
+        }
     ),
+    "committee-alarm": s.shape(
+        {**ROUND, "trustee": s.positive, "offered_key": s.nullable(s.hex_bytes(32))}
+    ),
+    "committee-restored": s.shape({**ROUND, "trustee": s.positive}),
+    "committee-link-reissued": s.shape({**ROUND, "trustee": s.positive, "released": s.boolean}),
+    "ceremony-abandoned": s.shape({**ROUND, "reason": s.text}),
     "election-published": s.shape(
         {**ROUND, "election": s.obj, "fingerprint": s.hex_bytes(32)},
         {"keys_of_round": s.positive},
@@ -69,10 +90,17 @@ BODIES: dict[str, s.Rule] = {
 PHASES: dict[str, tuple[int, int]] = {
     "round-started": (0, 0),
     "round-roll": (1, 3),  # a runoff publishes its (reused) keys with its start
+    "trustee-claimed": (2, 2),
     "trustee-announced": (2, 2),
     "trustee-shares": (2, 2),
     "trustee-confirmed": (2, 2),
     "trustee-complaint": (2, 2),
+    "trustee-reveal": (2, 2),
+    "trustee-dispute": (2, 2),
+    "committee-link-reissued": (2, 2),
+    "committee-alarm": (0, 11),  # a link opened on another device: at any time, moves no phase
+    "committee-restored": (0, 11),
+    "ceremony-abandoned": (2, 2),  # the round ends here (round.abandoned)
     "election-published": (3, 3),
     "tokens-issued": (4, 4),
     "token-cancelled": (4, 6),
@@ -81,12 +109,15 @@ PHASES: dict[str, tuple[int, int]] = {
     "ballot-audited": (0, 11),  # moves no phase: audits.window says when one may come
     "voting-closed": (7, 7),
     "aggregate": (8, 8),
+    "small-round-override": (8, 8),
     "decryption-share": (9, 9),
     "decryption-share-rejected": (9, 9),
     "counts": (10, 10),
     "decisions": (11, 11),
 }
 ONCE = {
+    "ceremony-abandoned",
+    "small-round-override",
     "round-started",
     "round-roll",
     "election-published",
@@ -96,6 +127,18 @@ ONCE = {
     "counts",
     "decisions",
 }
+
+
+def check_abandoned(entry: RoundEvents, report: Report, label: str) -> None:
+    """``round.abandoned``: a round whose ceremony the chair gave up has no election and no
+    vote (its order is checked like any round's)."""
+    check_order(entry, report, label)
+    report.expect(
+        entry.election is None and entry.opened is None and not entry.accepted,
+        "round.abandoned",
+        label,
+        "an abandoned ceremony with an election or a vote",
+    )
 
 
 def check_order(entry: RoundEvents, report: Report, label: str) -> None:
@@ -325,12 +368,15 @@ def _check_ceremony(
     report.expect(
         set(entry.announcements) <= set(members)
         and set(entry.shares) <= set(members)
-        and entry.confirmed == set(members)
-        and not entry.complaints,
+        and entry.confirmed == set(members),
         "ceremony.confirmed",
         label,
-        "not every member confirmed their shares, a complaint was made, or a stranger took part",
+        "not every member confirmed their shares, or a stranger took part",
     )
+    # every message signed with the key that claimed the link; complaints settled in the open
+    check_ceremony_messages(entry, manifest, report, label)
+    fingerprint = (entry.election or {}).get("fingerprint")
+    check_confirmations(entry, str(fingerprint), report, label)
     if len(announcements) == manifest.committee_size:
         expected = ElectionContext.from_announcements(GROUP, manifest, announcements)
         report.expect(

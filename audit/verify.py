@@ -97,6 +97,16 @@ def verify_record(
     state = replay([e if i in valid else None for i, e in enumerate(events)])
     contexts: dict[int, ElectionContext] = {}
     for number, entry in state.rounds.items():
+        if entry.abandoned is not None:
+            _guarded(
+                report,
+                f"round {number}",
+                round_checks.check_abandoned,
+                entry,
+                report,
+                f"round {number}",
+            )
+            continue
         context = _guarded(
             report,
             f"round {number}",

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tally.crypto.hashing import hash32
-from tally.token import base32_encode
+from tally.fingerprint import short_code
 
 CLIENT = Path(__file__).resolve().parent
 STATIC = CLIENT / "static"
@@ -84,12 +84,6 @@ def fingerprint(hashes: dict[str, bytes]) -> bytes:
     for url_path in sorted(hashes):
         parts += [url_path, hashes[url_path]]
     return hash32("served-bundle", *parts)
-
-
-def short_code(value: bytes) -> str:
-    """A fingerprint as people compare it: 16 base-32 characters in groups of four."""
-    text = base32_encode(value[:10])
-    return "-".join(text[i : i + 4] for i in range(0, 16, 4))
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ from typing import Any
 
 import aiohttp
 
-from ballot_client.bundle import Bundle, file_hash, local_bundle, served_bytes, short_code
+from ballot_client.bundle import Bundle, file_hash, local_bundle, served_bytes
 from ballot_client.bundle import bundle_files as local_files
+from tally.fingerprint import short_code
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_UNREACHABLE = 0, 1, 2
 CONCURRENCY = 8

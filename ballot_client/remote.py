@@ -1,7 +1,7 @@
-"""Python clients of the meeting server's HTTP API: a voter, and a simulated committee.
+"""The Python client of the meeting server's HTTP API, and a voter.
 
-They speak exactly the API the phone page and the committee page speak, so the demo, the tests
-and the load tests exercise the same paths as real phones.
+It speaks exactly the API the phone page speaks, so the demo, the tests and the load tests
+exercise the same paths as real phones. The committee member is ``ballot_client.committee``.
 """
 
 from __future__ import annotations
@@ -13,10 +13,7 @@ from typing import Any
 
 import aiohttp
 
-from ballot_client.trustee import Trustee
-from tally.aggregate import Aggregate
 from tally.ballot import Choice, make_ballot
-from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.nonces import system_nonce
 from tally.manifest import ElectionContext, Manifest
@@ -87,10 +84,17 @@ class MeetingClient:
     async def vote(
         self, number: int, token: str, choices: Sequence[Choice], retries: int = 3
     ) -> dict[str, Any]:
-        """Encrypt ``choices`` and submit; on a lost connection, resend the same ballot; when
-        the server is busy (503), resend after the ``Retry-After`` it gave."""
+        """Encrypt ``choices`` and submit (``resend``)."""
         context = await self.election(number)
         ballot = make_ballot(context, token_hash(token), choices, system_nonce)
+        return await self.send_ballot(number, token, ballot, retries)
+
+    async def send_ballot(
+        self, number: int, token: str, ballot: dict[str, Any], retries: int = 3
+    ) -> dict[str, Any]:
+        """Submit ``ballot`` as a phone does: on a lost connection, resend the same ballot (the
+        server answers a repeat with the same receipt); when the server is busy (503), resend
+        after the ``Retry-After`` it gave."""
         for attempt in range(retries + 1):
             try:
                 return await self.submit(number, token, ballot)
@@ -102,68 +106,3 @@ class MeetingClient:
                     raise
                 await asyncio.sleep(error.retry_after + random.random())
         raise AssertionError("unreachable")
-
-
-async def decrypt_round(
-    client: MeetingClient, number: int, trustees: Sequence[Trustee], credentials: Mapping[int, str]
-) -> dict[str, list[int]] | None:
-    """The given committee members each decrypt the closed round's aggregate and send their
-    share; returns the counts once the server has combined t of them."""
-    context = await client.election(number)
-    aggregate = Aggregate.from_json(context, await client.get(f"/api/rounds/{number}/aggregate"))
-    for trustee in trustees:
-        share = trustee.decrypt(context, aggregate)
-        answer = await client.post(
-            f"/api/rounds/{number}/decryption",
-            share.to_json(context),
-            headers={CREDENTIAL_HEADER: credentials[trustee.index]},
-        )
-        if answer["counted"]:
-            return (await client.get(f"/api/rounds/{number}/counts"))["counts"]
-    return None
-
-
-async def run_committee(
-    client: MeetingClient,
-    number: int,
-    credentials: Mapping[int, str],
-    trustees: Mapping[int, Trustee] | None = None,
-) -> tuple[list[Trustee], ElectionContext]:
-    """Simulated committee members running the key ceremony through the server, each checking
-    what the others sent exactly as the committee page does. Given the ``trustees`` of a
-    ceremony the server lost track of half-way (a restart), they carry on with the same keys:
-    an announcement the server already holds is accepted again unchanged."""
-    data = await client.get(f"/api/rounds/{number}/ceremony")
-    manifest = Manifest.from_json(data["manifest"])
-    if trustees is None:
-        trustees = {i: Trustee(RISTRETTO255, manifest, i) for i in credentials}
-
-    def headers(index: int) -> dict[str, str]:
-        return {CREDENTIAL_HEADER: credentials[index]}
-
-    for index, trustee in trustees.items():
-        await client.post(
-            f"/api/rounds/{number}/ceremony/announcement",
-            trustee.announcement.to_json(),
-            headers=headers(index),
-        )
-    state = await client.get(f"/api/rounds/{number}/ceremony")
-    announcements = [
-        ceremony.Announcement.from_json(RISTRETTO255, t["announcement"], manifest.threshold)
-        for t in state["trustees"]
-    ]
-    by_index = {a.index: a for a in announcements}
-    for index, trustee in trustees.items():
-        shares = trustee.shares_for(announcements)
-        await client.post(
-            f"/api/rounds/{number}/ceremony/shares",
-            [s.to_json() for s in shares],
-            headers=headers(index),
-        )
-    for index, trustee in trustees.items():
-        received = await client.get(f"/api/rounds/{number}/ceremony/shares", headers=headers(index))
-        trustee.receive(
-            [ceremony.EncryptedShare.from_json(RISTRETTO255, s) for s in received], by_index
-        )
-        await client.post(f"/api/rounds/{number}/ceremony/confirm", {}, headers=headers(index))
-    return list(trustees.values()), await client.election(number)

@@ -18,6 +18,7 @@ from ballot_server import keys
 from ballot_server.audits import Audits
 from ballot_server.auth import ChairAuth
 from ballot_server.chair import Chair, ChairMemory
+from ballot_server.committee_links import CommitteeLinks
 from ballot_server.config import ServerConfig
 from ballot_server.counting import Counting
 from ballot_server.decisions import Decisions
@@ -127,6 +128,7 @@ def create_app(config: ServerConfig) -> web.Application:
         app[keys.ROUNDS] = Rounds(store)
         app[keys.AUDITS] = Audits(store, app[keys.ROUNDS])
         app[keys.CEREMONY] = KeyCeremony(store, app[keys.ROUNDS])
+        app[keys.LINKS] = CommitteeLinks(app[keys.CEREMONY])
         chair = Chair(store, app[keys.ROUNDS], config, ChairMemory())
         app[keys.CHAIR] = chair
         app[keys.CHAIR_AUTH] = ChairAuth(config.chair_secret, store)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ballot_server import convened, kind_rounds
+from ballot_server.committee_links import CommitteeLinks, link_cards
 from ballot_server.config import ServerConfig
 from ballot_server.disk import storage_state
 from ballot_server.errors import BadRequest, Conflict, NotFound
@@ -28,9 +29,8 @@ from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.meeting_options import current_options, set_options
 from ballot_server.proposal import plan_runoff
 from ballot_server.roster_import import RosterFile, read_roster
-from ballot_server.rounds import Rounds
+from ballot_server.rounds import MIN_COMMITTEE, MIN_THRESHOLD, Rounds
 from ballot_server.store import Store
-from ballot_server.tokens_print import qr_svg
 from tally.errors import RuleInputError, TallyError
 from tally.manifest import RATING_OPTIONS, rating_manifest_json, runoff_manifest_json
 from tally.minute import MEETING_FORM_FIELDS as MEETING_FIELDS
@@ -149,7 +149,7 @@ class Chair:
     def _active_round(self) -> int | None:
         """The round whose ceremony or voting is under way (not yet closed), if any."""
         for number in self._rounds():
-            if self.rounds.phase(number) not in ("closed", "counted"):
+            if self.rounds.phase(number) not in ("closed", "counted", "abandoned"):
                 return number
         return None
 
@@ -169,23 +169,7 @@ class Chair:
                 "tokens_in_memory": len(self.memory.tokens.get(number, {})),
             }
             if info["phase"] == "ceremony":
-                ceremony = KeyCeremony(self.store, self.rounds).state(number)["trustees"]
-                links = {c["index"]: c for c in self.memory.committee.get(number, [])}
-                info["committee"] = [
-                    {
-                        "index": t["index"],
-                        "name": links.get(t["index"], {}).get("name"),
-                        "url": links.get(t["index"], {}).get("url"),
-                        "qr": (
-                            qr_svg(links[t["index"]]["url"], f"Mã QR thành viên {t['index']}")
-                            if t["index"] in links and not t["confirmed"]
-                            else None
-                        ),
-                        "announced": t["announcement"] is not None,
-                        "confirmed": t["confirmed"],
-                    }
-                    for t in ceremony
-                ]
+                info["committee"] = self._ceremony_links(number)
             rounds.append(info)
         return {
             "meeting": self.meeting(),
@@ -211,6 +195,10 @@ class Chair:
             "public_url": base_url,
             "storage": storage_state(Path(self.config.folder), self.config.low_disk_bytes),
         }
+
+    def _ceremony_links(self, number: int) -> list[dict[str, Any]]:
+        links = self.memory.committee.get(number, [])
+        return link_cards(KeyCeremony(self.store, self.rounds).state(number)["trustees"], links)
 
     # --- setup ---------------------------------------------------------------------------------
 
@@ -472,16 +460,19 @@ class Chair:
         head (the Trưởng ban, chosen by the chair; default the first named) and whether the
         meeting has approved it (a round starts only with an approved committee)."""
         ids = self._member_ids(raw_ids, "member_ids")
-        if not 1 <= len(ids) <= MAX_COMMITTEE:
+        if not MIN_COMMITTEE <= len(ids) <= MAX_COMMITTEE:
             raise BadRequest(
-                f"Ban kiểm phiếu cần từ 1 đến {MAX_COMMITTEE} người.",
-                f"The committee needs 1 to {MAX_COMMITTEE} members.",
+                f"Ban kiểm phiếu cần từ {MIN_COMMITTEE} đến {MAX_COMMITTEE} người.",
+                f"The committee needs {MIN_COMMITTEE} to {MAX_COMMITTEE} members.",
+                code="committee_too_small",
             )
         if isinstance(threshold, bool) or not isinstance(threshold, int):
             raise BadRequest("Ngưỡng phải là số nguyên.", "Threshold must be an integer.")
-        if not 1 <= threshold <= len(ids):
+        if not MIN_THRESHOLD <= threshold <= len(ids):
             raise BadRequest(
-                f"Ngưỡng phải từ 1 đến {len(ids)}.", f"Threshold must be 1..{len(ids)}."
+                f"Ngưỡng phải từ {MIN_THRESHOLD} đến {len(ids)}: không ai được một mình giải mã.",
+                f"Threshold must be {MIN_THRESHOLD}..{len(ids)}: nobody decrypts alone.",
+                code="committee_too_small",
             )
         head = ids[0] if head is None else head
         if isinstance(head, bool) or head not in ids:
@@ -658,6 +649,26 @@ class Chair:
         ]
         self.memory.committee[number] = links
         return {"round": number, "committee": links}
+
+    def reissue_link(self, number: int, index: int, base_url: str) -> dict[str, Any]:
+        """A fresh link for committee member ``index`` during the ceremony (logged; the old one
+        stops working, and an unannounced claim is released)."""
+        links = CommitteeLinks(KeyCeremony(self.store, self.rounds))
+        credential = links.reissue(number, index)
+        names = self.rounds.manifest(number).data["committee"]["members"]
+        link = {
+            "index": index,
+            "name": names[index - 1].get("name", ""),
+            "url": committee_url(base_url, credential, number),
+        }
+        kept = [c for c in self.memory.committee.get(number, []) if c["index"] != index]
+        self.memory.committee[number] = sorted([*kept, link], key=lambda c: c["index"])
+        return link
+
+    def abandon_ceremony(self, number: int, reason: object) -> None:
+        """Give up a round's key ceremony (logged with the reason); a new round may follow."""
+        CommitteeLinks(KeyCeremony(self.store, self.rounds)).abandon(number, reason)
+        self.memory.committee.pop(number, None)
 
     def issue_tokens(self, number: int, count: object, base_url: str) -> dict[str, Any]:
         """Issue tokens; by default as many as official members present entitled to vote who

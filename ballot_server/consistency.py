@@ -10,18 +10,19 @@ be logged), and never be a cast ballot; the tokens spent must be exactly those t
 a ballot with, the tokens cancelled exactly those the log cancelled (one by one, all unused at
 once, or all before a re-issue), each round must hold as many tokens as the log issued, and once
 voting opened the tokens not cancelled before must be the set ``voting-opened`` committed; each
-round's phase, manifest and election, the aggregate, decryption shares, counts and decisions
-(what the results page, the projector and the consolidated proposal are served from), the
-meeting, the roster's names, membership and attendance, and those convened to a confidence vote
-(as the chair chose them, and as each confidence round fixed them) must be what the log says. The
-signed minute and its co-signatures have no row to check: they are kept only as the ``minute``
-and ``minute-signature`` events, and what is served, printed and exported is read from those
+round's phase (an abandoned ceremony included), manifest and election, the aggregate, decryption
+shares, the chair's reason to decrypt a small round, counts and decisions (what the results
+page, the projector and the consolidated proposal are served from), the meeting, the roster's
+names, membership and attendance, and those convened to a confidence vote (as the chair chose
+them, and as each confidence round fixed them) must be what the log says. The signed minute and
+its co-signatures have no row to check: they are kept only as the ``minute`` and
+``minute-signature`` events, and what is served, printed and exported is read from those
 (``tally.minute_log``), which the chain check covers. (Facts the log does not carry — a
 member's private facts, which token hash was issued before ``voting-opened`` commits them,
 committee credentials, the plaintext tokens, which live only in the server's memory until voting
-opens — cannot be checked this way; the committee's ceremony messages are checked by the
-members' own devices.) Nothing here writes; a disagreement raises ``StoreDamaged`` naming the
-row. A change that adds an event altering a table adds its rule here.
+opens — cannot be checked this way; the committee's claimed keys and ceremony messages are
+checked by the members' own devices.) Nothing here writes; a disagreement raises
+``StoreDamaged`` naming the row. A change that adds an event altering a table adds its rule here.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ PHASE_AFTER = {
     "voting-opened": "open",
     "voting-closed": "closed",
     "counts": "counted",
+    "ceremony-abandoned": "abandoned",
 }
 RESULT_EVENTS = {"aggregate": "aggregate", "counts": "counts"}
 
@@ -119,6 +121,8 @@ def _read_log(events: list[dict[str, Any]]) -> _Log:
             log.results[(number, kind, "")] = body[RESULT_EVENTS[kind]]
         elif kind == "decryption-share":
             log.results[(number, "decryption-share", str(body["trustee"]))] = body["share"]
+        elif kind == "small-round-override":
+            log.results[(number, "override", "")] = body
         elif kind == "decisions":
             log.results[(number, "decisions", "")] = {
                 "input": body["input"],

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ballot_server.errors import BadRequest, Conflict
+from ballot_server.errors import BadRequest, Conflict, reason_text
 from ballot_server.rounds import Rounds
 from ballot_server.store import Store
 from tally.aggregate import Aggregate
@@ -21,6 +21,7 @@ from tally.decryption import (
     verify_decryption_share,
 )
 from tally.errors import TallyError
+from tally.round_check import is_small
 
 
 class Counting:
@@ -47,12 +48,50 @@ class Counting:
         """Per question id, the votes per option, once the count is complete."""
         return self.store.result(number, "counts")
 
+    def turnout(self, number: int) -> tuple[int, int]:
+        """Ballots accepted, and tokens that could vote (issued, not cancelled)."""
+        counts = self.rounds.token_counts(number)
+        return self.rounds.ballot_count(number), counts["issued"] + counts["spent"]
+
+    def override_small_round(self, number: int, reason: object) -> dict[str, Any]:
+        """The chair records why a small round (fewer than 3 ballots, or fewer than half the
+        tokens) may be decrypted; every committee member sees the numbers and the reason."""
+        text = reason_text(reason)
+        if self.rounds.phase(number) != "closed":
+            raise Conflict("Chưa kết thúc bỏ phiếu.", "Voting is not closed.", code="not_closed")
+        ballots, tokens = self.turnout(number)
+        if not is_small(ballots, tokens):
+            raise Conflict(
+                "Vòng này đủ phiếu; không cần ghi lý do.",
+                "This round is not small: no override is needed.",
+                code="not_small",
+            )
+        override = {"round": number, "ballots": ballots, "tokens": tokens, "reason": text}
+        existing = self.store.result(number, "override")
+        if existing is not None:
+            if existing == override:
+                return existing
+            raise Conflict("Đã ghi lý do cho vòng này.", "Already overridden.", code="overridden")
+        with self.store.transaction() as store:
+            store.add_result(number, "override", override)
+            store.append_event("small-round-override", override)
+        return override
+
     def add_share(self, number: int, trustee: int, share_json: object) -> bool:
         """Check and keep a trustee's decryption share; returns True once the count is done."""
         if self.counts(number) is not None:
             raise Conflict("Đã kiểm phiếu xong.", "The count is already complete.", code="counted")
         if self.rounds.phase(number) != "closed":
             raise Conflict("Chưa kết thúc bỏ phiếu.", "Voting is not closed.", code="not_closed")
+        ballots, tokens = self.turnout(number)
+        if is_small(ballots, tokens) and self.store.result(number, "override") is None:
+            raise Conflict(
+                f"Vòng này chỉ có {ballots} phiếu trên {tokens} mã phiếu: cần chủ tọa ghi lý do "
+                "trước khi giải mã.",
+                f"Only {ballots} ballot(s) for {tokens} tokens: the chair must record a reason "
+                "before the committee decrypts.",
+                code="small_round",
+            )
         context = self.rounds.context(number)
         aggregate = self._aggregate(number)
         try:

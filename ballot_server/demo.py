@@ -32,7 +32,8 @@ from typing import IO, Any
 
 import aiohttp
 
-from ballot_client.remote import MeetingClient, ServerError, decrypt_round, run_committee
+from ballot_client.remote import MeetingClient, ServerError
+from ballot_client.simulated import decrypt_round, run_committee, sign_minute
 from ballot_server.demo_confidence import confidence_round
 from ballot_server.demo_console import (
     INTERRUPTED,
@@ -51,6 +52,7 @@ from ballot_server.passphrase import ENVIRONMENT_VARIABLE
 from ballot_server.roster_import import CSV_TYPE, roster_csv
 from ballot_server.serve import chair_secret
 from tally.errors import TallyError
+from tally.fingerprint import election_code, member_fingerprint
 from tally.rules.trace import step_from_json
 from tally.rules.wording import reasons
 
@@ -215,11 +217,15 @@ async def play(run: DemoRun) -> int:
             f"2. Roster: {len(state['roster'])} members; base {roll['base']}, present and voting "
             f"{len(roll['voters'])}, rated {shown}, not rated {len(roll['not_rated'])}.",
         )
-        trustees, context = await run_committee(public, number, credentials)
-        fingerprint = context.fingerprint.hex()[:24]
+        members, context = await run_committee(public, number, credentials)
+        keys = ", ".join(member_fingerprint(key) for key in context.signing_keys)
+        code = election_code(context.fingerprint)
         say(
-            f"3. Ban kiểm phiếu (2 trên 3) tạo khóa trên «điện thoại»: {fingerprint}…",
-            f"3. The counting committee (2 of 3) made the key on their «phones»: {fingerprint}…",
+            f"3. Ban kiểm phiếu (2 trên 3) nhận đường dẫn, tạo khóa trên «điện thoại» và xác nhận "
+            f"mã khóa trên màn chiếu ({keys}); cuộc bầu {code}.",
+            f"3. The counting committee (2 of 3) claimed their links, made the key on their "
+            f"«phones» and confirmed the key fingerprints on the projector ({keys}); election "
+            f"{code}.",
         )
         issued = await chair.post(f"/api/chair/rounds/{number}/tokens", {})
         tokens = issued["tokens"]
@@ -258,10 +264,12 @@ async def play(run: DemoRun) -> int:
                 return 0
         else:
             await chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
-        counts = await decrypt_round(public, number, [trustees[0], trustees[2]], credentials)
+        counts = await decrypt_round(public, number, [members[0], members[2]])
         say(
-            "6. Đã đóng bỏ phiếu; thành viên 1 và 3 giải mã tổng (không giải mã phiếu lẻ).",
-            "6. Voting closed; members 1 and 3 decrypted the tally (no single ballot).",
+            "6. Đã đóng bỏ phiếu; thành viên 1 và 3 kiểm tra bản ghi đã ký, từng phiếu và tổng, "
+            "rồi giải mã tổng (không giải mã phiếu lẻ).",
+            "6. Voting closed; members 1 and 3 checked the signed log, every ballot and the sum, "
+            "then decrypted the tally (no single ballot).",
         )
         expected = {
             q.id: [sum(1 for c in choices if c[i] == o) for o in range(len(q.options))]
@@ -284,39 +292,23 @@ async def play(run: DemoRun) -> int:
             encoding="utf-8",
         )
         wait = None if waiting is None else waiting.until_closed
-        second = await confidence_round(chair, public, trustees, credentials, rng, keep, wait, say)
+        second = await confidence_round(chair, public, members, rng, keep, wait, say)
         if second is None or second == 1:
             return 0 if second is None else 1
-        await make_minute(chair, public, trustees, credentials, args.out, say)
+        await make_minute(chair, public, members, args.out, say)
         if waiting is not None:
             await waiting.until_stopped()
     return 0
 
 
 async def make_minute(
-    chair: MeetingClient,
-    public: MeetingClient,
-    trustees: list,
-    credentials: dict[int, str],
-    folder: Path,
-    say: Say,
+    chair: MeetingClient, public: MeetingClient, members: list, folder: Path, say: Say
 ) -> None:
-    """The chair makes the minute, every committee member signs its digest with the key of the
-    ceremony; minute.json (with the signatures) and minute.pdf are downloaded into ``folder``."""
-    from nacl.signing import SigningKey
-
-    from ballot_client.remote import CREDENTIAL_HEADER
-    from tally.crypto.signatures import sign
-
+    """The chair makes the minute, every committee member checks and co-signs it with the key
+    of the ceremony; minute.json (with the signatures) and minute.pdf are downloaded into
+    ``folder``."""
     made = await chair.post("/api/chair/minute", {})
-    digest = bytes.fromhex(made["digest"])
-    for trustee in trustees:
-        signature = sign(SigningKey(trustee.secrets.signing_seed), "minute", digest).hex()
-        await public.post(
-            "/api/minute/signatures",
-            {"digest": made["digest"], "signature": signature},
-            headers={CREDENTIAL_HEADER: credentials[trustee.index]},
-        )
+    await sign_minute(public, members)
     document = await public.get("/api/minute")
     (folder / "minute.json").write_text(
         json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
@@ -360,10 +352,11 @@ def run(args: argparse.Namespace) -> int:
     """Run the demonstration meeting; exit 0 when the decrypted counts match the choices (130
     when stopped by Ctrl+C, never with a traceback)."""
     say = Say(language(args.lang))
-    if not 1 <= args.voters <= 1000 or not 1 <= args.rated <= 200:
+    # A round of fewer than 3 ballots is counted only with the chair's reason (docs/SECURITY.md).
+    if not 3 <= args.voters <= 1000 or not 1 <= args.rated <= 200:
         say(
-            "Lỗi: --voters phải trong 1..1000 và --rated trong 1..200.",
-            "Error: --voters must be in 1..1000 and --rated in 1..200.",
+            "Lỗi: --voters phải trong 3..1000 và --rated trong 1..200.",
+            "Error: --voters must be in 3..1000 and --rated in 1..200.",
         )
         return 2
     if args.out.exists() and any(args.out.iterdir()):

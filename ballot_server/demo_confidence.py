@@ -15,7 +15,9 @@ import asyncio
 import random
 from collections.abc import Awaitable, Callable
 
-from ballot_client.remote import MeetingClient, decrypt_round
+from ballot_client.committee import CommitteeMember
+from ballot_client.remote import MeetingClient
+from ballot_client.simulated import decrypt_round
 from ballot_server.demo_console import Say
 from tally.rules.trace import step_from_json
 from tally.rules.wording import render_step
@@ -28,8 +30,7 @@ Wait = Callable[[int, list[str]], Awaitable[bool]]
 async def confidence_round(
     chair: MeetingClient,
     public: MeetingClient,
-    trustees: list,
-    credentials: dict[int, str],
+    members: list[CommitteeMember],
     rng: random.Random,
     keep: int,
     wait: Wait | None = None,
@@ -76,7 +77,7 @@ async def confidence_round(
             return None
     else:
         await chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
-    counts = await decrypt_round(public, number, [trustees[0], trustees[2]], credentials)
+    counts = await decrypt_round(public, number, [members[0], members[2]])
     results = await public.get(f"/api/rounds/{number}/results")
     if wait is None:
         expected = {

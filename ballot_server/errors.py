@@ -88,6 +88,21 @@ class TooManyRequests(ApiError):
     code = "rate_limited"
 
 
+MAX_REASON_CHARS = 300
+
+
+def reason_text(reason: object) -> str:
+    """A reason the chair records in the log (an abandoned ceremony, a small round decrypted):
+    non-empty text of at most 300 characters, white space collapsed; else ``BadRequest``."""
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON_CHARS:
+        raise BadRequest(
+            f"Cần ghi lý do (tối đa {MAX_REASON_CHARS} ký tự).",
+            f"A reason is needed (at most {MAX_REASON_CHARS} characters).",
+            code="reason_required",
+        )
+    return " ".join(reason.split())
+
+
 class ServiceUnavailable(ApiError):
     """The server has too much to do right now (the proof queue or the live-update streams are
     full); the client should send again after ``retry_after`` seconds (given in the

@@ -7,6 +7,7 @@ from aiohttp import web
 from ballot_server.audits import Audits
 from ballot_server.auth import ChairAuth
 from ballot_server.chair import Chair
+from ballot_server.committee_links import CommitteeLinks
 from ballot_server.config import ServerConfig
 from ballot_server.counting import Counting
 from ballot_server.decisions import Decisions
@@ -23,6 +24,7 @@ CONFIG = web.AppKey("config", ServerConfig)
 STORE = web.AppKey("store", Store)
 ROUNDS = web.AppKey("rounds", Rounds)
 CEREMONY = web.AppKey("ceremony", KeyCeremony)
+LINKS = web.AppKey("links", CommitteeLinks)
 COUNTING = web.AppKey("counting", Counting)
 DECISIONS = web.AppKey("decisions", Decisions)
 VERIFIER = web.AppKey("verifier", BallotVerifier)

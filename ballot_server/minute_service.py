@@ -37,7 +37,7 @@ def minute_facts(chair: Chair, extra: dict[str, str] | None = None) -> dict[str,
     """Everything ``tally.minute.build_minute`` needs, read from the meeting's event log (the
     minute has one source: ``tally.minute_log``). Refused until every round is counted."""
     store, rounds = chair.store, chair.rounds
-    numbers = store.round_numbers()
+    numbers = [n for n in store.round_numbers() if rounds.phase(n) != "abandoned"]
     if not numbers:
         raise Conflict("Chưa có vòng bỏ phiếu nào.", "No round yet.", code="no_round")
     for number in numbers:

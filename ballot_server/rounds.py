@@ -29,7 +29,9 @@ from tally.manifest import ElectionContext, Manifest
 from tally.token import generate_token, token_hash, token_set_commitment
 
 GROUP = RISTRETTO255
-PHASES = ("ceremony", "ready", "open", "closed", "counted")
+PHASES = ("ceremony", "ready", "open", "closed", "counted", "abandoned")
+MIN_COMMITTEE = 3
+MIN_THRESHOLD = 2
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ class Rounds:
             raise Conflict("Số vòng không đúng thứ tự.", "Rounds are numbered 1, 2, … in order.")
         if set(subjects) != subject_ids(manifest):
             raise BadRequest("Danh sách người được đánh giá không khớp.", "Subjects mismatch.")
+        check_committee_size(manifest.committee_size, manifest.threshold)
         credentials = {i: generate_token() for i in range(1, manifest.committee_size + 1)}
         with self.store.transaction() as store:
             store.insert_round(number, "ceremony", manifest_json, None, subjects)
@@ -374,6 +377,17 @@ class Rounds:
         """The accepted ballots in tracker order (never arrival order)."""
         return self.store.ballots(number)
 
+    def ballots_page(self, number: int, offset: int, limit: int) -> dict[str, Any]:
+        """Accepted ballots in the order of their ``ballot-accepted`` events, a page at a time
+        (a committee device checks them as they arrive; the log already shows that order)."""
+        self.row(number)
+        return {
+            "round": number,
+            "offset": offset,
+            "total": self.ballot_count(number),
+            "ballots": self.store.ballots_in_arrival_order(number, offset, limit),
+        }
+
     def find_tracker(self, number: int, prefix: str) -> str | None:
         """The full tracker whose short code is ``prefix`` (as typed by a voter), if any."""
         wanted = prefix.replace("-", "").upper()
@@ -412,6 +426,19 @@ class Rounds:
             )
             store.add_result(number, "aggregate", aggregate.to_json(context))
         return aggregate
+
+
+def check_committee_size(size: int, threshold: int) -> None:
+    """A counting committee has at least 3 members, and at least 2 are needed to decrypt: no
+    single person (the chair included) can ever be the whole committee."""
+    if size < MIN_COMMITTEE or threshold < MIN_THRESHOLD:
+        raise BadRequest(
+            f"Ban kiểm phiếu cần ít nhất {MIN_COMMITTEE} thành viên và ngưỡng giải mã ít nhất "
+            f"{MIN_THRESHOLD}.",
+            f"The committee needs at least {MIN_COMMITTEE} members and a threshold of at least "
+            f"{MIN_THRESHOLD}.",
+            code="committee_too_small",
+        )
 
 
 def _ciphertexts(

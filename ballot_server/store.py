@@ -63,11 +63,13 @@ CREATE TABLE IF NOT EXISTS rounds (
 CREATE TABLE IF NOT EXISTS committee (
     round INTEGER NOT NULL, trustee INTEGER NOT NULL, credential_hash TEXT NOT NULL,
     announcement TEXT, confirmed INTEGER NOT NULL DEFAULT 0,
+    signing_key TEXT, alarm INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (round, trustee)
 );
-CREATE TABLE IF NOT EXISTS trustee_shares (
-    round INTEGER NOT NULL, sender INTEGER NOT NULL, recipient INTEGER NOT NULL,
-    share TEXT NOT NULL, PRIMARY KEY (round, sender, recipient)
+CREATE TABLE IF NOT EXISTS committee_messages (
+    round INTEGER NOT NULL, trustee INTEGER NOT NULL, type TEXT NOT NULL,
+    about INTEGER NOT NULL DEFAULT 0, message TEXT NOT NULL,
+    PRIMARY KEY (round, trustee, type, about)
 );
 CREATE TABLE IF NOT EXISTS tokens (
     round INTEGER NOT NULL, token_hash TEXT NOT NULL, state TEXT NOT NULL,
@@ -345,6 +347,16 @@ class Store:
         rows = self._rows("SELECT entry FROM events WHERE seq >= ? ORDER BY seq", [start])
         return [_decode(row[0], "an event of the log", "một sự kiện của nhật ký") for row in rows]
 
+    def events_page(self, start: int, limit: int) -> list[dict[str, Any]]:
+        """At most ``limit`` log entries from event ``start`` on."""
+        rows = self._rows(
+            "SELECT entry FROM events WHERE seq >= ? ORDER BY seq LIMIT ?", [start, limit]
+        )
+        return [_decode(row[0], "an event of the log", "một sự kiện của nhật ký") for row in rows]
+
+    def event_count(self) -> int:
+        return self._rows("SELECT COUNT(*) FROM events")[0][0]
+
     def events_of_types(self, *types: str) -> list[dict[str, Any]]:
         """The log entries whose event type is one of ``types``, in log order."""
         marks = ", ".join("?" for _ in types)
@@ -445,10 +457,12 @@ class Store:
         )
 
     def copy_committee(self, number: int, source: int) -> None:
-        """A further round keeps the committee (credentials) of ``source``, all confirmed."""
+        """A round reusing the keys of ``source``: the same members, credentials and claimed
+        keys, all confirmed."""
         self._run(
-            "INSERT INTO committee (round, trustee, credential_hash, announcement, confirmed) "
-            "SELECT ?, trustee, credential_hash, NULL, 1 FROM committee WHERE round = ?",
+            "INSERT INTO committee (round, trustee, credential_hash, announcement, confirmed, "
+            "signing_key, alarm) SELECT ?, trustee, credential_hash, NULL, 1, signing_key, 0 "
+            "FROM committee WHERE round = ?",
             [number, source],
         )
 
@@ -459,51 +473,71 @@ class Store:
         )
         return None if row is None else row[0]
 
-    def committee(self, number: int) -> list[dict[str, Any]]:
-        """The round's trustees: index, announcement (canonical JSON text or None), confirmed."""
+    def committee_members(self, number: int) -> list[dict[str, Any]]:
+        """Each member's row: index, announcement (JSON text), confirmed, claimed key, alarm."""
         rows = self._rows(
-            "SELECT trustee, announcement, confirmed FROM committee "
+            "SELECT trustee, announcement, confirmed, signing_key, alarm FROM committee "
             "WHERE round = ? ORDER BY trustee",
             [number],
         )
-        return [{"trustee": r[0], "announcement": r[1], "confirmed": bool(r[2])} for r in rows]
+        return [
+            {
+                "index": r[0],
+                "announcement": r[1],
+                "confirmed": bool(r[2]),
+                "signing_key": r[3],
+                "alarm": bool(r[4]),
+            }
+            for r in rows
+        ]
 
-    def set_announcement(self, number: int, trustee: int, canonical: str) -> None:
+    def set_committee_fields(self, number: int, trustee: int, **fields: Any) -> None:
+        """Change a member's row: ``announcement``, ``confirmed``, ``signing_key``, ``alarm`` or
+        ``credential_hash``."""
+        allowed = {"announcement", "confirmed", "signing_key", "alarm", "credential_hash"}
+        if not fields or set(fields) - allowed:
+            raise ValueError(f"unknown committee fields {sorted(set(fields) - allowed)}")
+        assignments = ", ".join(f"{name} = ?" for name in fields)
         self._run(
-            "UPDATE committee SET announcement = ? WHERE round = ? AND trustee = ?",
-            [canonical, number, trustee],
+            f"UPDATE committee SET {assignments} WHERE round = ? AND trustee = ?",
+            [*fields.values(), number, trustee],
         )
 
-    def confirm_trustee(self, number: int, trustee: int) -> int:
-        """Mark a trustee's confirmation; returns how many of the round have confirmed."""
-        self._run(
-            "UPDATE committee SET confirmed = 1 WHERE round = ? AND trustee = ?", [number, trustee]
-        )
-        return self._rows(
-            "SELECT COUNT(*) FROM committee WHERE round = ? AND confirmed = 1", [number]
-        )[0][0]
-
-    def add_trustee_shares(
-        self, number: int, sender: int, shares: Sequence[tuple[int, dict[str, Any]]]
-    ) -> None:
-        """A trustee's encrypted shares, one per recipient (a resend changes nothing)."""
-        for recipient, share in shares:
-            self._run(
-                "INSERT OR IGNORE INTO trustee_shares (round, sender, recipient, share) "
-                "VALUES (?, ?, ?, ?)",
-                [number, sender, recipient, _encode(share)],
-            )
-
-    def share_senders(self, number: int) -> set[int]:
-        rows = self._rows("SELECT DISTINCT sender FROM trustee_shares WHERE round = ?", [number])
-        return {r[0] for r in rows}
-
-    def shares_for(self, number: int, recipient: int) -> list[dict[str, Any]]:
+    def rounds_sharing_link(self, number: int, trustee: int) -> list[int]:
+        """The rounds in which member ``trustee`` holds the same link as in round ``number``
+        (that round and the runoffs reusing its keys)."""
         rows = self._rows(
-            "SELECT share FROM trustee_shares WHERE round = ? AND recipient = ? ORDER BY sender",
-            [number, recipient],
+            "SELECT round FROM committee WHERE trustee = ? AND credential_hash = "
+            "(SELECT credential_hash FROM committee WHERE round = ? AND trustee = ?) "
+            "ORDER BY round",
+            [trustee, number, trustee],
         )
-        return [_decode(r[0], "a key share", "một phần khóa") for r in rows]
+        return [row[0] for row in rows]
+
+    def add_committee_message(
+        self, number: int, trustee: int, kind: str, about: int, message: dict[str, Any]
+    ) -> None:
+        """Keep a member's signed ceremony message (``about``: the other member it concerns)."""
+        self._run(
+            "INSERT INTO committee_messages (round, trustee, type, about, message) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [number, trustee, kind, about, canonical_json(message).decode("utf-8")],
+        )
+
+    def committee_messages(self, number: int, kind: str) -> list[dict[str, Any]]:
+        """Every kept message of one type in a round, by sender then ``about``."""
+        rows = self._rows(
+            "SELECT message FROM committee_messages WHERE round = ? AND type = ? "
+            "ORDER BY trustee, about",
+            [number, kind],
+        )
+        return [_decode(row[0], "a committee message", "một thông điệp của ban") for row in rows]
+
+    def forget_committee_messages(self, number: int, trustee: int, kind: str) -> None:
+        self._run(
+            "DELETE FROM committee_messages WHERE round = ? AND trustee = ? AND type = ?",
+            [number, trustee, kind],
+        )
 
     # --- tokens and ballots ----------------------------------------------------------------------
 
@@ -571,6 +605,14 @@ class Store:
         """The accepted ballots in tracker order (never arrival order)."""
         rows = self._rows("SELECT ballot FROM ballots WHERE round = ? ORDER BY tracker", [number])
         return [_decode(r[0], "a ballot", "một phiếu") for r in rows]
+
+    def ballots_in_arrival_order(self, number: int, offset: int, limit: int) -> list[Any]:
+        """Accepted ballots in the order their ``ballot-accepted`` events are in the log."""
+        rows = self._rows(
+            "SELECT ballot FROM ballots WHERE round = ? ORDER BY rowid LIMIT ? OFFSET ?",
+            [number, limit, offset],
+        )
+        return [_decode(row[0], "a ballot", "một phiếu") for row in rows]
 
     def trackers(self, number: int) -> list[str]:
         return [r[0] for r in self._rows("SELECT tracker FROM ballots WHERE round = ?", [number])]

@@ -30,14 +30,9 @@ if str(ROOT) not in sys.path:
 
 import aiohttp  # noqa: E402
 
-from ballot_client.remote import (  # noqa: E402
-    CREDENTIAL_HEADER,
-    MeetingClient,
-    ServerError,
-    decrypt_round,
-    run_committee,
-)
-from ballot_client.trustee import Trustee  # noqa: E402
+from ballot_client.committee import CommitteeMember  # noqa: E402
+from ballot_client.remote import MeetingClient, ServerError  # noqa: E402
+from ballot_client.simulated import decrypt_round, run_committee, sign_minute  # noqa: E402
 from ballot_server.demo import free_port, setup_meeting, start_server, wait_until_up  # noqa: E402
 from ballot_server.serve import chair_secret  # noqa: E402
 from tally.manifest import ElectionContext  # noqa: E402
@@ -179,7 +174,7 @@ class Meeting:
 
     number: int
     context: ElectionContext
-    trustees: list[Trustee]
+    trustees: list[CommitteeMember]
     credentials: dict[int, str]
     tokens: list[str]
     state: dict[str, Any] = field(default_factory=dict)
@@ -226,25 +221,15 @@ async def close_and_count(
     """Close voting (chair), then two of the three committee members decrypt the tally."""
     closed = await chair.post(f"/api/chair/rounds/{meeting.number}/close", {"confirm": True})
     trustees = [meeting.trustees[0], meeting.trustees[-1]]
-    counts = await decrypt_round(public, meeting.number, trustees, meeting.credentials)
+    counts = await decrypt_round(public, meeting.number, trustees)
     return closed, counts
 
 
 async def make_minute(public: MeetingClient, chair: MeetingClient, meeting: Meeting) -> str:
-    """The chair makes the minute; the committee members sign its digest. Returns the digest."""
-    from nacl.signing import SigningKey
-
-    from tally.crypto.signatures import sign
-
+    """The chair makes the minute; the committee members check and sign it. Returns the
+    digest."""
     made = await chair.post("/api/chair/minute", {})
-    digest = bytes.fromhex(made["digest"])
-    for trustee in meeting.trustees:
-        signature = sign(SigningKey(trustee.secrets.signing_seed), "minute", digest).hex()
-        await public.post(
-            "/api/minute/signatures",
-            {"digest": made["digest"], "signature": signature},
-            headers={CREDENTIAL_HEADER: meeting.credentials[trustee.index]},
-        )
+    await sign_minute(public, meeting.trustees)
     return made["digest"]
 
 

@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 
-from ballot_client.remote import MeetingClient, run_committee  # noqa: E402
+from ballot_client.remote import MeetingClient  # noqa: E402
+from ballot_client.simulated import run_committee  # noqa: E402
 from ballot_server import keys  # noqa: E402
 from ballot_server.app import create_app  # noqa: E402
 from ballot_server.config import ServerConfig  # noqa: E402

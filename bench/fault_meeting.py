@@ -28,14 +28,13 @@ import aiohttp
 import crash
 from _meeting import MeetingClient, ServerError, ServerProcess
 
-from ballot_client.remote import decrypt_round, run_committee
-from ballot_client.trustee import Trustee
+from ballot_client.committee import CommitteeMember, MemoryKeeper
+from ballot_client.remote import CREDENTIAL_HEADER
+from ballot_client.simulated import decrypt_round, run_ceremony
 from ballot_server.demo import setup_meeting
 from tally.ballot import make_ballot
 from tally.canonical import canonical_json
-from tally.crypto.group import RISTRETTO255
 from tally.crypto.nonces import system_nonce
-from tally.manifest import Manifest
 from tally.submission import make_submission
 from tally.token import token_hash
 
@@ -126,7 +125,7 @@ class MeetingRun:
         self.server = ServerProcess(self.folder)
         self.rng = random.Random(self.seed)
         self._armed = self.fault
-        self.trustees: dict[int, Trustee] = {}
+        self.members: dict[int, CommitteeMember] = {}
         self.credentials: dict[int, str] = {}
         self.tokens: list[str] = []
         self.reissued = False  # the chair re-issued every card after a restart
@@ -201,33 +200,41 @@ class MeetingRun:
         self.number, self.credentials, _ = await setup_meeting(
             self.chair, self.voters, self.rated, self.rng
         )
-        data = await self.public.get(f"/api/rounds/{self.number}/ceremony")
-        manifest = Manifest.from_json(data["manifest"])
-        self.trustees = {i: Trustee(RISTRETTO255, manifest, i) for i in self.credentials}
+        self.members = {
+            i: CommitteeMember(self.public, credential, self.number, MemoryKeeper())
+            for i, credential in sorted(self.credentials.items())
+        }
 
     async def phase_ceremony(self) -> None:
-        _, self.context = await self.again(
-            lambda: run_committee(self.public, self.number, self.credentials, self.trustees)
-        )
+        members = list(self.members.values())
+        self.context = await self.again(lambda: run_ceremony(self.public, self.number, members))
 
     async def check_after_restart(self) -> None:
-        """What the chair needs next must have survived the restart: the committee's links
-        while the ceremony runs, the cards to print once tokens are issued."""
+        """What the chair needs next must have survived the restart: the cards to print once
+        tokens are issued. The committee links were only in memory: a member whose device has
+        not claimed theirs yet gets a new one, which the chair re-issues (the old one stops)."""
         state = await self.again(lambda: self.chair.get("/api/chair/state"))
         rounds = [r for r in state["rounds"] if r["round"] == self.number]
         if not rounds:
             return
         current = rounds[0]
         if current["phase"] == "ceremony":
-            links = [c for c in current.get("committee") or [] if c.get("url")]
-            if len(links) < len(self.credentials):
-                self.stuck.append(
-                    f"after the restart the chair can show {len(links)} of "
-                    f"{len(self.credentials)} committee links"
-                )
+            for link in current.get("committee") or []:
+                if not link.get("url") and not link.get("claimed"):
+                    await self.reissue(link["index"])
         issued = current["tokens"]["issued"]
         if current["phase"] == "ready" and issued:
             await self.check_print_sheet(issued)
+
+    async def reissue(self, index: int) -> None:
+        path = f"/api/chair/rounds/{self.number}/committee/{index}/link"
+        link = await self.again(lambda: self.chair.post(path, {}))
+        if not link.get("url"):
+            self.stuck.append(f"after the restart the chair cannot re-issue link {index}")
+            return
+        credential = link["url"].split("#c=")[1].split("&")[0]
+        self.credentials[index] = credential
+        self.members[index].headers = {CREDENTIAL_HEADER: credential}
 
     async def phase_tokens_issued(self) -> None:
         issued = await self.again(
@@ -317,33 +324,22 @@ class MeetingRun:
         )
 
     async def phase_decryption(self) -> None:
-        for index in (min(self.trustees), max(self.trustees)):
-            trustee = self.trustees[index]
-            await self.again(
-                lambda t=trustee: decrypt_round(self.public, self.number, [t], self.credentials)
-            )
+        for index in (min(self.members), max(self.members)):
+            member = self.members[index]
+            await self.again(lambda m=member: decrypt_round(self.public, self.number, [m]))
 
     async def phase_minute(self) -> None:
         made = await self.again(lambda: self.chair.post("/api/chair/minute", {}))
         self.digest = made["digest"]
 
     async def phase_co_signing(self) -> None:
-        from nacl.signing import SigningKey
+        """Each member's device checks the minute against the log, then co-signs it."""
+        for _, member in sorted(self.members.items()):
 
-        from ballot_client.remote import CREDENTIAL_HEADER
-        from tally.crypto.signatures import sign
+            async def sign(m: CommitteeMember = member) -> None:
+                await m.sign_minute(await self.public.get("/api/minute"))
 
-        for index, trustee in sorted(self.trustees.items()):
-            signature = sign(
-                SigningKey(trustee.secrets.signing_seed), "minute", bytes.fromhex(self.digest)
-            ).hex()
-            await self.again(
-                lambda s=signature, i=index: self.public.post(
-                    "/api/minute/signatures",
-                    {"digest": self.digest, "signature": s},
-                    headers={CREDENTIAL_HEADER: self.credentials[i]},
-                )
-            )
+            await self.again(sign)
 
     def expected_counts(self) -> dict[str, list[int]]:
         """The counts the receipted ballots must give."""

@@ -64,6 +64,7 @@ from fault_meeting import PHASES, Fault, MeetingRun, kill_and_restart
 ROOT = Path(__file__).resolve().parent.parent
 KILL_PHASES = tuple(phase for phase in PHASES if phase != "export")  # export: kill_export
 CI_ROWS = (
+    "kill/ceremony",
     "kill/mid-voting",
     "lock/mid-voting",
     "disk full/mid-voting",

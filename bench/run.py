@@ -15,6 +15,11 @@ Metrics (medians over repeated runs; R = rated members × 4 levels, N = ballots)
   meeting's ``record.zip`` as ``phieukin verify`` does, 2 worker processes (bench/verify_record.py);
 - ``encrypt_ms_chromium_r30``: the browser core in headless Chromium, served by the real server
   (``bench/chromium_encrypt.py``, page ``/static/bench.html``);
+- ``committee_check_s_n30_r30``: the committee page in headless Chromium, from the chair's close
+  until the "Giải mã" button is enabled, every check of PROTOCOL.md §15 made (the page open while
+  ballots arrive; also with 4× CPU throttling, opened only at close, and the CPU time of the
+  checks); ``trustee_check_s_n100_r30``: the same checks by ``phieukin trustee``, N=100
+  (``bench/committee_check.py``);
 - ``ballot_bytes_r30``, ``record_bytes_n500_r50``: sizes (``bench/sizes.py``);
 - ``scaling``: the same operations at several R (and N), to show how each grows.
 
@@ -45,8 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ballot_client.trustee import Trustee, run_ceremony  # noqa: E402
-from bench import anchor_electionguard, chromium_encrypt, sizes  # noqa: E402
+from bench import anchor_electionguard, chromium_encrypt, committee_check, sizes  # noqa: E402
 from bench.close_to_result import close_to_result  # noqa: E402
 from bench.load import run_load  # noqa: E402
 from bench.verify_record import verify_record_metrics  # noqa: E402
@@ -54,9 +58,14 @@ from tally.aggregate import aggregate_ballots  # noqa: E402
 from tally.ballot import make_ballot, verify_ballot  # noqa: E402
 from tally.crypto.group import RISTRETTO255  # noqa: E402
 from tally.crypto.nonces import system_nonce  # noqa: E402
-from tally.decryption import combine_decryption_shares, verify_decryption_share  # noqa: E402
+from tally.decryption import (  # noqa: E402
+    combine_decryption_shares,
+    make_decryption_share,
+    verify_decryption_share,
+)
 from tally.manifest import ElectionContext, Manifest, rating_manifest_json  # noqa: E402
 from tally.token import generate_token, token_hash  # noqa: E402
+from tests.conftest import run_ceremony  # noqa: E402
 
 GROUP = RISTRETTO255
 LATEST = ROOT / "bench" / "results" / "latest.json"
@@ -86,7 +95,8 @@ class Shape:
 
     def __init__(self, rated: int) -> None:
         self.rated = rated
-        self.trustees, self.context = run_ceremony(GROUP, manifest_for(rated))
+        ceremony = run_ceremony(manifest_for(rated), seed=f"bench-r{rated}")
+        self.secret_shares, self.context = ceremony.secret_shares, ceremony.context
         self.rng = random.Random(rated)
 
     def ballot(self) -> dict:
@@ -94,12 +104,16 @@ class Shape:
         return make_ballot(self.context, token_hash(generate_token()), choices, system_nonce)
 
 
-def decrypt_combine(context: ElectionContext, trustees: list[Trustee], ballots: list) -> float:
+def decrypt_combine(
+    context: ElectionContext, secret_shares: dict[int, int], ballots: list
+) -> float:
     """Seconds for: aggregate, two decryption shares with proofs, verify both, combine."""
     verified = [verify_ballot(context, b).ciphertexts for b in ballots]
     started = time.perf_counter()
     aggregate = aggregate_ballots(context, verified)
-    shares = [trustees[0].decrypt(context, aggregate), trustees[2].decrypt(context, aggregate)]
+    shares = [
+        make_decryption_share(context, j, secret_shares[j], aggregate, system_nonce) for j in (1, 3)
+    ]
     for share in shares:
         verify_decryption_share(context, share, aggregate)
     combine_decryption_shares(context, aggregate, shares)
@@ -184,7 +198,9 @@ def run(plan: Plan, progress: Callable[[str], None]) -> dict:
             for n in plan.piles:
                 progress(f"R={main}, N={n}: aggregate and 2-of-3 decryption")
                 pile = [shape.ballot() for _ in range(n)]
-                times = [decrypt_combine(shape.context, shape.trustees, pile) for _ in range(3)]
+                times = [
+                    decrypt_combine(shape.context, shape.secret_shares, pile) for _ in range(3)
+                ]
                 scaling[decrypt_key][str(n)] = round(statistics.median(times), 3)
     results[f"encrypt_ms_py_r{main}"] = scaling["encrypt_ms_py"][str(main)]
     results[f"verify_ballot_ms_r{main}"] = scaling["verify_ballot_ms"][str(main)]
@@ -211,6 +227,12 @@ def run(plan: Plan, progress: Callable[[str], None]) -> dict:
         except Exception as error:  # no Chromium or a failing page: say so, keep the others
             results["encrypt_ms_chromium_r30"] = None
             results.setdefault("errors", []).append(f"encrypt_chromium: {error}")
+        progress("committee checks before decrypting: the page in Chromium (N=30), the CLI (N=100)")
+        try:
+            results.update(committee_check.measure(quick=quick))
+        except Exception as error:  # no Chromium or a failing page: say so, keep the others
+            results["committee_check_s_n30_r30"] = None
+            results.setdefault("errors", []).append(f"committee_check: {error}")
     voters, rated = plan.record
     progress(f"sizes: one ballot (R={main}), the record (N={voters}, R={rated})")
     results.update(

@@ -31,13 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ballot_client.trustee import run_ceremony  # noqa: E402
 from tally.ballot import make_ballot  # noqa: E402
 from tally.canonical import canonical_json  # noqa: E402
-from tally.crypto.group import RISTRETTO255  # noqa: E402
 from tally.crypto.nonces import system_nonce  # noqa: E402
 from tally.manifest import Manifest, rating_manifest_json  # noqa: E402
 from tally.token import generate_token, token_hash  # noqa: E402
+from tests.conftest import run_ceremony  # noqa: E402
 
 
 def ballot_bytes(rated: int = 30) -> int:
@@ -50,7 +49,7 @@ def ballot_bytes(rated: int = 30) -> int:
             threshold=2,
         )
     )
-    _, context = run_ceremony(RISTRETTO255, manifest)
+    context = run_ceremony(manifest).context
     choices = [q % 4 for q in range(rated)]
     ballot = make_ballot(context, token_hash(generate_token()), choices, system_nonce)
     return len(canonical_json(ballot))

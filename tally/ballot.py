@@ -22,8 +22,8 @@ from tally.crypto.hashing import hash32
 from tally.crypto.nonces import NonceSource
 from tally.crypto.proofs import ProofBinding, RangeProof, make_range_proof, verify_range_proof
 from tally.errors import FormatError, InvalidBallot
+from tally.fingerprint import short_code
 from tally.manifest import ElectionContext, Question
-from tally.token import base32_encode
 
 BALLOT_KIND = "phieukin/ballot"
 ENCRYPTION_KIND = "phieukin/encryption"
@@ -188,8 +188,7 @@ def ballot_hash(canonical: bytes) -> bytes:
 
 def tracker_code(tracker_value: bytes) -> str:
     """The human form of a tracker: its first 10 bytes as 16 base-32 characters, in fours."""
-    text = base32_encode(tracker_value[:10])
-    return "-".join(text[i : i + 4] for i in range(0, 16, 4))
+    return short_code(tracker_value)
 
 
 def verify_ballot(context: ElectionContext, ballot: object) -> VerifiedBallot:

@@ -75,6 +75,15 @@ class InvalidLog(VerificationError):
     """The event log's chain, order, hashes or signatures do not check out."""
 
 
+class InvalidMessage(VerificationError):
+    """A committee member's signed ceremony message is malformed or its signature fails."""
+
+
+class DecryptionRefused(VerificationError):
+    """A committee device's check before decrypting failed; ``check`` is the named reason of
+    PROTOCOL.md §15 (``aggregate.sum``, ``round.keys``, …) shown to the member."""
+
+
 class RuleInputError(TallyError, ValueError):
     """Input to the rule engine is malformed or inconsistent; ``field`` names the field at fault."""
 

@@ -57,14 +57,21 @@ def make_event(
     return LogEntry(event, digest, signature)
 
 
-def verify_log(entries: Sequence[object], server_key: VerifyKey) -> list[InvalidLog]:
+def verify_log(
+    entries: Sequence[object],
+    server_key: VerifyKey,
+    *,
+    start: int = 0,
+    previous: bytes = GENESIS,
+) -> list[InvalidLog]:
     """Check sequence numbers, the chain, every hash and every signature.
 
-    Returns every finding (an empty list means the log is sound); never raises on bad input.
+    ``entries`` are the log from event ``start`` on, the event before them having the hash
+    ``previous`` (a device that checked a prefix before checks only what is new). Returns every
+    finding (an empty list means the log is sound); never raises on bad input.
     """
     findings: list[InvalidLog] = []
-    previous = GENESIS
-    for position, entry in enumerate(entries):
+    for position, entry in enumerate(entries, start=start):
         subject = f"event {position}"
         if not isinstance(entry, dict) or set(entry) != {"event", "hash", "signature"}:
             findings.append(InvalidLog("shape", subject, "expected event, hash and signature"))

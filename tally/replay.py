@@ -35,6 +35,12 @@ class RoundEvents:
     shares: dict[int, list[Any]] = field(default_factory=dict)
     confirmed: set[int] = field(default_factory=set)
     complaints: list[dict[str, Any]] = field(default_factory=list)
+    claims: dict[int, dict[str, Any]] = field(default_factory=dict)
+    signed: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    """(message type, event body) of every signed committee message, in log order."""
+    disputes: list[dict[str, Any]] = field(default_factory=list)
+    abandoned: dict[str, Any] | None = None
+    override: dict[str, Any] | None = None
     election: dict[str, Any] | None = None
     issued: int = 0
     cancelled_before_open: set[str] = field(default_factory=set)
@@ -114,6 +120,17 @@ class Replay:
         return self.minutes[-1][1] if self.minutes else None
 
 
+# Events that carry a committee member's signed message (PROTOCOL.md §14.2), by message type.
+SIGNED = {
+    "trustee-claimed": "claim",
+    "trustee-announced": "announcement",
+    "trustee-shares": "shares",
+    "trustee-complaint": "complaint",
+    "trustee-reveal": "reveal",
+    "trustee-confirmed": "confirmation",
+}
+
+
 def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -154,6 +171,20 @@ def _setup(state: Replay, kind: str, body: dict[str, Any], position: int) -> Non
         state.options = options if isinstance(options, dict) else None
     elif kind == "convened-set":
         state.convened = body
+
+
+def _signed(entry: RoundEvents, kind: str, body: dict[str, Any]) -> None:
+    entry.signed.append((SIGNED[kind], body))
+    if kind == "trustee-claimed":
+        entry.claims[body.get("trustee")] = body
+    elif kind == "trustee-announced":
+        entry.announcements[body.get("trustee")] = body.get("announcement")
+    elif kind == "trustee-shares":
+        entry.shares[body.get("trustee")] = body.get("shares")
+    elif kind == "trustee-confirmed":
+        entry.confirmed.add(body.get("trustee"))
+    elif kind == "trustee-complaint":
+        entry.complaints.append(body)
 
 
 def replay(events: Sequence[Any]) -> Replay:
@@ -198,14 +229,16 @@ def replay(events: Sequence[Any]) -> Replay:
             round_of(body).roll = body
             if isinstance(body.get("roll"), dict):
                 state.roll = body["roll"]
-        elif kind == "trustee-announced":
-            round_of(body).announcements[body.get("trustee")] = body.get("announcement")
-        elif kind == "trustee-shares":
-            round_of(body).shares[body.get("trustee")] = body.get("shares")
-        elif kind == "trustee-confirmed":
-            round_of(body).confirmed.add(body.get("trustee"))
-        elif kind == "trustee-complaint":
-            round_of(body).complaints.append(body)
+        elif kind in SIGNED:
+            _signed(round_of(body), kind, body)
+        elif kind == "trustee-dispute":
+            round_of(body).disputes.append(body)
+        elif kind in ("committee-alarm", "committee-restored", "committee-link-reissued"):
+            round_of(body)  # who opened which link when: shown to the room, nothing to recompute
+        elif kind == "ceremony-abandoned":
+            round_of(body).abandoned = body
+        elif kind == "small-round-override":
+            round_of(body).override = body
         elif kind == "election-published":
             round_of(body).election = body
         elif kind == "tokens-issued":

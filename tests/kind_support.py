@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ballot_client.remote import MeetingClient, decrypt_round, run_committee
+from ballot_client.remote import MeetingClient
+from ballot_client.simulated import decrypt_round, run_committee
 from tally.ballot import Choice
 from tests.meeting_support import ScriptedMeeting, prepare_cell
 
@@ -86,4 +87,4 @@ class KindMeeting(ScriptedMeeting):
         return await self.vote(number, ballots)
 
     async def decrypt(self, number: int) -> None:
-        await decrypt_round(self.public, number, self.trustees[:2], self.credentials)
+        await decrypt_round(self.public, number, self.trustees[:2])

@@ -19,7 +19,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from ballot_client.remote import MeetingClient, run_committee
+from ballot_client.remote import MeetingClient
+from ballot_client.simulated import run_committee
 from ballot_server import keys
 from ballot_server.ratelimit import RateLimiter
 from tests.server_support import CHAIR_SECRET, make_app
@@ -30,7 +31,7 @@ TABLES = (
     "members",
     "rounds",
     "committee",
-    "trustee_shares",
+    "committee_messages",
     "tokens",
     "ballots",
     "results",

@@ -18,7 +18,8 @@ from typing import Any
 
 from audit.record import load_record
 from audit.verify import verify_record
-from ballot_client.remote import MeetingClient, decrypt_round, run_committee
+from ballot_client.remote import MeetingClient
+from ballot_client.simulated import decrypt_round, run_committee, sign_minute
 from ballot_server import keys
 from ballot_server.export import log_minute_pdf, record_bytes
 from ballot_server.roster_import import COLUMNS, CSV_TYPE, HEADERS
@@ -136,7 +137,7 @@ class ScriptedMeeting:
         for token, choices in zip(tokens, ballots, strict=False):
             await self.public.vote(number, token, list(choices))
         await self.chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
-        await decrypt_round(self.public, number, self.trustees[:2], self.credentials)
+        await decrypt_round(self.public, number, self.trustees[:2])
         return await self.public.get(f"/api/rounds/{number}/results")
 
     async def runoff(self) -> tuple[int, Any]:
@@ -149,24 +150,10 @@ class ScriptedMeeting:
         return f"m{member:03d}"
 
     async def minute(self) -> dict[str, Any]:
-        """Make the minute and let every committee member co-sign it (as their phones do)."""
-        from nacl.signing import SigningKey
-
-        from tally.crypto.signatures import sign
-
-        document = await self.chair.post("/api/chair/minute", {"number": "05", "time": "16:40"})
-        for trustee in self.trustees:
-            signature = sign(
-                SigningKey(trustee.secrets.signing_seed),
-                "minute",
-                bytes.fromhex(document["digest"]),
-            )
-            await self.public.post(
-                "/api/minute/signatures",
-                {"digest": document["digest"], "signature": signature.hex()},
-                headers={"X-Committee-Credential": self.credentials[trustee.index]},
-            )
-        return await self.public.get("/api/minute")
+        """Make the minute and let every committee member co-sign it (as their phones do: each
+        checks it against the log first)."""
+        await self.chair.post("/api/chair/minute", {"number": "05", "time": "16:40"})
+        return await sign_minute(self.public, self.trustees)
 
     async def pdf(self) -> bytes:
         """The printed minute, as ``GET /minute.pdf`` serves it."""

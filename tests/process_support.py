@@ -22,7 +22,8 @@ from typing import Any
 
 import aiohttp
 
-from ballot_client.remote import MeetingClient, run_committee
+from ballot_client.remote import MeetingClient
+from ballot_client.simulated import run_committee
 from ballot_server.demo import free_port, setup_meeting
 from ballot_server.passphrase import ENVIRONMENT_VARIABLE
 
@@ -41,7 +42,8 @@ def session_from(address: str = "127.0.0.1", seconds: float = 60, **kwargs: Any)
 
 @dataclass
 class ServerProcess:
-    """``phieukin serve --dir FOLDER`` on 127.0.0.1 (from ``root``, the installed copy)."""
+    """``phieukin serve --dir FOLDER`` on 127.0.0.1 (from ``root``, the installed copy; ``module``
+    is what runs it: the operator's own build in ``tests/operator_server.py``)."""
 
     folder: Path
     root: Path = ROOT
@@ -49,6 +51,7 @@ class ServerProcess:
     port: int = field(default_factory=free_port)
     preexec: Callable[[], None] | None = None
     process: subprocess.Popen | None = None
+    module: str = "ballot_server.cli"
 
     @property
     def base(self) -> str:
@@ -59,7 +62,7 @@ class ServerProcess:
         return self.folder.parent / f"{self.folder.name}-server.log"
 
     def start(self) -> ServerProcess:
-        command = [sys.executable, "-m", "ballot_server.cli", "serve", "--dir", str(self.folder)]
+        command = [sys.executable, "-m", self.module, "serve", "--dir", str(self.folder)]
         command += ["--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"]
         environment = {**os.environ, ENVIRONMENT_VARIABLE: self.secret}
         environment["PYTHONPATH"] = str(self.root)

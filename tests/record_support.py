@@ -1,18 +1,21 @@
 """A real meeting record built in-process, and the tools to tamper with one.
 
-``build_meeting`` runs a whole meeting through the server's own objects (``Store``, ``Rounds``,
-``Chair``, ``Counting``, ``Decisions``, ``Minutes``) on a real SQLite file — no HTTP, so it is
-fast enough for a 500-ballot benchmark: the chair sets up the meeting from a roster, a simulated
-committee runs the key ceremony, tokens are issued (one spare card cancelled before opening),
-voters' ballots are encrypted, proved and accepted, voting closes, two of three committee members
-decrypt, the rules decide, the chair makes the minute and every committee member co-signs it.
-The record (``ballot_server.export.record_bytes``) is taken while voting is open and at the end,
-the end one with the printed minute (``log_minute_pdf``), exactly as ``phieukin export`` does.
-With ``confidence``, a confidence vote (docs/RULES.md §6) among an imported list of those
-convened follows the rating with the same committee keys; ``kinds`` adds rounds of any other kind
-(``KindRound``: a confidence vote, the cell's self-rating, yes/no decisions) with designed
-ballots. ``meeting``, ``roster`` and ``votes`` make a designed cell (the committee's report
-builds several cells of one party organisation this way).
+``build_meeting`` runs a whole meeting against the real application on a real SQLite file: the
+chair's part, the voters' ballots and the count go through the server's own objects (``Chair``,
+``Rounds``, ``Counting``, ``Minutes``) — no HTTP, so it is fast enough for a 500-ballot
+benchmark — while the committee's key ceremony is the simulated committee
+(``ballot_client.simulated``, the one committee client) over HTTP: the chair sets up the meeting
+from a roster, the committee claims its links and makes the key, tokens are issued (one spare
+card cancelled before opening), voters' ballots are encrypted, proved and accepted, voting
+closes, two of three committee members decrypt, the rules decide, the chair makes the minute and
+every committee member co-signs it. The record (``ballot_server.export.record_bytes``) is taken
+while voting is open and at the end, the end one with the printed minute (``log_minute_pdf``),
+exactly as ``phieukin export`` does. With ``confidence``, a confidence vote (docs/RULES.md §6)
+among an imported list of those convened follows the rating with the same committee keys;
+``kinds`` adds rounds of any other kind (``KindRound``: a confidence vote, the cell's
+self-rating, yes/no decisions) with designed ballots. ``meeting``, ``roster`` and ``votes`` make
+a designed cell (the committee's report builds several cells of one party organisation this
+way).
 
 ``meeting_record()`` is the one small meeting the tamper and CLI tests share (built once per
 test process). ``Parts`` opens a record into dicts; ``pack`` zips it again; ``resign`` rewrites
@@ -23,6 +26,7 @@ the record legitimately.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import io
 import json
@@ -37,27 +41,26 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from nacl.signing import SigningKey
 
-from ballot_client.trustee import Trustee
+from ballot_client.committee import CommitteeMember
+from ballot_client.remote import MeetingClient
+from ballot_client.simulated import run_committee
+from ballot_server import keys
 from ballot_server.audits import Audits
 from ballot_server.chair import Chair, ChairMemory
-from ballot_server.config import ServerConfig
 from ballot_server.convened import set_convened
-from ballot_server.counting import Counting
-from ballot_server.decisions import Decisions
 from ballot_server.demo import DEMO_MEETING, build_roster
 from ballot_server.export import log_minute_pdf, record_bytes
-from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.minute_service import Minutes
 from ballot_server.roster_import import CSV_TYPE, roster_csv
 from ballot_server.rounds import Rounds
-from ballot_server.store import Store
 from tally.aggregate import Aggregate
 from tally.audited import open_ballot
 from tally.ballot import encrypt_ballot, make_ballot, tracker, verify_ballot
 from tally.canonical import canonical_json
-from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.nonces import system_nonce
 from tally.crypto.signatures import sign
@@ -69,6 +72,7 @@ from tally.record_index import MINUTE_JSON, record_index
 from tally.roster import Member
 from tally.submission import make_submission
 from tally.token import token_hash
+from tests.server_support import decryption_share, make_app
 
 BASE_URL = "http://127.0.0.1:8080"
 MEETING = DEMO_MEETING
@@ -82,7 +86,7 @@ class BuiltMeeting:
     open: bytes  # record.zip exported while voting was open (half the ballots in)
     server_key: SigningKey  # the real server key (to extend a record legitimately)
     context: ElectionContext
-    trustees: list[Trustee]
+    trustees: list[CommitteeMember]
     absent: list[int] = field(default_factory=list)  # ids of members not present
     choices: list[list[int]] = field(default_factory=list)
 
@@ -110,6 +114,22 @@ def make_ballots(
                 chunksize=8,
             )
         )
+
+
+def accept_signed(
+    rounds: Rounds, context: ElectionContext, number: int, token: str, ballot: dict
+) -> None:
+    """Accept ``ballot`` as the server does a submission signed with ``token``'s key."""
+    verified = verify_ballot(context, ballot)
+    submission = make_submission(token, ballot)
+    rounds.accept_ballot(
+        number,
+        verified.token_hash.hex(),
+        verified.tracker.hex(),
+        ballot,
+        token_key=submission["token_key"],
+        signature=submission["signature"],
+    )
 
 
 Votes = dict[str, list[int]]
@@ -141,68 +161,113 @@ def build_meeting(
     choices: voter ``v`` gives each rated member ``votes[name][v]`` (members not named get
     ``TOT``). ``kinds`` are further rounds of other kinds held after the rating (after the
     confidence vote of ``confidence``), in order, with the same committee keys."""
+    held = ((CONFIDENCE_ROUND,) if confidence else ()) + tuple(kinds)
+    design = Design(meeting, roster, votes, held)
+    return asyncio.run(_build_meeting(folder, voters, rated, seed, workers, audits, design))
+
+
+@dataclass(frozen=True)
+class Design:
+    """What ``build_meeting`` was asked to design rather than draw from the demo."""
+
+    meeting: dict[str, str] | None = None
+    roster: tuple[list[Member], dict[str, str]] | None = None
+    votes: Votes | None = None
+    kinds: tuple[KindRound, ...] = ()
+
+
+@dataclass
+class ReadyMeeting:
+    """A meeting whose round is ready for tokens: the app's services and the committee."""
+
+    app: web.Application
+    chair: Chair
+    number: int
+    members: list[CommitteeMember]
+    credentials: dict[int, str]
+    context: ElectionContext
+
+
+async def ready_meeting(
+    client: TestClient,
+    voters: int,
+    rated: int,
+    rng: random.Random,
+    design: Design | None = None,
+) -> ReadyMeeting:
+    """The chair's setup through the server's own objects (no HTTP), then the key ceremony of
+    the simulated committee over HTTP — the same member code as a phone or ``phieukin
+    trustee``."""
+    app = client.server.app
+    store, rounds = app[keys.STORE], app[keys.ROUNDS]
+    chair = Chair(store, rounds, app[keys.CONFIG], ChairMemory())
+    design = design or Design()
+    chair.set_meeting(design.meeting or MEETING)
+    members, attendance = design.roster or build_roster(voters, rated, rng)
+    chair.import_roster(roster_csv(members), CSV_TYPE)
+    ids = {m.name: m.id for m in chair.members()}
+    chair.set_attendance({str(ids[n]): a for n, a in attendance.items()})
+    roll = chair.roll()
+    chair.set_rated(list(roll.rated)[:rated])
+    chair.set_committee(list(roll.voters)[-3:], 2, approved=True)
+    number = chair.start_round(BASE_URL)["round"]
+    credentials = {
+        int(link["index"]): link["url"].split("#c=")[1].split("&")[0]
+        for link in chair.memory.committee[number]
+    }
+    public = MeetingClient(client.session, str(client.make_url("")).rstrip("/"))
+    committee, context = await run_committee(public, number, credentials)
+    return ReadyMeeting(app, chair, number, committee, credentials, context)
+
+
+async def _build_meeting(
+    folder: Path,
+    voters: int,
+    rated: int,
+    seed: int,
+    workers: int,
+    audits: int,
+    design: Design,
+) -> BuiltMeeting:
     rng = random.Random(seed)
-    store = Store(folder)
-    try:
-        store.server_key()
-        rounds = Rounds(store)
-        chair = Chair(store, rounds, ServerConfig(folder=folder), ChairMemory())
-        decisions = Decisions(store, chair)
-        counting = Counting(store, rounds, decisions.record)
-        chair.set_meeting(meeting or MEETING)
-        members, attendance = roster or build_roster(voters, rated, rng)
-        chair.import_roster(roster_csv(members), CSV_TYPE)
-        ids = {m.name: m.id for m in chair.members()}
-        chair.set_attendance({str(ids[n]): a for n, a in attendance.items()})
-        roll = chair.roll()
-        chair.set_rated(list(roll.rated)[:rated])
-        chair.set_committee(list(roll.voters)[-3:], 2, approved=True)
-        number = chair.start_round(BASE_URL)["round"]
-        credentials = {
-            int(link["index"]): link["url"].split("#c=")[1].split("&")[0]
-            for link in chair.memory.committee[number]
-        }
-        trustees = _ceremony(rounds, number)
-        context = rounds.context(number)
+    async with TestClient(TestServer(make_app(folder), host="127.0.0.1")) as client:
+        ready = await ready_meeting(client, voters, rated, rng, design)
+        app, chair, number, context = ready.app, ready.chair, ready.number, ready.context
+        store, rounds = app[keys.STORE], app[keys.ROUNDS]
         tokens = chair.issue_tokens(number, None, BASE_URL)["tokens"]
         spare = rounds.issue_tokens(number, 1)[0]  # a spare card, voided before opening
         chair.cancel_token(number, {"token": spare})
         chair.open_voting(number)
         questions = context.manifest.questions
         choices = [[rng.choices(range(4), (3, 10, 3, 1))[0] for _ in questions] for _ in tokens]
-        if votes is not None:
+        if design.votes is not None:
             names = {m.id: m.name for m in chair.members()}
             subjects = rounds.row(number)["subjects"]
             choices = [
-                [votes.get(names[subjects[q.id]], [1] * len(tokens))[v] for q in questions]
+                [design.votes.get(names[subjects[q.id]], [1] * len(tokens))[v] for q in questions]
                 for v in range(len(tokens))
             ]
-        opened = _vote_and_count(
-            store, chair, counting, trustees, number, tokens, choices, audits, workers
-        )
-        for held in ((CONFIDENCE_ROUND,) if confidence else ()) + tuple(kinds):
-            _kind_round(store, chair, counting, trustees, rng, audits, held)
+        opened = _vote_and_count(ready, number, tokens, choices, audits, workers)
+        for held in design.kinds:
+            _kind_round(ready, rng, audits, held)
         minutes = Minutes(store, chair)
         document, _ = minutes.make({"number": "07", "time": "16:30"})
         digest = bytes.fromhex(document["digest"])
-        for trustee in trustees:
-            signature = sign(SigningKey(trustee.secrets.signing_seed), MINUTE_PURPOSE, digest)
+        for member in ready.members:
+            signature = sign(SigningKey(member.record.signing_seed), MINUTE_PURPOSE, digest)
             minutes.add_signature(
-                credentials[trustee.index],
+                ready.credentials[member.index],
                 {"digest": document["digest"], "signature": signature.hex()},
             )
         final = record_bytes(store, log_minute_pdf(store))  # as ``phieukin export`` does
         absent = [i for i, mark in chair.attendance().items() if mark.value != "present"]
-        return BuiltMeeting(final, opened, store.server_key(), context, trustees, absent, choices)
-    finally:
-        store.close()
+        return BuiltMeeting(
+            final, opened, store.server_key(), context, ready.members, absent, choices
+        )
 
 
 def _vote_and_count(
-    store: Store,
-    chair: Chair,
-    counting: Counting,
-    trustees: list[Trustee],
+    ready: ReadyMeeting,
     number: int,
     tokens: list[str],
     choices: list[list[int]],
@@ -211,7 +276,7 @@ def _vote_and_count(
 ) -> bytes:
     """Cast one ballot per token (the first ``audits`` voters audit an encryption first), close,
     and have committee members 1 and 3 decrypt; returns the record exported half-way through."""
-    rounds = chair.rounds
+    store, rounds = ready.app[keys.STORE], ready.app[keys.ROUNDS]
     context = rounds.context(number)
     ballots = make_ballots(context, tokens, choices, workers)
     for token, choice in zip(tokens[:audits], choices, strict=False):
@@ -224,22 +289,12 @@ def _vote_and_count(
     for position, (token, ballot) in enumerate(zip(tokens, ballots, strict=True)):
         if position == half:
             opened = record_bytes(store)
-        verified = verify_ballot(context, ballot)
-        submission = make_submission(token, ballot)
-        rounds.accept_ballot(
-            number,
-            verified.token_hash.hex(),
-            verified.tracker.hex(),
-            ballot,
-            token_key=submission["token_key"],
-            signature=submission["signature"],
-        )
-    chair.close_voting(number, True)
+        accept_signed(rounds, context, number, token, ballot)
+    ready.chair.close_voting(number, True)
     aggregate = Aggregate.from_json(context, rounds.aggregate(number))
-    for trustee in (trustees[0], trustees[2]):
-        counting.add_share(
-            number, trustee.index, trustee.decrypt(context, aggregate).to_json(context)
-        )
+    for member in (ready.members[0], ready.members[2]):
+        share = decryption_share(member, context, aggregate)
+        ready.app[keys.COUNTING].add_share(number, member.index, share.to_json(context))
     return opened
 
 
@@ -284,19 +339,12 @@ CONFIDENCE_ROUND = KindRound(
 someone from outside it, among an imported list of those convened."""
 
 
-def _kind_round(
-    store: Store,
-    chair: Chair,
-    counting: Counting,
-    trustees: list[Trustee],
-    rng: random.Random,
-    audits: int,
-    held: KindRound,
-) -> None:
+def _kind_round(ready: ReadyMeeting, rng: random.Random, audits: int, held: KindRound) -> None:
     """Hold a round of another kind with the committee's keys of round 1: start it, issue the
     tokens of those who vote in it, cast, close and decrypt."""
+    chair = ready.chair
     if held.convened is not None:
-        set_convened(store, held.convened)
+        set_convened(ready.app[keys.STORE], held.convened)
     spec = held.spec(chair) if callable(held.spec) else held.spec
     number = chair.start_round(BASE_URL, kind=held.kind, spec=spec)["round"]
     tokens = chair.issue_tokens(number, None, BASE_URL)["tokens"]
@@ -310,32 +358,11 @@ def _kind_round(
         ]
     if len(choices) != len(tokens):
         raise ValueError(f"{len(choices)} designed ballots for {len(tokens)} voters")
-    _vote_and_count(store, chair, counting, trustees, number, tokens, choices, audits)
+    _vote_and_count(ready, number, tokens, choices, audits)
 
 
 _WEIGHTS = {3: (5, 3, 2)}
 """The weights of a random answer among three options (a confidence vote's: mostly high)."""
-
-
-def _ceremony(rounds: Rounds, number: int) -> list[Trustee]:
-    manifest = rounds.manifest(number)
-    key_ceremony = KeyCeremony(rounds.store, rounds)
-    trustees = [Trustee(RISTRETTO255, manifest, i) for i in range(1, manifest.committee_size + 1)]
-    for trustee in trustees:
-        key_ceremony.announce(number, trustee.index, trustee.announcement.to_json())
-    announcements = key_ceremony.announcements(number)
-    by_index = {a.index: a for a in announcements}
-    for trustee in trustees:
-        shares = trustee.shares_for(announcements)
-        key_ceremony.send_shares(number, trustee.index, [s.to_json() for s in shares])
-    for trustee in trustees:
-        received = [
-            ceremony.EncryptedShare.from_json(RISTRETTO255, s)
-            for s in key_ceremony.shares_for(number, trustee.index)
-        ]
-        trustee.receive(received, by_index)
-        key_ceremony.confirm(number, trustee.index)
-    return trustees
 
 
 @cache

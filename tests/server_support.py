@@ -9,10 +9,13 @@ from pathlib import Path
 
 import aiohttp
 
-from ballot_client.remote import MeetingClient, run_committee
+from ballot_client.remote import MeetingClient
+from ballot_client.simulated import run_committee
 from ballot_server import keys
 from ballot_server.app import create_app
 from ballot_server.config import ServerConfig
+from tally.crypto.nonces import system_nonce
+from tally.decryption import make_decryption_share
 from tally.manifest import rating_manifest_json
 
 CHAIR_SECRET = "test-chair-secret"
@@ -83,3 +86,11 @@ async def setup_round(client, rated: int = 3, tokens: int = 5) -> RoundSetup:
     issued = rounds.issue_tokens(1, tokens)
     rounds.open_voting(1)
     return RoundSetup(meeting, trustees, context, issued, credentials)
+
+
+def decryption_share(member, context, aggregate):
+    """Member ``member``'s decryption share of ``aggregate``, made without the checks a device
+    runs first (for tests that build, forge or replay shares at the server)."""
+    return make_decryption_share(
+        context, member.index, member.record.secret_share, aggregate, system_nonce
+    )

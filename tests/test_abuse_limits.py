@@ -99,7 +99,7 @@ async def test_the_minute_pdf_is_rendered_once_per_signed_state(counted) -> None
         assert await (await client.get("/minute.pdf")).read() == first
     assert cache.renderings == 1
     signature = sign(
-        SigningKey(trustees[0].secrets.signing_seed), "minute", bytes.fromhex(made["digest"])
+        SigningKey(trustees[0].record.signing_seed), "minute", bytes.fromhex(made["digest"])
     )
     signed = await client.post(
         "/api/minute/signatures",

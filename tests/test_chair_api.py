@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from ballot_client.remote import MeetingClient, ServerError, run_committee
+from ballot_client.remote import MeetingClient, ServerError
+from ballot_client.simulated import run_committee
 from ballot_server import keys
 from ballot_server.roster_import import HEADERS
 from tally.token import token_hash
@@ -359,7 +360,13 @@ async def test_full_setup_to_open_voting_and_close(client) -> None:
 
 async def test_no_quorum_refuses_to_open(client) -> None:
     await setup_meeting(client)
-    committee = {"member_ids": [1, 2], "threshold": 1, "approved": True}
+    for small in (
+        {"member_ids": [1, 2], "threshold": 2, "approved": True},
+        {"member_ids": [1, 2, 4], "threshold": 1, "approved": True},
+    ):
+        status, body = await call(client, "POST", "/api/chair/committee", small)
+        assert (status, body["error"]) == (400, "committee_too_small"), small
+    committee = {"member_ids": [1, 2, 4], "threshold": 2, "approved": True}
     await call(client, "POST", "/api/chair/committee", committee)
     marks = {"2": "absent", "3": "absent"}
     status, roll = await call(client, "POST", "/api/chair/attendance", {"attendance": marks})

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from audit.record import load_record
+from audit.report_text import CHECKS
 from audit.verify import EVENT_BODIES, verify_record
 from tally.errors import EncodingError
 from tally.token import token_set_commitment
@@ -122,3 +123,14 @@ def test_every_event_type_is_specified_and_checked():
     }
     assert "ballot-accepted" in logged and "minute-pdf" in logged
     assert logged <= set(EVENT_BODIES), logged - set(EVENT_BODIES)
+
+
+def test_every_named_check_is_listed_in_what_verify_checks():
+    """Every check the report names (audit/report_text.py) is in docs/RECORD.md §8, and every
+    check that section names is one the report knows: the list an inspector reads is the list
+    the verifier runs."""
+    text = (ROOT / "docs" / "RECORD.md").read_text(encoding="utf-8")
+    section = text[text.index("## 8. What") : text.index("Nothing in the record is unsigned")]
+    listed = set(re.findall(r"`([a-z]+\.[a-z_]+)`", section))
+    assert {name for name in CHECKS if f"`{name}`" not in section} == set()
+    assert listed - set(CHECKS) == set()

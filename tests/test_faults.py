@@ -1,7 +1,8 @@
 """The CI-sized fault suite: bench/faults.py --ci against real server processes.
 
-A kill while ballots are in flight, another process holding the database lock, a full disk (on a
-small tmpfs where this machine allows one), a deleted or cut WAL and a database copied without
+A kill during the key ceremony (after the first member announced) and while ballots are in
+flight, another process holding the database lock, a full disk (on a small tmpfs where this
+machine allows one), a deleted or cut WAL and a database copied without
 its log-head file after the meeting, and flipped bytes: every row must recover by itself or stop
 with a clear message and change nothing, with no receipted ballot lost and nothing lost silently.
 The whole suite (every phase) is ``bench/faults.py`` without ``--ci``.
@@ -38,6 +39,7 @@ def test_every_fault_recovers_or_is_refused_by_name_and_nothing_is_lost() -> Non
     faults = {row["fault"] for row in rows}
     assert {"kill", "lock", "disk full", "wal deleted", "wal cut", "byte flip"} <= faults
     assert "only meeting.db copied" in faults
+    assert {"ceremony", "mid-voting"} <= {row["phase"] for row in rows if row["fault"] == "kill"}
     for row in rows:
         assert row["lost"] == 0, context
         if row["outcome"] == "skipped":  # only the full disk, where tmpfs cannot be mounted

@@ -8,13 +8,11 @@ shares combine in Python and Python shares in JS; and a tampered object is refus
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ballot_client.trustee import run_ceremony
 from tally.aggregate import aggregate_ballots
 from tally.ballot import make_ballot, verify_ballot
 from tally.crypto import ceremony
@@ -23,11 +21,14 @@ from tally.crypto.nonces import system_nonce
 from tally.decryption import (
     DecryptionShare,
     combine_decryption_shares,
+    make_decryption_share,
     verify_decryption_share,
 )
 from tally.errors import InvalidProof
 from tally.manifest import ElectionContext, Manifest
 from tally.token import generate_token, token_hash
+from tests.conftest import run_ceremony
+from tests.node_support import node_json
 
 ROOT = Path(__file__).resolve().parent.parent
 BRIDGE = ROOT / "tests" / "js" / "bridge.mjs"
@@ -36,15 +37,7 @@ CHOICES = [[0, 1, None], [0, 3, 2], [2, 1, 0], [1, 1, None]]
 
 
 def node(op: str, **request: Any) -> dict[str, Any]:
-    result = subprocess.run(
-        ["node", str(BRIDGE)],
-        input=json.dumps({"op": op, **request}),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(result.stdout)
+    return node_json([str(BRIDGE)], {"op": op, **request}, timeout=60)
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +94,8 @@ def test_js_ballots_verify_in_python_and_decrypt_with_js_shares(js_election) -> 
 
 def test_python_ballots_and_shares_verify_and_combine_in_js() -> None:
     manifest = Manifest.from_json(MANIFEST)
-    trustees, context = run_ceremony(GROUP, manifest)
+    keys = run_ceremony(manifest, seed="interop")
+    context = keys.context
     ballots = [make_ballot(context, token_hash(generate_token()), c, system_nonce) for c in CHOICES]
     election = context.to_json()
     for ballot in ballots:
@@ -111,8 +105,10 @@ def test_python_ballots_and_shares_verify_and_combine_in_js() -> None:
     aggregate = aggregate_ballots(context, [verify_ballot(context, b).ciphertexts for b in ballots])
     aggregate_json = aggregate.to_json(context)
     shares = [
-        trustees[0].decrypt(context, aggregate).to_json(context),
-        trustees[1].decrypt(context, aggregate).to_json(context),
+        make_decryption_share(context, j, keys.secret_shares[j], aggregate, system_nonce).to_json(
+            context
+        )
+        for j in (1, 2)
     ]
     for share in shares:
         assert node(

@@ -10,7 +10,8 @@ import random
 import pytest
 from nacl.signing import SigningKey
 
-from ballot_client.remote import CREDENTIAL_HEADER, decrypt_round, run_committee
+from ballot_client.remote import CREDENTIAL_HEADER
+from ballot_client.simulated import decrypt_round, run_committee
 from ballot_server import keys, minute_cli
 from ballot_server.demo import setup_meeting
 from tally.canonical import canonical_json
@@ -35,7 +36,7 @@ async def counted(aiohttp_client, tmp_path):
         early = await client.post("/api/chair/minute", json={}, headers=headers)
         assert early.status == 409 and (await early.json())["error"] == "not_counted"
         await chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
-        await decrypt_round(public, number, [trustees[0], trustees[1]], credentials)
+        await decrypt_round(public, number, [trustees[0], trustees[1]])
         yield client, headers, trustees, credentials, state
 
 
@@ -68,7 +69,7 @@ async def test_minute_is_made_signed_and_cosigned(counted, tmp_path) -> None:
         return {CREDENTIAL_HEADER: credentials[index]}
 
     def signature(index: int, on: bytes = digest) -> str:
-        return sign(SigningKey(trustees[index - 1].secrets.signing_seed), "minute", on).hex()
+        return sign(SigningKey(trustees[index - 1].record.signing_seed), "minute", on).hex()
 
     wrong_digest = await client.post(
         url,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from audit.minute_pdf import document_number, render_minute_pdf
+from tally.fingerprint import member_fingerprint
 from tests.minute_support import INTERNAL_IDENTIFIER, NAMES, pdf_text, signed_document
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -73,6 +74,10 @@ def test_the_text_survives_and_the_pages_render(pdf, tmp_path) -> None:
     assert "2/3" in text and "Hoàng Thu Giang: chưa ký" in flat
     assert "Chi bộ Phòng Hành chính – Tổng hợp" in flat
     assert "CHI BỘ PHÒNG HÀNH CHÍNH – TỔNG HỢP" in text  # the cell's name on one line
+    # each member's key fingerprint beside their signature block, as their phone showed it
+    for member in signed_document((1, 2))["minute"]["committee"]:
+        code = member_fingerprint(bytes.fromhex(member["signing_key"]))
+        assert f"Mã khóa: {code}" in text, (member["name"], code)
 
     ARTIFACTS.mkdir(exist_ok=True)
     for old in ARTIFACTS.glob("minute-page-*.png"):

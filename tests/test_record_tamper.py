@@ -353,6 +353,17 @@ def change_announcement(parts, built):
     proof["response"] = flip_hex(proof["response"])
 
 
+def rewrite_relayed_share(parts, built):
+    """A share member 2 sent, changed in the log: member 2's signature no longer covers it."""
+    share = parts.body("trustee-shares", 1)["shares"][0]
+    share["ciphertext"] = flip_hex(share["ciphertext"])
+
+
+def confirm_another_election(parts, built):
+    """A confirmation naming another election than the one published."""
+    parts.body("trustee-confirmed", 0)["election"] = "ab" * 32
+
+
 def replace_joint_key(parts, built):
     """The attacker's own public key as the election key (they could then open every ballot):
     member 1's first commitment shifted so the published election still adds up, and the
@@ -494,11 +505,27 @@ LOGGED: list[tuple[str, Callable, set[str]]] = [
         {"ballots.window", "round.order"},
     ),
     ("remove a log event: a confirmation", remove_confirmation, {"ceremony.confirmed"}),
-    ("a committee key proof", change_announcement, {"ceremony.announcement"}),
+    ("a relayed share rewritten", rewrite_relayed_share, {"ceremony.signatures"}),
+    (
+        "a confirmation of another election",
+        confirm_another_election,
+        {"ceremony.signatures", "ceremony.confirmed_election"},
+    ),
+    (
+        "a committee key proof",
+        change_announcement,
+        {"ceremony.announcement", "ceremony.signatures"},
+    ),
     (
         "replace the joint key",
         replace_joint_key,
-        {"election.joint_key", "ballots.proofs", "ballots.on_file", "aggregate"},
+        {
+            "election.joint_key",
+            "ceremony.confirmed_election",
+            "ballots.proofs",
+            "ballots.on_file",
+            "aggregate",
+        },
     ),
     ("change an aggregate", change_aggregate, {"aggregate"}),
     (

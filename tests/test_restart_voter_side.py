@@ -19,7 +19,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from ballot_client.remote import MeetingClient, ServerError, run_committee
+from ballot_client.remote import MeetingClient, ServerError
+from ballot_client.simulated import run_committee
 from ballot_server import keys
 from ballot_server.demo import setup_meeting
 from ballot_server.errors import StoreDamaged

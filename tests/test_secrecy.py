@@ -27,7 +27,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from ballot_client.remote import MeetingClient, decrypt_round, run_committee
+from ballot_client.committee import MemoryKeeper
+from ballot_client.remote import MeetingClient
+from ballot_client.simulated import decrypt_round, run_committee
 from ballot_server.export import record_bytes
 from ballot_server.store import Store
 from tally.ballot import tracker
@@ -126,6 +128,18 @@ async def test_secrecy_against_a_real_server(tmp_path) -> None:
     _check_record(folder)
 
 
+class RememberingKeeper(MemoryKeeper):
+    """Keeps every version of a member's secrets, so the test knows what to look for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.every: list = []
+
+    def save(self, record) -> None:
+        super().save(record)
+        self.every.append(record)
+
+
 async def _run_meeting(session, url: str, pid: int, folder: Path) -> None:
     async def chair(path, payload=None, **kwargs):
         status, body = await call(session, url, "POST", path, payload, headers=BEARER, **kwargs)
@@ -137,13 +151,11 @@ async def _run_meeting(session, url: str, pid: int, folder: Path) -> None:
                headers=BEARER | {"Content-Type": "text/csv"})  # fmt: skip
     await chair("/api/chair/attendance", {"attendance": {str(i): "present" for i in range(1, 11)}})
     await chair("/api/chair/rated", {"member_ids": [1, 2, 3]})
-    await chair(
-        "/api/chair/committee", {"member_ids": [1, 2, 3], "threshold": 2, "approved": True}
-    )
+    await chair("/api/chair/committee", {"member_ids": [1, 2, 3], "threshold": 2, "approved": True})
     started = await chair("/api/chair/rounds", {})
     credentials = {c["index"]: c["url"].split("#c=")[1].split("&")[0] for c in started["committee"]}
     meeting = MeetingClient(session, url)
-    trustees, _ = await run_committee(meeting, 1, credentials)
+    trustees, _ = await run_committee(meeting, 1, credentials, RememberingKeeper)
     tokens = (await chair("/api/chair/rounds/1/tokens", {"count": 5}))["tokens"]
     await chair("/api/chair/rounds/1/open", {})
     arrival = []
@@ -155,7 +167,7 @@ async def _run_meeting(session, url: str, pid: int, folder: Path) -> None:
     await chair("/api/chair/rounds/1/close", {"confirm": True})
     # … nor after closing, before the committee has decrypted
     await _no_partial_counts(session, url, open_round=False)
-    counts = await decrypt_round(meeting, 1, trustees[:2], credentials)
+    counts = await decrypt_round(meeting, 1, trustees[:2])
     assert counts is not None and sum(counts["q001"] if "q001" in counts else next(
         iter(counts.values()))) == 4  # fmt: skip
 
@@ -163,10 +175,10 @@ async def _run_meeting(session, url: str, pid: int, folder: Path) -> None:
     needles: dict[str, bytes] = {}
     joint = 0
     for trustee in trustees:
-        secrets = trustee.secrets
+        secrets = trustee.keeper.every[0]  # with the polynomial, before it was dropped
         joint += secrets.coefficients[0]
         values = {
-            "secret share": trustee.secret_share,
+            "secret share": trustee.record.secret_share,
             "encryption secret": secrets.encryption_secret,
         }
         values |= {f"coefficient {k}": c for k, c in enumerate(secrets.coefficients)}
@@ -189,6 +201,19 @@ async def _run_meeting(session, url: str, pid: int, folder: Path) -> None:
     assert found == []
 
 
+# the status: the phase, the turnout, the committee's public key fingerprints — never a count
+STATUS_FIELDS = {
+    "meeting",
+    "round",
+    "round_kind",
+    "phase",
+    "turnout",
+    "join_url",
+    "committee",
+    "election_fingerprint",
+}
+
+
 async def _no_partial_counts(session, url: str, *, open_round: bool) -> None:
     for path, refused in (
         ("/api/rounds/1/counts", (404,)),
@@ -199,15 +224,18 @@ async def _no_partial_counts(session, url: str, *, open_round: bool) -> None:
         status, body = await call(session, url, "GET", path)
         assert status in refused, (path, status, body)
     status, body = await call(session, url, "GET", "/api/status")
-    assert set(body) <= {"meeting", "round", "round_kind", "phase", "turnout", "join_url"}
+    assert set(body) <= STATUS_FIELDS
     assert set(body["turnout"]) == {"ballots", "tokens"}
+    assert all(
+        set(m) == {"index", "name", "fingerprint", "state", "alarm"} for m in body["committee"]
+    )
     _, state = await call(session, url, "GET", "/api/chair/state", headers=BEARER)
     text = json.dumps(state)
     assert '"counts"' not in text and '"decisions"' not in text
     async with session.get(url + "/api/stream") as response:
         first = await asyncio.wait_for(response.content.readline(), 5)
         frame = json.loads(first.decode().removeprefix("data:"))
-        assert set(frame) <= {"meeting", "round", "round_kind", "phase", "turnout", "join_url"}
+        assert set(frame) <= STATUS_FIELDS
 
 
 SUSPECT_COLUMN = re.compile(

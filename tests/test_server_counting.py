@@ -6,12 +6,13 @@ import random
 
 import pytest
 
-from ballot_client.remote import CREDENTIAL_HEADER, ServerError, decrypt_round
+from ballot_client.remote import CREDENTIAL_HEADER, ServerError
+from ballot_client.simulated import decrypt_round
 from ballot_server import keys
 from tally.aggregate import Aggregate
 from tally.crypto.nonces import system_nonce
 from tally.decryption import make_decryption_share
-from tests.server_support import make_app, open_round, setup_round
+from tests.server_support import decryption_share, make_app, open_round, setup_round
 
 
 @pytest.fixture
@@ -32,19 +33,25 @@ async def closed(aiohttp_client, tmp_path):
 
 
 async def test_two_of_three_decrypt_to_the_simulated_counts(closed) -> None:
-    _, meeting, trustees, _, credentials, expected = closed
-    counts = await decrypt_round(meeting, 1, [trustees[0], trustees[2]], credentials)
+    _, meeting, trustees, context, credentials, expected = closed
+    counts = await decrypt_round(meeting, 1, [trustees[0], trustees[2]])
     assert counts == expected
     assert (await meeting.status())["phase"] == "counted"
+    aggregate = Aggregate.from_json(context, await meeting.get("/api/rounds/1/aggregate"))
     with pytest.raises(ServerError) as late:
-        await decrypt_round(meeting, 1, [trustees[1]], credentials)
+        await meeting.post(
+            "/api/rounds/1/decryption",
+            decryption_share(trustees[1], context, aggregate).to_json(context),
+            headers={CREDENTIAL_HEADER: credentials[2]},
+        )
     assert late.value.code == "counted"
+    assert await decrypt_round(meeting, 1, [trustees[1]]) == expected  # a late member: done
 
 
 async def test_forged_share_is_refused_and_named_and_one_share_is_not_enough(closed) -> None:
     client, meeting, trustees, context, credentials, _ = closed
     aggregate = Aggregate.from_json(context, await meeting.get("/api/rounds/1/aggregate"))
-    forged = trustees[1].decrypt(context, aggregate).to_json(context)
+    forged = decryption_share(trustees[1], context, aggregate).to_json(context)
     forged["shares"][0]["share"] = forged["shares"][1]["share"]
     with pytest.raises(ServerError) as refused:
         await meeting.post(
@@ -53,12 +60,12 @@ async def test_forged_share_is_refused_and_named_and_one_share_is_not_enough(clo
     assert (refused.value.status, refused.value.code) == (400, "invalid_share")
     assert "trustee 2" in refused.value.message
     # a share sent with another member's credential is refused too
-    honest = trustees[1].decrypt(context, aggregate).to_json(context)
+    honest = decryption_share(trustees[1], context, aggregate).to_json(context)
     with pytest.raises(ServerError):
         await meeting.post(
             "/api/rounds/1/decryption", honest, headers={CREDENTIAL_HEADER: credentials[1]}
         )
-    assert await decrypt_round(meeting, 1, [trustees[1]], credentials) is None  # t − 1 = 1
+    assert await decrypt_round(meeting, 1, [trustees[1]]) is None  # t − 1 = 1
     with pytest.raises(ServerError) as missing:
         await meeting.get("/api/rounds/1/counts")
     assert missing.value.status == 404

@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from ballot_client.remote import ServerError, decrypt_round, run_committee
+from ballot_client.remote import ServerError
+from ballot_client.simulated import decrypt_round, run_committee
 from ballot_server import keys
 from ballot_server.demo import setup_meeting
 from ballot_server.store import Store
@@ -26,7 +27,7 @@ async def counted(aiohttp_client, tmp_path):
         for token in tokens:
             await public.vote(number, token, [0] * len(context.manifest.questions))
         await chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
-        counts = await decrypt_round(public, number, [trustees[0], trustees[1]], credentials)
+        counts = await decrypt_round(public, number, [trustees[0], trustees[1]])
         results = await public.get(f"/api/rounds/{number}/results")
     return client, number, counts, results, state
 
@@ -81,7 +82,7 @@ async def test_a_tie_at_the_quota_boundary_goes_to_a_runoff_round_with_the_same_
             for token in tokens:
                 await public.vote(round_number, token, [choice] * len(questions))
             await chair.post(f"/api/chair/rounds/{round_number}/close", {"confirm": True})
-            await decrypt_round(public, round_number, [trustees[1], trustees[2]], credentials)
+            await decrypt_round(public, round_number, [trustees[1], trustees[2]])
             return await public.get(f"/api/rounds/{round_number}/results")
 
         first = await vote_round(1, 0)
@@ -144,7 +145,7 @@ async def test_a_head_is_not_rated_above_the_collective_they_lead(aiohttp_client
         for token in tokens:
             await public.vote(number, token, [1] * len(context.manifest.questions))  # all TOT
         await chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
-        await decrypt_round(public, number, [trustees[0], trustees[2]], credentials)
+        await decrypt_round(public, number, [trustees[0], trustees[2]])
         results = await public.get(f"/api/rounds/{number}/results")
     question = next(q["id"] for q in results["questions"] if q["title"] == head["name"])
     decided = next(s for s in results["decisions"]["subjects"] if s["id"] == question)

@@ -96,7 +96,8 @@ async def test_voting_after_close_is_refused(client) -> None:
 
 
 async def test_voting_before_open_is_refused(aiohttp_client, tmp_path) -> None:
-    from ballot_client.remote import MeetingClient, run_committee
+    from ballot_client.remote import MeetingClient
+    from ballot_client.simulated import run_committee
     from tests.server_support import rating_manifest
 
     client = await aiohttp_client(make_app(tmp_path))

@@ -1,11 +1,13 @@
 """``phieukin trustee``: the committee member on a laptop, and the backup format it shares with the
 committee page (PROTOCOL.md "Trustee backup").
 
-The CLI runs against a real server over HTTP: three members run the ceremony concurrently, voters
-vote, voting closes, two members decrypt and the counts equal the simulated choices. A forged
-share is named and reported. Once the chair has made the minute, the command co-signs it (what is
-signed is printed; the digest is its own, and a server digest that does not match is refused); a
-second run says it is already signed. The backup opens in both languages: the shared vectors,
+The CLI runs against a real server over HTTP: three members run the ceremony concurrently
+(each compares their key fingerprint with the projector before confirming), voters vote, voting
+closes, two members check the round and decrypt, and the counts equal the simulated choices.
+Once the chair has made the minute, the command co-signs it (what is signed is printed; the
+digest is its own, and a server digest that does not match is refused); a second run says it is
+already signed. A runoff is followed from the signed log. The attacks on the committee are in
+``test_committee_attacks.py``. The backup opens in both languages: the shared vectors,
 and live round trips through Node (keystore.mjs).
 """
 
@@ -16,7 +18,6 @@ import asyncio
 import io
 import json
 import random
-import subprocess
 from pathlib import Path
 
 import aiohttp
@@ -24,24 +25,18 @@ import pytest
 from nacl.signing import SigningKey
 
 from ballot_client import trustee_cli
-from ballot_client.remote import CREDENTIAL_HEADER, MeetingClient
-from ballot_client.trustee_cli import (
-    BackupError,
-    Session,
-    TrusteeRecord,
-    decrypt_backup,
-    encrypt_backup,
-    parse_committee_url,
-)
+from ballot_client.committee import MemberFailure
+from ballot_client.keystore import BackupError, TrusteeRecord, decrypt_backup, encrypt_backup
+from ballot_client.remote import MeetingClient
+from ballot_client.trustee_cli import parse_committee_url, session_for
 from ballot_server import keys
 from ballot_server.chair import committee_url
 from ballot_server.demo import setup_meeting
-from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
-from tally.crypto.nonces import system_nonce
 from tally.crypto.signatures import verify_key_from_hex, verify_signature
-from tally.manifest import Manifest
+from tally.fingerprint import member_fingerprint
 from tally.minute import minute_digest
+from tests.node_support import node_json
 from tests.server_support import CHAIR_SECRET, make_app, rating_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,17 +52,7 @@ def node(script: str, payload: object) -> object:
         "let text = ''; for await (const c of process.stdin) text += c;\n"
         "const input = JSON.parse(text);\n" + script
     )
-    done = subprocess.run(
-        ["node", "--input-type=module", "-e", source],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return node_json(["--input-type=module", "-e", source], payload, timeout=60)
 
 
 def sample_record(**changes) -> TrusteeRecord:
@@ -153,6 +138,9 @@ def test_changed_or_malformed_backups_are_refused_by_name() -> None:
         ({**backup, "version": 2}, "version"),
         ({**backup, "kdf": {**backup["kdf"], "N": 3000}}, "params"),
         ({**backup, "kdf": {**backup["kdf"], "N": 2**22}}, "params"),
+        ({**backup, "kdf": {**backup["kdf"], "N": 2**16}}, "params"),  # above what we write
+        ({**backup, "kdf": {**backup["kdf"], "r": 9}}, "params"),
+        ({**backup, "kdf": {**backup["kdf"], "p": 2}}, "params"),
         ({**backup, "ciphertext": "@@"}, "format"),
         ({**backup, "round": True}, "format"),
     ]
@@ -168,160 +156,6 @@ def test_parse_committee_url() -> None:
     assert parse_committee_url(url) == ("http://192.168.1.5:8080", "abc-DEF_1", 2)
     with pytest.raises(trustee_cli.TrusteeFailure):
         parse_committee_url("http://192.168.1.5:8080/committee#r=1")
-
-
-# ---- the command against a real server --------------------------------------------------------
-
-
-def args_for(url: str, backup: Path, passphrase_file: Path) -> argparse.Namespace:
-    return argparse.Namespace(url=url, backup=backup, passphrase_file=passphrase_file, wait=30.0)
-
-
-async def run_cli(
-    url: str,
-    backup: Path,
-    passphrase_file: Path,
-    confirm=None,
-    client_class: type[MeetingClient] = MeetingClient,
-) -> tuple[int, str]:
-    """``phieukin trustee URL --backup … --passphrase-file …`` in this event loop (``confirm``
-    answers the question before signing the minute: ``--yes`` is ``lambda _: True``)."""
-    out = io.StringIO()
-    base, credential, number = parse_committee_url(url)
-    async with aiohttp.ClientSession() as session:
-        run = Session(
-            client_class(session, base),
-            credential,
-            number or 1,
-            backup,
-            trustee_cli.PassphraseSource(passphrase_file),
-            out=out,
-            wait_seconds=30.0,
-            confirm=confirm,
-        )
-        try:
-            status = await run.run()
-        except trustee_cli.TrusteeFailure as error:
-            return error.status, out.getvalue() + f"Lỗi: {error}"
-    return status, out.getvalue()
-
-
-@pytest.fixture
-async def started(aiohttp_client, tmp_path):
-    """A server with round 1 in its key ceremony; the members' URLs and a passphrase file."""
-    client = await aiohttp_client(make_app(tmp_path / "server"))
-    manifest = rating_manifest(3)
-    subjects = {q["id"]: i for i, q in enumerate(manifest["questions"], start=1)}
-    credentials = client.server.app[keys.ROUNDS].start(manifest, subjects)
-    base = str(client.make_url("/"))
-    urls = {i: committee_url(base, c, 1) for i, c in credentials.items()}
-    secret = tmp_path / "passphrase.txt"
-    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
-    return client, urls, credentials, secret, tmp_path
-
-
-async def test_three_members_run_the_ceremony_and_two_decrypt(started) -> None:
-    client, urls, _, secret, folder = started
-    app = client.server.app
-    backups = {i: folder / f"member{i}.json" for i in urls}
-    results = await asyncio.gather(*(run_cli(urls[i], backups[i], secret) for i in urls))
-    assert [status for status, _ in results] == [0, 0, 0], results
-    assert "Khóa chung đã được công bố" in "".join(out for _, out in results)
-    assert app[keys.ROUNDS].phase(1) == "ready"
-
-    # Each backup holds only the member's secret share and signing seed, under the passphrase.
-    records = {i: decrypt_backup(backups[i].read_bytes(), PASSPHRASE) for i in backups}
-    context = app[keys.ROUNDS].context(1)
-    for i, record in records.items():
-        assert record.coefficients is None and record.encryption_secret is None
-        assert RISTRETTO255.base_mul(record.secret_share) == context.public_share(i)
-        assert backups[i].stat().st_mode & 0o077 == 0
-    # The server never saw a secret share: not in its database, not in its event log.
-    database = b"".join(p.read_bytes() for p in (folder / "server").rglob("*") if p.is_file())
-    for record in records.values():
-        assert RISTRETTO255.scalar_to_hex(record.secret_share).encode() not in database
-
-    # Running again during "ready" says so and changes nothing.
-    assert (await run_cli(urls[1], backups[1], secret))[0] == 0
-
-    rounds = app[keys.ROUNDS]
-    tokens = rounds.issue_tokens(1, 4)
-    rounds.open_voting(1)
-    meeting = MeetingClient(client.session, str(client.make_url("")))
-    rng = random.Random(7)
-    choices = [[rng.randrange(4) for _ in range(3)] for _ in tokens]
-    for token, choice in zip(tokens, choices, strict=True):
-        await meeting.vote(1, token, choice)
-    rounds.close_voting(1)
-
-    status, out = await run_cli(urls[3], backups[3], secret)
-    assert status == 0 and "Chờ các thành viên khác" in out and "4 phiếu" in out, out
-    status, out = await run_cli(urls[1], backups[1], secret)
-    assert status == 0 and "kiểm phiếu xong" in out, out
-    expected = {
-        f"m{q + 1:02d}": [sum(1 for c in choices if c[q] == o) for o in range(4)] for q in range(3)
-    }
-    assert (await meeting.get("/api/rounds/1/counts"))["counts"] == expected
-
-    # A wrong passphrase opens nothing.
-    wrong = folder / "wrong.txt"
-    wrong.write_text("not the passphrase\n", encoding="utf-8")
-    status, out = await run_cli(urls[2], backups[2], wrong)
-    assert status == 1 and "sai mật khẩu" in out
-
-
-async def test_a_forged_share_is_named_and_reported(started) -> None:
-    client, urls, credentials, secret, folder = started
-    app = client.server.app
-    # Member 3 is dishonest: a valid announcement, then garbage for member 1's share.
-    manifest = Manifest.from_json(app[keys.CEREMONY].state(1)["manifest"])
-    forger, announcement = ceremony.make_trustee(
-        RISTRETTO255, manifest.hash, 3, manifest.threshold, system_nonce
-    )
-    headers = {CREDENTIAL_HEADER: credentials[3]}
-    meeting = MeetingClient(client.session, str(client.make_url("")))
-    await meeting.post(
-        "/api/rounds/1/ceremony/announcement", announcement.to_json(), headers=headers
-    )
-
-    async def forge() -> None:
-        while True:
-            state = await meeting.get("/api/rounds/1/ceremony")
-            if all(t["announcement"] for t in state["trustees"]):
-                break
-            await asyncio.sleep(0.05)
-        others = {
-            a.index: a
-            for a in (
-                ceremony.Announcement.from_json(RISTRETTO255, t["announcement"], 2)
-                for t in state["trustees"]
-            )
-        }
-        shares = [
-            ceremony.make_encrypted_share(
-                RISTRETTO255, manifest.hash, forger, others[j], system_nonce
-            ).to_json()
-            for j in (1, 2)
-        ]
-        shares[0]["ciphertext"] = "00" * 48
-        await meeting.post("/api/rounds/1/ceremony/shares", shares, headers=headers)
-
-    (status1, out1), (status2, out2), _ = await asyncio.gather(
-        run_cli(urls[1], folder / "m1.json", secret),
-        run_cli(urls[2], folder / "m2.json", secret),
-        forge(),
-    )
-    assert status1 == 1 and "thành viên 3 (Ủy viên 2)" in out1 and "decryption" in out1, out1
-    assert status2 == 0, out2
-    complaints = [
-        e["event"]["body"]
-        for e in app[keys.STORE].events()
-        if e["event"]["type"] == "trustee-complaint"
-    ]
-    assert complaints == [{"round": 1, "trustee": 1, "accused": 3, "check": "decryption"}]
-    assert app[keys.ROUNDS].phase(1) == "ceremony"
-    # Member 1's backup still holds its ceremony secrets (nothing was confirmed).
-    assert decrypt_backup((folder / "m1.json").read_bytes(), PASSPHRASE).secret_share is None
 
 
 def test_the_backup_qr_code_matches_the_python_qrcode_package_module_for_module() -> None:
@@ -374,6 +208,130 @@ def test_the_backup_qr_code_matches_the_python_qrcode_package_module_for_module(
         {"text": backup},
     )
     assert chosen["size"] == 4 * chosen["version"] + 17 and chosen["version"] <= 25
+
+
+# ---- the command against a real server --------------------------------------------------------
+
+
+def yes(_question: str) -> bool:
+    return True
+
+
+async def run_cli(
+    url: str,
+    backup: Path,
+    passphrase_file: Path,
+    confirm=yes,
+    client_class: type[MeetingClient] = MeetingClient,
+    number: int | None = None,
+    wait: float = 30.0,
+) -> tuple[int, str]:
+    """``phieukin trustee URL --backup … --passphrase-file …`` in this event loop. ``confirm``
+    answers the member's questions (the projector shows my fingerprint; sign the minute);
+    ``None`` asks on a terminal there is none of."""
+    out = io.StringIO()
+    base, _, _ = parse_committee_url(url)
+    args = argparse.Namespace(
+        url=url, backup=backup, passphrase_file=passphrase_file, wait=wait, round=number
+    )
+    async with aiohttp.ClientSession() as session:
+        try:
+            run = await session_for(client_class(session, base), url, args, out)
+            if confirm is not None:
+                run.confirm = confirm
+            status = await run.run()
+        except (trustee_cli.TrusteeFailure, MemberFailure) as error:
+            return getattr(error, "status", 1), out.getvalue() + f"Lỗi: {error}"
+    return status, out.getvalue()
+
+
+@pytest.fixture
+async def started(aiohttp_client, tmp_path):
+    """A server with round 1 in its key ceremony; the members' URLs and a passphrase file."""
+    client = await aiohttp_client(make_app(tmp_path / "server"))
+    manifest = rating_manifest(3)
+    subjects = {q["id"]: i for i, q in enumerate(manifest["questions"], start=1)}
+    credentials = client.server.app[keys.ROUNDS].start(manifest, subjects)
+    base = str(client.make_url("/"))
+    urls = {i: committee_url(base, c, 1) for i, c in credentials.items()}
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    return client, urls, credentials, secret, tmp_path
+
+
+async def test_three_members_run_the_ceremony_and_two_decrypt(started) -> None:
+    client, urls, _, secret, folder = started
+    app = client.server.app
+    backups = {i: folder / f"member{i}.json" for i in urls}
+    results = await asyncio.gather(*(run_cli(urls[i], backups[i], secret) for i in urls))
+    assert [status for status, _ in results] == [0, 0, 0], results
+    assert app[keys.ROUNDS].phase(1) == "ready"
+    context = app[keys.ROUNDS].context(1)
+    for i, (_, out) in enumerate(results, start=1):
+        assert f"mã khóa {member_fingerprint(context.signing_keys[i - 1])}" in out, out
+
+    # Each backup holds the member's secret share, signing seed and pinned server key.
+    records = {i: decrypt_backup(backups[i].read_bytes(), PASSPHRASE) for i in backups}
+    server_key = app[keys.STORE].server_key().verify_key.encode().hex()
+    for i, record in records.items():
+        assert record.coefficients is None and record.encryption_secret is None
+        assert record.server_key == server_key
+        assert RISTRETTO255.base_mul(record.secret_share) == context.public_share(i)
+        assert backups[i].stat().st_mode & 0o077 == 0
+    # The server never saw a secret share: not in its database, not in its event log.
+    database = b"".join(p.read_bytes() for p in (folder / "server").rglob("*") if p.is_file())
+    for record in records.values():
+        assert RISTRETTO255.scalar_to_hex(record.secret_share).encode() not in database
+
+    # Running again during "ready" says so and changes nothing.
+    status, out = await run_cli(urls[1], backups[1], secret)
+    assert status == 0 and "Chạy lại lệnh này sau khi kết thúc bỏ phiếu" in out, out
+
+    rounds = app[keys.ROUNDS]
+    tokens = rounds.issue_tokens(1, 4)
+    rounds.open_voting(1)
+    meeting = MeetingClient(client.session, str(client.make_url("")))
+    rng = random.Random(7)
+    choices = [[rng.randrange(4) for _ in range(3)] for _ in tokens]
+    for token, choice in zip(tokens, choices, strict=True):
+        await meeting.vote(1, token, choice)
+    rounds.close_voting(1)
+
+    status, out = await run_cli(urls[3], backups[3], secret)
+    assert status == 0 and "Chờ các thành viên khác" in out and "4 phiếu" in out, out
+    assert "4 phiếu (mọi chứng minh hợp lệ) trên 4 mã phiếu" in out, out
+    status, out = await run_cli(urls[1], backups[1], secret)
+    assert status == 0 and "kiểm phiếu xong" in out, out
+    expected = {
+        f"m{q + 1:02d}": [sum(1 for c in choices if c[q] == o) for o in range(4)] for q in range(3)
+    }
+    assert (await meeting.get("/api/rounds/1/counts"))["counts"] == expected
+
+    # A wrong passphrase opens nothing.
+    wrong = folder / "wrong.txt"
+    wrong.write_text("not the passphrase\n", encoding="utf-8")
+    status, out = await run_cli(urls[2], backups[2], wrong)
+    assert status == 1 and "sai mật khẩu" in out
+
+
+async def test_without_a_terminal_the_projector_check_is_not_skipped(started) -> None:
+    """The member must say the projector shows their fingerprint: no terminal, no ``--yes``,
+    no confirmation — and a member who says no does not confirm either."""
+    client, urls, _, secret, folder = started
+    quiet, *_ = await asyncio.gather(
+        run_cli(urls[1], folder / "m1.json", secret, confirm=None),
+        *(run_cli(urls[i], folder / f"m{i}.json", secret, wait=5.0) for i in (2, 3)),
+    )
+    assert quiet[0] == 2 and "--yes" in quiet[1], quiet
+    said_no = await run_cli(urls[1], folder / "m1.json", secret, confirm=lambda q: False)
+    assert said_no[0] == 1 and "báo ngay cho chủ tọa" in said_no[1], said_no
+    assert client.server.app[keys.ROUNDS].phase(1) == "ceremony"
+    confirmed = [
+        e["event"]["body"]["trustee"]
+        for e in client.server.app[keys.STORE].events()
+        if e["event"]["type"] == "trustee-confirmed"
+    ]
+    assert sorted(confirmed) == [2, 3]
 
 
 # ---- co-signing the minute --------------------------------------------------------------------
@@ -432,11 +390,11 @@ async def test_the_cli_cosigns_the_minute_once(aiohttp_client, tmp_path) -> None
     assert computed == digest
 
     # A server that changes the content but keeps the digest: refused, nothing sent.
-    status, out = await run_cli(urls[2], backups[2], secret, lambda _: True, TamperingClient)
+    status, out = await run_cli(urls[2], backups[2], secret, yes, TamperingClient)
     assert status == 1 and "không ký: mã băm máy chủ gửi" in out, out
     assert digest[:8] in out
     # No terminal and no --yes: the command asks nobody and signs nothing.
-    status, out = await run_cli(urls[2], backups[2], secret)
+    status, out = await run_cli(urls[2], backups[2], secret, None)
     assert status == 2 and "--yes" in out and "Mức đề xuất" in out, out
     # The member declines.
     questions: list[str] = []
@@ -445,14 +403,14 @@ async def test_the_cli_cosigns_the_minute_once(aiohttp_client, tmp_path) -> None
     assert (await (await client.get("/api/minute")).json())["signatures"] == []
 
     # Member 2 (who never decrypted) signs; what is signed was printed first.
-    status, out = await run_cli(urls[2], backups[2], secret, lambda _: True)
+    status, out = await run_cli(urls[2], backups[2], secret)
     assert status == 0, out
     assert "Đã ký biên bản kiểm phiếu. Ban kiểm phiếu đã ký 1/3." in out
     first = minute["rounds"][0]["subjects"][0]
     assert f"- {first['name']}: " in out and "Mức đề xuất" in out
     assert " ".join(digest[i : i + 8] for i in range(0, 64, 8)) in out
     # Member 1 too; then a second run says it is already signed and sends nothing.
-    assert (await run_cli(urls[1], backups[1], secret, lambda _: True))[0] == 0
+    assert (await run_cli(urls[1], backups[1], secret))[0] == 0
     status, out = await run_cli(urls[2], backups[2], secret, lambda _: 1 / 0)
     assert status == 0 and "đã ký biên bản này rồi" in out and "2/3" in out, out
 
@@ -482,11 +440,12 @@ async def test_the_cli_cosigns_the_minute_once(aiohttp_client, tmp_path) -> None
 
 
 async def test_the_round_1_link_and_backup_decrypt_the_runoff_round(
-    aiohttp_client, tmp_path, capsys
+    aiohttp_client, tmp_path
 ) -> None:
     """After a tie at the quota boundary the chair starts round 2 with the same committee keys:
-    ``phieukin trustee`` given the member's round-1 link and backup finds round 2 (or takes
-    ``--round 2``) and decrypts it with the same secret share and credential."""
+    ``phieukin trustee`` given the member's round-1 link and backup follows round 2 because the
+    signed log shows it is a runoff of counted round 1 (or takes ``--round 2``) and decrypts it
+    with the same secret share and credential."""
     client = await aiohttp_client(make_app(tmp_path / "server"))
     base = str(client.make_url("")).rstrip("/")
     secret = tmp_path / "passphrase.txt"
@@ -531,16 +490,9 @@ async def test_the_round_1_link_and_backup_decrypt_the_runoff_round(
         assert len(tied) >= 2
         assert (await chair.post("/api/chair/rounds", {"runoff": True}))["round"] == 2
 
-        def args(index: int, **extra) -> argparse.Namespace:
-            return argparse.Namespace(
-                url=urls[index], backup=backups[index], passphrase_file=secret, wait=30.0, **extra
-            )
-
-        capsys.readouterr()
         # round 2 is ready: the round-1 link finds it and says there is nothing to do yet
-        assert await trustee_cli._run(args(1)) == 0
-        out = capsys.readouterr().out
-        assert "vòng 2" in out and "Vòng 2 dùng lại khóa của vòng 1" in out, out
+        status, out = await run_cli(urls[1], backups[1], secret)
+        assert status == 0 and "Vòng 2 dùng lại khóa của vòng 1" in out, out
         assert "Chạy lại lệnh này sau khi kết thúc bỏ phiếu" in out, out
 
         rng = random.Random(9)
@@ -554,23 +506,19 @@ async def test_the_round_1_link_and_backup_decrypt_the_runoff_round(
             ],
         )
         # member 2: the latest round with the same keys; member 3: named with --round 2
-        assert await trustee_cli._run(args(2)) == 0
-        out = capsys.readouterr().out
+        status, out = await run_cli(urls[2], backups[2], secret)
         ballots = (await public.get("/api/status"))["turnout"]["ballots"]
-        assert f"Giải mã tổng hợp của vòng 2: {ballots} phiếu" in out, out
+        assert status == 0 and f"Giải mã tổng hợp của vòng 2: {ballots} phiếu" in out, out
         assert "Chờ các thành viên khác" in out, out
-        assert await trustee_cli._run(args(3, round=2)) == 0
-        out = capsys.readouterr().out
-        assert "Vòng 2 dùng lại khóa của vòng 1" in out and "kiểm phiếu xong" in out, out
+        status, out = await run_cli(urls[3], backups[3], secret, number=2)
+        assert status == 0 and "Vòng 2 dùng lại khóa của vòng 1" in out, out
+        assert "kiểm phiếu xong" in out, out
         assert (await public.get("/api/rounds/2/counts"))["counts"] == expected
         assert (await chair.post("/api/chair/minute", {}))["minute"]["rounds"][1]["round"] == 2
-        # the minute (both rounds) is co-signed from the same link, checked against round 2
-        assert await trustee_cli._run(args(1, yes=True)) == 0
-        out = capsys.readouterr().out
-        assert "Vòng 1:" in out and "Vòng 2:" in out and "Đã ký biên bản" in out, out
+        # the minute (both rounds) is co-signed from the same link, checked against the log
+        status, out = await run_cli(urls[1], backups[1], secret)
+        assert status == 0 and "Vòng 1:" in out and "Vòng 2:" in out, out
+        assert "Đã ký biên bản" in out, out
         # a backup of another member does not fit this member's link
-        wrong = argparse.Namespace(
-            url=urls[1], backup=backups[2], passphrase_file=secret, wait=30.0, round=2
-        )  # member 2's backup with member 1's link
-        with pytest.raises(trustee_cli.TrusteeFailure, match="thành viên 2, vòng 1"):
-            await trustee_cli._run(wrong)
+        status, out = await run_cli(urls[1], backups[2], secret)
+        assert status == 1 and "thành viên 2, vòng 1" in out, out

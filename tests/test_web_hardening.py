@@ -102,7 +102,7 @@ async def test_the_chair_cookie_is_http_only_and_same_site_strict(client) -> Non
 def chair_posts(app) -> list[str]:
     """Every state-changing chair route of the application (login excepted)."""
     return sorted(
-        route.resource.canonical.replace("{round}", "1")
+        route.resource.canonical.replace("{round}", "1").replace("{index}", "1")
         for route in app.router.routes()
         if route.method == "POST"
         and route.resource.canonical.startswith("/api/chair/")

@@ -83,3 +83,15 @@ export class InvalidDecryption extends VerificationError {}
 
 /** An Ed25519 signature does not verify under the key it claims. */
 export class InvalidSignature extends VerificationError {}
+
+/** The event log's chain, order, hashes or signatures do not check out. */
+export class InvalidLog extends VerificationError {}
+
+/** A committee member's signed ceremony message is malformed or its signature fails. */
+export class InvalidMessage extends VerificationError {}
+
+/**
+ * A committee device's check before decrypting failed; `check` is the named reason of
+ * PROTOCOL.md §15 (`aggregate.sum`, `round.keys`, …) shown to the member.
+ */
+export class DecryptionRefused extends VerificationError {}

@@ -36,11 +36,11 @@ export {
   selectedOptions,
 } from './ballot.mjs';
 export { AUDITED_KIND, openBallot, verifyAuditedBallot } from './audited.mjs';
-export { SUBMISSION_PURPOSE, makeSubmission } from './submission.mjs';
+export { SUBMISSION_PURPOSE, makeSubmission, verifyPossession } from './submission.mjs';
 export {
-  ANNOUNCEMENT_KIND, SHARE_KIND, makeTrustee, loadAnnouncement, verifyAnnouncement,
-  makeEncryptedShare, makeEncryptedShares, loadShare, openShare, combineSecretShare,
-  evaluatePolynomial, publicShareFromAnnouncements,
+  ANNOUNCEMENT_KIND, SHARE_KIND, makeTrustee, announceSecrets, sameKeys, checkRevealedShare,
+  loadAnnouncement, verifyAnnouncement, makeEncryptedShare, makeEncryptedShares, loadShare,
+  openShare, combineSecretShare, evaluatePolynomial, publicShareFromAnnouncements,
 } from './trustee.mjs';
 export {
   signingMessage, signingPublicKey, signingKeyFromHex, sign, verifySignature,
@@ -55,3 +55,13 @@ export {
 export {
   MINUTE_KIND, MINUTE_PURPOSE, MinuteRefused, minuteDigest, checkMinute, signMinute,
 } from './minute.mjs';
+export { shortCode, memberFingerprint, electionCode } from './fingerprint.mjs';
+export {
+  MESSAGE_KIND, COMMITTEE_PURPOSE, COMPLAINT_CHECKS, messageDigest, signMessage, rebuildMessage,
+  loadMessage, verifyMessage, claimedKey, publicKeyHex,
+} from './messages.mjs';
+export { EVENT_KIND, eventHash, verifyLog, pinnedKey, LogFollower } from './eventlog.mjs';
+export {
+  MIN_BALLOTS, planRound, followableRounds, electionOfRound, checkBallots, addSums, isSmall,
+  finishRound,
+} from './round_check.mjs';

@@ -26,8 +26,9 @@ export const BACKUP_KIND = 'phieukin/trustee-backup';
 export const SECRETS_KIND = 'phieukin/trustee-secrets';
 /** scrypt cost of new backups: 2^15 × 8 × 128 bytes = 32 MiB of memory, about a second on a phone. */
 export const SCRYPT_DEFAULTS = Object.freeze({ N: 2 ** 15, r: 8, p: 1 });
-/** What a loader accepts (a file is not trusted to set a huge cost). */
-const SCRYPT_LIMITS = { minLogN: 10, maxLogN: 20, maxR: 16, maxP: 4 };
+/** What a loader accepts: nothing costlier than what the project writes (a file is input from
+ * outside and must not make the phone spend 2 GiB). */
+const SCRYPT_LIMITS = { minLogN: 10, maxLogN: 15, maxR: 8, maxP: 1 };
 const SALT_BYTES = 16;
 const NONCE_BYTES = 24;
 const STORAGE_PREFIX = 'phieukin.trustee';
@@ -48,6 +49,7 @@ export class KeystoreError extends Error {
  * @property {number} round
  * @property {number} index - the member's index j
  * @property {string} manifestHash - 64 hex
+ * @property {string|null} serverKey - the server key pinned when the link was claimed (64 hex)
  * @property {Uint8Array} signingSeed - 32 bytes
  * @property {bigint[]|null} coefficients - a_{j,0} … a_{j,t−1}, until sⱼ is known
  * @property {bigint|null} encryptionSecret - eⱼ, until sⱼ is known
@@ -98,6 +100,7 @@ export function secretsToJson(record) {
     round: record.round,
     index: record.index,
     manifest_hash: record.manifestHash,
+    server_key: record.serverKey ?? null,
     signing_seed: bytesToHex(record.signingSeed),
     coefficients: record.coefficients ? record.coefficients.map(scalarToHex) : null,
     encryption_secret: record.encryptionSecret == null ? null : scalarToHex(record.encryptionSecret),
@@ -124,6 +127,7 @@ export function secretsFromJson(data) {
     round: data.round,
     index: data.index,
     manifestHash: data.manifest_hash,
+    serverKey: data.server_key == null ? null : bytesToHex(hexField(data.server_key, 32, 'server_key')),
     signingSeed: hexField(data.signing_seed, 32, 'signing_seed'),
     coefficients: coefficients && coefficients.map((c, k) => scalarField(c, `coefficients[${k}]`)),
     encryptionSecret: data.encryption_secret === null ? null : scalarField(data.encryption_secret, 'encryption_secret'),
@@ -137,7 +141,7 @@ export function secretsFromJson(data) {
 
 /**
  * The record for a freshly made trustee (`makeTrustee`'s secrets).
- * @param {{meeting: string, round: number, manifestHash: string}} ids
+ * @param {{meeting: string, round: number, manifestHash: string, serverKey?: string}} ids
  * @param {{index: number, coefficients: bigint[], encryptionSecret: bigint, signingSeed: Uint8Array}} secrets
  * @returns {TrusteeRecord}
  */
@@ -147,6 +151,7 @@ export function recordFromTrustee(ids, secrets) {
     round: ids.round,
     index: secrets.index,
     manifestHash: ids.manifestHash,
+    serverKey: ids.serverKey ?? null,
     signingSeed: secrets.signingSeed,
     coefficients: [...secrets.coefficients],
     encryptionSecret: secrets.encryptionSecret,
@@ -155,13 +160,23 @@ export function recordFromTrustee(ids, secrets) {
 }
 
 /**
- * The record once sⱼ is known: the polynomial and the share-encryption secret are dropped.
+ * The record once sⱼ is known (the polynomial is kept until the election is published, to
+ * answer a complaint in the open).
  * @param {TrusteeRecord} record
  * @param {bigint} secretShare
  * @returns {TrusteeRecord}
  */
 export function withSecretShare(record, secretShare) {
-  return { ...record, secretShare, coefficients: null, encryptionSecret: null };
+  return { ...record, secretShare };
+}
+
+/**
+ * The record once the election is published: the polynomial and eⱼ are dropped.
+ * @param {TrusteeRecord} record
+ * @returns {TrusteeRecord}
+ */
+export function withoutCeremonySecrets(record) {
+  return { ...record, coefficients: null, encryptionSecret: null };
 }
 
 // ---- localStorage ---------------------------------------------------------------------------

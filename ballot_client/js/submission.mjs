@@ -7,10 +7,11 @@
  * signature covers only this ballot, which the server accepts once.
  */
 
-import { FormatError } from './errors.mjs';
-import { hexToBytes } from './encoding.mjs';
+import { FormatError, InvalidBallot } from './errors.mjs';
+import { bytesToHex, hexToBytes } from './encoding.mjs';
 import { tracker } from './ballot.mjs';
-import { sign } from './signatures.mjs';
+import { H32 } from './hashing.mjs';
+import { sign, signingKeyFromHex, verifySignature } from './signatures.mjs';
 import { tokenIdentity } from './token.mjs';
 
 export const SUBMISSION_PURPOSE = 'ballot';
@@ -27,4 +28,22 @@ export function makeSubmission({ token, ballot }) {
   }
   const signature = sign(identity.seed, SUBMISSION_PURPOSE, hexToBytes(tracker(ballot), 'tracker'));
   return { ballot, token_key: identity.keyHex, signature };
+}
+
+/**
+ * Check a logged proof of possession: `tokenKey` is a valid Ed25519 key whose `H32("token", …)`
+ * is `tokenHashHex`, and `signature` signs the tracker under it (as `tally.submission`).
+ * @param {string} tokenHashHex
+ * @param {unknown} tokenKey - 64 hex characters
+ * @param {unknown} signature - 128 hex characters
+ * @param {string} trackerHex
+ * @param {string} subject - names the ballot in an error
+ * @throws {InvalidPoint|InvalidBallot|InvalidSignature}
+ */
+export function verifyPossession(tokenHashHex, tokenKey, signature, trackerHex, subject) {
+  const key = signingKeyFromHex(tokenKey, `${subject}.token_key`);
+  if (bytesToHex(H32('token', key)) !== tokenHashHex) {
+    throw new InvalidBallot('token_hash', subject, "the token key is not the ballot's token");
+  }
+  verifySignature(key, SUBMISSION_PURPOSE, hexToBytes(trackerHex, 'tracker'), signature, subject);
 }

@@ -14,7 +14,7 @@ import { FormatError, InvalidShare } from './errors.mjs';
 import { bytesToHex, encodeParts, hexToBytes } from './encoding.mjs';
 import { H32, bytesToIntLE } from './hashing.mjs';
 import {
-  ORDER, baseMul, mod, mul, pointFromHex, pointToHex, scalarBytes,
+  ORDER, baseMul, mod, mul, pointFromHex, pointToHex, scalarBytes, scalarFromHex,
 } from './group.mjs';
 import { osRandomScalar } from './rng.mjs';
 import { expectedSharePoint, loadManifest } from './election.mjs';
@@ -61,45 +61,112 @@ export function evaluatePolynomial(coefficients, x) {
   return value;
 }
 
+function commit(loaded, index, coefficients, rng) {
+  const commitments = coefficients.map((a) => baseMul(a).toBytes());
+  const proofs = coefficients.map((a, k) => makeSchnorrProof(
+    'coefficient-proof', [loaded.hash, index, k, commitments[k]], a, rng,
+  ));
+  return { commitments, proofs };
+}
+
+function commitKey(loaded, index, secret, rng) {
+  const key = baseMul(secret).toBytes();
+  return { key, proof: makeSchnorrProof('encryption-key-proof', [loaded.hash, index, key], secret, rng) };
+}
+
+function announcementJson(index, { commitments, proofs }, { key, proof }, signingSeed) {
+  return {
+    version: 1,
+    kind: ANNOUNCEMENT_KIND,
+    index,
+    commitments: commitments.map(bytesToHex),
+    coefficient_proofs: proofs.map(proofToJson),
+    encryption_key: bytesToHex(key),
+    encryption_key_proof: proofToJson(proof),
+    signing_key: bytesToHex(signingPublicKey(signingSeed)),
+  };
+}
+
 /**
  * Draw trustee `index`'s polynomial and encryption key and build its announcement.
  * Draw order (§12): a_{i,0} … a_{i,t−1}; each coefficient proof's u; eᵢ; the key proof's u;
- * the signing seed (the 32-byte encoding of the next scalar).
+ * the signing seed (the 32-byte encoding of the next scalar) unless `signingSeed` is given (the
+ * device key drawn when the link was claimed, §14.1).
  * @param {object} args
  * @param {object} args.manifest - the manifest JSON (or a loaded manifest)
  * @param {number} args.index - i, in 1..n
  * @param {() => bigint} [args.rng]
+ * @param {Uint8Array} [args.signingSeed]
  * @returns {{secrets: TrusteeSecrets, announcement: object}}
  */
-export function makeTrustee({ manifest, index, rng = osRandomScalar }) {
+export function makeTrustee({ manifest, index, rng = osRandomScalar, signingSeed }) {
   const loaded = manifestOf(manifest);
   if (!Number.isInteger(index) || index < 1 || index > loaded.committeeSize) {
     throw new RangeError(`trustee index must be in 1..${loaded.committeeSize}`);
   }
   const coefficients = Array.from({ length: loaded.threshold }, () => rng());
-  const commitments = coefficients.map((a) => baseMul(a).toBytes());
-  const proofs = coefficients.map((a, k) => makeSchnorrProof(
-    'coefficient-proof', [loaded.hash, index, k, commitments[k]], a, rng,
-  ));
+  const committed = commit(loaded, index, coefficients, rng);
   const encryptionSecret = rng();
-  const encryptionKey = baseMul(encryptionSecret).toBytes();
-  const keyProof = makeSchnorrProof(
-    'encryption-key-proof', [loaded.hash, index, encryptionKey], encryptionSecret, rng,
-  );
-  const signingSeed = scalarBytes(rng());
+  const key = commitKey(loaded, index, encryptionSecret, rng);
+  const seed = signingSeed ?? scalarBytes(rng());
   return {
-    secrets: { index, coefficients, encryptionSecret, signingSeed },
-    announcement: {
-      version: 1,
-      kind: ANNOUNCEMENT_KIND,
-      index,
-      commitments: commitments.map(bytesToHex),
-      coefficient_proofs: proofs.map(proofToJson),
-      encryption_key: bytesToHex(encryptionKey),
-      encryption_key_proof: proofToJson(keyProof),
-      signing_key: bytesToHex(signingPublicKey(signingSeed)),
-    },
+    secrets: { index, coefficients, encryptionSecret, signingSeed: seed },
+    announcement: announcementJson(index, committed, key, seed),
   };
+}
+
+/**
+ * The announcement of secrets made earlier (a device restored from its backup before it
+ * announced): the same commitments and keys, with fresh proofs.
+ * @param {{manifest: object, secrets: TrusteeSecrets, rng?: () => bigint}} args
+ * @returns {object}
+ */
+export function announceSecrets({ manifest, secrets, rng = osRandomScalar }) {
+  const loaded = manifestOf(manifest);
+  const committed = commit(loaded, secrets.index, secrets.coefficients, rng);
+  const key = commitKey(loaded, secrets.index, secrets.encryptionSecret, rng);
+  return announcementJson(secrets.index, committed, key, secrets.signingSeed);
+}
+
+/**
+ * Whether an announcement (JSON) is the one these secrets make: index, commitments, keys.
+ * @param {object} announcement
+ * @param {TrusteeSecrets} secrets
+ * @returns {boolean}
+ */
+export function sameKeys(announcement, secrets) {
+  return isObjectLike(announcement) && announcement.index === secrets.index
+    && Array.isArray(announcement.commitments)
+    && announcement.commitments.length === secrets.coefficients.length
+    && announcement.commitments.every((c, k) => c === pointToHex(baseMul(secrets.coefficients[k])))
+    && announcement.encryption_key === pointToHex(baseMul(secrets.encryptionSecret))
+    && announcement.signing_key === bytesToHex(signingPublicKey(secrets.signingSeed));
+}
+
+function isObjectLike(value) {
+  return value !== null && typeof value === 'object';
+}
+
+/**
+ * A share published in the open to settle a complaint (§14.3): Pᵢ(j)·G = Σₖ jᵏ·A_{i,k}.
+ * Throws `InvalidShare` (check "scalar" or "commitments") naming the sender.
+ * @param {LoadedAnnouncement} sender
+ * @param {number} recipient - j
+ * @param {string} valueHex
+ * @returns {bigint}
+ */
+export function checkRevealedShare(sender, recipient, valueHex) {
+  const subject = `share from trustee ${sender.index} to trustee ${recipient}, revealed`;
+  let value;
+  try {
+    value = scalarFromHex(valueHex, subject);
+  } catch {
+    throw new InvalidShare('scalar', subject);
+  }
+  if (!baseMul(value).equals(expectedSharePoint(sender.commitments, recipient))) {
+    throw new InvalidShare('commitments', subject);
+  }
+  return value;
 }
 
 /**

@@ -2,6 +2,7 @@
 // who of the committee has signed it, and the PDF. A module of its own next to chair.js; it shares
 // only the session (chair-session.js: the cookie and the session's CSRF token) and the language.
 
+import { chairLang, translator } from '/static/chair-text.js';
 import { chairFetch } from '/static/chair-session.js';
 import { textEl } from '/static/dom.js';
 import { fetchResults, renderResults } from '/static/results.js';
@@ -29,11 +30,8 @@ const TEXT = {
   },
 };
 const $ = (id) => document.getElementById(id);
-const lang = () => (localStorage.getItem('phieukin-lang') === 'en' ? 'en' : 'vi');
-const t = (key, ...args) => {
-  const value = TEXT[lang()][key];
-  return typeof value === 'function' ? value(...args) : value;
-};
+const lang = chairLang;
+const t = translator(TEXT);
 let status = null;
 let results = null;
 

@@ -11,6 +11,7 @@ const TEXT = {
   vi: {
     phase_setup: 'Chuẩn bị', phase_ceremony: 'Tạo khóa', phase_ready: 'Sẵn sàng',
     phase_open: 'Đang bỏ phiếu', phase_closed: 'Đã kết thúc', phase_counted: 'Đã kiểm phiếu',
+    phase_abandoned: 'Đã hủy lễ tạo khóa',
     official: 'Chính thức', probationary: 'Dự bị',
     present: 'Có mặt', absent_excused: 'Vắng có lý do', absent: 'Vắng không lý do',
     unknown: 'Chưa điểm danh',
@@ -35,7 +36,6 @@ const TEXT = {
     cancel_unused_confirm: (n) => `Hủy cả ${n} phiếu chưa dùng? Các thẻ đó sẽ không bỏ phiếu được nữa.`,
     reissue_confirm: (n) => `Hủy ${n} phiếu chưa dùng và phát một bộ thẻ mới cho mọi người được bỏ phiếu?`,
     started: (n) => `Đã bắt đầu vòng ${n}. Mời ban kiểm phiếu quét mã.`,
-    trustee: (c) => `${c.index}. ${c.name || ''} — ${c.confirmed ? 'đã xác nhận khóa' : c.announced ? 'đã gửi khóa' : 'chờ quét mã'}`,
     no_round: 'Chưa có vòng bỏ phiếu.',
     runoff_title: (n) => `Vòng ${n}: bằng phiếu ở ranh giới tỷ lệ Hoàn thành xuất sắc nhiệm vụ`,
     runoff_group: (q, group) => `${group === 'default' ? 'Chi bộ' : `Nhóm «${group}»`}: ` +
@@ -59,6 +59,7 @@ const TEXT = {
   en: {
     phase_setup: 'Setup', phase_ceremony: 'Key ceremony', phase_ready: 'Ready',
     phase_open: 'Voting open', phase_closed: 'Closed', phase_counted: 'Counted',
+    phase_abandoned: 'Key ceremony abandoned',
     official: 'Official', probationary: 'Probationary',
     present: 'Present', absent_excused: 'Absent, excused', absent: 'Absent, no reason',
     unknown: 'Not marked',
@@ -83,7 +84,6 @@ const TEXT = {
     cancel_unused_confirm: (n) => `Cancel all ${n} unused tokens? Those cards can no longer vote.`,
     reissue_confirm: (n) => `Cancel the ${n} unused tokens and issue a new set of cards for everyone entitled to vote?`,
     started: (n) => `Round ${n} started. Committee members, scan your code.`,
-    trustee: (c) => `${c.index}. ${c.name || ''} — ${c.confirmed ? 'key confirmed' : c.announced ? 'key sent' : 'waiting for scan'}`,
     no_round: 'No round yet.',
     runoff_title: (n) => `Round ${n}: a tie at the boundary of the "excellent" (XS) quota`,
     runoff_group: (q, group) => `${group === 'default' ? 'The cell' : `Group "${group}"`}: ` +
@@ -165,11 +165,6 @@ const t = (key, ...args) => {
 };
 const $ = (id) => document.getElementById(id);
 
-
-function svgNode(markup) {
-  const doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
-  return document.importNode(doc.documentElement, true);
-}
 
 // --- print sheet and screen mode -----------------------------------------------------------------
 
@@ -393,16 +388,6 @@ function renderRound() {
   $('status-phase').textContent = round ? `${t(`phase_${round.phase}`)} (${lang === 'en' ? 'round' : 'vòng'} ${round.round}${kind})` : t('phase_setup');
   $('status-turnout').textContent = round
     ? `${round.ballots} / ${round.tokens.issued + round.tokens.spent}` : '0 / 0';
-  const qrs = $('committee-qrs');
-  qrs.replaceChildren();
-  if (round && round.committee) {
-    for (const member of round.committee) {
-      const card = textEl('figure', null, 'qr-card');
-      if (member.qr) card.append(svgNode(member.qr));
-      card.append(textEl('figcaption', t('trustee', member)));
-      qrs.append(card);
-    }
-  }
   $('tokens-info').textContent = round ? t('tokens_info', round.tokens) : t('no_round');
   const print = $('print-link');
   const screen = $('screen-link');
@@ -411,7 +396,7 @@ function renderRound() {
     screen.href = `/chair/rounds/${round.round}/tokens/print?mode=screen`;
   }
   const phase = round ? round.phase : 'setup';
-  $('start-round').disabled = !(phase === 'setup' || phase === 'closed' || phase === 'counted');
+  $('start-round').disabled = !['setup', 'closed', 'counted', 'abandoned'].includes(phase);
   $('tokens-form').querySelector('button').disabled = phase !== 'ready';
   $('open-voting').disabled = phase !== 'ready';
   $('close-voting').disabled = phase !== 'open';

@@ -1,6 +1,9 @@
 /**
- * The projector (`/projector`, 1920×1080): the meeting, the phase, and live turnout
- * (ballots received / tokens issued) from `/api/stream` (server-sent events).
+ * The projector (`/projector`, 1920×1080): the meeting, the phase, live turnout (ballots
+ * received / tokens issued) from `/api/stream` (server-sent events), and from the key ceremony to
+ * the minute each committee member's key fingerprint next to their name — which every member
+ * compares with their own phone before confirming — with a loud alarm when a member's link was
+ * opened on another device, and the election fingerprint the voters' phones show.
  *
  * The server never sends a partial result while voting is open, and this page shows nothing
  * but the phase and the two counts. EventSource reconnects by itself after a dropped
@@ -11,12 +14,13 @@ import '/static/served.js';
 import {
   applyI18n, getLang, initI18n, mountLanguageSwitch, onLangChange, t,
 } from '/static/i18n.js';
+import { el } from '/static/dom.js';
 import { fetchResults, renderResults } from '/static/results.js';
 import { kindText } from '/js/kindwords.mjs';
 
 const $ = (id) => document.getElementById(id);
 const RETRY_MS = 3000;
-const KNOWN_PHASES = ['setup', 'ceremony', 'ready', 'open', 'closed', 'counting', 'decrypted'];
+const KNOWN_PHASES = ['setup', 'ceremony', 'ready', 'open', 'closed', 'counting', 'decrypted', 'abandoned'];
 
 let last = null;
 let connection = 'connecting';
@@ -102,12 +106,33 @@ function render() {
   $('pj-join').hidden = !open;
   $('pj-join-url').textContent = joinUrl(status);
 
+  renderCommittee(status);
   renderResultsSection();
 
   const conn = $('pj-conn');
   conn.dataset.state = connection;
   conn.textContent = connection === 'live' ? `● ${t('projector.live')}` : `⚠ ${t('projector.reconnecting')}`;
   conn.hidden = connection === 'connecting';
+}
+
+/** Each member's name, key fingerprint and progress, and any alarm; the election fingerprint. */
+function renderCommittee(status) {
+  const members = Array.isArray(status.committee) ? status.committee : [];
+  const box = $('pj-committee');
+  box.hidden = members.length === 0;
+  box.dataset.alarm = String(members.some((m) => m.alarm));
+  $('pj-members').replaceChildren(...members.map((member) => el('li', {
+    class: 'pj-member', testid: `committee-${member.index}`,
+    'data-state': member.state, 'data-alarm': String(Boolean(member.alarm)),
+  },
+  el('span', { class: 'pj-member-name', text: member.name || String(member.index) }),
+  el('span', { class: 'pj-member-key', testid: `committee-${member.index}-key`, text: member.fingerprint ?? '—' }),
+  el('span', { class: 'pj-member-state', text: t(`projector.member.${member.state}`) }),
+  member.alarm ? el('strong', { class: 'pj-member-alarm', role: 'alert', text: `⚠ ${t('projector.alarm')}` }) : null)));
+  const election = $('pj-election');
+  election.hidden = !status.election_fingerprint;
+  election.textContent = status.election_fingerprint
+    ? `${t('fingerprint.election')}: ${status.election_fingerprint}` : '';
 }
 
 function update(message) {

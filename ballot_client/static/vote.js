@@ -16,7 +16,9 @@
 
 import '/static/served.js';
 import { el } from '/static/dom.js';
-import { loadElection, normalizeToken, tokenIdentity } from '/js/index.mjs';
+import {
+  electionCode, loadElection, normalizeToken, tokenIdentity,
+} from '/js/index.mjs';
 import {
   applyI18n, getLang, initI18n, mountLanguageSwitch, onLangChange, optionWords, t,
 } from '/static/i18n.js';
@@ -475,6 +477,8 @@ function relabelBallot() {
   $('view-ballot').dataset.kind = roundKind(state.manifest);
   const meeting = [state.meeting.title, state.meeting.cell].filter(Boolean).join(' · ');
   $('ballot-meeting').textContent = [meeting, t('vote.round', { r: state.round })].filter(Boolean).join(' — ');
+  // the same code the projector shows: the voter can see the phone encrypts for this election
+  $('ballot-election').textContent = state.context ? electionCode(state.context.fingerprint) : '';
   for (const span of document.querySelectorAll('#questions .qnum')) {
     span.textContent = t('vote.question.number', { i: span.dataset.qnum, total: list.length });
   }

@@ -267,6 +267,37 @@ async def close_voting(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "phase": "closed"} | closed)
 
 
+async def reissue_link(request: web.Request) -> web.Response:
+    """A fresh committee link for one member during the ceremony (the old one stops)."""
+    chair = chair_service(request)
+    await _body(request)
+    index = request.match_info["index"]
+    if not (index.isascii() and index.isdigit()) or len(index) > 2:
+        raise BadRequest("Số thứ tự thành viên không hợp lệ.", "Invalid member index.")
+    link = chair.reissue_link(round_number(request), int(index), public_base_url(request))
+    publish_status(request.app)
+    return web.json_response(link, status=201)
+
+
+async def abandon(request: web.Request) -> web.Response:
+    """Abandon a round's key ceremony, with the reason (logged, shown on the projector)."""
+    chair = chair_service(request)
+    number = round_number(request)
+    chair.abandon_ceremony(number, (await _body(request)).get("reason"))
+    publish_status(request.app)
+    return web.json_response({"ok": True, "round": number, "phase": "abandoned"})
+
+
+async def small_round(request: web.Request) -> web.Response:
+    """Record why a small round may be decrypted; the committee sees it before decrypting."""
+    chair_service(request)
+    number = round_number(request)
+    reason = (await _body(request)).get("reason")
+    override = request.app[keys.COUNTING].override_small_round(number, reason)
+    publish_status(request.app)
+    return web.json_response(override)
+
+
 async def print_tokens(request: web.Request) -> web.Response:
     """The A4 sheet (or, with ``?mode=screen``, the one-at-a-time screen)."""
     chair = chair_service(request)
@@ -314,4 +345,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/api/chair/rounds/{round}/tokens/reissue", reissue),
         web.post("/api/chair/rounds/{round}/open", open_voting),
         web.post("/api/chair/rounds/{round}/close", close_voting),
+        web.post("/api/chair/rounds/{round}/abandon", abandon),
+        web.post("/api/chair/rounds/{round}/small-round", small_round),
+        web.post("/api/chair/rounds/{round}/committee/{index}/link", reissue_link),
     ]

@@ -12,6 +12,7 @@ from ballot_server.chair import Chair
 from ballot_server.errors import BadRequest, RequestTimeout
 from tally.canonical import parse_json
 from tally.errors import EncodingError
+from tally.fingerprint import election_code, member_fingerprint
 
 
 async def read_body(request: web.Request) -> bytes:
@@ -84,8 +85,44 @@ def status(app: web.Application) -> dict[str, Any]:
             "ballots": rounds.ballot_count(current),
             "tokens": counts["issued"] + counts["spent"],
         },
+        **committee_status(app, current),
     )
     return message
+
+
+def committee_status(app: web.Application, number: int) -> dict[str, Any]:
+    """What the projector shows of the committee from the ceremony to the minute: each member's
+    name, key fingerprint, progress and alarm, and the election fingerprint once published."""
+    row = app[keys.ROUNDS].row(number)
+    names = [m.get("name", "") for m in row["manifest"]["committee"]["members"]]
+    members = []
+    for member in app[keys.STORE].committee_members(number):
+        key = member["signing_key"]
+        state = (
+            "confirmed"
+            if member["confirmed"]
+            else "announced"
+            if member["announcement"]
+            else "claimed"
+            if key
+            else "waiting"
+        )
+        members.append(
+            {
+                "index": member["index"],
+                "name": names[member["index"] - 1] if member["index"] <= len(names) else "",
+                "fingerprint": None if key is None else member_fingerprint(bytes.fromhex(key)),
+                "state": state,
+                "alarm": member["alarm"],
+            }
+        )
+    election = row["election"]
+    return {
+        "committee": members,
+        "election_fingerprint": None
+        if election is None
+        else election_code(app[keys.ROUNDS].context(number).fingerprint),
+    }
 
 
 def publish_status(app: web.Application) -> None:

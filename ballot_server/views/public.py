@@ -85,6 +85,41 @@ async def submit_audit(request: web.Request) -> web.Response:
     return web.json_response(answer, status=status_code)
 
 
+def _query_int(request: web.Request, name: str, default: int, high: int) -> int:
+    text = request.query.get(name)
+    if text is None:
+        return default
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or int(text) > high:
+        raise BadRequest(
+            f"Tham số «{name}» không hợp lệ.", f"Query parameter {name!r} must be 0..{high}."
+        )
+    return int(text)
+
+
+MAX_LOG_PAGE = 2000
+MAX_BALLOT_PAGE = 500
+
+
+async def get_log(request: web.Request) -> web.Response:
+    """The signed event log from event ``from`` on, ``limit`` entries at most: what a committee
+    device checks from event 0 under the server key it pinned (public, read-only)."""
+    store = request.app[keys.STORE]
+    start = _query_int(request, "from", 0, 10**9)
+    limit = _query_int(request, "limit", MAX_LOG_PAGE, MAX_LOG_PAGE)
+    return web.json_response(
+        {"from": start, "count": store.event_count(), "entries": store.events_page(start, limit)}
+    )
+
+
+async def get_ballots(request: web.Request) -> web.Response:
+    """A round's accepted ballots in the order of the log, a page at a time (public, read-only:
+    ciphertexts and proofs; the committee checks every one before it decrypts)."""
+    offset = _query_int(request, "offset", 0, 10**9)
+    limit = _query_int(request, "limit", 100, MAX_BALLOT_PAGE)
+    page = request.app[keys.ROUNDS].ballots_page(round_number(request), offset, limit)
+    return web.json_response(page)
+
+
 async def get_aggregate(request: web.Request) -> web.Response:
     """The homomorphic aggregate, once voting is closed (the committee decrypts it)."""
     return web.json_response(request.app[keys.ROUNDS].aggregate(round_number(request)))

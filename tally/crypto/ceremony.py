@@ -21,7 +21,7 @@ from tally.crypto.hashing import encode_parts, hash32
 from tally.crypto.nonces import NonceSource
 from tally.crypto.proofs import ChallengeResponse, make_schnorr_proof, verify_schnorr_proof
 from tally.crypto.signatures import verify_key_from_hex
-from tally.errors import FormatError, InvalidShare
+from tally.errors import FormatError, InvalidShare, TallyError
 
 ANNOUNCEMENT_KIND = "phieukin/trustee-announcement"
 SHARE_KIND = "phieukin/trustee-share"
@@ -133,10 +133,59 @@ def evaluate_polynomial(group: Ristretto255, coefficients: Sequence[int], x: int
 
 
 def make_trustee(
-    group: Ristretto255, manifest_hash: bytes, index: int, threshold: int, nonces: NonceSource
+    group: Ristretto255,
+    manifest_hash: bytes,
+    index: int,
+    threshold: int,
+    nonces: NonceSource,
+    signing_seed: bytes | None = None,
 ) -> tuple[TrusteeSecrets, Announcement]:
-    """Draw trustee ``index``'s polynomial and encryption key and build its announcement."""
+    """Draw trustee ``index``'s polynomial and encryption key and build its announcement.
+
+    ``signing_seed`` is the device key drawn when the member's link was claimed (PROTOCOL.md
+    §14.1); without it the seed is drawn here, last (the draw order of §12)."""
     coefficients = tuple(nonces() for _ in range(threshold))
+    commitments, proofs = _commit(group, manifest_hash, index, coefficients, nonces)
+    encryption_secret = nonces()
+    encryption_key, key_proof = _commit_key(group, manifest_hash, index, encryption_secret, nonces)
+    if signing_seed is None:
+        signing_seed = group.scalar_bytes(nonces())
+    signing_key = SigningKey(signing_seed).verify_key.encode()
+    secrets = TrusteeSecrets(index, coefficients, encryption_secret, signing_seed)
+    announcement = Announcement(index, commitments, proofs, encryption_key, key_proof, signing_key)
+    return secrets, announcement
+
+
+def announce(
+    group: Ristretto255, manifest_hash: bytes, secrets: TrusteeSecrets, nonces: NonceSource
+) -> Announcement:
+    """The announcement of secrets made earlier (a device restored from its backup before it
+    announced): the same commitments and keys, with fresh proofs."""
+    commitments, proofs = _commit(group, manifest_hash, secrets.index, secrets.coefficients, nonces)
+    encryption_key, key_proof = _commit_key(
+        group, manifest_hash, secrets.index, secrets.encryption_secret, nonces
+    )
+    signing_key = SigningKey(secrets.signing_seed).verify_key.encode()
+    return Announcement(secrets.index, commitments, proofs, encryption_key, key_proof, signing_key)
+
+
+def same_keys(announcement: Announcement, secrets: TrusteeSecrets, group: Ristretto255) -> bool:
+    """Whether an announcement is the one these secrets make (commitments, keys; not proofs)."""
+    return (
+        announcement.index == secrets.index
+        and announcement.commitments == tuple(group.base_mul(a) for a in secrets.coefficients)
+        and announcement.encryption_key == group.base_mul(secrets.encryption_secret)
+        and announcement.signing_key == SigningKey(secrets.signing_seed).verify_key.encode()
+    )
+
+
+def _commit(
+    group: Ristretto255,
+    manifest_hash: bytes,
+    index: int,
+    coefficients: Sequence[int],
+    nonces: NonceSource,
+) -> tuple[tuple[bytes, ...], tuple[ChallengeResponse, ...]]:
     commitments = tuple(group.base_mul(a) for a in coefficients)
     proofs = tuple(
         make_schnorr_proof(
@@ -144,20 +193,17 @@ def make_trustee(
         )
         for k, a in enumerate(coefficients)
     )
-    encryption_secret = nonces()
-    encryption_key = group.base_mul(encryption_secret)
-    key_proof = make_schnorr_proof(
-        group,
-        "encryption-key-proof",
-        (manifest_hash, index, encryption_key),
-        encryption_secret,
-        nonces,
+    return commitments, proofs
+
+
+def _commit_key(
+    group: Ristretto255, manifest_hash: bytes, index: int, secret: int, nonces: NonceSource
+) -> tuple[bytes, ChallengeResponse]:
+    key = group.base_mul(secret)
+    proof = make_schnorr_proof(
+        group, "encryption-key-proof", (manifest_hash, index, key), secret, nonces
     )
-    signing_seed = group.scalar_bytes(nonces())
-    signing_key = SigningKey(signing_seed).verify_key.encode()
-    secrets = TrusteeSecrets(index, coefficients, encryption_secret, signing_seed)
-    announcement = Announcement(index, commitments, proofs, encryption_key, key_proof, signing_key)
-    return secrets, announcement
+    return key, proof
 
 
 def verify_announcement(
@@ -245,6 +291,22 @@ def open_share(
     if value >= group.order:
         raise InvalidShare("scalar", subject)
     if group.base_mul(value) != expected_share_point(group, sender.commitments, recipient.index):
+        raise InvalidShare("commitments", subject)
+    return value
+
+
+def check_revealed_share(
+    group: Ristretto255, sender: Announcement, recipient: int, value_hex: object
+) -> int:
+    """A share published in the open to settle a complaint (PROTOCOL.md §14.3): the scalar
+    Pᵢ(j) must satisfy Pᵢ(j)·G = Σₖ jᵏ·A_{i,k}. Raises ``InvalidShare`` (check ``scalar`` or
+    ``commitments``) naming the sender."""
+    subject = f"share from trustee {sender.index} to trustee {recipient}, revealed"
+    try:
+        value = group.scalar_from_hex(value_hex, subject)
+    except TallyError:
+        raise InvalidShare("scalar", subject) from None
+    if group.base_mul(value) != expected_share_point(group, sender.commitments, recipient):
         raise InvalidShare("commitments", subject)
     return value
 

@@ -1,36 +1,41 @@
 """The committee page (``/committee#c=CREDENTIAL&r=1``) in Chromium: three phones run the key
-ceremony, one reloads mid-way, a backup is saved and restored on a new phone, ballots are cast,
-voting closes and two of the three members decrypt (one is absent); a forged share is named.
-After the count the chair makes the minute and two phones co-sign it; a phone given a minute whose
-content does not match the server's digest refuses to sign it."""
+ceremony — each claims its link, saves its backup before announcing, and confirms its key
+fingerprint against the projector — one reloads mid-way, a backup made before the shares is
+restored on a new phone, ballots are cast and checked as they arrive, voting closes, every phone
+checks the round and two of the three members decrypt (one is absent). After the count the chair
+makes the minute and two phones co-sign it; a phone given a minute whose content does not match
+the server's digest refuses to sign it. The attacks are in ``test_committee_attacks.py``."""
 
 from __future__ import annotations
 
 import json
 import random
 import time
-from typing import Any
 
 import aiohttp
 import pytest
 from playwright.async_api import Page, Route, expect
 
-from ballot_client.remote import CREDENTIAL_HEADER, MeetingClient
-from ballot_client.trustee_cli import decrypt_backup
+from ballot_client.keystore import decrypt_backup
+from ballot_client.remote import MeetingClient
 from ballot_server import keys
 from ballot_server.demo import setup_meeting
-from tally.crypto import ceremony
 from tally.crypto.group import RISTRETTO255
-from tally.crypto.nonces import system_nonce
 from tally.crypto.signatures import verify_key_from_hex, verify_signature
-from tally.manifest import Manifest
+from tally.fingerprint import election_code, member_fingerprint
 from tally.minute import level_title, minute_digest
-from tests.browser.conftest import PHONE, Meeting, OpenPage, artifact, record_timing
+from tests.browser.committee_steps import (
+    PASSPHRASE,
+    confirm,
+    expect_status,
+    expect_step,
+    make_key,
+)
+from tests.browser.conftest import PHONE, PROJECTOR, Meeting, OpenPage, artifact, record_timing
 from tests.server_support import CHAIR_SECRET, rating_manifest
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
-PASSPHRASE = "mật khẩu ban kiểm phiếu"
 NAMES = {1: "Trưởng ban", 2: "Ủy viên 1", 3: "Ủy viên 2"}
 
 
@@ -40,14 +45,6 @@ def start_round(meeting: Meeting, rated: int = 3) -> dict[int, str]:
     subjects = {q["id"]: i for i, q in enumerate(manifest["questions"], start=1)}
     credentials = meeting.app[keys.ROUNDS].start(manifest, subjects)
     return {i: meeting.at(f"/committee#c={c}&r=1") for i, c in credentials.items()}
-
-
-async def expect_step(page: Page, number: int, state: str) -> None:
-    await expect(page.get_by_test_id(f"step-{number}")).to_have_attribute("data-state", state)
-
-
-async def expect_status(page: Page, key: str) -> None:
-    await expect(page.get_by_test_id("status")).to_have_attribute("data-state", key)
 
 
 async def local_secret_share(page: Page) -> str | None:
@@ -64,6 +61,7 @@ async def test_three_phones_run_the_ceremony_and_two_decrypt(
 ) -> None:
     urls = start_round(meeting)
     rounds = meeting.app[keys.ROUNDS]
+    projector = (await open_page(meeting.at("/projector"), viewport=PROJECTOR, phone=False)).page
     tabs = {i: await open_page(urls[i], viewport=PHONE) for i in urls}
     pages = {i: tab.page for i, tab in tabs.items()}
     bodies: list[str] = []
@@ -84,33 +82,25 @@ async def test_three_phones_run_the_ceremony_and_two_decrypt(
     assert box and box["height"] >= 44
 
     started = time.perf_counter()
+    # Phone 2 makes its key: the link is claimed, but nothing is announced before the backup.
     await pages[2].get_by_test_id("make-key").click()
-    await expect_step(pages[2], 1, "done")
-    await expect(pages[2].get_by_test_id("step-2")).to_contain_text("1/3")
-    # Phone 2 reloads mid-ceremony: it resumes from its stored secrets, not from scratch.
+    await expect_step(pages[2], 2, "active")
+    await expect(projector.get_by_test_id("committee-2")).to_have_attribute("data-state", "claimed")
+    assert meeting.app[keys.CEREMONY].state(1)["trustees"][1]["announcement"] is None
+    # It reloads mid-way: it resumes from its stored secrets (the key is not made again).
     await pages[2].reload()
     await expect_step(pages[2], 1, "done")
     await expect_step(pages[2], 2, "active")
     await expect(pages[2].get_by_test_id("make-key")).to_be_hidden()
+    await pages[2].get_by_test_id("backup-pass").fill(PASSPHRASE)
+    await pages[2].get_by_test_id("backup-pass2").fill(PASSPHRASE)
+    await pages[2].get_by_test_id("backup-make").click()
+    await expect(pages[2].get_by_test_id("step-3")).to_contain_text("1/3")
     await page1.screenshot(path=artifact("committee-ceremony-start.png"))
 
-    await pages[1].get_by_test_id("make-key").click()
-    await pages[3].get_by_test_id("make-key").click()
-    for page in pages.values():
-        await expect_status(page, "cm.status.ready")
-    ceremony_s = time.perf_counter() - started
-    assert rounds.phase(1) == "ready"
-    context = rounds.context(1)
-    await expect(page1.get_by_test_id("fingerprint")).to_contain_text(
-        context.fingerprint.hex()[:4].upper()
-    )
-    for i, page in pages.items():
-        share = await local_secret_share(page)
-        assert share is not None
-        assert RISTRETTO255.base_mul(RISTRETTO255.scalar_from_hex(share)) == context.public_share(i)
-        assert all(share not in body for body in bodies), "a secret share left the phone"
-
-    # Member 1 saves an encrypted backup (file and QR).
+    # Member 1's backup, made before the key is announced: short and mismatched passphrases first.
+    await page1.get_by_test_id("make-key").click()
+    await expect_step(page1, 2, "active")
     await page1.get_by_test_id("backup-pass").fill("short")
     await page1.get_by_test_id("backup-pass2").fill("short")
     await page1.get_by_test_id("backup-make").click()
@@ -127,14 +117,38 @@ async def test_three_phones_run_the_ceremony_and_two_decrypt(
     download = await downloading.value
     assert download.suggested_filename == "phieukin-test-meeting-r1-thanhvien1.json"
     backup_text = (await download.path()).read_text(encoding="utf-8")
-    restored = decrypt_backup(backup_text, PASSPHRASE)  # the laptop CLI opens the phone's backup
-    assert restored.index == 1 and restored.coefficients is None
-    assert RISTRETTO255.base_mul(restored.secret_share) == context.public_share(1)
+    early = decrypt_backup(backup_text, PASSPHRASE)  # the laptop CLI opens the phone's backup
+    assert early.index == 1 and early.coefficients is not None and early.secret_share is None
+    assert early.server_key == meeting.app[keys.STORE].server_key().verify_key.encode().hex()
     await page1.get_by_test_id("backup-qr-toggle").click()
     await expect(page1.get_by_test_id("backup-qr").locator("svg path")).to_have_count(1)
     await page1.screenshot(path=artifact("committee-backup.png"), full_page=True)
+    await make_key(pages[3])
 
-    # Member 1's phone loses its storage: a new phone restores from the backup file.
+    # Every phone checked every share; each member compares the projector with their phone.
+    fingerprints = {i: await confirm(pages[i], i, projector) for i in (1, 2, 3)}
+    await projector.screenshot(path=artifact("projector-committee.png"))
+    for page in pages.values():
+        await expect_status(page, "cm.status.ready")
+    ceremony_s = time.perf_counter() - started
+    assert rounds.phase(1) == "ready"
+    context = rounds.context(1)
+    for i, code in fingerprints.items():
+        assert code == member_fingerprint(context.signing_keys[i - 1])
+    await expect(page1.get_by_test_id("fingerprint")).to_have_text(
+        election_code(context.fingerprint)
+    )
+    await expect(projector.get_by_test_id("election-fingerprint")).to_contain_text(
+        election_code(context.fingerprint)
+    )
+    for i, page in pages.items():
+        share = await local_secret_share(page)
+        assert share is not None
+        assert RISTRETTO255.base_mul(RISTRETTO255.scalar_from_hex(share)) == context.public_share(i)
+        assert all(share not in body for body in bodies), "a secret share left the phone"
+
+    # Member 1's phone loses its storage: a new phone restores the backup made before the
+    # shares even existed, and recomputes its share of the key from them.
     await tabs[1].page.context.close()
     phone = await open_page(urls[1], viewport=PHONE)
     page1 = pages[1] = phone.page
@@ -154,8 +168,10 @@ async def test_three_phones_run_the_ceremony_and_two_decrypt(
     await page1.get_by_test_id("restore-pass").fill(PASSPHRASE)
     await page1.get_by_test_id("restore-button").click()
     await expect_status(page1, "cm.status.ready")
+    share = await local_secret_share(page1)
+    assert RISTRETTO255.base_mul(RISTRETTO255.scalar_from_hex(share)) == context.public_share(1)
 
-    # Voting: ballots from the Python client, then close.
+    # Voting: the phones check the ballots as they arrive; then voting closes.
     tokens = rounds.issue_tokens(1, 4)
     rounds.open_voting(1)
     rng = random.Random(11)
@@ -163,11 +179,16 @@ async def test_three_phones_run_the_ceremony_and_two_decrypt(
     for token, choice in zip(tokens, choices, strict=True):
         await meeting.voter.vote(1, token, choice)
     await expect_status(page1, "cm.status.voting")
+    await expect(pages[3].get_by_test_id("check-status")).to_contain_text("4/4")
     rounds.close_voting(1)
 
     for page in pages.values():
+        await expect(page.get_by_test_id("decrypt")).to_have_attribute("data-checks", "passed")
         await expect(page.get_by_test_id("ballot-count")).to_have_text("4")
+        await expect(page.get_by_test_id("token-count")).to_have_text("4")
+        await expect(page.get_by_test_id("decrypt-button")).to_be_enabled()
     await expect(page1.get_by_test_id("decrypt-button")).to_have_text("Giải mã")
+    await expect(page1.get_by_test_id("check-status")).to_contain_text("4 phiếu trên 4 mã phiếu")
     await page1.screenshot(path=artifact("committee-decrypt.png"), full_page=True)
     decrypting = time.perf_counter()
     await page1.get_by_test_id("decrypt-button").click()
@@ -196,66 +217,8 @@ async def test_three_phones_run_the_ceremony_and_two_decrypt(
         tab.assert_no_errors()
     record_timing(
         f"committee page, 3 phones: first 'make key' -> election published on every phone "
-        f"{ceremony_s:.2f} s (with one reload); 'Giải mã' on 2 phones -> count complete "
-        f"{decrypt_s:.2f} s"
-    )
-
-
-@pytest.mark.meeting(voting=False)
-async def test_a_forged_share_is_named_and_reported(meeting: Meeting, open_page: OpenPage) -> None:
-    urls = start_round(meeting)
-    app = meeting.app
-    credentials = {i: url.split("#c=")[1].split("&")[0] for i, url in urls.items()}
-    # Member 3 is played from Python and lies to member 1.
-    manifest = Manifest.from_json(app[keys.CEREMONY].state(1)["manifest"])
-    forger, announcement = ceremony.make_trustee(
-        RISTRETTO255, manifest.hash, 3, manifest.threshold, system_nonce
-    )
-    headers = {CREDENTIAL_HEADER: credentials[3]}
-    await meeting.voter.post(
-        "/api/rounds/1/ceremony/announcement", announcement.to_json(), headers=headers
-    )
-    pages = {i: (await open_page(urls[i], viewport=PHONE)).page for i in (1, 2)}
-    for page in pages.values():
-        await page.get_by_test_id("make-key").click()
-    for page in pages.values():
-        await expect_step(page, 2, "done")
-        await expect_step(page, 3, "active")
-
-    state: dict[str, Any] = app[keys.CEREMONY].state(1)
-    others = {
-        t["index"]: ceremony.Announcement.from_json(RISTRETTO255, t["announcement"], 2)
-        for t in state["trustees"]
-    }
-    shares = [
-        ceremony.make_encrypted_share(
-            RISTRETTO255, manifest.hash, forger, others[j], system_nonce
-        ).to_json()
-        for j in (1, 2)
-    ]
-    shares[0]["ciphertext"] = "00" * 48  # member 1's share does not decrypt
-    await meeting.voter.post("/api/rounds/1/ceremony/shares", shares, headers=headers)
-
-    page1 = pages[1]
-    error = page1.get_by_test_id("error")
-    await expect(error).to_contain_text("Thành viên 3 — Ủy viên 2")
-    await expect(error).to_contain_text("không giải mã được")
-    await expect_step(page1, 3, "failed")
-    await expect_step(pages[2], 3, "done")  # member 2's share from 3 was honest
-    await page1.screenshot(path=artifact("committee-forged-share.png"), full_page=True)
-    complaints = [
-        e["event"]["body"]
-        for e in app[keys.STORE].events()
-        if e["event"]["type"] == "trustee-complaint"
-    ]
-    assert complaints == [{"round": 1, "trustee": 1, "accused": 3, "check": "decryption"}]
-    assert app[keys.ROUNDS].phase(1) == "ceremony"
-    # A reload still names the sender (kept on the phone), without complaining twice.
-    await page1.reload()
-    await expect(page1.get_by_test_id("error")).to_contain_text("Thành viên 3 — Ủy viên 2")
-    await expect_step(page1, 3, "failed")
-    assert (
-        len([e for e in app[keys.STORE].events() if e["event"]["type"] == "trustee-complaint"]) == 1
+        f"{ceremony_s:.2f} s (with one reload, three backups, three projector checks); "
+        f"'Giải mã' on 2 phones -> count complete {decrypt_s:.2f} s"
     )
 
 
@@ -277,7 +240,9 @@ async def test_after_the_count_two_phones_cosign_the_minute_and_a_forged_digest_
         tabs = {i: await open_page(urls[i], viewport=PHONE) for i in urls}
         pages = {i: tab.page for i, tab in tabs.items()}
         for page in pages.values():
-            await page.get_by_test_id("make-key").click()
+            await make_key(page)
+        for i, page in pages.items():
+            await confirm(page, i)
         for page in pages.values():
             await expect_status(page, "cm.status.ready")
         context = await public.election(number)
@@ -288,6 +253,7 @@ async def test_after_the_count_two_phones_cosign_the_minute_and_a_forged_digest_
             await public.vote(number, token, [rng.randrange(4) for _ in context.manifest.questions])
         await chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
         for i in (1, 3):  # member 2 is absent from the decryption
+            await expect(pages[i].get_by_test_id("decrypt-button")).to_be_enabled()
             await pages[i].get_by_test_id("decrypt-button").click()
         for page in pages.values():
             await expect_status(page, "cm.status.counted")

@@ -18,8 +18,11 @@ import aiohttp
 import pytest
 from playwright.async_api import Page, expect
 
-from ballot_client.remote import MeetingClient, decrypt_round, run_committee
+from ballot_client.remote import MeetingClient
+from ballot_client.simulated import decrypt_round, run_committee
 from ballot_server import keys
+from tests.browser.committee_steps import confirm as confirm_fingerprint
+from tests.browser.committee_steps import expect_status, make_key
 from tests.browser.conftest import PHONE, PROJECTOR, Meeting, OpenPage, artifact
 from tests.kind_support import KindMeeting
 from tests.server_support import CHAIR_SECRET
@@ -66,10 +69,6 @@ async def reseal_and_cast(phone: Page) -> None:
     await expect(phone.locator("body")).to_have_attribute("data-audits-sent", "1")
 
 
-async def expect_status(page: Page, key: str) -> None:
-    await expect(page.get_by_test_id("status")).to_have_attribute("data-state", key)
-
-
 @pytest.mark.meeting(voting=False)
 async def test_a_confidence_vote_then_yes_no_decisions_with_the_same_keys(
     meeting: Meeting, open_page: OpenPage
@@ -97,11 +96,17 @@ async def test_a_confidence_vote_then_yes_no_decisions_with_the_same_keys(
         rounds = meeting.app[keys.ROUNDS]
         assert rounds.manifest(1).round_kind == "confidence"
 
-        # The committee makes the key on three phones.
+        # The committee makes the key on three phones; each member finds their key's fingerprint
+        # next to their name on the projector before confirming.
+        projector = (
+            await open_page(meeting.at("/projector"), viewport=PROJECTOR, phone=False)
+        ).page
         urls = await committee_urls(chair, meeting, 1)
         phones = {i: (await open_page(url, viewport=PHONE)).page for i, url in urls.items()}
         for page in phones.values():
-            await page.get_by_test_id("make-key").click()
+            await make_key(page)
+        for i, page in phones.items():
+            await confirm_fingerprint(page, i, projector)
         for page in phones.values():
             await expect_status(page, "cm.status.ready")
 
@@ -111,9 +116,6 @@ async def test_a_confidence_vote_then_yes_no_decisions_with_the_same_keys(
         await expect(desk.locator("#status-phase")).to_have_text(
             "Đang bỏ phiếu (vòng 1 — lấy phiếu tín nhiệm)"
         )
-        projector = (
-            await open_page(meeting.at("/projector"), viewport=PROJECTOR, phone=False)
-        ).page
         await expect(projector.get_by_test_id("meeting-cell")).to_contain_text(
             "lấy phiếu tín nhiệm"
         )
@@ -156,7 +158,8 @@ async def test_a_confidence_vote_then_yes_no_decisions_with_the_same_keys(
             await public.vote(1, token, choice)
         await desk.locator("#close-voting").click()
         await desk.locator("#close-yes").click()
-        for i in (1, 2):
+        for i in (1, 2):  # each phone checked the log, the ballots and the sum first
+            await expect(phones[i].get_by_test_id("decrypt-button")).to_be_enabled()
             await phones[i].get_by_test_id("decrypt-button").click()
         for page in phones.values():
             await expect_status(page, "cm.status.counted")
@@ -198,6 +201,7 @@ async def test_a_confidence_vote_then_yes_no_decisions_with_the_same_keys(
             await public.vote(2, token, [YES, YES] if token in tokens[1:4] else [NO, NO])
         await chair.post("/api/chair/rounds/2/close", {"confirm": True})
         for i in (1, 3):
+            await expect(phones[i].get_by_test_id("decrypt-button")).to_be_enabled()
             await phones[i].get_by_test_id("decrypt-button").click()
         for page in phones.values():
             await expect_status(page, "cm.status.counted")
@@ -304,7 +308,7 @@ async def test_the_cells_self_rating_on_the_chairs_page_and_a_phone(
         for token in tokens[1:]:
             await public.vote(1, token, [YES, 1])
         await chair.post("/api/chair/rounds/1/close", {"confirm": True})
-        await decrypt_round(public, 1, trustees[:2], credentials)
+        await decrypt_round(public, 1, trustees[:2])
 
         results = desk.get_by_test_id("chair-results")
         await expect(results.get_by_test_id("outcome-score")).to_have_text("Thông qua")

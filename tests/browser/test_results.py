@@ -9,7 +9,8 @@ import aiohttp
 import pytest
 from playwright.async_api import expect
 
-from ballot_client.remote import MeetingClient, decrypt_round, run_committee
+from ballot_client.remote import MeetingClient
+from ballot_client.simulated import decrypt_round, run_committee
 from ballot_server.demo import setup_meeting
 from tests.browser.conftest import PROJECTOR, Meeting, OpenPage, artifact
 from tests.server_support import CHAIR_SECRET
@@ -44,7 +45,7 @@ async def test_projector_shows_results_after_the_count_and_not_before(
         assert await page.get_by_test_id("results-table").count() == 0
         assert (await meeting.get(f"/api/rounds/{number}/results"))[0] == 404
 
-        await decrypt_round(public, number, [trustees[0], trustees[1]], credentials)
+        await decrypt_round(public, number, [trustees[0], trustees[1]])
 
     results = page.get_by_test_id("results")
     await expect(phase).to_have_attribute("data-phase", "counted")

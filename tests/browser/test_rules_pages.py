@@ -9,7 +9,8 @@ import aiohttp
 import pytest
 from playwright.async_api import expect
 
-from ballot_client.remote import MeetingClient, decrypt_round
+from ballot_client.remote import MeetingClient
+from ballot_client.simulated import decrypt_round
 from tests.browser.conftest import PHONE, Meeting, OpenPage, artifact
 from tests.meeting_support import ScriptedMeeting
 from tests.server_support import CHAIR_SECRET
@@ -58,7 +59,7 @@ async def test_the_phone_confirms_a_blank_answer(meeting: Meeting, open_page: Op
         for token in tokens[1:3]:  # two more ballots; the fourth voter casts none
             await script.public.vote(1, token, [1, 1, 1])
         await script.chair.post("/api/chair/rounds/1/close", {"confirm": True})
-        await decrypt_round(script.public, 1, script.trustees[:2], script.credentials)
+        await decrypt_round(script.public, 1, script.trustees[:2])
 
     projector = await open_page(meeting.at("/projector"), phone=False)
     blank_cell = projector.page.get_by_test_id("blank-m002")
@@ -106,7 +107,10 @@ async def test_the_phone_shows_a_runoff_as_names_to_tick(
         await expect(page.get_by_test_id("receipt-code")).to_be_visible()
         tab.assert_no_errors()
         await script.chair.post(f"/api/chair/rounds/{number}/close", {"confirm": True})
-        await decrypt_round(script.public, number, script.trustees[:2], script.credentials)
+        # one ballot for ten tokens: the committee decrypts only with the chair's recorded reason
+        reason = {"reason": "kiểm thử: chỉ một phiếu"}
+        await script.chair.post(f"/api/chair/rounds/{number}/small-round", reason)
+        await decrypt_round(script.public, number, script.trustees[:2])
         results = await script.public.get(f"/api/rounds/{number}/results")
         assert results["counts"][question.id] == [1, 0, 0, 1, 0, 0, 0, 0, 0, 0]
         kept = results["decisions"]["quota"][0]["kept"]

@@ -17,17 +17,14 @@ from playwright.async_api import Page, expect
 from ballot_client.remote import MeetingClient
 from ballot_server import keys
 from ballot_server.demo import setup_meeting
+from tally.fingerprint import election_code
+from tests.browser.committee_steps import PASSPHRASE, confirm, expect_status, make_key
 from tests.browser.conftest import PHONE, Meeting, OpenPage, artifact
 from tests.server_support import CHAIR_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 LAPTOP = {"width": 1366, "height": 900}
-PASSPHRASE = "mật khẩu ban kiểm phiếu"
-
-
-async def expect_status(page: Page, key: str) -> None:
-    await expect(page.get_by_test_id("status")).to_have_attribute("data-state", key)
 
 
 async def stored(page: Page) -> dict[str, dict]:
@@ -50,18 +47,14 @@ async def test_a_tie_at_the_quota_goes_to_a_runoff_the_round_1_links_decrypt(
         urls = {i: meeting.at(f"/committee#c={c}&r=1") for i, c in credentials.items()}
         tabs = {i: await open_page(urls[i], viewport=PHONE) for i in urls}
         pages = {i: tab.page for i, tab in tabs.items()}
-        for page in pages.values():
-            await page.get_by_test_id("make-key").click()
+        backup = b""
+        for i, page in pages.items():  # member 2 keeps its backup file of the round-1 key
+            backup = await make_key(page, PASSPHRASE, keep=i == 2) or backup
+        for i, page in pages.items():
+            await confirm(page, i)
         for page in pages.values():
             await expect_status(page, "cm.status.ready")
         first_context = rounds.context(1)
-        # Member 2 saves an encrypted backup of the round-1 key.
-        await pages[2].get_by_test_id("backup-pass").fill(PASSPHRASE)
-        await pages[2].get_by_test_id("backup-pass2").fill(PASSPHRASE)
-        await pages[2].get_by_test_id("backup-make").click()
-        async with pages[2].expect_download() as downloading:
-            await pages[2].get_by_test_id("backup-file").click()
-        backup = (await (await downloading.value).path()).read_bytes()
 
         # Round 1: every ballot gives every member XS, more than the quota allows.
         tokens = (await chair.post("/api/chair/rounds/1/tokens", {}))["tokens"]
@@ -70,6 +63,7 @@ async def test_a_tie_at_the_quota_goes_to_a_runoff_the_round_1_links_decrypt(
             await public.vote(1, token, [0] * len(first_context.manifest.questions))
         await chair.post("/api/chair/rounds/1/close", {"confirm": True})
         for i in (1, 2):
+            await expect(pages[i].get_by_test_id("decrypt-button")).to_be_enabled()
             await pages[i].get_by_test_id("decrypt-button").click()
         for page in pages.values():
             await expect_status(page, "cm.status.counted")
@@ -98,9 +92,9 @@ async def test_a_tie_at_the_quota_goes_to_a_runoff_the_round_1_links_decrypt(
         await expect(start).to_have_text("Bỏ phiếu thêm cho các trường hợp bằng phiếu")
         await expect(chair_page.get_by_test_id("runoff-confirm")).to_be_hidden()
         await start.click()
-        confirm = chair_page.get_by_test_id("runoff-confirm")
-        await expect(confirm).to_be_visible()
-        await expect(confirm).to_contain_text(f"Bắt đầu vòng 2, chỉ bỏ phiếu cho {len(tied)}")
+        asked = chair_page.get_by_test_id("runoff-confirm")
+        await expect(asked).to_be_visible()
+        await expect(asked).to_contain_text(f"Bắt đầu vòng 2, chỉ bỏ phiếu cho {len(tied)}")
         await chair_page.locator("#minute-section").screenshot(path=artifact("chair-runoff.png"))
         assert rounds.current() == 1  # nothing started before the confirmation
         await chair_page.get_by_test_id("runoff-yes").click()
@@ -124,8 +118,9 @@ async def test_a_tie_at_the_quota_goes_to_a_runoff_the_round_1_links_decrypt(
         assert pages[3].url == urls[3]
         await expect(pages[3].get_by_test_id("round")).to_contain_text("2 — bỏ phiếu thêm")
         await expect_status(pages[3], "cm.status.ready")
-        fingerprint = second_context.fingerprint.hex()[:4].upper()
-        await expect(pages[3].get_by_test_id("fingerprint")).to_contain_text(fingerprint)
+        await expect(pages[3].get_by_test_id("fingerprint")).to_have_text(
+            election_code(second_context.fingerprint)
+        )
 
         # Tokens for round 2; voting opens and closes on the chair's page.
         tokens = (await chair.post("/api/chair/rounds/2/tokens", {}))["tokens"]
@@ -161,18 +156,24 @@ async def test_a_tie_at_the_quota_goes_to_a_runoff_the_round_1_links_decrypt(
     await tabs[2].page.context.close()
     tabs[2] = await open_page(urls[2], viewport=PHONE)
     pages[2] = tabs[2].page
-    await expect(pages[2].get_by_test_id("round")).to_contain_text("2 — bỏ phiếu thêm")
+    # A phone without the key opening a claimed link raises the alarm (the projector shows it)
+    # and offers to restore; restored, the phone claims the link again and the alarm is cleared.
+    await expect(pages[2].get_by_test_id("alarm")).to_be_visible()
     await expect(pages[2].get_by_test_id("restore")).to_be_visible()
+    assert [m["alarm"] for m in (await public.status())["committee"]] == [False, True, False]
     saved = {"name": "backup.json", "mimeType": "application/json", "buffer": backup}
     await pages[2].get_by_test_id("restore-file").set_input_files(files=[saved])
     await pages[2].get_by_test_id("restore-pass").fill(PASSPHRASE)
     await pages[2].get_by_test_id("restore-button").click()
+    await expect(pages[2].get_by_test_id("alarm")).to_be_hidden()
+    await expect(pages[2].get_by_test_id("round")).to_contain_text("2 — bỏ phiếu thêm")
 
     # Two phones decrypt round 2 with the round-1 shares: one stored, one restored.
     for page in pages.values():
         await expect(page.get_by_test_id("ballot-count")).to_have_text(str(len(tokens)))
     await pages[2].screenshot(path=artifact("committee-runoff-decrypt.png"), full_page=True)
     for i in (1, 2):
+        await expect(pages[i].get_by_test_id("decrypt-button")).to_be_enabled()
         await pages[i].get_by_test_id("decrypt-button").click()
     for page in pages.values():
         await expect_status(page, "cm.status.counted")

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import {
   KeystoreError, backupFileName, backupHeader, decryptBackup, encryptBackup, loadLocal,
   recordFromTrustee, removeLocal, saveLocal, secretsFromJson, secretsToJson, storageKey,
-  withSecretShare, SCRYPT_DEFAULTS,
+  withSecretShare, withoutCeremonySecrets, SCRYPT_DEFAULTS,
 } from '../../ballot_client/js/keystore.mjs';
 import { hexToBytes, makeTrustee } from '../../ballot_client/js/index.mjs';
 import { makeManifest } from './helpers.mjs';
@@ -54,7 +54,9 @@ test('a trustee record round-trips through a backup, before and after the secret
   assert.equal(backup.index, 3);
   assert.deepEqual(secretsToJson(await decryptBackup(JSON.stringify(backup), 'một mật khẩu dài')), secretsToJson(record));
 
-  const done = withSecretShare(record, 42n);
+  const shared = withSecretShare(record, 42n); // the polynomial stays until publication
+  assert.deepEqual(shared.coefficients, record.coefficients);
+  const done = withoutCeremonySecrets(shared);
   assert.equal(done.coefficients, null);
   assert.equal(done.encryptionSecret, null);
   const opened = await decryptBackup(await encryptBackup(done, 'pass phrase 2', FAST), 'pass phrase 2');
@@ -86,6 +88,11 @@ test('bad kinds, versions, parameters and encodings are refused by name', async 
   await rejects(decryptBackup({ ...backup, version: 2 }, pw), 'version');
   await rejects(decryptBackup({ ...backup, kdf: { ...backup.kdf, N: 1000 } }, pw), 'params');
   await rejects(decryptBackup({ ...backup, kdf: { ...backup.kdf, N: 2 ** 24 } }, pw), 'params');
+  // nothing costlier than what the project writes (N = 2^15, r = 8, p = 1): 2 GiB is refused
+  await rejects(decryptBackup({ ...backup, kdf: { ...backup.kdf, N: 2 ** 16 } }, pw), 'params');
+  await rejects(decryptBackup({ ...backup, kdf: { ...backup.kdf, N: 2 ** 20, r: 16 } }, pw), 'params');
+  await rejects(decryptBackup({ ...backup, kdf: { ...backup.kdf, r: 9 } }, pw), 'params');
+  await rejects(decryptBackup({ ...backup, kdf: { ...backup.kdf, p: 2 } }, pw), 'params');
   await rejects(decryptBackup({ ...backup, kdf: { ...backup.kdf, name: 'pbkdf2' } }, pw), 'params');
   await rejects(decryptBackup({ ...backup, cipher: { name: 'aes-gcm', nonce: backup.cipher.nonce } }, pw), 'params');
   await rejects(decryptBackup({ ...backup, ciphertext: 'not base64!' }, pw), 'format');

@@ -11,7 +11,8 @@ committee is the three official members, 2 of 3, its head the first. Round 1 rat
 two members reach "excellent" with the same votes where the quota allows one, so round 2 is the
 runoff the consolidated proposal calls for — one question, choose up to the one place left
 between the two — with round 1's keys (``keys_of_round``); in it one unused token is cancelled
-after opening. Round 1 had a spare card cancelled before opening, and its first voter audited
+after opening, which leaves two ballots: a small round, decrypted after the chair recorded why
+(PROTOCOL.md §15). Round 1 had a spare card cancelled before opening, and its first voter audited
 one encryption (logged at closing) before casting. Every ballot is submitted with the proof of
 possession of its token (PROTOCOL.md §6.1). The minute covers both rounds and is co-signed by
 all three; the PDF printed from it is in the record.
@@ -30,6 +31,7 @@ from tally.aggregate import aggregate_ballots
 from tally.audited import open_ballot
 from tally.ballot import ballot_hash, encrypt_ballot, make_ballot, tracker, verify_ballot
 from tally.canonical import canonical_json
+from tally.committee_message import sign_message
 from tally.crypto.group import RISTRETTO255
 from tally.crypto.hashing import hash32
 from tally.crypto.nonces import TestNonces
@@ -47,6 +49,7 @@ from tally.minute import build_minute, minute_digest
 from tally.minute_log import minute_document, minute_facts
 from tally.record_index import INDEX, MINUTE_JSON, MINUTE_PDF, ballot_file, record_index
 from tally.roster import Attendance, Member, Membership, compute_roll
+from tally.round_check import is_small
 from tally.rules.consolidate import consolidate, runoff_input, tied_groups
 from tally.rules.engine import decide_json
 from tally.rules.profiles import DEFAULT_PROFILE
@@ -107,22 +110,32 @@ class _Log:
 
 
 def _ceremony(log: _Log, number: int, manifest: Manifest) -> tuple[ElectionContext, dict]:
+    """The ceremony as the members' devices send it (PROTOCOL.md §14): each claims its link with
+    the key it drew, then announces, sends its shares and confirms the election — every message
+    signed with that key and logged with its signature."""
     done = simulate_ceremony(manifest, "example-trustee")
-    for i, (_, announcement) in done.made.items():
-        body = {"round": number, "trustee": i, "announcement": announcement.to_json()}
-        log.add("trustee-announced", body)
-    for i, shares in done.sent.items():
-        body = {"round": number, "trustee": i, "shares": [s.to_json() for s in shares]}
-        log.add("trustee-shares", body)
-    for j in done.made:
-        log.add("trustee-confirmed", {"round": number, "trustee": j})
     context = done.context
+    keys = {i: SigningKey(secrets.signing_seed) for i, (secrets, _) in done.made.items()}
+
+    def signed(event: str, i: int, kind: str, body: dict[str, Any]) -> None:
+        message = sign_message(keys[i], manifest.hash, i, kind, body)
+        log.add(event, {"round": number, "trustee": i, **body, "signature": message.signature})
+
+    for i in sorted(done.made):
+        signing_key = keys[i].verify_key.encode().hex()
+        signed("trustee-claimed", i, "claim", {"signing_key": signing_key})
+    for i, (_, announcement) in done.made.items():
+        signed("trustee-announced", i, "announcement", {"announcement": announcement.to_json()})
+    for i, shares in done.sent.items():
+        signed("trustee-shares", i, "shares", {"shares": [s.to_json() for s in shares]})
+    for j in done.made:
+        signed("trustee-confirmed", j, "confirmation", {"election": context.fingerprint.hex()})
     log.add(
         "election-published",
         {"round": number, "election": context.to_json(), "fingerprint": context.fingerprint.hex()},
     )
-    keys = {i: (done.secret_shares[i], done.made[i][0].signing_seed) for i in done.made}
-    return context, keys
+    secrets = {i: (done.secret_shares[i], done.made[i][0].signing_seed) for i in done.made}
+    return context, secrets
 
 
 def _vote(
@@ -178,6 +191,10 @@ def _vote(
     aggregate = aggregate_ballots(context, [verify_ballot(context, b).ciphertexts for b in ballots])
     log.add("voting-closed", {"round": number, "ballot_count": len(ballots), "unused_tokens": 0})
     log.add("aggregate", {"round": number, "aggregate": aggregate.to_json(context)})
+    if is_small(len(ballots), len(choices)):  # the unused tokens were cancelled after opening
+        reason = "Chi bộ nhỏ: hội nghị đồng ý kiểm phiếu vòng này"
+        override = {"ballots": len(ballots), "tokens": len(choices), "reason": reason}
+        log.add("small-round-override", {"round": number, **override})
     shares = []
     for trustee in (1, 3):
         share = make_decryption_share(

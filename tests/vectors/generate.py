@@ -42,6 +42,11 @@ from tally.token import base32_encode, normalize_token, token_hash, token_key, t
 from tests.vectors.committee import simulate_ceremony
 from tests.vectors.example_record import example_record
 from tests.vectors.round_kinds import round_kind_vectors
+from tests.vectors.round_vectors import (
+    committee_vectors,
+    round_check_vectors,
+    trustee_backup_vectors,
+)
 from tests.vectors.rule_steps import rule_step_vectors
 
 HERE = Path(__file__).parent
@@ -273,6 +278,11 @@ def ceremony_vectors(manifest: Manifest) -> tuple[dict[str, Any], ElectionContex
     return data, context, secret_shares
 
 
+def signing_seeds(manifest: Manifest) -> dict[int, bytes]:
+    """Each vector trustee's signing seed, as ``make_trustee`` draws it from its stream."""
+    return {i: secrets.signing_seed for i, (secrets, _) in simulate_ceremony(manifest).made.items()}
+
+
 def ballot_vectors(context: ElectionContext) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     specs = [
         ("ballot-1", "0000000000000000000000000C", [0, 1, 2]),
@@ -417,7 +427,11 @@ def all_vectors() -> dict[str, dict[str, Any]]:
     manifest = vector_manifest()
     ceremony_data, context, secret_shares = ceremony_vectors(manifest)
     ballot_data, ballots = ballot_vectors(context)
+    seeds = signing_seeds(manifest)
     return {
+        "round_check.json": round_check_vectors(manifest, context),
+        "committee.json": committee_vectors(context, seeds),
+        "trustee_backup.json": trustee_backup_vectors(),
         "hashing.json": hashing_vectors(),
         "canonical.json": canonical_vectors(),
         "group.json": group_vectors(),
