@@ -25,9 +25,11 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# one command; options may be added, e.g. make demo DEMO_ARGS="--lang en --host 192.168.1.10"
+DEMO_ARGS ?=
 demo: setup
 	rm -rf demo-meeting
-	$(VENV)/bin/phieukin demo --out demo-meeting --serve
+	$(VENV)/bin/phieukin demo --out demo-meeting --serve $(DEMO_ARGS)
 
 test: setup
 	$(PY) -m tests.vectors.generate --check

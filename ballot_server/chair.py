@@ -28,7 +28,7 @@ from ballot_server.errors import BadRequest, Conflict, NotFound
 from ballot_server.key_ceremony import KeyCeremony
 from ballot_server.meeting_options import current_options, set_options
 from ballot_server.proposal import plan_runoff
-from ballot_server.roster_import import parse_roster
+from ballot_server.roster_import import RosterFile, read_roster
 from ballot_server.rounds import MIN_COMMITTEE, MIN_THRESHOLD, Rounds
 from ballot_server.store import Store
 from tally.errors import RuleInputError, TallyError
@@ -268,12 +268,14 @@ class Chair:
             store.append_event("meeting-set", {"meeting": meeting})
         return meeting
 
-    def import_roster(self, data: bytes, kind: str) -> int:
+    def import_roster(self, data: bytes, kind: str) -> RosterFile:
         """Replace the roster with the file's members (before the first round); resets
-        attendance, the rated choice and the committee. ``RosterInvalid`` if any row is bad."""
+        attendance, the rated choice and the committee. ``RosterInvalid`` if any row is bad.
+        Returns the members and the notices about what the file had that was skipped."""
         self._no_round_yet("nhập lại danh sách", "replace the roster")
         meeting = self.meeting()
-        members = parse_roster(data, kind, None if meeting is None else self.meeting_date())
+        roster = read_roster(data, kind, None if meeting is None else self.meeting_date())
+        members = roster.members
         official = sum(1 for m in members if m.official)
         with self.store.transaction() as store:
             store.replace_members([(member.id, member.to_json()) for member in members])
@@ -290,7 +292,7 @@ class Chair:
                     "probationary": len(members) - official,
                 },
             )
-        return len(members)
+        return roster
 
     def _member_ids(self, raw: object, name: str) -> list[int]:
         if not isinstance(raw, list) or not all(

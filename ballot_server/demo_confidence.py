@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from ballot_client.committee import CommitteeMember
 from ballot_client.remote import MeetingClient
 from ballot_client.simulated import decrypt_round
+from ballot_server.demo_console import Say
 from tally.rules.trace import step_from_json
 from tally.rules.wording import render_step
 
@@ -33,9 +34,12 @@ async def confidence_round(
     rng: random.Random,
     keep: int,
     wait: Wait | None = None,
+    say: Say | None = None,
 ) -> int | None:
     """Run the confidence vote; returns its round's number (``None`` if stopped while waiting,
-    1 as an error code when the decrypted counts differ from the choices)."""
+    1 as an error code when the decrypted counts differ from the choices). ``say`` prints in
+    the demo's language (Vietnamese by default)."""
+    say = say or Say("vi")
     state = await chair.get("/api/chair/state")
     heads = state["roll"]["voters"][: len(HEADS)]
     names = {m["id"]: m["name"] for m in state["roster"]}
@@ -50,10 +54,12 @@ async def confidence_round(
     number = started["round"]
     tokens = (await chair.post(f"/api/chair/rounds/{number}/tokens", {}))["tokens"]
     await chair.post(f"/api/chair/rounds/{number}/open", {})
-    print(
-        f"8. Vòng {number}: lấy phiếu tín nhiệm {len(heads)} đồng chí "
-        f"({', '.join(names[m] for m in heads)}), dùng lại khóa của Ban kiểm phiếu; "
-        f"phát {len(tokens)} phiếu."
+    people = ", ".join(names[m] for m in heads)
+    say(
+        f"8. Vòng {number}: lấy phiếu tín nhiệm {len(heads)} đồng chí ({people}), dùng lại "
+        f"khóa của Ban kiểm phiếu; phát {len(tokens)} phiếu.",
+        f"8. Round {number}: a confidence vote on {len(heads)} comrades ({people}) with the "
+        f"counting committee's keys again; {len(tokens)} tokens issued.",
     )
     choices = [
         [rng.choices(range(3), weights=weights)[0] for _, weights in HEADS[: len(heads)]]
@@ -79,15 +85,21 @@ async def confidence_round(
             for i, question in enumerate(results["questions"])
         }
         if counts != expected:
-            print("Lỗi: kết quả giải mã không khớp với phiếu mô phỏng.")
+            say(
+                "Lỗi: kết quả giải mã không khớp với phiếu mô phỏng.",
+                "Error: the decrypted counts differ from the simulated ballots.",
+            )
             return 1
-    print(f"9. Kết quả lấy phiếu tín nhiệm (vòng {number}):")
+    say(
+        f"9. Kết quả lấy phiếu tín nhiệm (vòng {number}):",
+        f"9. Results of the confidence vote (round {number}):",
+    )
     for subject, question in zip(
         results["decisions"]["subjects"], results["questions"], strict=True
     ):
         print(f"   {question['title']}")
         for step in subject["steps"][1:]:
-            print(f"      – {render_step(step_from_json(step))}")
+            print(f"      – {render_step(step_from_json(step), say.lang)}")
     if wait is None:
-        print("   Khớp với các lựa chọn mô phỏng. ✓")
+        say("   Khớp với các lựa chọn mô phỏng. ✓", "   They match the simulated choices. ✓")
     return number

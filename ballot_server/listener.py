@@ -100,8 +100,17 @@ class QuietExceptionHandler:
         loop.default_exception_handler(context)
 
 
+class ListenError(OSError):
+    """The server cannot listen on the address and port asked for."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(f"cannot listen on {host}:{port}: {reason}")
+        self.host, self.port, self.reason = host, port, reason
+
+
 async def serve(app: web.Application, host: str, port: int, per_address: int) -> None:
-    """Serve ``app`` until SIGINT or SIGTERM, with the cap and the quiet handler."""
+    """Serve ``app`` until SIGINT or SIGTERM, with the cap and the quiet handler;
+    ``ListenError`` if the address is not this machine's or the port is taken."""
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(QuietExceptionHandler())
     # no access log: it would tie each ballot's request to the phone's address, agent and time
@@ -110,7 +119,11 @@ async def serve(app: web.Application, host: str, port: int, per_address: int) ->
     assert runner.server is not None
     ConnectionCap(per_address).install(runner.server)
     site = web.TCPSite(runner, host, port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as error:
+        await runner.cleanup()
+        raise ListenError(host, port, error.strerror or str(error)) from None
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)

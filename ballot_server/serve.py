@@ -17,7 +17,7 @@ import qrcode
 from ballot_server.app import create_app
 from ballot_server.config import ServerConfig
 from ballot_server.disk import startup_lines
-from ballot_server.listener import raise_open_file_limit, serve
+from ballot_server.listener import ListenError, raise_open_file_limit, serve
 from ballot_server.passphrase import (
     ENVIRONMENT_VARIABLE,
     PassphraseError,
@@ -58,16 +58,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def lan_address() -> str:
-    """The machine's address on the local network (no packet is sent)."""
+def lan_address() -> str | None:
+    """The machine's address on the local network (no packet is sent), or ``None`` when it has
+    none (no network, or only the loopback): phones could not reach it then."""
     probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
         probe.connect(("10.255.255.255", 1))
-        return probe.getsockname()[0]
+        address = probe.getsockname()[0]
     except OSError:
-        return "127.0.0.1"
+        return None
     finally:
         probe.close()
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
 
 
 def terminal_qr(text: str) -> str:
@@ -98,7 +100,7 @@ def chair_secret() -> str:
 
 def build_config(args: argparse.Namespace, secret: str) -> ServerConfig:
     host = args.host
-    address = lan_address() if host in ("0.0.0.0", "") else host
+    address = (lan_address() or "127.0.0.1") if host in ("0.0.0.0", "") else host
     public_url = args.public_url or f"http://{address}:{args.port}"
     return ServerConfig(
         folder=args.dir,
@@ -125,6 +127,14 @@ def run(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(warning, file=sys.stderr)
     config = build_config(args, passphrase or chair_secret())
+    try:
+        return _serve(args, config, passphrase)
+    except KeyboardInterrupt:  # Ctrl+C before the server listens (after, it stops in order)
+        print("Đã dừng (Ctrl+C). Stopped.", file=sys.stderr)
+        return 130
+
+
+def _serve(args: argparse.Namespace, config: ServerConfig, passphrase: str | None) -> int:
     # the folder is checked (a new meeting made, or an existing one found whole) before listening
     Store(config.folder, busy_seconds=config.busy_seconds).close()
     soft, _ = raise_open_file_limit()
@@ -135,11 +145,31 @@ def run(args: argparse.Namespace) -> int:
         print(f"  Mã chủ tọa (chair secret): {config.chair_secret}")
     else:
         print("  Mã chủ tọa: mật khẩu đã đặt (the chair passphrase given)")
-    print(terminal_qr(config.public_url))
+    if args.public_url is None and args.host in ("0.0.0.0", "") and lan_address() is None:
+        print(  # no QR code then: it would give phones an address they cannot open
+            "CẢNH BÁO: không tìm thấy mạng LAN (Wi-Fi): điện thoại không mở được địa chỉ trên; hãy "
+            "nối Wi-Fi phòng họp, hoặc dùng --host / --public-url.\n"
+            "WARNING: no LAN (Wi-Fi) address found: phones cannot open the address above; connect "
+            "to the meeting room's Wi-Fi, or use --host / --public-url.",
+            file=sys.stderr,
+        )
+    else:
+        print(terminal_qr(config.public_url))
     print(f"Thư mục hội nghị: {config.folder} (tối đa {soft} tệp mở)")
     print("\n".join(startup_lines(config.folder, config.low_disk_bytes)), flush=True)
     # no access log (listener.serve): it would tie each ballot's request to the phone's address,
     # agent and time
     app = create_app(config)
-    asyncio.run(serve(app, config.host, config.port, config.max_connections_per_address))
+    try:
+        asyncio.run(serve(app, config.host, config.port, config.max_connections_per_address))
+    except ListenError as error:
+        where = f"{error.host}:{error.port}"
+        print(
+            f"Lỗi: không nghe được trên {where} ({error.reason}): địa chỉ không thuộc máy này "
+            f"hoặc cổng đang được dùng; hãy chọn --host hoặc --port khác.\n"
+            f"Error: cannot listen on {where} ({error.reason}): the address is not this "
+            "machine's or the port is in use; choose another --host or --port.",
+            file=sys.stderr,
+        )
+        return 2
     return 0

@@ -3,9 +3,10 @@
 # Chromium for the browser tests, Liberation Serif (a Times-compatible Unicode font with every
 # Vietnamese letter, for the printed minute, with Liberation Mono for its digests), DejaVu (the
 # token cards' monospace codes in the browser), poppler-utils (PDF → PNG
-# and PDF → text for the tests).
+# and PDF → text for the tests), iproute2 (`ip`, to give the demo tests a network namespace of
+# their own).
 set -euo pipefail
-packages=(chromium fonts-liberation2 fonts-dejavu-core poppler-utils)
+packages=(chromium fonts-liberation2 fonts-dejavu-core poppler-utils iproute2)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

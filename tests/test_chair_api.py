@@ -135,7 +135,7 @@ async def test_templates_download(client) -> None:
 
 
 async def test_roster_with_errors_imports_nothing(client) -> None:
-    rows = [*ROSTER_ROWS[:6], "Sai Ngày,Chính thức,2010-01-01", "Sai Loại,Khác,01/01/2010"]
+    rows = [*ROSTER_ROWS[:6], "Sai Ngày,Chính thức,2010/01/01", "Sai Loại,Khác,01/01/2010"]
     status, body = await call(
         client,
         "POST",
@@ -148,14 +148,25 @@ async def test_roster_with_errors_imports_nothing(client) -> None:
         {
             "row": 8,
             "field": "admitted",
-            "message": "Dòng 8: ngày kết nạp không hợp lệ (cần dạng DD/MM/YYYY).",
+            "column": "C",
+            "message": "Dòng 8, cột C «Ngày kết nạp»: «2010/01/01» không hợp lệ. Cần: ngày viết "
+            "19/05/2010, 19.05.2010 hoặc 2010-05-19, hoặc ô kiểu Ngày của bảng tính; không trước "
+            "03/02/1930, không sau ngày họp.",
+            "message_en": "Row 8, column C «Ngày kết nạp»: «2010/01/01» is not accepted. "
+            "Accepted: a date written 19/05/2010, 19.05.2010 or 2010-05-19, or a spreadsheet date "
+            "cell; not before 03/02/1930 nor after the meeting.",
         },
         {
             "row": 9,
             "field": "membership",
-            "message": "Dòng 9: loại đảng viên không hợp lệ (cần «Chính thức» hoặc «Dự bị»).",
+            "column": "B",
+            "message": "Dòng 9, cột B «Loại đảng viên»: «Khác» không hợp lệ. Cần: «Chính thức» "
+            "hoặc «Dự bị».",
+            "message_en": "Row 9, column B «Loại đảng viên»: «Khác» is not accepted. Accepted: "
+            "«Chính thức» (full member) or «Dự bị» (probationary).",
         },
     ]
+    assert body["notices"] == []
     _, state = await call(client, "GET", "/api/chair/state")
     assert state["roster"] == []
 
@@ -190,7 +201,7 @@ async def setup_meeting(client) -> dict:
         data=roster_csv(),
         headers=BEARER | {"Content-Type": "text/csv"},
     )
-    assert (status, body) == (200, {"members": 10})
+    assert (status, body) == (200, {"members": 10, "notices": []})
     marks = {str(i): "present" for i in range(1, 11)}
     marks["4"] = "absent_excused"
     marks["5"] = "absent"

@@ -116,6 +116,7 @@ def test_demo_runs_a_real_meeting_and_counts_match(tmp_path: Path) -> None:
 
 def test_demo_refuses_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--voters", "0"]) == 2
+    assert main(["demo", "--voters", "2"]) == 2  # a round of 2 ballots needs a reason
     assert "--voters" in capsys.readouterr().out
 
 

@@ -82,31 +82,44 @@ def test_semicolon_csv_blank_optional_columns_and_decomposed_unicode() -> None:
 
 
 @pytest.mark.parametrize(
-    ("row", "field", "message"),
+    ("row", "field", "where"),
     [
-        (",Chính thức,19/05/2010", "name", "Dòng 2: họ và tên không được để trống."),
-        ("An,Hội viên,19/05/2010", "membership", "Dòng 2: loại đảng viên không hợp lệ"),
-        (
-            "An,Chính thức,2010-05-19",
-            "admitted",
-            "Dòng 2: ngày kết nạp không hợp lệ (cần dạng DD/MM/YYYY).",
-        ),
-        ("An,Chính thức,31/02/2010", "admitted", "Dòng 2: ngày kết nạp không có thật"),
-        ("An,Chính thức,01/01/1920", "admitted", "Dòng 2: ngày kết nạp trước ngày thành lập"),
-        ("An,Chính thức,,", "admitted", "Dòng 2: ngày kết nạp không được để trống"),
-        ("An,Chính thức,19/05/2010,Hmm", "exempted", "Dòng 2: miễn sinh hoạt không hợp lệ"),
-        ("An,Chính thức,19/05/2010,,Tạm", "suspended", "Dòng 2: đình chỉ sinh hoạt không hợp lệ"),
-        ("An,Chính thức,19/05/2010,,,,13", "sick_leave_months", "Dòng 2: số tháng nghỉ ốm"),
-        ("An,Chính thức,19/05/2010,,,,2.5", "sick_leave_months", "Dòng 2: số tháng nghỉ ốm"),
-        ("An,Chính thức,19/05/2010,,,,,Đôi khi", "disciplined", "Dòng 2: bị kỷ luật"),
-        ("An,Chính thức,19/05/2010,,,,,,Giỏi", "civil_servant_rating", "Dòng 2: xếp loại"),
-        ("An,Chính thức,19/05/2010,,,,,,,,,,,,thừa", "file", "Dòng 2: có giá trị ngoài các cột."),
+        (",Chính thức,19/05/2010", "name", "A «Họ và tên»: đang để trống. Cần: họ và tên"),
+        ("An,Hội viên,19/05/2010", "membership", "B «Loại đảng viên»: «Hội viên» không hợp lệ"),
+        ("An,Chính thức,2010/05/19", "admitted", "C «Ngày kết nạp»: «2010/05/19» không hợp lệ"),
+        ("An,Chính thức,31/02/2010", "admitted", "C «Ngày kết nạp»: «31/02/2010» không phải ngày"),
+        ("An,Chính thức,01/01/1920", "admitted", "C «Ngày kết nạp»: «01/01/1920» trước ngày"),
+        ("An,Chính thức,,", "admitted", "C «Ngày kết nạp»: đang để trống. Cần: ngày viết"),
+        ("An,Chính thức,19/05/2010,Hmm", "exempted", "D «Miễn sinh hoạt»: «Hmm» không hợp lệ"),
+        ("An,Chính thức,19/05/2010,,Tạm", "suspended", "E «Đình chỉ sinh hoạt»: «Tạm» không"),
+        ("An,Chính thức,19/05/2010,,,,13", "sick_leave_months", "G «Số tháng nghỉ ốm»: «13» ngoài"),
+        ("An,Chính thức,19/05/2010,,,,2.5", "sick_leave_months", "G «Số tháng nghỉ ốm»: «2.5»"),
+        ("An,Chính thức,19/05/2010,,,,,Đôi khi", "disciplined", "H «Bị kỷ luật trong năm»: «Đôi"),
+        ("An,Chính thức,19/05/2010,,,,,,Giỏi", "civil_servant_rating", "I «Xếp loại công chức»"),
+        ("An,Chính thức,19/05/2010,,,,,,,,,,,,thừa", "file", "O: có giá trị «thừa» nhưng cột"),
     ],
 )
-def test_each_row_error(row: str, field: str, message: str) -> None:
-    [(number, where, text)] = errors_of(csv_of(row))
-    assert (number, where) == (2, field)
-    assert text.startswith(message)
+def test_each_row_error(row: str, field: str, where: str) -> None:
+    """Each message names the row, the column (letter and name) and what would be accepted."""
+    [(number, key, text)] = errors_of(csv_of(row))
+    assert (number, key) == (2, field)
+    assert text.startswith(f"Dòng 2, cột {where}"), text
+    assert " Cần: " in text and text.endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("19/05/2010", date(2010, 5, 19)),
+        ("9/5/2010", date(2010, 5, 9)),
+        ("19.05.2010", date(2010, 5, 19)),
+        ("2010-05-19", date(2010, 5, 19)),
+        ("2010-5-9", date(2010, 5, 9)),
+    ],
+)
+def test_each_date_form(written: str, day: date) -> None:
+    [member] = parse_roster(csv_of(f"An,Chính thức,{written}"), "csv")
+    assert member.admitted == day
 
 
 def test_every_error_of_every_row_is_reported_and_rows_are_numbered_as_in_the_sheet() -> None:
@@ -117,7 +130,9 @@ def test_every_error_of_every_row_is_reported_and_rows_are_numbered_as_in_the_sh
         (6, "membership"),
         (6, "admitted"),
     ]
-    assert errors[0][2] == "Dòng 5: ngày kết nạp không có thật (cần dạng DD/MM/YYYY)."
+    assert errors[0][2].startswith(
+        "Dòng 5, cột C «Ngày kết nạp»: «7/13/2001» không phải ngày có thật. Cần: ngày viết "
+    )
 
 
 def test_duplicate_names_are_refused() -> None:
@@ -126,25 +141,53 @@ def test_duplicate_names_are_refused() -> None:
 
 
 def test_admission_after_the_meeting_is_refused() -> None:
-    errors = errors_of(csv_of(GOOD), meeting_date=date(2009, 1, 1))
-    assert errors == [(2, "admitted", "Dòng 2: ngày kết nạp sau ngày họp.")]
+    [(row, field, message)] = errors_of(csv_of(GOOD), meeting_date=date(2009, 1, 1))
+    assert (row, field) == (2, "admitted")
+    assert message.startswith("Dòng 2, cột C «Ngày kết nạp»: «19/05/2010» sau ngày họp 01/01/2009.")
 
 
 def test_header_problems() -> None:
-    assert errors_of(csv_of(GOOD, header="Tên,Loại đảng viên,Ngày kết nạp,Ghi chú"))[0] == (
-        1,
-        "header",
-        "Dòng 1: cột lạ «Tên».",
-    )
-    missing = errors_of(b"Ho ten\nAn\n")
-    assert {f for _, f, _ in missing} >= {"header", "name", "membership", "admitted"}
-    assert errors_of(b"") == [(1, "file", "Tệp trống: cần dòng tiêu đề và danh sách.")]
+    """A column not in the template is ignored (and reported); a row of column names without
+    the required columns, or no such row at all, is refused."""
+    [member] = parse_roster(csv_of(GOOD, header=HEADER + ",Ghi chú"), "csv")
+    assert member.name == "Nguyễn Văn An"
+    missing = errors_of(b"Ho va ten,Loai dang vien\nAn,Chinh thuc\n")
+    assert missing == [
+        (
+            1,
+            "admitted",
+            "Dòng 1: thiếu cột «Ngày kết nạp» (bắt buộc). Cần: các cột «Họ và tên», «Loại đảng "
+            "viên», «Ngày kết nạp» ở dòng tên cột; tệp mẫu có đủ các cột.",
+        )
+    ]
+    [(_, field, _)] = errors_of(b"Ho ten\nAn\n")
+    assert field == "header"
+    [(row, field, message)] = errors_of(b"")
+    assert (row, field) == (0, "file") and message.startswith("Tệp trống.")
+    [(row, field, message)] = errors_of(csv_of(GOOD, header=HEADER + ",Họ và tên"))
+    assert (row, field) == (1, "header") and "cột lặp lại (đã có ở cột A)" in message
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+SUM(A1)", "@cmd", "-2"])
 def test_csv_formulas_are_refused(cell: str) -> None:
     [(row, field, message)] = errors_of(csv_of(f"{GOOD[:-1]}{cell}"))
-    assert (row, field) == (2, "file") and "công thức" in message
+    assert (row, field) == (2, "heads") and "là công thức" in message
+    assert message.startswith("Dòng 2, cột J «Đứng đầu tập thể»: ô là công thức")
+
+
+def test_formulas_in_ignored_columns_and_title_rows_are_harmless() -> None:
+    """A number column computed with =ROW()-1, a dash for "nothing" in a notes column: never
+    run, never imported, so they do not stop the import."""
+    data = csv_of("=ROW()-1,Nguyễn Văn An,Chính thức,19/05/2010,-", header="STT," + HEADER[:40])
+    assert parse_roster(data, "csv") == parse_roster(csv_of(GOOD), "csv")
+    book = openpyxl.Workbook()
+    book.active.append(['=CONCATENATE("DANH SÁCH ", 2026)'])
+    book.active.append(["STT", "Họ và tên", "Loại đảng viên", "Ngày kết nạp", "Ghi chú"])
+    book.active.append(["=ROW()-2", "An", "Chính thức", "19/05/2010", "=1/0"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    [member] = parse_roster(buffer.getvalue(), "xlsx")
+    assert member.name == "An"
 
 
 def test_csv_that_is_not_utf8_is_refused_with_advice() -> None:
@@ -177,7 +220,17 @@ def test_xlsx_formulas_and_odd_types_are_refused() -> None:
         ["Cường", "Chính thức", "19/05/2010", True],
     )
     errors = errors_of(data, "xlsx")
-    assert errors == [(2, "file", "Dòng 2: có công thức; hãy nhập giá trị.")]
+    assert errors[0] == (
+        2,
+        "sick_leave_months",
+        "Dòng 2, cột G «Số tháng nghỉ ốm»: ô là công thức «=1+2», không phải giá trị đã gõ "
+        "(công thức không được chạy). Cần: số nguyên từ 0 đến 12; để trống là 0.",
+    )
+    assert [(r, f) for r, f, _ in errors[1:]] == [
+        (3, "name"),
+        (4, "admitted"),
+        (5, "exempted"),
+    ]
     data = xlsx_of(
         [12345, "Chính thức", "19/05/2010"],
         ["Bình", "Chính thức", 40000],

@@ -362,16 +362,23 @@ function checkedIds(container) {
   return [...container.querySelectorAll('input[type=checkbox]:checked')].map((b) => Number(b.value));
 }
 
-function showRosterErrors(errors) {
-  const list = $('roster-error-list');
-  list.replaceChildren(...errors.map((e) => textEl('li', e.message)));
-  $('roster-errors').hidden = errors.length === 0;
+// The last import's row messages and notices (each in both languages), shown in the page's language.
+let rosterReport = { errors: [], notices: [] };
+
+function showRosterReport(report = rosterReport) {
+  rosterReport = report;
+  const message = (item) => (getLang() === 'en' ? item.message_en : item.message) || item.message;
+  $('roster-error-list').replaceChildren(...report.errors.map((e) => textEl('li', message(e))));
+  $('roster-errors').hidden = report.errors.length === 0;
+  $('roster-notice-list').replaceChildren(...report.notices.map((n) => textEl('li', message(n))));
+  $('roster-notices').hidden = report.notices.length === 0;
 }
 
 function setupChair() {
   initI18n();
   mountLanguageSwitch($('lang'));
   onLangChange(() => {
+    showRosterReport();
     if (state) { renderRoster(); renderRound(); run(renderRunoff); }
   });
   $('login-form').addEventListener('submit', (event) => {
@@ -407,10 +414,12 @@ function setupChair() {
       const type = xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
       try {
         const answer = await api('POST', '/api/chair/roster', await file.arrayBuffer(), type);
-        showRosterErrors([]);
+        showRosterReport({ errors: [], notices: answer.notices ?? [] });
         flash(t('chair.imported', answer.members));
       } catch (error) {
-        if (error.body && error.body.errors) showRosterErrors(error.body.errors);
+        if (error.body && error.body.errors) {
+          showRosterReport({ errors: error.body.errors, notices: error.body.notices ?? [] });
+        }
         throw error;
       }
       await refresh();

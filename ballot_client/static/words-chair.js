@@ -96,6 +96,9 @@ export const CHAIR_WORDS = {
     'chair.roster_file': 'Chọn tệp danh sách (CSV UTF-8 hoặc XLSX)',
     'chair.import': 'Nhập danh sách',
     'chair.roster_errors': 'Tệp có lỗi — chưa nhập gì. Sửa các dòng sau rồi nhập lại:',
+    'chair.roster_notices': 'Đã bỏ qua (không nhập):',
+    'chair.roster_hint': 'Tệp có thể giữ các dòng tiêu đề phía trên dòng tên cột và các cột riêng ' +
+      '(STT, ngày sinh, ghi chú…): chúng được bỏ qua và liệt kê lại. Ngày viết 19/05/2010, 19.05.2010 hoặc 2010-05-19.',
     'chair.attendance_title': '3. Điểm danh',
     'chair.col_name': 'Họ và tên',
     'chair.col_type': 'Loại',
@@ -286,6 +289,9 @@ export const CHAIR_WORDS = {
     'chair.roster_title': '2. Roster', 'chair.template': 'Download the template:',
     'chair.roster_file': 'Roster file (CSV UTF-8 or XLSX)', 'chair.import': 'Import roster',
     'chair.roster_errors': 'The file has errors — nothing was imported. Fix these rows and import again:',
+    'chair.roster_notices': 'Skipped (not imported):',
+    'chair.roster_hint': 'The file may keep title rows above the row of column names and columns of its own ' +
+      '(number, birth date, notes…): they are skipped and listed. Dates as 19/05/2010, 19.05.2010 or 2010-05-19.',
     'chair.attendance_title': '3. Attendance', 'chair.col_name': 'Name', 'chair.col_type': 'Type', 'chair.col_notes': 'Notes',
     'chair.col_attendance': 'Attendance', 'chair.all_present': 'Everyone present', 'chair.save_attendance': 'Save attendance',
     'chair.rated_title': '4. Who is rated', 'chair.rated_legend': 'On the ballot (default: everyone rated under the rules)',

@@ -44,9 +44,13 @@ class RosterRejected(ApiError):
             f"The roster has {len(errors.errors)} problems; nothing was imported.",
         )
         self.errors = errors.errors
+        self.notices = errors.notices
 
     def to_json(self) -> dict:
-        return super().to_json() | {"errors": [e.to_json() for e in self.errors]}
+        return super().to_json() | {
+            "errors": [e.to_json() for e in self.errors],
+            "notices": [n.to_json() for n in self.notices],
+        }
 
 
 async def _body(request: web.Request) -> dict:
@@ -146,10 +150,12 @@ async def roster(request: web.Request) -> web.Response:
             code="roster_type",
         )
     try:
-        count = chair.import_roster(data, kind)
+        roster = chair.import_roster(data, kind)
     except RosterInvalid as invalid:
         raise RosterRejected(invalid) from None
-    return web.json_response({"members": count})
+    return web.json_response(
+        {"members": len(roster.members), "notices": [n.to_json() for n in roster.notices]}
+    )
 
 
 async def attendance(request: web.Request) -> web.Response:

@@ -8,11 +8,12 @@ import pytest
 from playwright.async_api import expect
 
 from ballot_server.roster_import import HEADERS
+from tests import roster_files
 from tests.browser.chair_support import LAPTOP, chair_state, log_in, open_step
 from tests.browser.conftest import Meeting, OpenPage, artifact
+from tests.roster_files import BAD, HEADER_ROW, IGNORED, roster_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
-
 
 
 def roster_csv(rows: list[list[str]]) -> bytes:
@@ -53,7 +54,9 @@ async def test_chair_imports_a_roster_with_a_bad_row_and_sees_the_row_message(
     errors = page.get_by_test_id("roster-errors")
     await expect(errors).to_be_visible()
     await expect(errors.locator("li")).to_have_count(1)
-    await expect(errors.locator("li")).to_have_text(re.compile(r"^Dòng 3: ngày kết nạp"))
+    await expect(errors.locator("li")).to_have_text(
+        re.compile(r"^Dòng 3, cột C «Ngày kết nạp»: «31/02/2015» không phải ngày có thật\. Cần: ")
+    )
     await page.locator("#roster-section").screenshot(path=artifact("chair-roster-error.png"))
     state = await chair_state(meeting)
     assert state["roster"] == []  # nothing imported from a file with a bad row
@@ -78,6 +81,63 @@ async def test_chair_imports_a_roster_with_a_bad_row_and_sees_the_row_message(
     state = await chair_state(meeting)
     assert state["collectives"] == [{"name": "Phòng Tổng hợp", "level": "HT"}]
     await expect(collectives.get_by_label("Phòng Tổng hợp")).to_have_value("HT")
+    tab.assert_no_errors()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.mark.meeting(voting=False)
+async def test_chair_imports_a_spreadsheet_with_title_rows_and_its_own_columns(
+    meeting: Meeting, open_page: OpenPage
+) -> None:
+    """A roster as chairs have it (title rows, number/birth date/position/notes columns, real
+    date cells): the bad version lists each row's column and what it accepts, in the page's
+    language, and imports nothing; the clean one imports and lists what was skipped."""
+    tab = await open_page(meeting.at("/chair"), viewport=LAPTOP, phone=False)
+    page = tab.page
+    await log_in(page)
+    await open_step(page, "roster")
+    upload = page.locator("#roster-file")
+    await upload.set_input_files(
+        {"name": "ds-dang-vien.xlsx", "mimeType": XLSX, "buffer": roster_file("xlsx", bad=True)}
+    )
+    await page.get_by_role("button", name="Nhập danh sách", exact=True).click()
+    errors = page.get_by_test_id("roster-errors").locator("li")
+    await expect(errors).to_have_count(len(BAD))
+    first_bad = HEADER_ROW + len(roster_files.GOOD) + 1
+    for index, (*_, letter, _, value) in enumerate(BAD):
+        await expect(errors.nth(index)).to_contain_text(f"Dòng {first_bad + index}, cột {letter} «")
+        await expect(errors.nth(index)).to_contain_text(f"«{value}»")
+        await expect(errors.nth(index)).to_contain_text(" Cần: ")
+    await expect(page.get_by_test_id("roster-notices").locator("li")).to_have_count(
+        1 + len(IGNORED)
+    )
+    await page.locator("#roster-section").screenshot(path=artifact("chair-roster-real-errors.png"))
+    assert (await chair_state(meeting))["roster"] == []
+
+    await page.get_by_test_id("lang-en").click()  # the same messages in English
+    await expect(errors.first).to_contain_text(f"Row {first_bad}, column E «Ngày kết nạp»")
+    await expect(errors.first).to_contain_text("Accepted: a date written 19/05/2010, 19.05.2010")
+    await page.get_by_test_id("lang-vi").click()
+
+    await upload.set_input_files(
+        {"name": "ds-dang-vien.xlsx", "mimeType": XLSX, "buffer": roster_file("xlsx")}
+    )
+    await page.get_by_role("button", name="Nhập danh sách", exact=True).click()
+    await expect(page.locator("#roster-count")).to_have_text(
+        f"Danh sách có {len(roster_files.GOOD)} đảng viên."
+    )
+    await expect(page.locator("#roster-errors")).to_be_hidden()
+    notices = page.get_by_test_id("roster-notices").locator("li")
+    await expect(notices).to_have_count(1 + len(IGNORED))
+    await expect(notices.first).to_have_text(
+        f"Dòng 1, 2, 4: tiêu đề ở trên dòng tên cột (dòng {HEADER_ROW}) — bỏ qua."
+    )
+    await expect(notices.nth(1)).to_contain_text(f"Dòng {HEADER_ROW}, cột A «STT»")
+    await page.locator("#roster-section").screenshot(path=artifact("chair-roster-real-notices.png"))
+    state = await chair_state(meeting)
+    assert [m["name"] for m in state["roster"]] == [g[0] for g in roster_files.GOOD]
     tab.assert_no_errors()
 
 
