@@ -298,22 +298,7 @@ def render_minute_pdf(document: dict[str, Any], font_dir: Path = FONT_DIR) -> by
     register_fonts(font_dir)
     minute = document["minute"]
     s = styles()
-    buffer = io.BytesIO()
     meeting = minute["meeting"]
-    pdf = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=LEFT_MARGIN,
-        rightMargin=RIGHT_MARGIN,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        title="Biên bản kiểm phiếu",
-        author=meeting.get("cell", ""),
-        subject=meeting.get("title", ""),
-        creator="Phiếu Kín",
-        invariant=1,  # no creation time or random id: the same minute gives the same bytes
-        pageCompression=0,  # nor bytes that depend on the machine's zlib
-    )
     story: list = [_header(minute, s), Spacer(1, 10)]
     story.append(Paragraph("BIÊN BẢN KIỂM PHIẾU", s["title"]))
     story.append(Paragraph("đánh giá, xếp loại chất lượng đảng viên", s["subtitle"]))
@@ -322,10 +307,36 @@ def render_minute_pdf(document: dict[str, Any], font_dir: Path = FONT_DIR) -> by
     story += sections
     story += _fingerprint(document, next_number, s)
     story += _signatures(minute, s)
+    return party_pdf(
+        story,
+        f"Biên bản kiểm phiếu — vân tay {document['digest'][:16]}…",
+        title="Biên bản kiểm phiếu",
+        author=meeting.get("cell", ""),
+        subject=meeting.get("title", ""),
+    )
+
+
+def party_pdf(story: list, footer: str, **info: str) -> bytes:
+    """``story`` laid out as a party document on A4 (the minute's margins, "Trang x/y" and
+    ``footer`` at the foot of every page), with the document ``info`` (``title``, ``author``,
+    ``subject``); the same story always gives the same bytes."""
+    buffer = io.BytesIO()
+    pdf = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=LEFT_MARGIN,
+        rightMargin=RIGHT_MARGIN,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        creator="Phiếu Kín",
+        invariant=1,  # no creation time or random id
+        pageCompression=0,  # nor bytes that depend on the machine's zlib
+        **info,
+    )
 
     class Canvas(NumberedCanvas):
         pass
 
-    Canvas.footer = f"Biên bản kiểm phiếu — vân tay {document['digest'][:16]}…"
+    Canvas.footer = footer
     pdf.build(story, canvasmaker=Canvas)
     return buffer.getvalue()

@@ -12,23 +12,19 @@ random id in the file (the same JSON gives the same bytes).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from audit.minute_pdf import (
     FONT_DIR,
-    LEFT_MARGIN,
-    RIGHT_MARGIN,
     WIDTH,
-    NumberedCanvas,
     document_number,
     party_header,
+    party_pdf,
     party_unit,
     register_fonts,
 )
@@ -93,26 +89,7 @@ def signature(s: dict, recipients: list[str]) -> list:
 
 def _build(story: list, title: str, footer: str, font_dir: Path) -> bytes:
     register_fonts(font_dir)
-    buffer = io.BytesIO()
-    pdf = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=LEFT_MARGIN,
-        rightMargin=RIGHT_MARGIN,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        title=title,
-        creator="Phiếu Kín",
-        invariant=1,
-        pageCompression=0,
-    )
-
-    class Canvas(NumberedCanvas):
-        pass
-
-    Canvas.footer = footer
-    pdf.build(story, canvasmaker=Canvas)
-    return buffer.getvalue()
+    return party_pdf(story, footer, title=title)
 
 
 def _year(report: Mapping[str, Any], facts: Mapping[str, str]) -> str:
